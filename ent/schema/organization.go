@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/rule"
+)
+
+// Organization is a vendor, a partner or a customer. A customer is served by its parent (a
+// partner or a vendor); a partner belongs to its parent vendor.
+type Organization struct{ ent.Schema }
+
+// Mixin of Organization.
+func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Organization.
+func (Organization) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
+		field.Enum("kind").Values("VENDOR", "PARTNER", "CUSTOMER").Annotations(entgql.OrderField("KIND")),
+		field.String("ticket_prefix").Default("SD").MaxLen(8),
+		field.Int("parent_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
+	}
+}
+
+// Edges of Organization.
+func (Organization) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("children", Organization.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)).
+			From("parent").Field("parent_id").Unique(),
+		edge.To("users", User.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("contracts", Contract.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
+	}
+}
+
+// Annotations of Organization.
+func (Organization) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField(), entgql.MultiOrder()}
+}
+
+// Policy of Organization: the tenancy filter of package rule on every read; writes need a viewer.
+func (Organization) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.DenyIfNoViewer(), rule.FilterOrganizations(), privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyIfNoViewer(), rule.AllowIfAdmin()},
+	}
+}

@@ -1,0 +1,223 @@
+// Package rule holds the privacy rules of the Ent schema: the one place where tenancy is
+// decided. Every read path (connections, counts, node lookups, eager-loaded edges) runs through
+// the query policies below, which narrow the SQL to what the viewer may see.
+package rule
+
+import (
+	"context"
+
+	"supportdesk/ent"
+	"supportdesk/ent/attachment"
+	"supportdesk/ent/calendar"
+	"supportdesk/ent/comment"
+	"supportdesk/ent/contract"
+	"supportdesk/ent/knowledgearticle"
+	"supportdesk/ent/notification"
+	"supportdesk/ent/organization"
+	"supportdesk/ent/predicate"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/task"
+	"supportdesk/ent/tasknote"
+	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketevent"
+	"supportdesk/ent/timeentry"
+	"supportdesk/ent/user"
+	"supportdesk/internal/viewer"
+)
+
+// DenyIfNoViewer denies every operation of a context without a viewer. Trusted code (login,
+// schedulers, seeding) passes privacy.DecisionContext(ctx, privacy.Allow) instead.
+func DenyIfNoViewer() privacy.QueryMutationRule {
+	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if viewer.FromContext(ctx) == nil {
+			return privacy.Denyf("viewer missing")
+		}
+		return privacy.Skip
+	})
+}
+
+// DenyAll denies an operation to every viewer; only the trusted bypass gets through.
+func DenyAll() privacy.QueryMutationRule {
+	return privacy.ContextQueryMutationRule(func(context.Context) error {
+		return privacy.Denyf("not accessible")
+	})
+}
+
+// AllowIfAdmin allows mutations by provider administrators and denies everyone else.
+func AllowIfAdmin() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		v := viewer.FromContext(ctx)
+		if v != nil && v.IsStaff() && v.IsAdmin() {
+			return privacy.Allow
+		}
+		return privacy.Denyf("administrators only")
+	})
+}
+
+// TicketScope is the predicate of the tickets v may see (SPEC section 2).
+func TicketScope(v *viewer.Viewer) predicate.Ticket {
+	switch {
+	case v.OrgKind == viewer.Customer && v.Role == viewer.RoleEndUser:
+		return ticket.ReporterID(v.UserID)
+	case v.OrgKind == viewer.Customer:
+		return ticket.CustomerID(v.OrgID)
+	case v.OrgKind == viewer.Vendor:
+		return ticket.Or(
+			ticket.And(ticket.CustomerIDIn(v.ServedCustomerIDs...), ticket.LevelNEQ(ticket.LevelCUSTOMER)),
+			ticket.And(ticket.VendorInvolved(true), ticket.CustomerIDIn(v.PartnerCustomerIDs...)),
+		)
+	default:
+		return ticket.And(ticket.CustomerIDIn(v.ServedCustomerIDs...), ticket.LevelNEQ(ticket.LevelCUSTOMER))
+	}
+}
+
+// TaskScope is the predicate of the development tasks v may see: staff of the owning
+// organisation only.
+func TaskScope(v *viewer.Viewer) predicate.Task {
+	if !v.IsStaff() {
+		return task.IDIn()
+	}
+	return task.OrganizationID(v.OrgID)
+}
+
+func withViewer(ctx context.Context, apply func(v *viewer.Viewer)) error {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return privacy.Denyf("viewer missing")
+	}
+	apply(v)
+	return privacy.Skip
+}
+
+// FilterOrganizations narrows organisations to the viewer's own, its provider, and the
+// organisations it serves.
+func FilterOrganizations() privacy.QueryRule {
+	return privacy.OrganizationQueryRuleFunc(func(ctx context.Context, q *ent.OrganizationQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(organization.IDIn(v.VisibleOrgIDs()...)) })
+	})
+}
+
+// FilterUsers narrows users to the visible organisations.
+func FilterUsers() privacy.QueryRule {
+	return privacy.UserQueryRuleFunc(func(ctx context.Context, q *ent.UserQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(user.OrganizationIDIn(v.VisibleOrgIDs()...)) })
+	})
+}
+
+// FilterCalendars narrows calendars to the viewer's organisation and its provider.
+func FilterCalendars() privacy.QueryRule {
+	return privacy.CalendarQueryRuleFunc(func(ctx context.Context, q *ent.CalendarQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			q.Where(calendar.OrganizationIDIn(v.OrgID, v.ParentOrgID))
+		})
+	})
+}
+
+// FilterContracts: customers' key users and approvers see their own contracts, end users none;
+// providers see the contracts they provide.
+func FilterContracts() privacy.QueryRule {
+	return privacy.ContractQueryRuleFunc(func(ctx context.Context, q *ent.ContractQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			switch {
+			case v.IsCustomerSide() && v.Role == viewer.RoleEndUser:
+				q.Where(contract.IDIn())
+			case v.IsCustomerSide():
+				q.Where(contract.CustomerID(v.OrgID))
+			default:
+				q.Where(contract.ProviderID(v.OrgID))
+			}
+		})
+	})
+}
+
+// FilterTickets narrows tickets to TicketScope.
+func FilterTickets() privacy.QueryRule {
+	return privacy.TicketQueryRuleFunc(func(ctx context.Context, q *ent.TicketQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(TicketScope(v)) })
+	})
+}
+
+// FilterTicketEvents narrows history rows to visible tickets.
+func FilterTicketEvents() privacy.QueryRule {
+	return privacy.TicketEventQueryRuleFunc(func(ctx context.Context, q *ent.TicketEventQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(ticketevent.HasTicketWith(TicketScope(v))) })
+	})
+}
+
+// FilterComments narrows comments to visible tickets; customers never see internal ones.
+func FilterComments() privacy.QueryRule {
+	return privacy.CommentQueryRuleFunc(func(ctx context.Context, q *ent.CommentQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			q.Where(comment.HasTicketWith(TicketScope(v)))
+			if !v.IsStaff() {
+				q.Where(comment.Internal(false))
+			}
+		})
+	})
+}
+
+// FilterAttachments narrows attachments like comments.
+func FilterAttachments() privacy.QueryRule {
+	return privacy.AttachmentQueryRuleFunc(func(ctx context.Context, q *ent.AttachmentQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			q.Where(attachment.HasTicketWith(TicketScope(v)))
+			if !v.IsStaff() {
+				q.Where(attachment.Internal(false))
+			}
+		})
+	})
+}
+
+// FilterTimeEntries: staff see entries of visible tickets; key users and approvers see their
+// own organisation's entries (they see their own money); end users see none.
+func FilterTimeEntries() privacy.QueryRule {
+	return privacy.TimeEntryQueryRuleFunc(func(ctx context.Context, q *ent.TimeEntryQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			switch {
+			case v.IsCustomerSide() && v.Role == viewer.RoleEndUser:
+				q.Where(timeentry.IDIn())
+			case v.IsCustomerSide():
+				q.Where(timeentry.CustomerID(v.OrgID))
+			default:
+				q.Where(timeentry.HasTicketWith(TicketScope(v)))
+			}
+		})
+	})
+}
+
+// FilterTasks narrows tasks to TaskScope.
+func FilterTasks() privacy.QueryRule {
+	return privacy.TaskQueryRuleFunc(func(ctx context.Context, q *ent.TaskQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(TaskScope(v)) })
+	})
+}
+
+// FilterTaskNotes narrows notes to visible tasks.
+func FilterTaskNotes() privacy.QueryRule {
+	return privacy.TaskNoteQueryRuleFunc(func(ctx context.Context, q *ent.TaskNoteQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(tasknote.HasTaskWith(TaskScope(v))) })
+	})
+}
+
+// FilterArticles: staff see their organisation's articles and the public ones of their
+// provider; customers see the public articles of their provider.
+func FilterArticles() privacy.QueryRule {
+	return privacy.KnowledgeArticleQueryRuleFunc(func(ctx context.Context, q *ent.KnowledgeArticleQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			public := knowledgearticle.And(knowledgearticle.VisibilityEQ(knowledgearticle.VisibilityPUBLIC),
+				knowledgearticle.OrganizationID(v.ParentOrgID))
+			if v.IsStaff() {
+				q.Where(knowledgearticle.Or(knowledgearticle.OrganizationID(v.OrgID), public))
+				return
+			}
+			q.Where(public)
+		})
+	})
+}
+
+// FilterNotifications narrows notifications to the viewer's own.
+func FilterNotifications() privacy.QueryRule {
+	return privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *ent.NotificationQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(notification.RecipientID(v.UserID)) })
+	})
+}

@@ -1,0 +1,37 @@
+// Package schematype holds the Go types stored in JSON columns of the Ent schema.
+package schematype
+
+// Interval is a half-open opening interval within one day, "HH:MM" to "HH:MM" ("24:00" allowed
+// as an end).
+type Interval struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// DayHours are the opening intervals of one weekday (0 = Sunday … 6 = Saturday).
+type DayHours struct {
+	Weekday   int        `json:"weekday"`
+	Intervals []Interval `json:"intervals"`
+}
+
+// DatedHours are the opening intervals of one dated exception ("YYYY-MM-DD"); no intervals
+// means closed.
+type DatedHours struct {
+	Date      string     `json:"date"`
+	Intervals []Interval `json:"intervals"`
+}
+
+// SLATarget is the first-response and resolution target of one priority, in business minutes.
+type SLATarget struct {
+	Priority             string `json:"priority"`
+	FirstResponseMinutes int    `json:"firstResponseMinutes"`
+	ResolutionMinutes    int    `json:"resolutionMinutes"`
+}
+
+// LevelTerms are a contract's terms for one support level: contingent minutes per month and
+// hourly rate in cents.
+type LevelTerms struct {
+	Level          string `json:"level"`
+	MonthlyMinutes int    `json:"monthlyMinutes"`
+	RateCents      int64  `json:"rateCents"`
+}

@@ -1,0 +1,104 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/rule"
+)
+
+// Ticket is one inquiry (Anfrage / henvendelse) of a customer.
+type Ticket struct{ ent.Schema }
+
+// Mixin of Ticket.
+func (Ticket) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of Ticket. Status, level, priority and assignee change only through explicit
+// mutations, so they are skipped from the generic mutation inputs.
+func (Ticket) Fields() []ent.Field {
+	state := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.String("number").Unique().Immutable().Annotations(entgql.OrderField("NUMBER"), state),
+		field.String("title").NotEmpty().MaxLen(300).Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").Default(""),
+		field.Enum("type").Values("QUESTION", "INCIDENT", "CHANGE_REQUEST", "SERVICE_REQUEST", "PRODUCT_IDEA").
+			Annotations(entgql.OrderField("TYPE"), state),
+		field.Enum("priority").Values("P1", "P2", "P3", "P4").Annotations(entgql.OrderField("PRIORITY"), entgql.Type("TicketPriority"), state),
+		field.Enum("channel").Values("PORTAL", "EMAIL", "PHONE").Immutable().Annotations(state),
+		field.Enum("level").Values("CUSTOMER", "L1", "L2", "L3", "L4", "VENDOR").Annotations(entgql.OrderField("LEVEL"), state),
+		field.Enum("status").Values("NEW", "OPEN", "IN_PROGRESS", "WAITING_FOR_CUSTOMER", "RESOLVED", "CLOSED", "DUPLICATE", "REJECTED",
+			"ESTIMATED", "AWAITING_APPROVAL", "APPROVED", "DECLINED").
+			Default("NEW").Annotations(entgql.OrderField("STATUS"), state),
+		field.String("module").Optional().MaxLen(200),
+		field.String("software_version").Optional().MaxLen(100),
+		field.Enum("environment").Values("LIVE", "TEST", "QA", "DEV", "STANDARD_DEMO").Optional().Nillable(),
+		field.Text("impact").Optional(),
+		field.Text("steps").Optional(),
+		field.Time("first_occurred_at").Optional().Nillable(),
+		field.Text("reproduction").Optional(),
+		field.Bool("reproducible").Default(false).Annotations(state),
+		field.Text("findings").Optional(),
+		field.String("vendor_case_ref").Optional().MaxLen(100).Annotations(state),
+		field.String("fixed_in_version").Optional().MaxLen(100).Annotations(state),
+		field.Text("resolution").Optional().Annotations(state),
+		field.Bool("vendor_involved").Default(false).Annotations(state),
+		field.Bool("billable_reclassified").Default(false).Annotations(state),
+		field.Time("received_at").Immutable().Annotations(entgql.OrderField("RECEIVED_AT"), state),
+		field.Time("first_response_at").Optional().Nillable().Annotations(state),
+		field.Time("resolved_at").Optional().Nillable().Annotations(state),
+		field.Time("closed_at").Optional().Nillable().Annotations(state),
+		field.Int("customer_id").Immutable().Annotations(state),
+		field.Int("contract_id").Optional().Nillable().Annotations(state),
+		field.Int("reporter_id").Immutable().Annotations(state),
+		field.Int("assignee_id").Optional().Nillable().Annotations(state),
+		field.Int("duplicate_of_id").Optional().Nillable().Annotations(state),
+		field.Int("split_from_id").Optional().Nillable().Annotations(state),
+	}
+}
+
+// Edges of Ticket. Edge where-inputs that could reach restricted neighbours are skipped.
+func (Ticket) Edges() []ent.Edge {
+	noWhere := entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Edge{
+		edge.To("customer", Organization.Type).Field("customer_id").Unique().Required().Immutable().Annotations(noWhere),
+		edge.To("contract", Contract.Type).Field("contract_id").Unique().Annotations(noWhere),
+		edge.From("reporter", User.Type).Ref("reported_tickets").Field("reporter_id").Unique().Required().Immutable().Annotations(noWhere),
+		edge.From("assignee", User.Type).Ref("assigned_tickets").Field("assignee_id").Unique().Annotations(noWhere),
+		edge.To("duplicates", Ticket.Type).From("duplicate_of").Field("duplicate_of_id").Unique().Annotations(noWhere),
+		edge.To("split_tickets", Ticket.Type).From("split_from").Field("split_from_id").Unique().Annotations(noWhere),
+		edge.To("related", Ticket.Type).Annotations(noWhere),
+		edge.To("events", TicketEvent.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("comments", Comment.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.To("attachments", Attachment.Type).Annotations(noWhere),
+		edge.To("time_entries", TimeEntry.Type).Annotations(entgql.RelayConnection(), noWhere),
+		edge.From("tasks", Task.Type).Ref("tickets").Annotations(noWhere),
+	}
+}
+
+// Indexes of Ticket.
+func (Ticket) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("customer_id", "status"),
+		index.Fields("status", "priority", "received_at"),
+		index.Fields("reporter_id"),
+		index.Fields("assignee_id"),
+		index.Fields("contract_id"),
+	}
+}
+
+// Annotations of Ticket.
+func (Ticket) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField(), entgql.MultiOrder()}
+}
+
+// Policy of Ticket: the tenancy filter of package rule on every read; writes need a viewer.
+func (Ticket) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.DenyIfNoViewer(), rule.FilterTickets(), privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyIfNoViewer(), privacy.AlwaysAllowRule()},
+	}
+}

@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/rule"
+)
+
+// TimeEntry is time booked on a ticket at one support level. Minutes are already rounded up to
+// the contract's increment; the rate in effect is copied so later rate changes never rewrite it.
+type TimeEntry struct{ ent.Schema }
+
+// Mixin of TimeEntry.
+func (TimeEntry) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of TimeEntry.
+func (TimeEntry) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("level").Values("L1", "L2", "L3", "L4", "VENDOR"),
+		field.Time("work_date").Annotations(entgql.OrderField("WORK_DATE")),
+		field.Int("raw_minutes").Positive(),
+		field.Int("minutes").Positive(),
+		field.Int("billable_minutes").NonNegative().Default(0),
+		field.Text("description").Default(""),
+		field.Bool("billable").Default(true),
+		field.Int64("rate_cents").Default(0),
+		field.String("currency").Default("EUR").MaxLen(3),
+		field.String("idempotency_key").Optional().Nillable().Unique().Immutable().Annotations(entgql.Skip()),
+		field.Int("ticket_id").Immutable(),
+		field.Int("user_id").Immutable(),
+		field.Int("contract_id").Optional().Nillable().Immutable(),
+		field.Int("customer_id").Immutable(),
+	}
+}
+
+// Edges of TimeEntry.
+func (TimeEntry) Edges() []ent.Edge {
+	noWhere := entgql.Skip(entgql.SkipWhereInput)
+	return []ent.Edge{
+		edge.From("ticket", Ticket.Type).Ref("time_entries").Field("ticket_id").Unique().Required().Immutable().Annotations(noWhere),
+		edge.To("user", User.Type).Field("user_id").Unique().Required().Immutable().Annotations(noWhere),
+		edge.To("contract", Contract.Type).Field("contract_id").Unique().Immutable().Annotations(noWhere),
+		edge.To("customer", Organization.Type).Field("customer_id").Unique().Required().Immutable().Annotations(noWhere),
+	}
+}
+
+// Indexes of TimeEntry.
+func (TimeEntry) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("contract_id", "work_date"), index.Fields("ticket_id")}
+}
+
+// Annotations of TimeEntry.
+func (TimeEntry) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy of TimeEntry: the tenancy filter of package rule on every read; writes need a viewer.
+func (TimeEntry) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.DenyIfNoViewer(), rule.FilterTimeEntries(), privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyIfNoViewer(), privacy.AlwaysAllowRule()},
+	}
+}

@@ -1,0 +1,78 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"supportdesk/ent"
+	"supportdesk/ent/privacy"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/reqlog"
+	"supportdesk/internal/viewer"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// ErrorPresenter is the only place that writes extensions.code. Application errors keep their
+// safe message; Ent errors are mapped to the closed set; anything else becomes INTERNAL with
+// the request id, and its detail goes to the log only.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var src *gqlerror.Error
+		if errors.As(err, &src) && src.Err == nil {
+			// Parse and validation errors of the query document itself are safe as they are.
+			return gqlErr
+		}
+		code, msg, fields := classify(ctx, err)
+		if code == apperr.Internal {
+			id := reqlog.ID(ctx)
+			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
+			msg = fmt.Sprintf("internal error (request %s)", id)
+		}
+		gqlErr.Message = msg
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		gqlErr.Extensions["code"] = string(code)
+		if len(fields) > 0 {
+			gqlErr.Extensions["fields"] = fields
+			gqlErr.Extensions["field"] = fields[0]
+		}
+		return gqlErr
+	}
+}
+
+func classify(ctx context.Context, err error) (apperr.Code, string, []string) {
+	if ae, ok := apperr.As(err); ok {
+		return ae.Code, ae.Message, ae.Fields
+	}
+	var verr *ent.ValidationError
+	switch {
+	case errors.Is(err, privacy.Deny):
+		if viewer.FromContext(ctx) == nil {
+			return apperr.Unauthenticated, "authentication required", nil
+		}
+		return apperr.Forbidden, "not allowed", nil
+	case ent.IsNotFound(err):
+		return apperr.NotFound, "not found", nil
+	case errors.As(err, &verr):
+		return apperr.Validation, "invalid value for " + verr.Name, []string{verr.Name}
+	case ent.IsConstraintError(err):
+		return apperr.Conflict, "conflicts with existing data", nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return apperr.Internal, "", nil
+	}
+	return apperr.Internal, "", nil
+}
+
+// Recover turns a panic in a resolver into an INTERNAL error; the panic goes to the log.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "request_id", reqlog.ID(ctx), "panic", p)
+		return errors.New("panic")
+	}
+}

@@ -1,0 +1,49 @@
+package graph
+
+import (
+	"supportdesk/ent"
+	"supportdesk/graph/model"
+	"supportdesk/internal/auth"
+	"supportdesk/internal/viewer"
+
+	"context"
+)
+
+func sessionPayload(s *auth.Session, err error) (*model.AuthPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.AuthPayload{AccessToken: s.AccessToken, AccessTokenExpiresAt: s.AccessExpiresAt,
+		RefreshToken: s.RefreshToken, User: s.User}, nil
+}
+
+func ticketPayload(t *ent.Ticket, err error) (*model.TicketPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.TicketPayload{Ticket: t}, nil
+}
+
+// viewerID is the signed-in user; 0 (never a valid id) without a viewer, which the privacy
+// rules then deny.
+func viewerID(ctx context.Context) int {
+	if v := viewer.FromContext(ctx); v != nil {
+		return v.UserID
+	}
+	return 0
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// ignoreNotFound turns a not-found lookup into a null result.
+func ignoreNotFound[T any](v *T, err error) (*T, error) {
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
+}

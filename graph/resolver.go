@@ -1,0 +1,16 @@
+// Package graph holds the GraphQL resolvers. Resolvers stay thin: one Ent query, one call into a
+// domain service, or a mapping to a payload.
+package graph
+
+import (
+	"supportdesk/ent"
+	"supportdesk/internal/auth"
+	"supportdesk/internal/ticketflow"
+)
+
+// Resolver carries the dependencies of all resolvers.
+type Resolver struct {
+	Client *ent.Client
+	Auth   *auth.Service
+	Flow   *ticketflow.Service
+}

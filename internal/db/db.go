@@ -1,0 +1,141 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"supportdesk/ent"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// URL, a file: or sqlite:// SQLite location, or empty for
+	// <DataDir>/supportdesk.db.
+	URL     string
+	DataDir string
+	// WrapDriver, when set, wraps the Ent driver (tests count queries with it).
+	WrapDriver func(dialect.Driver) dialect.Driver
+	Logger     *slog.Logger
+}
+
+// DB is an open, migrated database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+}
+
+// Close closes the client and the pool.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Open opens and migrates the database described by cfg.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var (
+		sqldb *sql.DB
+		dia   string
+		gd    goose.Dialect
+		dir   string
+		err   error
+	)
+	switch {
+	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
+		dia, gd, dir = dialect.Postgres, goose.DialectPostgres, "migrations/postgres"
+		sqldb, err = sql.Open("postgres", cfg.URL)
+		if err == nil {
+			sqldb.SetMaxOpenConns(20)
+			sqldb.SetMaxIdleConns(10)
+			sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		dia, gd, dir = dialect.SQLite, goose.DialectSQLite3, "migrations/sqlite"
+		var dsn string
+		if dsn, err = sqliteDSN(cfg); err == nil {
+			sqldb, err = sql.Open("sqlite", dsn)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if err := Migrate(ctx, sqldb, gd, dir, cfg.Logger); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	var drv dialect.Driver = entsql.OpenDB(dia, sqldb)
+	if cfg.WrapDriver != nil {
+		drv = cfg.WrapDriver(drv)
+	}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: dia}, nil
+}
+
+// sqliteDSN builds the DSN of the embedded database: foreign keys on, WAL, a busy timeout, and
+// immediate write transactions so that concurrent writers queue instead of failing to upgrade
+// a read lock.
+func sqliteDSN(cfg Config) (string, error) {
+	path := cfg.URL
+	switch {
+	case path == "":
+		dir := cfg.DataDir
+		if dir == "" {
+			dir = "data"
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", err
+		}
+		path = "file:" + filepath.Join(dir, "supportdesk.db")
+	case strings.HasPrefix(path, "sqlite://"):
+		path = "file:" + strings.TrimPrefix(path, "sqlite://")
+	case strings.HasPrefix(path, "file:"):
+	default:
+		return "", errors.New("DATABASE_URL must be postgres://…, sqlite://path or file:path")
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite", nil
+}
+
+// Migrate applies the embedded migrations of one dialect that the database has not seen yet.
+func Migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, log *slog.Logger) error {
+	fsys, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(gd, sqldb, fsys)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if log != nil {
+		for _, r := range results {
+			log.Info("migration applied", "version", r.Source.Version, "path", r.Source.Path, "duration", r.Duration)
+		}
+	}
+	return nil
+}

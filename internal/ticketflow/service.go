@@ -1,0 +1,324 @@
+package ticketflow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"supportdesk/ent"
+	"supportdesk/ent/contract"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/sequence"
+	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketevent"
+	"supportdesk/ent/user"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/viewer"
+)
+
+// Service performs ticket operations for the viewer in the context. Every read goes through
+// the Ent privacy rules, so an object the viewer cannot see is NOT_FOUND here too.
+type Service struct {
+	Client *ent.Client
+	Now    func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// WithTx runs fn in one transaction; nothing is written when fn fails.
+func WithTx(ctx context.Context, c *ent.Client, fn func(tx *ent.Tx) error) error {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			_ = tx.Rollback()
+			panic(v)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func mustViewer(ctx context.Context) (*viewer.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	return v, nil
+}
+
+// CreateInput is what a ticket is raised with.
+type CreateInput struct {
+	CustomerID      *int `json:"customerID"`
+	ContractID      *int `json:"contractID"`
+	ReporterID      *int `json:"reporterID"`
+	Title           string
+	Description     string
+	Type            ticket.Type
+	Priority        ticket.Priority
+	Channel         ticket.Channel
+	Module          string
+	SoftwareVersion string
+	Environment     *ticket.Environment
+	Impact          string
+	Steps           string
+	FirstOccurredAt *time.Time
+	Reproduction    string
+	ReceivedAt      *time.Time
+}
+
+// Create raises a ticket. Customer users raise tickets for their own organisation; staff
+// register phone calls and mails for customers they serve. Incidents are never refused for
+// reasons of contract, channel or key-user count (SPEC 12.1).
+func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Ticket, error) {
+	v, err := mustViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateCreate(in); err != nil {
+		return nil, err
+	}
+	var out *ent.Ticket
+	err = WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		t, err := s.create(ctx, tx.Client(), v, in)
+		out = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.Ticket.Get(ctx, out.ID)
+}
+
+func validateCreate(in CreateInput) error {
+	var bad []string
+	title := strings.TrimSpace(in.Title)
+	if title == "" || len(title) > 300 {
+		bad = append(bad, "title")
+	}
+	if in.Type == "" || ticket.TypeValidator(in.Type) != nil {
+		bad = append(bad, "type")
+	}
+	if ticket.PriorityValidator(in.Priority) != nil {
+		bad = append(bad, "priority")
+	}
+	if ticket.ChannelValidator(in.Channel) != nil {
+		bad = append(bad, "channel")
+	}
+	if len(bad) > 0 {
+		return apperr.Invalid("invalid ticket", bad...)
+	}
+	if in.Type == ticket.TypeINCIDENT {
+		return ValidateIncident(IncidentFields{in.Module, in.Impact, in.Steps, in.FirstOccurredAt, in.Reproduction})
+	}
+	return nil
+}
+
+func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, in CreateInput) (*ent.Ticket, error) {
+	now := s.now()
+	received := now
+	level := ticket.LevelL1
+	reporterID := v.UserID
+	var customerID int
+	switch {
+	case v.IsCustomerSide():
+		if in.CustomerID != nil && *in.CustomerID != v.OrgID {
+			return nil, apperr.NotFoundf("customer not found")
+		}
+		if in.ReporterID != nil && *in.ReporterID != v.UserID {
+			return nil, apperr.Invalid("customer users raise tickets in their own name", "reporterID")
+		}
+		customerID = v.OrgID
+	case v.IsStaff():
+		if in.CustomerID == nil {
+			return nil, apperr.Invalid("staff registering a ticket must name the customer", "customerID")
+		}
+		customerID = *in.CustomerID
+		if !contains(v.ServedCustomerIDs, customerID) {
+			return nil, apperr.NotFoundf("customer not found")
+		}
+		if in.ReceivedAt != nil {
+			if in.ReceivedAt.After(now) {
+				return nil, apperr.Invalid("the time an inquiry was received cannot lie in the future", "receivedAt")
+			}
+			received = in.ReceivedAt.UTC()
+		}
+		if in.ReporterID != nil {
+			ok, err := c.User.Query().Where(user.ID(*in.ReporterID), user.OrganizationID(customerID)).Exist(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, apperr.Invalid("the reporter must be a user of the customer", "reporterID")
+			}
+			reporterID = *in.ReporterID
+		}
+	default:
+		return nil, apperr.Forbiddenf("not allowed to raise tickets")
+	}
+
+	k, err := s.contractFor(ctx, c, customerID, in.ContractID, received)
+	if err != nil {
+		return nil, err
+	}
+	if v.IsCustomerSide() {
+		level, err = customerIntakeLevel(v, k)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if k == nil && in.Type != ticket.TypeINCIDENT && level != ticket.LevelCUSTOMER {
+		return nil, apperr.Invalid("the customer has no valid support contract for this inquiry", "contractID")
+	}
+	if k != nil && in.Type != ticket.TypeINCIDENT && k.RefuseUncovered && !ChannelCovered(k, in.Channel, received) {
+		return nil, apperr.Invalid(fmt.Sprintf("the %s agreement does not cover the %s channel", k.AgreementType, in.Channel), "channel")
+	}
+
+	number, err := nextNumber(ctx, c, "SD")
+	if err != nil {
+		return nil, err
+	}
+	create := c.Ticket.Create().
+		SetNumber(number).SetTitle(strings.TrimSpace(in.Title)).SetDescription(in.Description).
+		SetType(in.Type).SetPriority(in.Priority).SetChannel(in.Channel).SetLevel(level).
+		SetStatus(ticket.StatusNEW).SetModule(in.Module).SetSoftwareVersion(in.SoftwareVersion).
+		SetNillableEnvironment(in.Environment).SetImpact(in.Impact).SetSteps(in.Steps).
+		SetNillableFirstOccurredAt(in.FirstOccurredAt).SetReproduction(in.Reproduction).
+		SetReceivedAt(received).SetCustomerID(customerID).SetReporterID(reporterID)
+	if k != nil {
+		create.SetContractID(k.ID)
+	}
+	t, err := create.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t, Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), "")
+}
+
+// customerIntakeLevel applies the contract's intake model (SPEC 12.5) to a customer user.
+func customerIntakeLevel(v *viewer.Viewer, k *ent.Contract) (ticket.Level, error) {
+	model := contract.IntakeModelKEY_USER_GATED
+	if k != nil {
+		model = k.IntakeModel
+	}
+	switch v.Role {
+	case viewer.RoleKeyUser:
+		return ticket.LevelL1, nil
+	case viewer.RoleEndUser, viewer.RoleApprover:
+		switch model {
+		case contract.IntakeModelPROVIDER_L1:
+			return ticket.LevelL1, nil
+		case contract.IntakeModelKEY_USERS_ONLY:
+			return "", apperr.Forbiddenf("under this contract only key users raise tickets")
+		default:
+			return ticket.LevelCUSTOMER, nil
+		}
+	}
+	return "", apperr.Forbiddenf("not allowed to raise tickets")
+}
+
+// contractFor returns the named contract, or the customer's contract valid at the given time.
+func (s *Service) contractFor(ctx context.Context, c *ent.Client, customerID int, id *int, at time.Time) (*ent.Contract, error) {
+	// Contracts are read with the bypass: end users may not read contract terms, yet their
+	// tickets still belong to one. Only the customer's own contracts are considered.
+	trusted := privacy.DecisionContext(ctx, privacy.Allow)
+	q := c.Contract.Query().Where(contract.CustomerID(customerID))
+	if id != nil {
+		k, err := q.Where(contract.ID(*id)).Only(trusted)
+		if ent.IsNotFound(err) {
+			return nil, apperr.NotFoundf("contract not found")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !ValidAt(k, at) {
+			return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
+		}
+		return k, nil
+	}
+	ks, err := q.Where(contract.ValidFromLTE(at), contract.Or(contract.ValidUntilIsNil(), contract.ValidUntilGT(at))).
+		Order(ent.Desc(contract.FieldValidFrom)).Limit(1).All(trusted)
+	if err != nil || len(ks) == 0 {
+		return nil, err
+	}
+	return ks[0], nil
+}
+
+// ValidAt reports whether a contract is valid at t.
+func ValidAt(k *ent.Contract, t time.Time) bool {
+	return !t.Before(k.ValidFrom) && (k.ValidUntil == nil || t.Before(*k.ValidUntil))
+}
+
+// InHypercare reports whether t lies in the contract's hyper-care period (SPEC 12.2).
+func InHypercare(k *ent.Contract, t time.Time) bool {
+	if k.HypercareTier == contract.HypercareTierNONE || k.FirstTrainingDay == nil {
+		return false
+	}
+	months := 3
+	if k.HypercareTier == contract.HypercareTierENTERPRISE {
+		months = 6
+	}
+	return !t.Before(*k.FirstTrainingDay) && t.Before(AddMonths(*k.FirstTrainingDay, months))
+}
+
+// AddMonths adds calendar months, clamping to the last day of a shorter month
+// (31 Jan + 1 month = 28/29 Feb, not 2/3 March as time.AddDate would give).
+func AddMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	if d > last {
+		d = last
+	}
+	return first.AddDate(0, 0, d-1)
+}
+
+// ChannelCovered reports whether the contract covers a channel at t; during hyper care every
+// channel is open.
+func ChannelCovered(k *ent.Contract, ch ticket.Channel, t time.Time) bool {
+	return InHypercare(k, t) || contains(k.Channels, string(ch))
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// nextNumber draws the next human ticket number. The guarded increment runs in the caller's
+// transaction (a row lock on PostgreSQL, the write lock on SQLite), so numbers never repeat.
+func nextNumber(ctx context.Context, c *ent.Client, prefix string) (string, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	err := c.Sequence.Create().SetName(prefix).SetValue(1).OnConflictColumns(sequence.FieldName).AddValue(1).Exec(ctx)
+	if err != nil {
+		return "", err
+	}
+	seq, err := c.Sequence.Query().Where(sequence.Name(prefix)).Only(ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%06d", prefix, seq.Value), nil
+}
+
+// Record appends one history row.
+func Record(ctx context.Context, c *ent.Client, ticketID, actorID int, kind ticketevent.Kind, from, to, reason string) error {
+	create := c.TicketEvent.Create().SetTicketID(ticketID).SetKind(kind).SetFromValue(from).SetToValue(to).SetReason(reason)
+	if actorID != 0 {
+		create.SetActorID(actorID)
+	}
+	return create.Exec(ctx)
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"supportdesk/graph"
+	"supportdesk/internal/auth"
+	"supportdesk/internal/db"
+	"supportdesk/internal/demo"
+	"supportdesk/internal/ticketflow"
+
+	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
+)
+
+// App is the wired server: database, domain services and the HTTP handler.
+type App struct {
+	Cfg     Config
+	Log     *slog.Logger
+	DB      *db.DB
+	Auth    *auth.Service
+	Flow    *ticketflow.Service
+	Tokens  *auth.Tokens
+	handler *graph.Resolver
+}
+
+// NewApp opens and migrates the database and wires the services.
+func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return newApp(cfg, log, d)
+}
+
+func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
+	secret := cfg.JWTSecret
+	if secret == "" {
+		var err error
+		if secret, err = loadOrCreateSecret(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		if d.Dialect != "sqlite3" {
+			log.Warn("JWT_SECRET is not set: using the secret kept in the data folder; set JWT_SECRET for several instances")
+		}
+	}
+	tokens := &auth.Tokens{Secret: []byte(secret), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL}
+	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens,
+		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
+		Flow: &ticketflow.Service{Client: d.Client},
+	}
+	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// loadOrCreateSecret keeps the signing secret of the embedded default in the data folder, so
+// tokens survive restarts.
+func loadOrCreateSecret(dir string) (string, error) {
+	path := filepath.Join(dir, "jwt-secret")
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	s := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// LoadDemo loads the demo data set (idempotent) and prints the demo logins.
+func (a *App) LoadDemo(ctx context.Context, w io.Writer) error {
+	return demo.Load(ctx, a.DB.Client, a.Flow, a.Cfg.BcryptCost, w)
+}

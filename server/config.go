@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the server configuration, read from the environment.
+type Config struct {
+	Addr          string
+	DatabaseURL   string
+	DataDir       string
+	JWTSecret     string
+	JWTIssuer     string
+	JWTAudience   string
+	AccessTTL     time.Duration
+	RefreshTTL    time.Duration
+	CORSOrigins   []string
+	Introspection bool
+	MaxBodyBytes  int64
+	BcryptCost    int
+	Demo          bool
+}
+
+// ConfigFromEnv reads the configuration; see the table in README.md.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:          ":8080",
+		DataDir:       "data",
+		JWTIssuer:     "supportdesk",
+		JWTAudience:   "supportdesk-api",
+		AccessTTL:     15 * time.Minute,
+		RefreshTTL:    30 * 24 * time.Hour,
+		CORSOrigins:   []string{"http://localhost:3000", "http://localhost:5173"},
+		Introspection: true,
+		MaxBodyBytes:  1 << 20,
+	}
+	str := func(key string, dst *string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	if p := getenv("PORT"); p != "" {
+		c.Addr = ":" + p
+	}
+	str("LISTEN_ADDR", &c.Addr)
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("DATA_DIR", &c.DataDir)
+	str("JWT_SECRET", &c.JWTSecret)
+	str("JWT_ISSUER", &c.JWTIssuer)
+	str("JWT_AUDIENCE", &c.JWTAudience)
+	for key, dst := range map[string]*time.Duration{"ACCESS_TOKEN_TTL": &c.AccessTTL, "REFRESH_TOKEN_TTL": &c.RefreshTTL} {
+		if v := getenv(key); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return c, fmt.Errorf("%s: not a positive duration: %q", key, v)
+			}
+			*dst = d
+		}
+	}
+	if v := getenv("CORS_ORIGINS"); v != "" {
+		c.CORSOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+		}
+	}
+	if v := getenv("GRAPHQL_INTROSPECTION"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("GRAPHQL_INTROSPECTION: %w", err)
+		}
+		c.Introspection = b
+	}
+	if v := getenv("MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("MAX_BODY_BYTES: not a positive number: %q", v)
+		}
+		c.MaxBodyBytes = n
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")
+	}
+	return c, nil
+}

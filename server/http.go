@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"supportdesk/graph"
+	"supportdesk/internal/auth"
+	"supportdesk/internal/reqlog"
+	"supportdesk/internal/viewer"
+
+	"github.com/rs/cors"
+)
+
+// Handler is the HTTP surface: /graphql, /healthz, /readyz.
+func (a *App) Handler() http.Handler {
+	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection})
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.SQL.PingContext(ctx); err != nil {
+			a.Log.Warn("not ready", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	c := cors.New(cors.Options{
+		AllowedOrigins:   a.Cfg.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "X-Request-Id"},
+		ExposedHeaders:   []string{"X-Request-Id"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	})
+	return a.requestLog(c.Handler(mux))
+}
+
+// requestLog gives every request an id (echoed in X-Request-Id) and logs one line per request.
+func (a *App) requestLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			id = reqlog.NewID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r.WithContext(reqlog.WithID(r.Context(), id)))
+		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// limitBody caps request bodies; multipart uploads are limited by the GraphQL transport.
+func (a *App) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			if r.ContentLength > a.Cfg.MaxBodyBytes {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, a.Cfg.MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate verifies a bearer token and puts the viewer into the context. Requests without
+// a token go on anonymously (login needs none; the privacy rules deny everything else); a
+// token that does not verify is refused with 401.
+func (a *App) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			unauthenticated(w, "the Authorization header must be a Bearer token")
+			return
+		}
+		v, err := a.viewerFor(r.Context(), token)
+		if err != nil {
+			unauthenticated(w, "invalid or expired token")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+	})
+}
+
+func (a *App) viewerFor(ctx context.Context, token string) (*viewer.Viewer, error) {
+	id, err := a.Tokens.ParseAccess(token)
+	if err != nil {
+		return nil, err
+	}
+	return auth.LoadViewer(ctx, a.DB.Client, id)
+}
+
+func unauthenticated(w http.ResponseWriter, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
+		"message": msg, "extensions": map[string]any{"code": "UNAUTHENTICATED"},
+	}}})
+}

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"strconv"
+
+	"supportdesk/graph/gid"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func gidOf(id int) string { return gid.Encode(id) }
