@@ -123,6 +123,19 @@ func TestTenancyMatrix(t *testing.T) {
 		check("contracts", got.contracts, exp.contracts)
 		check("tasks", got.tasks, exp.tasks)
 		check("articles", got.articles, exp.articles)
+		// Users are visible exactly for the visible organisations (4 staff per provider,
+		// 3 users per customer in the seeded world).
+		wantUsers := 0
+		for _, o := range exp.orgs {
+			if w.orgs[o].Kind == "CUSTOMER" {
+				wantUsers += 3
+			} else {
+				wantUsers += 4
+			}
+		}
+		if got.users != wantUsers {
+			t.Errorf("%s sees %d users, want %d", actor, got.users, wantUsers)
+		}
 		if got.timeEntries != exp.timeEntries {
 			t.Errorf("%s sees %d time entries, want %d", actor, got.timeEntries, exp.timeEntries)
 		}
@@ -168,7 +181,7 @@ func TestTenancyMatrix(t *testing.T) {
 
 type seen struct {
 	tickets, comments, orgs, contracts, tasks, articles []string
-	timeEntries                                         int
+	timeEntries, users                                  int
 }
 
 const listAllQuery = `{
@@ -177,6 +190,7 @@ const listAllQuery = `{
   contracts(first: 100) { totalCount edges { node { name } } }
   tasks(first: 100) { totalCount edges { node { title } } }
   knowledgeArticles(first: 100) { totalCount edges { node { title } } }
+  users(first: 100) { totalCount edges { node { name } } }
 }`
 
 func (e *env) listAll(tok string) seen {
@@ -224,5 +238,6 @@ func (e *env) listAll(tok string) seen {
 	s.contracts = labels(out["contracts"])
 	s.tasks = labels(out["tasks"])
 	s.articles = labels(out["knowledgeArticles"])
+	s.users = len(labels(out["users"]))
 	return s
 }
