@@ -2610,6 +2610,22 @@ func (c *TicketClient) QueryTasks(_m *Ticket) *TaskQuery {
 	return query
 }
 
+// QueryApprovedBy queries the approved_by edge of a Ticket.
+func (c *TicketClient) QueryApprovedBy(_m *Ticket) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ticket.Table, ticket.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ticket.ApprovedByTable, ticket.ApprovedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *TicketClient) Hooks() []Hook {
 	hooks := c.hooks.Ticket

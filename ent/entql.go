@@ -314,6 +314,15 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldFirstResponseAt:      {Type: field.TypeTime, Column: ticket.FieldFirstResponseAt},
 			ticket.FieldResolvedAt:           {Type: field.TypeTime, Column: ticket.FieldResolvedAt},
 			ticket.FieldClosedAt:             {Type: field.TypeTime, Column: ticket.FieldClosedAt},
+			ticket.FieldSituation:            {Type: field.TypeString, Column: ticket.FieldSituation},
+			ticket.FieldContext:              {Type: field.TypeString, Column: ticket.FieldContext},
+			ticket.FieldActionsTaken:         {Type: field.TypeString, Column: ticket.FieldActionsTaken},
+			ticket.FieldEstimate:             {Type: field.TypeJSON, Column: ticket.FieldEstimate},
+			ticket.FieldEstimatePriceCents:   {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
+			ticket.FieldApprovedAt:           {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
+			ticket.FieldApprovedByID:         {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
+			ticket.FieldDeliveryStatus:       {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
+			ticket.FieldDeliveryNotes:        {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
 			ticket.FieldCustomerID:           {Type: field.TypeInt, Column: ticket.FieldCustomerID},
 			ticket.FieldContractID:           {Type: field.TypeInt, Column: ticket.FieldContractID},
 			ticket.FieldReporterID:           {Type: field.TypeInt, Column: ticket.FieldReporterID},
@@ -922,6 +931,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Ticket",
 		"Task",
+	)
+	graph.MustAddE(
+		"approved_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+		},
+		"Ticket",
+		"User",
 	)
 	graph.MustAddE(
 		"ticket",
@@ -2631,6 +2652,51 @@ func (f *TicketFilter) WhereClosedAt(p entql.TimeP) {
 	f.Where(p.Field(ticket.FieldClosedAt))
 }
 
+// WhereSituation applies the entql string predicate on the situation field.
+func (f *TicketFilter) WhereSituation(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldSituation))
+}
+
+// WhereContext applies the entql string predicate on the context field.
+func (f *TicketFilter) WhereContext(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldContext))
+}
+
+// WhereActionsTaken applies the entql string predicate on the actions_taken field.
+func (f *TicketFilter) WhereActionsTaken(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldActionsTaken))
+}
+
+// WhereEstimate applies the entql json.RawMessage predicate on the estimate field.
+func (f *TicketFilter) WhereEstimate(p entql.BytesP) {
+	f.Where(p.Field(ticket.FieldEstimate))
+}
+
+// WhereEstimatePriceCents applies the entql int64 predicate on the estimate_price_cents field.
+func (f *TicketFilter) WhereEstimatePriceCents(p entql.Int64P) {
+	f.Where(p.Field(ticket.FieldEstimatePriceCents))
+}
+
+// WhereApprovedAt applies the entql time.Time predicate on the approved_at field.
+func (f *TicketFilter) WhereApprovedAt(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldApprovedAt))
+}
+
+// WhereApprovedByID applies the entql int predicate on the approved_by_id field.
+func (f *TicketFilter) WhereApprovedByID(p entql.IntP) {
+	f.Where(p.Field(ticket.FieldApprovedByID))
+}
+
+// WhereDeliveryStatus applies the entql string predicate on the delivery_status field.
+func (f *TicketFilter) WhereDeliveryStatus(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldDeliveryStatus))
+}
+
+// WhereDeliveryNotes applies the entql string predicate on the delivery_notes field.
+func (f *TicketFilter) WhereDeliveryNotes(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldDeliveryNotes))
+}
+
 // WhereCustomerID applies the entql int predicate on the customer_id field.
 func (f *TicketFilter) WhereCustomerID(p entql.IntP) {
 	f.Where(p.Field(ticket.FieldCustomerID))
@@ -2851,6 +2917,20 @@ func (f *TicketFilter) WhereHasTasks() {
 // WhereHasTasksWith applies a predicate to check if query has an edge tasks with a given conditions (other predicates).
 func (f *TicketFilter) WhereHasTasksWith(preds ...predicate.Task) {
 	f.Where(entql.HasEdgeWith("tasks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApprovedBy applies a predicate to check if query has an edge approved_by.
+func (f *TicketFilter) WhereHasApprovedBy() {
+	f.Where(entql.HasEdge("approved_by"))
+}
+
+// WhereHasApprovedByWith applies a predicate to check if query has an edge approved_by with a given conditions (other predicates).
+func (f *TicketFilter) WhereHasApprovedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("approved_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -2404,6 +2404,21 @@ func (_q *TicketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			_q.WithNamedTasks(alias, func(wq *TaskQuery) {
 				*wq = *query
 			})
+
+		case "approvedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withApprovedBy = query
+			if _, ok := fieldSeen[ticket.FieldApprovedByID]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldApprovedByID)
+				fieldSeen[ticket.FieldApprovedByID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[ticket.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, ticket.FieldCreatedAt)
@@ -2543,6 +2558,51 @@ func (_q *TicketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[ticket.FieldClosedAt]; !ok {
 				selectedFields = append(selectedFields, ticket.FieldClosedAt)
 				fieldSeen[ticket.FieldClosedAt] = struct{}{}
+			}
+		case "situation":
+			if _, ok := fieldSeen[ticket.FieldSituation]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldSituation)
+				fieldSeen[ticket.FieldSituation] = struct{}{}
+			}
+		case "context":
+			if _, ok := fieldSeen[ticket.FieldContext]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldContext)
+				fieldSeen[ticket.FieldContext] = struct{}{}
+			}
+		case "actionsTaken":
+			if _, ok := fieldSeen[ticket.FieldActionsTaken]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldActionsTaken)
+				fieldSeen[ticket.FieldActionsTaken] = struct{}{}
+			}
+		case "estimate":
+			if _, ok := fieldSeen[ticket.FieldEstimate]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldEstimate)
+				fieldSeen[ticket.FieldEstimate] = struct{}{}
+			}
+		case "estimatePriceCents":
+			if _, ok := fieldSeen[ticket.FieldEstimatePriceCents]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldEstimatePriceCents)
+				fieldSeen[ticket.FieldEstimatePriceCents] = struct{}{}
+			}
+		case "approvedAt":
+			if _, ok := fieldSeen[ticket.FieldApprovedAt]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldApprovedAt)
+				fieldSeen[ticket.FieldApprovedAt] = struct{}{}
+			}
+		case "approvedByID":
+			if _, ok := fieldSeen[ticket.FieldApprovedByID]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldApprovedByID)
+				fieldSeen[ticket.FieldApprovedByID] = struct{}{}
+			}
+		case "deliveryStatus":
+			if _, ok := fieldSeen[ticket.FieldDeliveryStatus]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldDeliveryStatus)
+				fieldSeen[ticket.FieldDeliveryStatus] = struct{}{}
+			}
+		case "deliveryNotes":
+			if _, ok := fieldSeen[ticket.FieldDeliveryNotes]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldDeliveryNotes)
+				fieldSeen[ticket.FieldDeliveryNotes] = struct{}{}
 			}
 		case "customerID":
 			if _, ok := fieldSeen[ticket.FieldCustomerID]; !ok {

@@ -464,6 +464,14 @@ func (_m *Ticket) Tasks(ctx context.Context) (result []*Task, err error) {
 	return result, err
 }
 
+func (_m *Ticket) ApprovedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ApprovedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApprovedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *TicketEvent) Ticket(ctx context.Context) (*Ticket, error) {
 	result, err := _m.Edges.TicketOrErr()
 	if IsNotLoaded(err) {

@@ -4419,6 +4419,114 @@ type TicketWhereInput struct {
 	ClosedAtIsNil  bool        `json:"closedAtIsNil,omitempty"`
 	ClosedAtNotNil bool        `json:"closedAtNotNil,omitempty"`
 
+	// "situation" field predicates.
+	Situation             *string  `json:"situation,omitempty"`
+	SituationNEQ          *string  `json:"situationNEQ,omitempty"`
+	SituationIn           []string `json:"situationIn,omitempty"`
+	SituationNotIn        []string `json:"situationNotIn,omitempty"`
+	SituationGT           *string  `json:"situationGT,omitempty"`
+	SituationGTE          *string  `json:"situationGTE,omitempty"`
+	SituationLT           *string  `json:"situationLT,omitempty"`
+	SituationLTE          *string  `json:"situationLTE,omitempty"`
+	SituationContains     *string  `json:"situationContains,omitempty"`
+	SituationHasPrefix    *string  `json:"situationHasPrefix,omitempty"`
+	SituationHasSuffix    *string  `json:"situationHasSuffix,omitempty"`
+	SituationIsNil        bool     `json:"situationIsNil,omitempty"`
+	SituationNotNil       bool     `json:"situationNotNil,omitempty"`
+	SituationEqualFold    *string  `json:"situationEqualFold,omitempty"`
+	SituationContainsFold *string  `json:"situationContainsFold,omitempty"`
+
+	// "context" field predicates.
+	Context             *string  `json:"context,omitempty"`
+	ContextNEQ          *string  `json:"contextNEQ,omitempty"`
+	ContextIn           []string `json:"contextIn,omitempty"`
+	ContextNotIn        []string `json:"contextNotIn,omitempty"`
+	ContextGT           *string  `json:"contextGT,omitempty"`
+	ContextGTE          *string  `json:"contextGTE,omitempty"`
+	ContextLT           *string  `json:"contextLT,omitempty"`
+	ContextLTE          *string  `json:"contextLTE,omitempty"`
+	ContextContains     *string  `json:"contextContains,omitempty"`
+	ContextHasPrefix    *string  `json:"contextHasPrefix,omitempty"`
+	ContextHasSuffix    *string  `json:"contextHasSuffix,omitempty"`
+	ContextIsNil        bool     `json:"contextIsNil,omitempty"`
+	ContextNotNil       bool     `json:"contextNotNil,omitempty"`
+	ContextEqualFold    *string  `json:"contextEqualFold,omitempty"`
+	ContextContainsFold *string  `json:"contextContainsFold,omitempty"`
+
+	// "actions_taken" field predicates.
+	ActionsTaken             *string  `json:"actionsTaken,omitempty"`
+	ActionsTakenNEQ          *string  `json:"actionsTakenNEQ,omitempty"`
+	ActionsTakenIn           []string `json:"actionsTakenIn,omitempty"`
+	ActionsTakenNotIn        []string `json:"actionsTakenNotIn,omitempty"`
+	ActionsTakenGT           *string  `json:"actionsTakenGT,omitempty"`
+	ActionsTakenGTE          *string  `json:"actionsTakenGTE,omitempty"`
+	ActionsTakenLT           *string  `json:"actionsTakenLT,omitempty"`
+	ActionsTakenLTE          *string  `json:"actionsTakenLTE,omitempty"`
+	ActionsTakenContains     *string  `json:"actionsTakenContains,omitempty"`
+	ActionsTakenHasPrefix    *string  `json:"actionsTakenHasPrefix,omitempty"`
+	ActionsTakenHasSuffix    *string  `json:"actionsTakenHasSuffix,omitempty"`
+	ActionsTakenIsNil        bool     `json:"actionsTakenIsNil,omitempty"`
+	ActionsTakenNotNil       bool     `json:"actionsTakenNotNil,omitempty"`
+	ActionsTakenEqualFold    *string  `json:"actionsTakenEqualFold,omitempty"`
+	ActionsTakenContainsFold *string  `json:"actionsTakenContainsFold,omitempty"`
+
+	// "estimate_price_cents" field predicates.
+	EstimatePriceCents       *int64  `json:"estimatePriceCents,omitempty"`
+	EstimatePriceCentsNEQ    *int64  `json:"estimatePriceCentsNEQ,omitempty"`
+	EstimatePriceCentsIn     []int64 `json:"estimatePriceCentsIn,omitempty"`
+	EstimatePriceCentsNotIn  []int64 `json:"estimatePriceCentsNotIn,omitempty"`
+	EstimatePriceCentsGT     *int64  `json:"estimatePriceCentsGT,omitempty"`
+	EstimatePriceCentsGTE    *int64  `json:"estimatePriceCentsGTE,omitempty"`
+	EstimatePriceCentsLT     *int64  `json:"estimatePriceCentsLT,omitempty"`
+	EstimatePriceCentsLTE    *int64  `json:"estimatePriceCentsLTE,omitempty"`
+	EstimatePriceCentsIsNil  bool    `json:"estimatePriceCentsIsNil,omitempty"`
+	EstimatePriceCentsNotNil bool    `json:"estimatePriceCentsNotNil,omitempty"`
+
+	// "approved_at" field predicates.
+	ApprovedAt       *time.Time  `json:"approvedAt,omitempty"`
+	ApprovedAtNEQ    *time.Time  `json:"approvedAtNEQ,omitempty"`
+	ApprovedAtIn     []time.Time `json:"approvedAtIn,omitempty"`
+	ApprovedAtNotIn  []time.Time `json:"approvedAtNotIn,omitempty"`
+	ApprovedAtGT     *time.Time  `json:"approvedAtGT,omitempty"`
+	ApprovedAtGTE    *time.Time  `json:"approvedAtGTE,omitempty"`
+	ApprovedAtLT     *time.Time  `json:"approvedAtLT,omitempty"`
+	ApprovedAtLTE    *time.Time  `json:"approvedAtLTE,omitempty"`
+	ApprovedAtIsNil  bool        `json:"approvedAtIsNil,omitempty"`
+	ApprovedAtNotNil bool        `json:"approvedAtNotNil,omitempty"`
+
+	// "approved_by_id" field predicates.
+	ApprovedByID       *int  `json:"approvedByID,omitempty"`
+	ApprovedByIDNEQ    *int  `json:"approvedByIDNEQ,omitempty"`
+	ApprovedByIDIn     []int `json:"approvedByIDIn,omitempty"`
+	ApprovedByIDNotIn  []int `json:"approvedByIDNotIn,omitempty"`
+	ApprovedByIDIsNil  bool  `json:"approvedByIDIsNil,omitempty"`
+	ApprovedByIDNotNil bool  `json:"approvedByIDNotNil,omitempty"`
+
+	// "delivery_status" field predicates.
+	DeliveryStatus       *ticket.DeliveryStatus  `json:"deliveryStatus,omitempty"`
+	DeliveryStatusNEQ    *ticket.DeliveryStatus  `json:"deliveryStatusNEQ,omitempty"`
+	DeliveryStatusIn     []ticket.DeliveryStatus `json:"deliveryStatusIn,omitempty"`
+	DeliveryStatusNotIn  []ticket.DeliveryStatus `json:"deliveryStatusNotIn,omitempty"`
+	DeliveryStatusIsNil  bool                    `json:"deliveryStatusIsNil,omitempty"`
+	DeliveryStatusNotNil bool                    `json:"deliveryStatusNotNil,omitempty"`
+
+	// "delivery_notes" field predicates.
+	DeliveryNotes             *string  `json:"deliveryNotes,omitempty"`
+	DeliveryNotesNEQ          *string  `json:"deliveryNotesNEQ,omitempty"`
+	DeliveryNotesIn           []string `json:"deliveryNotesIn,omitempty"`
+	DeliveryNotesNotIn        []string `json:"deliveryNotesNotIn,omitempty"`
+	DeliveryNotesGT           *string  `json:"deliveryNotesGT,omitempty"`
+	DeliveryNotesGTE          *string  `json:"deliveryNotesGTE,omitempty"`
+	DeliveryNotesLT           *string  `json:"deliveryNotesLT,omitempty"`
+	DeliveryNotesLTE          *string  `json:"deliveryNotesLTE,omitempty"`
+	DeliveryNotesContains     *string  `json:"deliveryNotesContains,omitempty"`
+	DeliveryNotesHasPrefix    *string  `json:"deliveryNotesHasPrefix,omitempty"`
+	DeliveryNotesHasSuffix    *string  `json:"deliveryNotesHasSuffix,omitempty"`
+	DeliveryNotesIsNil        bool     `json:"deliveryNotesIsNil,omitempty"`
+	DeliveryNotesNotNil       bool     `json:"deliveryNotesNotNil,omitempty"`
+	DeliveryNotesEqualFold    *string  `json:"deliveryNotesEqualFold,omitempty"`
+	DeliveryNotesContainsFold *string  `json:"deliveryNotesContainsFold,omitempty"`
+
 	// "customer_id" field predicates.
 	CustomerID      *int  `json:"customerID,omitempty"`
 	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
@@ -5376,6 +5484,282 @@ func (i *TicketWhereInput) P() (predicate.Ticket, error) {
 	}
 	if i.ClosedAtNotNil {
 		predicates = append(predicates, ticket.ClosedAtNotNil())
+	}
+	if i.Situation != nil {
+		predicates = append(predicates, ticket.SituationEQ(*i.Situation))
+	}
+	if i.SituationNEQ != nil {
+		predicates = append(predicates, ticket.SituationNEQ(*i.SituationNEQ))
+	}
+	if len(i.SituationIn) > 0 {
+		predicates = append(predicates, ticket.SituationIn(i.SituationIn...))
+	}
+	if len(i.SituationNotIn) > 0 {
+		predicates = append(predicates, ticket.SituationNotIn(i.SituationNotIn...))
+	}
+	if i.SituationGT != nil {
+		predicates = append(predicates, ticket.SituationGT(*i.SituationGT))
+	}
+	if i.SituationGTE != nil {
+		predicates = append(predicates, ticket.SituationGTE(*i.SituationGTE))
+	}
+	if i.SituationLT != nil {
+		predicates = append(predicates, ticket.SituationLT(*i.SituationLT))
+	}
+	if i.SituationLTE != nil {
+		predicates = append(predicates, ticket.SituationLTE(*i.SituationLTE))
+	}
+	if i.SituationContains != nil {
+		predicates = append(predicates, ticket.SituationContains(*i.SituationContains))
+	}
+	if i.SituationHasPrefix != nil {
+		predicates = append(predicates, ticket.SituationHasPrefix(*i.SituationHasPrefix))
+	}
+	if i.SituationHasSuffix != nil {
+		predicates = append(predicates, ticket.SituationHasSuffix(*i.SituationHasSuffix))
+	}
+	if i.SituationIsNil {
+		predicates = append(predicates, ticket.SituationIsNil())
+	}
+	if i.SituationNotNil {
+		predicates = append(predicates, ticket.SituationNotNil())
+	}
+	if i.SituationEqualFold != nil {
+		predicates = append(predicates, ticket.SituationEqualFold(*i.SituationEqualFold))
+	}
+	if i.SituationContainsFold != nil {
+		predicates = append(predicates, ticket.SituationContainsFold(*i.SituationContainsFold))
+	}
+	if i.Context != nil {
+		predicates = append(predicates, ticket.ContextEQ(*i.Context))
+	}
+	if i.ContextNEQ != nil {
+		predicates = append(predicates, ticket.ContextNEQ(*i.ContextNEQ))
+	}
+	if len(i.ContextIn) > 0 {
+		predicates = append(predicates, ticket.ContextIn(i.ContextIn...))
+	}
+	if len(i.ContextNotIn) > 0 {
+		predicates = append(predicates, ticket.ContextNotIn(i.ContextNotIn...))
+	}
+	if i.ContextGT != nil {
+		predicates = append(predicates, ticket.ContextGT(*i.ContextGT))
+	}
+	if i.ContextGTE != nil {
+		predicates = append(predicates, ticket.ContextGTE(*i.ContextGTE))
+	}
+	if i.ContextLT != nil {
+		predicates = append(predicates, ticket.ContextLT(*i.ContextLT))
+	}
+	if i.ContextLTE != nil {
+		predicates = append(predicates, ticket.ContextLTE(*i.ContextLTE))
+	}
+	if i.ContextContains != nil {
+		predicates = append(predicates, ticket.ContextContains(*i.ContextContains))
+	}
+	if i.ContextHasPrefix != nil {
+		predicates = append(predicates, ticket.ContextHasPrefix(*i.ContextHasPrefix))
+	}
+	if i.ContextHasSuffix != nil {
+		predicates = append(predicates, ticket.ContextHasSuffix(*i.ContextHasSuffix))
+	}
+	if i.ContextIsNil {
+		predicates = append(predicates, ticket.ContextIsNil())
+	}
+	if i.ContextNotNil {
+		predicates = append(predicates, ticket.ContextNotNil())
+	}
+	if i.ContextEqualFold != nil {
+		predicates = append(predicates, ticket.ContextEqualFold(*i.ContextEqualFold))
+	}
+	if i.ContextContainsFold != nil {
+		predicates = append(predicates, ticket.ContextContainsFold(*i.ContextContainsFold))
+	}
+	if i.ActionsTaken != nil {
+		predicates = append(predicates, ticket.ActionsTakenEQ(*i.ActionsTaken))
+	}
+	if i.ActionsTakenNEQ != nil {
+		predicates = append(predicates, ticket.ActionsTakenNEQ(*i.ActionsTakenNEQ))
+	}
+	if len(i.ActionsTakenIn) > 0 {
+		predicates = append(predicates, ticket.ActionsTakenIn(i.ActionsTakenIn...))
+	}
+	if len(i.ActionsTakenNotIn) > 0 {
+		predicates = append(predicates, ticket.ActionsTakenNotIn(i.ActionsTakenNotIn...))
+	}
+	if i.ActionsTakenGT != nil {
+		predicates = append(predicates, ticket.ActionsTakenGT(*i.ActionsTakenGT))
+	}
+	if i.ActionsTakenGTE != nil {
+		predicates = append(predicates, ticket.ActionsTakenGTE(*i.ActionsTakenGTE))
+	}
+	if i.ActionsTakenLT != nil {
+		predicates = append(predicates, ticket.ActionsTakenLT(*i.ActionsTakenLT))
+	}
+	if i.ActionsTakenLTE != nil {
+		predicates = append(predicates, ticket.ActionsTakenLTE(*i.ActionsTakenLTE))
+	}
+	if i.ActionsTakenContains != nil {
+		predicates = append(predicates, ticket.ActionsTakenContains(*i.ActionsTakenContains))
+	}
+	if i.ActionsTakenHasPrefix != nil {
+		predicates = append(predicates, ticket.ActionsTakenHasPrefix(*i.ActionsTakenHasPrefix))
+	}
+	if i.ActionsTakenHasSuffix != nil {
+		predicates = append(predicates, ticket.ActionsTakenHasSuffix(*i.ActionsTakenHasSuffix))
+	}
+	if i.ActionsTakenIsNil {
+		predicates = append(predicates, ticket.ActionsTakenIsNil())
+	}
+	if i.ActionsTakenNotNil {
+		predicates = append(predicates, ticket.ActionsTakenNotNil())
+	}
+	if i.ActionsTakenEqualFold != nil {
+		predicates = append(predicates, ticket.ActionsTakenEqualFold(*i.ActionsTakenEqualFold))
+	}
+	if i.ActionsTakenContainsFold != nil {
+		predicates = append(predicates, ticket.ActionsTakenContainsFold(*i.ActionsTakenContainsFold))
+	}
+	if i.EstimatePriceCents != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsEQ(*i.EstimatePriceCents))
+	}
+	if i.EstimatePriceCentsNEQ != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsNEQ(*i.EstimatePriceCentsNEQ))
+	}
+	if len(i.EstimatePriceCentsIn) > 0 {
+		predicates = append(predicates, ticket.EstimatePriceCentsIn(i.EstimatePriceCentsIn...))
+	}
+	if len(i.EstimatePriceCentsNotIn) > 0 {
+		predicates = append(predicates, ticket.EstimatePriceCentsNotIn(i.EstimatePriceCentsNotIn...))
+	}
+	if i.EstimatePriceCentsGT != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsGT(*i.EstimatePriceCentsGT))
+	}
+	if i.EstimatePriceCentsGTE != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsGTE(*i.EstimatePriceCentsGTE))
+	}
+	if i.EstimatePriceCentsLT != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsLT(*i.EstimatePriceCentsLT))
+	}
+	if i.EstimatePriceCentsLTE != nil {
+		predicates = append(predicates, ticket.EstimatePriceCentsLTE(*i.EstimatePriceCentsLTE))
+	}
+	if i.EstimatePriceCentsIsNil {
+		predicates = append(predicates, ticket.EstimatePriceCentsIsNil())
+	}
+	if i.EstimatePriceCentsNotNil {
+		predicates = append(predicates, ticket.EstimatePriceCentsNotNil())
+	}
+	if i.ApprovedAt != nil {
+		predicates = append(predicates, ticket.ApprovedAtEQ(*i.ApprovedAt))
+	}
+	if i.ApprovedAtNEQ != nil {
+		predicates = append(predicates, ticket.ApprovedAtNEQ(*i.ApprovedAtNEQ))
+	}
+	if len(i.ApprovedAtIn) > 0 {
+		predicates = append(predicates, ticket.ApprovedAtIn(i.ApprovedAtIn...))
+	}
+	if len(i.ApprovedAtNotIn) > 0 {
+		predicates = append(predicates, ticket.ApprovedAtNotIn(i.ApprovedAtNotIn...))
+	}
+	if i.ApprovedAtGT != nil {
+		predicates = append(predicates, ticket.ApprovedAtGT(*i.ApprovedAtGT))
+	}
+	if i.ApprovedAtGTE != nil {
+		predicates = append(predicates, ticket.ApprovedAtGTE(*i.ApprovedAtGTE))
+	}
+	if i.ApprovedAtLT != nil {
+		predicates = append(predicates, ticket.ApprovedAtLT(*i.ApprovedAtLT))
+	}
+	if i.ApprovedAtLTE != nil {
+		predicates = append(predicates, ticket.ApprovedAtLTE(*i.ApprovedAtLTE))
+	}
+	if i.ApprovedAtIsNil {
+		predicates = append(predicates, ticket.ApprovedAtIsNil())
+	}
+	if i.ApprovedAtNotNil {
+		predicates = append(predicates, ticket.ApprovedAtNotNil())
+	}
+	if i.ApprovedByID != nil {
+		predicates = append(predicates, ticket.ApprovedByIDEQ(*i.ApprovedByID))
+	}
+	if i.ApprovedByIDNEQ != nil {
+		predicates = append(predicates, ticket.ApprovedByIDNEQ(*i.ApprovedByIDNEQ))
+	}
+	if len(i.ApprovedByIDIn) > 0 {
+		predicates = append(predicates, ticket.ApprovedByIDIn(i.ApprovedByIDIn...))
+	}
+	if len(i.ApprovedByIDNotIn) > 0 {
+		predicates = append(predicates, ticket.ApprovedByIDNotIn(i.ApprovedByIDNotIn...))
+	}
+	if i.ApprovedByIDIsNil {
+		predicates = append(predicates, ticket.ApprovedByIDIsNil())
+	}
+	if i.ApprovedByIDNotNil {
+		predicates = append(predicates, ticket.ApprovedByIDNotNil())
+	}
+	if i.DeliveryStatus != nil {
+		predicates = append(predicates, ticket.DeliveryStatusEQ(*i.DeliveryStatus))
+	}
+	if i.DeliveryStatusNEQ != nil {
+		predicates = append(predicates, ticket.DeliveryStatusNEQ(*i.DeliveryStatusNEQ))
+	}
+	if len(i.DeliveryStatusIn) > 0 {
+		predicates = append(predicates, ticket.DeliveryStatusIn(i.DeliveryStatusIn...))
+	}
+	if len(i.DeliveryStatusNotIn) > 0 {
+		predicates = append(predicates, ticket.DeliveryStatusNotIn(i.DeliveryStatusNotIn...))
+	}
+	if i.DeliveryStatusIsNil {
+		predicates = append(predicates, ticket.DeliveryStatusIsNil())
+	}
+	if i.DeliveryStatusNotNil {
+		predicates = append(predicates, ticket.DeliveryStatusNotNil())
+	}
+	if i.DeliveryNotes != nil {
+		predicates = append(predicates, ticket.DeliveryNotesEQ(*i.DeliveryNotes))
+	}
+	if i.DeliveryNotesNEQ != nil {
+		predicates = append(predicates, ticket.DeliveryNotesNEQ(*i.DeliveryNotesNEQ))
+	}
+	if len(i.DeliveryNotesIn) > 0 {
+		predicates = append(predicates, ticket.DeliveryNotesIn(i.DeliveryNotesIn...))
+	}
+	if len(i.DeliveryNotesNotIn) > 0 {
+		predicates = append(predicates, ticket.DeliveryNotesNotIn(i.DeliveryNotesNotIn...))
+	}
+	if i.DeliveryNotesGT != nil {
+		predicates = append(predicates, ticket.DeliveryNotesGT(*i.DeliveryNotesGT))
+	}
+	if i.DeliveryNotesGTE != nil {
+		predicates = append(predicates, ticket.DeliveryNotesGTE(*i.DeliveryNotesGTE))
+	}
+	if i.DeliveryNotesLT != nil {
+		predicates = append(predicates, ticket.DeliveryNotesLT(*i.DeliveryNotesLT))
+	}
+	if i.DeliveryNotesLTE != nil {
+		predicates = append(predicates, ticket.DeliveryNotesLTE(*i.DeliveryNotesLTE))
+	}
+	if i.DeliveryNotesContains != nil {
+		predicates = append(predicates, ticket.DeliveryNotesContains(*i.DeliveryNotesContains))
+	}
+	if i.DeliveryNotesHasPrefix != nil {
+		predicates = append(predicates, ticket.DeliveryNotesHasPrefix(*i.DeliveryNotesHasPrefix))
+	}
+	if i.DeliveryNotesHasSuffix != nil {
+		predicates = append(predicates, ticket.DeliveryNotesHasSuffix(*i.DeliveryNotesHasSuffix))
+	}
+	if i.DeliveryNotesIsNil {
+		predicates = append(predicates, ticket.DeliveryNotesIsNil())
+	}
+	if i.DeliveryNotesNotNil {
+		predicates = append(predicates, ticket.DeliveryNotesNotNil())
+	}
+	if i.DeliveryNotesEqualFold != nil {
+		predicates = append(predicates, ticket.DeliveryNotesEqualFold(*i.DeliveryNotesEqualFold))
+	}
+	if i.DeliveryNotesContainsFold != nil {
+		predicates = append(predicates, ticket.DeliveryNotesContainsFold(*i.DeliveryNotesContainsFold))
 	}
 	if i.CustomerID != nil {
 		predicates = append(predicates, ticket.CustomerIDEQ(*i.CustomerID))

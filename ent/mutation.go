@@ -11440,77 +11440,89 @@ func (m *TaskNoteMutation) ResetEdge(name string) error {
 // TicketMutation represents an operation that mutates the Ticket nodes in the graph.
 type TicketMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	number                *string
-	title                 *string
-	description           *string
-	_type                 *ticket.Type
-	priority              *ticket.Priority
-	channel               *ticket.Channel
-	level                 *ticket.Level
-	status                *ticket.Status
-	module                *string
-	software_version      *string
-	environment           *ticket.Environment
-	impact                *string
-	steps                 *string
-	first_occurred_at     *time.Time
-	reproduction          *string
-	reproducible          *bool
-	findings              *string
-	vendor_case_ref       *string
-	fixed_in_version      *string
-	resolution            *string
-	vendor_involved       *bool
-	billable_reclassified *bool
-	received_at           *time.Time
-	first_response_at     *time.Time
-	resolved_at           *time.Time
-	closed_at             *time.Time
-	clearedFields         map[string]struct{}
-	customer              *int
-	clearedcustomer       bool
-	contract              *int
-	clearedcontract       bool
-	reporter              *int
-	clearedreporter       bool
-	assignee              *int
-	clearedassignee       bool
-	duplicate_of          *int
-	clearedduplicate_of   bool
-	duplicates            map[int]struct{}
-	removedduplicates     map[int]struct{}
-	clearedduplicates     bool
-	split_from            *int
-	clearedsplit_from     bool
-	split_tickets         map[int]struct{}
-	removedsplit_tickets  map[int]struct{}
-	clearedsplit_tickets  bool
-	related               map[int]struct{}
-	removedrelated        map[int]struct{}
-	clearedrelated        bool
-	events                map[int]struct{}
-	removedevents         map[int]struct{}
-	clearedevents         bool
-	comments              map[int]struct{}
-	removedcomments       map[int]struct{}
-	clearedcomments       bool
-	attachments           map[int]struct{}
-	removedattachments    map[int]struct{}
-	clearedattachments    bool
-	time_entries          map[int]struct{}
-	removedtime_entries   map[int]struct{}
-	clearedtime_entries   bool
-	tasks                 map[int]struct{}
-	removedtasks          map[int]struct{}
-	clearedtasks          bool
-	done                  bool
-	oldValue              func(context.Context) (*Ticket, error)
-	predicates            []predicate.Ticket
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	number                  *string
+	title                   *string
+	description             *string
+	_type                   *ticket.Type
+	priority                *ticket.Priority
+	channel                 *ticket.Channel
+	level                   *ticket.Level
+	status                  *ticket.Status
+	module                  *string
+	software_version        *string
+	environment             *ticket.Environment
+	impact                  *string
+	steps                   *string
+	first_occurred_at       *time.Time
+	reproduction            *string
+	reproducible            *bool
+	findings                *string
+	vendor_case_ref         *string
+	fixed_in_version        *string
+	resolution              *string
+	vendor_involved         *bool
+	billable_reclassified   *bool
+	received_at             *time.Time
+	first_response_at       *time.Time
+	resolved_at             *time.Time
+	closed_at               *time.Time
+	situation               *string
+	context                 *string
+	actions_taken           *string
+	estimate                *[]schematype.LevelMinutes
+	appendestimate          []schematype.LevelMinutes
+	estimate_price_cents    *int64
+	addestimate_price_cents *int64
+	approved_at             *time.Time
+	delivery_status         *ticket.DeliveryStatus
+	delivery_notes          *string
+	clearedFields           map[string]struct{}
+	customer                *int
+	clearedcustomer         bool
+	contract                *int
+	clearedcontract         bool
+	reporter                *int
+	clearedreporter         bool
+	assignee                *int
+	clearedassignee         bool
+	duplicate_of            *int
+	clearedduplicate_of     bool
+	duplicates              map[int]struct{}
+	removedduplicates       map[int]struct{}
+	clearedduplicates       bool
+	split_from              *int
+	clearedsplit_from       bool
+	split_tickets           map[int]struct{}
+	removedsplit_tickets    map[int]struct{}
+	clearedsplit_tickets    bool
+	related                 map[int]struct{}
+	removedrelated          map[int]struct{}
+	clearedrelated          bool
+	events                  map[int]struct{}
+	removedevents           map[int]struct{}
+	clearedevents           bool
+	comments                map[int]struct{}
+	removedcomments         map[int]struct{}
+	clearedcomments         bool
+	attachments             map[int]struct{}
+	removedattachments      map[int]struct{}
+	clearedattachments      bool
+	time_entries            map[int]struct{}
+	removedtime_entries     map[int]struct{}
+	clearedtime_entries     bool
+	tasks                   map[int]struct{}
+	removedtasks            map[int]struct{}
+	clearedtasks            bool
+	approved_by             *int
+	clearedapproved_by      bool
+	done                    bool
+	oldValue                func(context.Context) (*Ticket, error)
+	predicates              []predicate.Ticket
 }
 
 var _ ent.Mutation = (*TicketMutation)(nil)
@@ -12801,6 +12813,484 @@ func (m *TicketMutation) ResetClosedAt() {
 	delete(m.clearedFields, ticket.FieldClosedAt)
 }
 
+// SetSituation sets the "situation" field.
+func (m *TicketMutation) SetSituation(s string) {
+	m.situation = &s
+}
+
+// Situation returns the value of the "situation" field in the mutation.
+func (m *TicketMutation) Situation() (r string, exists bool) {
+	v := m.situation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSituation returns the old "situation" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSituation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSituation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSituation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSituation: %w", err)
+	}
+	return oldValue.Situation, nil
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (m *TicketMutation) ClearSituation() {
+	m.situation = nil
+	m.clearedFields[ticket.FieldSituation] = struct{}{}
+}
+
+// SituationCleared returns if the "situation" field was cleared in this mutation.
+func (m *TicketMutation) SituationCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSituation]
+	return ok
+}
+
+// ResetSituation resets all changes to the "situation" field.
+func (m *TicketMutation) ResetSituation() {
+	m.situation = nil
+	delete(m.clearedFields, ticket.FieldSituation)
+}
+
+// SetContext sets the "context" field.
+func (m *TicketMutation) SetContext(s string) {
+	m.context = &s
+}
+
+// Context returns the value of the "context" field in the mutation.
+func (m *TicketMutation) Context() (r string, exists bool) {
+	v := m.context
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContext returns the old "context" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldContext(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContext: %w", err)
+	}
+	return oldValue.Context, nil
+}
+
+// ClearContext clears the value of the "context" field.
+func (m *TicketMutation) ClearContext() {
+	m.context = nil
+	m.clearedFields[ticket.FieldContext] = struct{}{}
+}
+
+// ContextCleared returns if the "context" field was cleared in this mutation.
+func (m *TicketMutation) ContextCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldContext]
+	return ok
+}
+
+// ResetContext resets all changes to the "context" field.
+func (m *TicketMutation) ResetContext() {
+	m.context = nil
+	delete(m.clearedFields, ticket.FieldContext)
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (m *TicketMutation) SetActionsTaken(s string) {
+	m.actions_taken = &s
+}
+
+// ActionsTaken returns the value of the "actions_taken" field in the mutation.
+func (m *TicketMutation) ActionsTaken() (r string, exists bool) {
+	v := m.actions_taken
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActionsTaken returns the old "actions_taken" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldActionsTaken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActionsTaken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActionsTaken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActionsTaken: %w", err)
+	}
+	return oldValue.ActionsTaken, nil
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (m *TicketMutation) ClearActionsTaken() {
+	m.actions_taken = nil
+	m.clearedFields[ticket.FieldActionsTaken] = struct{}{}
+}
+
+// ActionsTakenCleared returns if the "actions_taken" field was cleared in this mutation.
+func (m *TicketMutation) ActionsTakenCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldActionsTaken]
+	return ok
+}
+
+// ResetActionsTaken resets all changes to the "actions_taken" field.
+func (m *TicketMutation) ResetActionsTaken() {
+	m.actions_taken = nil
+	delete(m.clearedFields, ticket.FieldActionsTaken)
+}
+
+// SetEstimate sets the "estimate" field.
+func (m *TicketMutation) SetEstimate(sm []schematype.LevelMinutes) {
+	m.estimate = &sm
+	m.appendestimate = nil
+}
+
+// Estimate returns the value of the "estimate" field in the mutation.
+func (m *TicketMutation) Estimate() (r []schematype.LevelMinutes, exists bool) {
+	v := m.estimate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimate returns the old "estimate" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldEstimate(ctx context.Context) (v []schematype.LevelMinutes, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimate: %w", err)
+	}
+	return oldValue.Estimate, nil
+}
+
+// AppendEstimate adds sm to the "estimate" field.
+func (m *TicketMutation) AppendEstimate(sm []schematype.LevelMinutes) {
+	m.appendestimate = append(m.appendestimate, sm...)
+}
+
+// AppendedEstimate returns the list of values that were appended to the "estimate" field in this mutation.
+func (m *TicketMutation) AppendedEstimate() ([]schematype.LevelMinutes, bool) {
+	if len(m.appendestimate) == 0 {
+		return nil, false
+	}
+	return m.appendestimate, true
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (m *TicketMutation) ClearEstimate() {
+	m.estimate = nil
+	m.appendestimate = nil
+	m.clearedFields[ticket.FieldEstimate] = struct{}{}
+}
+
+// EstimateCleared returns if the "estimate" field was cleared in this mutation.
+func (m *TicketMutation) EstimateCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldEstimate]
+	return ok
+}
+
+// ResetEstimate resets all changes to the "estimate" field.
+func (m *TicketMutation) ResetEstimate() {
+	m.estimate = nil
+	m.appendestimate = nil
+	delete(m.clearedFields, ticket.FieldEstimate)
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (m *TicketMutation) SetEstimatePriceCents(i int64) {
+	m.estimate_price_cents = &i
+	m.addestimate_price_cents = nil
+}
+
+// EstimatePriceCents returns the value of the "estimate_price_cents" field in the mutation.
+func (m *TicketMutation) EstimatePriceCents() (r int64, exists bool) {
+	v := m.estimate_price_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimatePriceCents returns the old "estimate_price_cents" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldEstimatePriceCents(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimatePriceCents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimatePriceCents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimatePriceCents: %w", err)
+	}
+	return oldValue.EstimatePriceCents, nil
+}
+
+// AddEstimatePriceCents adds i to the "estimate_price_cents" field.
+func (m *TicketMutation) AddEstimatePriceCents(i int64) {
+	if m.addestimate_price_cents != nil {
+		*m.addestimate_price_cents += i
+	} else {
+		m.addestimate_price_cents = &i
+	}
+}
+
+// AddedEstimatePriceCents returns the value that was added to the "estimate_price_cents" field in this mutation.
+func (m *TicketMutation) AddedEstimatePriceCents() (r int64, exists bool) {
+	v := m.addestimate_price_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (m *TicketMutation) ClearEstimatePriceCents() {
+	m.estimate_price_cents = nil
+	m.addestimate_price_cents = nil
+	m.clearedFields[ticket.FieldEstimatePriceCents] = struct{}{}
+}
+
+// EstimatePriceCentsCleared returns if the "estimate_price_cents" field was cleared in this mutation.
+func (m *TicketMutation) EstimatePriceCentsCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldEstimatePriceCents]
+	return ok
+}
+
+// ResetEstimatePriceCents resets all changes to the "estimate_price_cents" field.
+func (m *TicketMutation) ResetEstimatePriceCents() {
+	m.estimate_price_cents = nil
+	m.addestimate_price_cents = nil
+	delete(m.clearedFields, ticket.FieldEstimatePriceCents)
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (m *TicketMutation) SetApprovedAt(t time.Time) {
+	m.approved_at = &t
+}
+
+// ApprovedAt returns the value of the "approved_at" field in the mutation.
+func (m *TicketMutation) ApprovedAt() (r time.Time, exists bool) {
+	v := m.approved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedAt returns the old "approved_at" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldApprovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedAt: %w", err)
+	}
+	return oldValue.ApprovedAt, nil
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (m *TicketMutation) ClearApprovedAt() {
+	m.approved_at = nil
+	m.clearedFields[ticket.FieldApprovedAt] = struct{}{}
+}
+
+// ApprovedAtCleared returns if the "approved_at" field was cleared in this mutation.
+func (m *TicketMutation) ApprovedAtCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldApprovedAt]
+	return ok
+}
+
+// ResetApprovedAt resets all changes to the "approved_at" field.
+func (m *TicketMutation) ResetApprovedAt() {
+	m.approved_at = nil
+	delete(m.clearedFields, ticket.FieldApprovedAt)
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (m *TicketMutation) SetApprovedByID(i int) {
+	m.approved_by = &i
+}
+
+// ApprovedByID returns the value of the "approved_by_id" field in the mutation.
+func (m *TicketMutation) ApprovedByID() (r int, exists bool) {
+	v := m.approved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedByID returns the old "approved_by_id" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldApprovedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedByID: %w", err)
+	}
+	return oldValue.ApprovedByID, nil
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (m *TicketMutation) ClearApprovedByID() {
+	m.approved_by = nil
+	m.clearedFields[ticket.FieldApprovedByID] = struct{}{}
+}
+
+// ApprovedByIDCleared returns if the "approved_by_id" field was cleared in this mutation.
+func (m *TicketMutation) ApprovedByIDCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldApprovedByID]
+	return ok
+}
+
+// ResetApprovedByID resets all changes to the "approved_by_id" field.
+func (m *TicketMutation) ResetApprovedByID() {
+	m.approved_by = nil
+	delete(m.clearedFields, ticket.FieldApprovedByID)
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (m *TicketMutation) SetDeliveryStatus(ts ticket.DeliveryStatus) {
+	m.delivery_status = &ts
+}
+
+// DeliveryStatus returns the value of the "delivery_status" field in the mutation.
+func (m *TicketMutation) DeliveryStatus() (r ticket.DeliveryStatus, exists bool) {
+	v := m.delivery_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryStatus returns the old "delivery_status" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldDeliveryStatus(ctx context.Context) (v *ticket.DeliveryStatus, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryStatus: %w", err)
+	}
+	return oldValue.DeliveryStatus, nil
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (m *TicketMutation) ClearDeliveryStatus() {
+	m.delivery_status = nil
+	m.clearedFields[ticket.FieldDeliveryStatus] = struct{}{}
+}
+
+// DeliveryStatusCleared returns if the "delivery_status" field was cleared in this mutation.
+func (m *TicketMutation) DeliveryStatusCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldDeliveryStatus]
+	return ok
+}
+
+// ResetDeliveryStatus resets all changes to the "delivery_status" field.
+func (m *TicketMutation) ResetDeliveryStatus() {
+	m.delivery_status = nil
+	delete(m.clearedFields, ticket.FieldDeliveryStatus)
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (m *TicketMutation) SetDeliveryNotes(s string) {
+	m.delivery_notes = &s
+}
+
+// DeliveryNotes returns the value of the "delivery_notes" field in the mutation.
+func (m *TicketMutation) DeliveryNotes() (r string, exists bool) {
+	v := m.delivery_notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryNotes returns the old "delivery_notes" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldDeliveryNotes(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryNotes: %w", err)
+	}
+	return oldValue.DeliveryNotes, nil
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (m *TicketMutation) ClearDeliveryNotes() {
+	m.delivery_notes = nil
+	m.clearedFields[ticket.FieldDeliveryNotes] = struct{}{}
+}
+
+// DeliveryNotesCleared returns if the "delivery_notes" field was cleared in this mutation.
+func (m *TicketMutation) DeliveryNotesCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldDeliveryNotes]
+	return ok
+}
+
+// ResetDeliveryNotes resets all changes to the "delivery_notes" field.
+func (m *TicketMutation) ResetDeliveryNotes() {
+	m.delivery_notes = nil
+	delete(m.clearedFields, ticket.FieldDeliveryNotes)
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (m *TicketMutation) SetCustomerID(i int) {
 	m.customer = &i
@@ -13663,6 +14153,33 @@ func (m *TicketMutation) ResetTasks() {
 	m.removedtasks = nil
 }
 
+// ClearApprovedBy clears the "approved_by" edge to the User entity.
+func (m *TicketMutation) ClearApprovedBy() {
+	m.clearedapproved_by = true
+	m.clearedFields[ticket.FieldApprovedByID] = struct{}{}
+}
+
+// ApprovedByCleared reports if the "approved_by" edge to the User entity was cleared.
+func (m *TicketMutation) ApprovedByCleared() bool {
+	return m.ApprovedByIDCleared() || m.clearedapproved_by
+}
+
+// ApprovedByIDs returns the "approved_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApprovedByID instead. It exists only for internal usage by the builders.
+func (m *TicketMutation) ApprovedByIDs() (ids []int) {
+	if id := m.approved_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApprovedBy resets all changes to the "approved_by" edge.
+func (m *TicketMutation) ResetApprovedBy() {
+	m.approved_by = nil
+	m.clearedapproved_by = false
+}
+
 // Where appends a list predicates to the TicketMutation builder.
 func (m *TicketMutation) Where(ps ...predicate.Ticket) {
 	m.predicates = append(m.predicates, ps...)
@@ -13697,7 +14214,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 34)
+	fields := make([]string, 0, 43)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -13782,6 +14299,33 @@ func (m *TicketMutation) Fields() []string {
 	if m.closed_at != nil {
 		fields = append(fields, ticket.FieldClosedAt)
 	}
+	if m.situation != nil {
+		fields = append(fields, ticket.FieldSituation)
+	}
+	if m.context != nil {
+		fields = append(fields, ticket.FieldContext)
+	}
+	if m.actions_taken != nil {
+		fields = append(fields, ticket.FieldActionsTaken)
+	}
+	if m.estimate != nil {
+		fields = append(fields, ticket.FieldEstimate)
+	}
+	if m.estimate_price_cents != nil {
+		fields = append(fields, ticket.FieldEstimatePriceCents)
+	}
+	if m.approved_at != nil {
+		fields = append(fields, ticket.FieldApprovedAt)
+	}
+	if m.approved_by != nil {
+		fields = append(fields, ticket.FieldApprovedByID)
+	}
+	if m.delivery_status != nil {
+		fields = append(fields, ticket.FieldDeliveryStatus)
+	}
+	if m.delivery_notes != nil {
+		fields = append(fields, ticket.FieldDeliveryNotes)
+	}
 	if m.customer != nil {
 		fields = append(fields, ticket.FieldCustomerID)
 	}
@@ -13864,6 +14408,24 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.ResolvedAt()
 	case ticket.FieldClosedAt:
 		return m.ClosedAt()
+	case ticket.FieldSituation:
+		return m.Situation()
+	case ticket.FieldContext:
+		return m.Context()
+	case ticket.FieldActionsTaken:
+		return m.ActionsTaken()
+	case ticket.FieldEstimate:
+		return m.Estimate()
+	case ticket.FieldEstimatePriceCents:
+		return m.EstimatePriceCents()
+	case ticket.FieldApprovedAt:
+		return m.ApprovedAt()
+	case ticket.FieldApprovedByID:
+		return m.ApprovedByID()
+	case ticket.FieldDeliveryStatus:
+		return m.DeliveryStatus()
+	case ticket.FieldDeliveryNotes:
+		return m.DeliveryNotes()
 	case ticket.FieldCustomerID:
 		return m.CustomerID()
 	case ticket.FieldContractID:
@@ -13941,6 +14503,24 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldResolvedAt(ctx)
 	case ticket.FieldClosedAt:
 		return m.OldClosedAt(ctx)
+	case ticket.FieldSituation:
+		return m.OldSituation(ctx)
+	case ticket.FieldContext:
+		return m.OldContext(ctx)
+	case ticket.FieldActionsTaken:
+		return m.OldActionsTaken(ctx)
+	case ticket.FieldEstimate:
+		return m.OldEstimate(ctx)
+	case ticket.FieldEstimatePriceCents:
+		return m.OldEstimatePriceCents(ctx)
+	case ticket.FieldApprovedAt:
+		return m.OldApprovedAt(ctx)
+	case ticket.FieldApprovedByID:
+		return m.OldApprovedByID(ctx)
+	case ticket.FieldDeliveryStatus:
+		return m.OldDeliveryStatus(ctx)
+	case ticket.FieldDeliveryNotes:
+		return m.OldDeliveryNotes(ctx)
 	case ticket.FieldCustomerID:
 		return m.OldCustomerID(ctx)
 	case ticket.FieldContractID:
@@ -14158,6 +14738,69 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClosedAt(v)
 		return nil
+	case ticket.FieldSituation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSituation(v)
+		return nil
+	case ticket.FieldContext:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContext(v)
+		return nil
+	case ticket.FieldActionsTaken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActionsTaken(v)
+		return nil
+	case ticket.FieldEstimate:
+		v, ok := value.([]schematype.LevelMinutes)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimate(v)
+		return nil
+	case ticket.FieldEstimatePriceCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimatePriceCents(v)
+		return nil
+	case ticket.FieldApprovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedAt(v)
+		return nil
+	case ticket.FieldApprovedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedByID(v)
+		return nil
+	case ticket.FieldDeliveryStatus:
+		v, ok := value.(ticket.DeliveryStatus)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryStatus(v)
+		return nil
+	case ticket.FieldDeliveryNotes:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryNotes(v)
+		return nil
 	case ticket.FieldCustomerID:
 		v, ok := value.(int)
 		if !ok {
@@ -14208,6 +14851,9 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *TicketMutation) AddedFields() []string {
 	var fields []string
+	if m.addestimate_price_cents != nil {
+		fields = append(fields, ticket.FieldEstimatePriceCents)
+	}
 	return fields
 }
 
@@ -14216,6 +14862,8 @@ func (m *TicketMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *TicketMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case ticket.FieldEstimatePriceCents:
+		return m.AddedEstimatePriceCents()
 	}
 	return nil, false
 }
@@ -14225,6 +14873,13 @@ func (m *TicketMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *TicketMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case ticket.FieldEstimatePriceCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEstimatePriceCents(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Ticket numeric field %s", name)
 }
@@ -14274,6 +14929,33 @@ func (m *TicketMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(ticket.FieldClosedAt) {
 		fields = append(fields, ticket.FieldClosedAt)
+	}
+	if m.FieldCleared(ticket.FieldSituation) {
+		fields = append(fields, ticket.FieldSituation)
+	}
+	if m.FieldCleared(ticket.FieldContext) {
+		fields = append(fields, ticket.FieldContext)
+	}
+	if m.FieldCleared(ticket.FieldActionsTaken) {
+		fields = append(fields, ticket.FieldActionsTaken)
+	}
+	if m.FieldCleared(ticket.FieldEstimate) {
+		fields = append(fields, ticket.FieldEstimate)
+	}
+	if m.FieldCleared(ticket.FieldEstimatePriceCents) {
+		fields = append(fields, ticket.FieldEstimatePriceCents)
+	}
+	if m.FieldCleared(ticket.FieldApprovedAt) {
+		fields = append(fields, ticket.FieldApprovedAt)
+	}
+	if m.FieldCleared(ticket.FieldApprovedByID) {
+		fields = append(fields, ticket.FieldApprovedByID)
+	}
+	if m.FieldCleared(ticket.FieldDeliveryStatus) {
+		fields = append(fields, ticket.FieldDeliveryStatus)
+	}
+	if m.FieldCleared(ticket.FieldDeliveryNotes) {
+		fields = append(fields, ticket.FieldDeliveryNotes)
 	}
 	if m.FieldCleared(ticket.FieldContractID) {
 		fields = append(fields, ticket.FieldContractID)
@@ -14342,6 +15024,33 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldClosedAt:
 		m.ClearClosedAt()
+		return nil
+	case ticket.FieldSituation:
+		m.ClearSituation()
+		return nil
+	case ticket.FieldContext:
+		m.ClearContext()
+		return nil
+	case ticket.FieldActionsTaken:
+		m.ClearActionsTaken()
+		return nil
+	case ticket.FieldEstimate:
+		m.ClearEstimate()
+		return nil
+	case ticket.FieldEstimatePriceCents:
+		m.ClearEstimatePriceCents()
+		return nil
+	case ticket.FieldApprovedAt:
+		m.ClearApprovedAt()
+		return nil
+	case ticket.FieldApprovedByID:
+		m.ClearApprovedByID()
+		return nil
+	case ticket.FieldDeliveryStatus:
+		m.ClearDeliveryStatus()
+		return nil
+	case ticket.FieldDeliveryNotes:
+		m.ClearDeliveryNotes()
 		return nil
 	case ticket.FieldContractID:
 		m.ClearContractID()
@@ -14447,6 +15156,33 @@ func (m *TicketMutation) ResetField(name string) error {
 	case ticket.FieldClosedAt:
 		m.ResetClosedAt()
 		return nil
+	case ticket.FieldSituation:
+		m.ResetSituation()
+		return nil
+	case ticket.FieldContext:
+		m.ResetContext()
+		return nil
+	case ticket.FieldActionsTaken:
+		m.ResetActionsTaken()
+		return nil
+	case ticket.FieldEstimate:
+		m.ResetEstimate()
+		return nil
+	case ticket.FieldEstimatePriceCents:
+		m.ResetEstimatePriceCents()
+		return nil
+	case ticket.FieldApprovedAt:
+		m.ResetApprovedAt()
+		return nil
+	case ticket.FieldApprovedByID:
+		m.ResetApprovedByID()
+		return nil
+	case ticket.FieldDeliveryStatus:
+		m.ResetDeliveryStatus()
+		return nil
+	case ticket.FieldDeliveryNotes:
+		m.ResetDeliveryNotes()
+		return nil
 	case ticket.FieldCustomerID:
 		m.ResetCustomerID()
 		return nil
@@ -14471,7 +15207,7 @@ func (m *TicketMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TicketMutation) AddedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.customer != nil {
 		edges = append(edges, ticket.EdgeCustomer)
 	}
@@ -14513,6 +15249,9 @@ func (m *TicketMutation) AddedEdges() []string {
 	}
 	if m.tasks != nil {
 		edges = append(edges, ticket.EdgeTasks)
+	}
+	if m.approved_by != nil {
+		edges = append(edges, ticket.EdgeApprovedBy)
 	}
 	return edges
 }
@@ -14593,13 +15332,17 @@ func (m *TicketMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case ticket.EdgeApprovedBy:
+		if id := m.approved_by; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TicketMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.removedduplicates != nil {
 		edges = append(edges, ticket.EdgeDuplicates)
 	}
@@ -14685,7 +15428,7 @@ func (m *TicketMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TicketMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 15)
 	if m.clearedcustomer {
 		edges = append(edges, ticket.EdgeCustomer)
 	}
@@ -14728,6 +15471,9 @@ func (m *TicketMutation) ClearedEdges() []string {
 	if m.clearedtasks {
 		edges = append(edges, ticket.EdgeTasks)
 	}
+	if m.clearedapproved_by {
+		edges = append(edges, ticket.EdgeApprovedBy)
+	}
 	return edges
 }
 
@@ -14763,6 +15509,8 @@ func (m *TicketMutation) EdgeCleared(name string) bool {
 		return m.clearedtime_entries
 	case ticket.EdgeTasks:
 		return m.clearedtasks
+	case ticket.EdgeApprovedBy:
+		return m.clearedapproved_by
 	}
 	return false
 }
@@ -14788,6 +15536,9 @@ func (m *TicketMutation) ClearEdge(name string) error {
 		return nil
 	case ticket.EdgeSplitFrom:
 		m.ClearSplitFrom()
+		return nil
+	case ticket.EdgeApprovedBy:
+		m.ClearApprovedBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Ticket unique edge %s", name)
@@ -14838,6 +15589,9 @@ func (m *TicketMutation) ResetEdge(name string) error {
 		return nil
 	case ticket.EdgeTasks:
 		m.ResetTasks()
+		return nil
+	case ticket.EdgeApprovedBy:
+		m.ResetApprovedBy()
 		return nil
 	}
 	return fmt.Errorf("unknown Ticket edge %s", name)

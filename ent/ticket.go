@@ -3,10 +3,12 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/user"
 	"time"
@@ -76,6 +78,24 @@ type Ticket struct {
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 	// ClosedAt holds the value of the "closed_at" field.
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// Situation holds the value of the "situation" field.
+	Situation string `json:"situation,omitempty"`
+	// Context holds the value of the "context" field.
+	Context string `json:"context,omitempty"`
+	// ActionsTaken holds the value of the "actions_taken" field.
+	ActionsTaken string `json:"actions_taken,omitempty"`
+	// Estimate holds the value of the "estimate" field.
+	Estimate []schematype.LevelMinutes `json:"estimate,omitempty"`
+	// EstimatePriceCents holds the value of the "estimate_price_cents" field.
+	EstimatePriceCents *int64 `json:"estimate_price_cents,omitempty"`
+	// ApprovedAt holds the value of the "approved_at" field.
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+	// ApprovedByID holds the value of the "approved_by_id" field.
+	ApprovedByID *int `json:"approved_by_id,omitempty"`
+	// DeliveryStatus holds the value of the "delivery_status" field.
+	DeliveryStatus *ticket.DeliveryStatus `json:"delivery_status,omitempty"`
+	// DeliveryNotes holds the value of the "delivery_notes" field.
+	DeliveryNotes string `json:"delivery_notes,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
@@ -124,11 +144,13 @@ type TicketEdges struct {
 	TimeEntries []*TimeEntry `json:"time_entries,omitempty"`
 	// Tasks holds the value of the tasks edge.
 	Tasks []*Task `json:"tasks,omitempty"`
+	// ApprovedBy holds the value of the approved_by edge.
+	ApprovedBy *User `json:"approved_by,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [14]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
-	totalCount [14]map[string]int
+	totalCount [15]map[string]int
 
 	namedDuplicates   map[string][]*Ticket
 	namedSplitTickets map[string][]*Ticket
@@ -278,18 +300,31 @@ func (e TicketEdges) TasksOrErr() ([]*Task, error) {
 	return nil, &NotLoadedError{edge: "tasks"}
 }
 
+// ApprovedByOrErr returns the ApprovedBy value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e TicketEdges) ApprovedByOrErr() (*User, error) {
+	if e.ApprovedBy != nil {
+		return e.ApprovedBy, nil
+	} else if e.loadedTypes[14] {
+		return nil, &NotFoundError{label: user.Label}
+	}
+	return nil, &NotLoadedError{edge: "approved_by"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Ticket) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case ticket.FieldEstimate:
+			values[i] = new([]byte)
 		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified:
 			values[i] = new(sql.NullBool)
-		case ticket.FieldID, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
+		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldApprovedByID, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
-		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution:
+		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
 			values[i] = new(sql.NullString)
-		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt:
+		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -485,6 +520,66 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 				_m.ClosedAt = new(time.Time)
 				*_m.ClosedAt = value.Time
 			}
+		case ticket.FieldSituation:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field situation", values[i])
+			} else if value.Valid {
+				_m.Situation = value.String
+			}
+		case ticket.FieldContext:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field context", values[i])
+			} else if value.Valid {
+				_m.Context = value.String
+			}
+		case ticket.FieldActionsTaken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field actions_taken", values[i])
+			} else if value.Valid {
+				_m.ActionsTaken = value.String
+			}
+		case ticket.FieldEstimate:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field estimate", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Estimate); err != nil {
+					return fmt.Errorf("unmarshal field estimate: %w", err)
+				}
+			}
+		case ticket.FieldEstimatePriceCents:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field estimate_price_cents", values[i])
+			} else if value.Valid {
+				_m.EstimatePriceCents = new(int64)
+				*_m.EstimatePriceCents = value.Int64
+			}
+		case ticket.FieldApprovedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field approved_at", values[i])
+			} else if value.Valid {
+				_m.ApprovedAt = new(time.Time)
+				*_m.ApprovedAt = value.Time
+			}
+		case ticket.FieldApprovedByID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field approved_by_id", values[i])
+			} else if value.Valid {
+				_m.ApprovedByID = new(int)
+				*_m.ApprovedByID = int(value.Int64)
+			}
+		case ticket.FieldDeliveryStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field delivery_status", values[i])
+			} else if value.Valid {
+				_m.DeliveryStatus = new(ticket.DeliveryStatus)
+				*_m.DeliveryStatus = ticket.DeliveryStatus(value.String)
+			}
+		case ticket.FieldDeliveryNotes:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field delivery_notes", values[i])
+			} else if value.Valid {
+				_m.DeliveryNotes = value.String
+			}
 		case ticket.FieldCustomerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
@@ -608,6 +703,11 @@ func (_m *Ticket) QueryTasks() *TaskQuery {
 	return NewTicketClient(_m.config).QueryTasks(_m)
 }
 
+// QueryApprovedBy queries the "approved_by" edge of the Ticket entity.
+func (_m *Ticket) QueryApprovedBy() *UserQuery {
+	return NewTicketClient(_m.config).QueryApprovedBy(_m)
+}
+
 // Update returns a builder for updating this Ticket.
 // Note that you need to call Ticket.Unwrap() before calling this method if this Ticket
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -724,6 +824,41 @@ func (_m *Ticket) String() string {
 		builder.WriteString("closed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("situation=")
+	builder.WriteString(_m.Situation)
+	builder.WriteString(", ")
+	builder.WriteString("context=")
+	builder.WriteString(_m.Context)
+	builder.WriteString(", ")
+	builder.WriteString("actions_taken=")
+	builder.WriteString(_m.ActionsTaken)
+	builder.WriteString(", ")
+	builder.WriteString("estimate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Estimate))
+	builder.WriteString(", ")
+	if v := _m.EstimatePriceCents; v != nil {
+		builder.WriteString("estimate_price_cents=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.ApprovedAt; v != nil {
+		builder.WriteString("approved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ApprovedByID; v != nil {
+		builder.WriteString("approved_by_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeliveryStatus; v != nil {
+		builder.WriteString("delivery_status=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("delivery_notes=")
+	builder.WriteString(_m.DeliveryNotes)
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))

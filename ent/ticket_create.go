@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
@@ -366,6 +367,124 @@ func (_c *TicketCreate) SetNillableClosedAt(v *time.Time) *TicketCreate {
 	return _c
 }
 
+// SetSituation sets the "situation" field.
+func (_c *TicketCreate) SetSituation(v string) *TicketCreate {
+	_c.mutation.SetSituation(v)
+	return _c
+}
+
+// SetNillableSituation sets the "situation" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSituation(v *string) *TicketCreate {
+	if v != nil {
+		_c.SetSituation(*v)
+	}
+	return _c
+}
+
+// SetContext sets the "context" field.
+func (_c *TicketCreate) SetContext(v string) *TicketCreate {
+	_c.mutation.SetContext(v)
+	return _c
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableContext(v *string) *TicketCreate {
+	if v != nil {
+		_c.SetContext(*v)
+	}
+	return _c
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (_c *TicketCreate) SetActionsTaken(v string) *TicketCreate {
+	_c.mutation.SetActionsTaken(v)
+	return _c
+}
+
+// SetNillableActionsTaken sets the "actions_taken" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableActionsTaken(v *string) *TicketCreate {
+	if v != nil {
+		_c.SetActionsTaken(*v)
+	}
+	return _c
+}
+
+// SetEstimate sets the "estimate" field.
+func (_c *TicketCreate) SetEstimate(v []schematype.LevelMinutes) *TicketCreate {
+	_c.mutation.SetEstimate(v)
+	return _c
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (_c *TicketCreate) SetEstimatePriceCents(v int64) *TicketCreate {
+	_c.mutation.SetEstimatePriceCents(v)
+	return _c
+}
+
+// SetNillableEstimatePriceCents sets the "estimate_price_cents" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableEstimatePriceCents(v *int64) *TicketCreate {
+	if v != nil {
+		_c.SetEstimatePriceCents(*v)
+	}
+	return _c
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_c *TicketCreate) SetApprovedAt(v time.Time) *TicketCreate {
+	_c.mutation.SetApprovedAt(v)
+	return _c
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableApprovedAt(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetApprovedAt(*v)
+	}
+	return _c
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (_c *TicketCreate) SetApprovedByID(v int) *TicketCreate {
+	_c.mutation.SetApprovedByID(v)
+	return _c
+}
+
+// SetNillableApprovedByID sets the "approved_by_id" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableApprovedByID(v *int) *TicketCreate {
+	if v != nil {
+		_c.SetApprovedByID(*v)
+	}
+	return _c
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (_c *TicketCreate) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketCreate {
+	_c.mutation.SetDeliveryStatus(v)
+	return _c
+}
+
+// SetNillableDeliveryStatus sets the "delivery_status" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableDeliveryStatus(v *ticket.DeliveryStatus) *TicketCreate {
+	if v != nil {
+		_c.SetDeliveryStatus(*v)
+	}
+	return _c
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (_c *TicketCreate) SetDeliveryNotes(v string) *TicketCreate {
+	_c.mutation.SetDeliveryNotes(v)
+	return _c
+}
+
+// SetNillableDeliveryNotes sets the "delivery_notes" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableDeliveryNotes(v *string) *TicketCreate {
+	if v != nil {
+		_c.SetDeliveryNotes(*v)
+	}
+	return _c
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (_c *TicketCreate) SetCustomerID(v int) *TicketCreate {
 	_c.mutation.SetCustomerID(v)
@@ -584,6 +703,11 @@ func (_c *TicketCreate) AddTasks(v ...*Task) *TicketCreate {
 	return _c.AddTaskIDs(ids...)
 }
 
+// SetApprovedBy sets the "approved_by" edge to the User entity.
+func (_c *TicketCreate) SetApprovedBy(v *User) *TicketCreate {
+	return _c.SetApprovedByID(v.ID)
+}
+
 // Mutation returns the TicketMutation object of the builder.
 func (_c *TicketCreate) Mutation() *TicketMutation {
 	return _c.mutation
@@ -757,6 +881,11 @@ func (_c *TicketCreate) check() error {
 	if _, ok := _c.mutation.ReceivedAt(); !ok {
 		return &ValidationError{Name: "received_at", err: errors.New(`ent: missing required field "Ticket.received_at"`)}
 	}
+	if v, ok := _c.mutation.DeliveryStatus(); ok {
+		if err := ticket.DeliveryStatusValidator(v); err != nil {
+			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CustomerID(); !ok {
 		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "Ticket.customer_id"`)}
 	}
@@ -907,6 +1036,38 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ClosedAt(); ok {
 		_spec.SetField(ticket.FieldClosedAt, field.TypeTime, value)
 		_node.ClosedAt = &value
+	}
+	if value, ok := _c.mutation.Situation(); ok {
+		_spec.SetField(ticket.FieldSituation, field.TypeString, value)
+		_node.Situation = value
+	}
+	if value, ok := _c.mutation.Context(); ok {
+		_spec.SetField(ticket.FieldContext, field.TypeString, value)
+		_node.Context = value
+	}
+	if value, ok := _c.mutation.ActionsTaken(); ok {
+		_spec.SetField(ticket.FieldActionsTaken, field.TypeString, value)
+		_node.ActionsTaken = value
+	}
+	if value, ok := _c.mutation.Estimate(); ok {
+		_spec.SetField(ticket.FieldEstimate, field.TypeJSON, value)
+		_node.Estimate = value
+	}
+	if value, ok := _c.mutation.EstimatePriceCents(); ok {
+		_spec.SetField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
+		_node.EstimatePriceCents = &value
+	}
+	if value, ok := _c.mutation.ApprovedAt(); ok {
+		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)
+		_node.ApprovedAt = &value
+	}
+	if value, ok := _c.mutation.DeliveryStatus(); ok {
+		_spec.SetField(ticket.FieldDeliveryStatus, field.TypeEnum, value)
+		_node.DeliveryStatus = &value
+	}
+	if value, ok := _c.mutation.DeliveryNotes(); ok {
+		_spec.SetField(ticket.FieldDeliveryNotes, field.TypeString, value)
+		_node.DeliveryNotes = value
 	}
 	if nodes := _c.mutation.CustomerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1136,6 +1297,23 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ApprovedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ApprovedByID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -1559,6 +1737,174 @@ func (u *TicketUpsert) UpdateClosedAt() *TicketUpsert {
 // ClearClosedAt clears the value of the "closed_at" field.
 func (u *TicketUpsert) ClearClosedAt() *TicketUpsert {
 	u.SetNull(ticket.FieldClosedAt)
+	return u
+}
+
+// SetSituation sets the "situation" field.
+func (u *TicketUpsert) SetSituation(v string) *TicketUpsert {
+	u.Set(ticket.FieldSituation, v)
+	return u
+}
+
+// UpdateSituation sets the "situation" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSituation() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSituation)
+	return u
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (u *TicketUpsert) ClearSituation() *TicketUpsert {
+	u.SetNull(ticket.FieldSituation)
+	return u
+}
+
+// SetContext sets the "context" field.
+func (u *TicketUpsert) SetContext(v string) *TicketUpsert {
+	u.Set(ticket.FieldContext, v)
+	return u
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateContext() *TicketUpsert {
+	u.SetExcluded(ticket.FieldContext)
+	return u
+}
+
+// ClearContext clears the value of the "context" field.
+func (u *TicketUpsert) ClearContext() *TicketUpsert {
+	u.SetNull(ticket.FieldContext)
+	return u
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (u *TicketUpsert) SetActionsTaken(v string) *TicketUpsert {
+	u.Set(ticket.FieldActionsTaken, v)
+	return u
+}
+
+// UpdateActionsTaken sets the "actions_taken" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateActionsTaken() *TicketUpsert {
+	u.SetExcluded(ticket.FieldActionsTaken)
+	return u
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (u *TicketUpsert) ClearActionsTaken() *TicketUpsert {
+	u.SetNull(ticket.FieldActionsTaken)
+	return u
+}
+
+// SetEstimate sets the "estimate" field.
+func (u *TicketUpsert) SetEstimate(v []schematype.LevelMinutes) *TicketUpsert {
+	u.Set(ticket.FieldEstimate, v)
+	return u
+}
+
+// UpdateEstimate sets the "estimate" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateEstimate() *TicketUpsert {
+	u.SetExcluded(ticket.FieldEstimate)
+	return u
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (u *TicketUpsert) ClearEstimate() *TicketUpsert {
+	u.SetNull(ticket.FieldEstimate)
+	return u
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (u *TicketUpsert) SetEstimatePriceCents(v int64) *TicketUpsert {
+	u.Set(ticket.FieldEstimatePriceCents, v)
+	return u
+}
+
+// UpdateEstimatePriceCents sets the "estimate_price_cents" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateEstimatePriceCents() *TicketUpsert {
+	u.SetExcluded(ticket.FieldEstimatePriceCents)
+	return u
+}
+
+// AddEstimatePriceCents adds v to the "estimate_price_cents" field.
+func (u *TicketUpsert) AddEstimatePriceCents(v int64) *TicketUpsert {
+	u.Add(ticket.FieldEstimatePriceCents, v)
+	return u
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (u *TicketUpsert) ClearEstimatePriceCents() *TicketUpsert {
+	u.SetNull(ticket.FieldEstimatePriceCents)
+	return u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *TicketUpsert) SetApprovedAt(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldApprovedAt, v)
+	return u
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateApprovedAt() *TicketUpsert {
+	u.SetExcluded(ticket.FieldApprovedAt)
+	return u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *TicketUpsert) ClearApprovedAt() *TicketUpsert {
+	u.SetNull(ticket.FieldApprovedAt)
+	return u
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (u *TicketUpsert) SetApprovedByID(v int) *TicketUpsert {
+	u.Set(ticket.FieldApprovedByID, v)
+	return u
+}
+
+// UpdateApprovedByID sets the "approved_by_id" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateApprovedByID() *TicketUpsert {
+	u.SetExcluded(ticket.FieldApprovedByID)
+	return u
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (u *TicketUpsert) ClearApprovedByID() *TicketUpsert {
+	u.SetNull(ticket.FieldApprovedByID)
+	return u
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (u *TicketUpsert) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketUpsert {
+	u.Set(ticket.FieldDeliveryStatus, v)
+	return u
+}
+
+// UpdateDeliveryStatus sets the "delivery_status" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateDeliveryStatus() *TicketUpsert {
+	u.SetExcluded(ticket.FieldDeliveryStatus)
+	return u
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (u *TicketUpsert) ClearDeliveryStatus() *TicketUpsert {
+	u.SetNull(ticket.FieldDeliveryStatus)
+	return u
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (u *TicketUpsert) SetDeliveryNotes(v string) *TicketUpsert {
+	u.Set(ticket.FieldDeliveryNotes, v)
+	return u
+}
+
+// UpdateDeliveryNotes sets the "delivery_notes" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateDeliveryNotes() *TicketUpsert {
+	u.SetExcluded(ticket.FieldDeliveryNotes)
+	return u
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (u *TicketUpsert) ClearDeliveryNotes() *TicketUpsert {
+	u.SetNull(ticket.FieldDeliveryNotes)
 	return u
 }
 
@@ -2125,6 +2471,202 @@ func (u *TicketUpsertOne) UpdateClosedAt() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearClosedAt() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearClosedAt()
+	})
+}
+
+// SetSituation sets the "situation" field.
+func (u *TicketUpsertOne) SetSituation(v string) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSituation(v)
+	})
+}
+
+// UpdateSituation sets the "situation" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSituation() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSituation()
+	})
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (u *TicketUpsertOne) ClearSituation() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSituation()
+	})
+}
+
+// SetContext sets the "context" field.
+func (u *TicketUpsertOne) SetContext(v string) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetContext(v)
+	})
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateContext() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateContext()
+	})
+}
+
+// ClearContext clears the value of the "context" field.
+func (u *TicketUpsertOne) ClearContext() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearContext()
+	})
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (u *TicketUpsertOne) SetActionsTaken(v string) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetActionsTaken(v)
+	})
+}
+
+// UpdateActionsTaken sets the "actions_taken" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateActionsTaken() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateActionsTaken()
+	})
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (u *TicketUpsertOne) ClearActionsTaken() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearActionsTaken()
+	})
+}
+
+// SetEstimate sets the "estimate" field.
+func (u *TicketUpsertOne) SetEstimate(v []schematype.LevelMinutes) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimate(v)
+	})
+}
+
+// UpdateEstimate sets the "estimate" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateEstimate() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimate()
+	})
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (u *TicketUpsertOne) ClearEstimate() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimate()
+	})
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (u *TicketUpsertOne) SetEstimatePriceCents(v int64) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimatePriceCents(v)
+	})
+}
+
+// AddEstimatePriceCents adds v to the "estimate_price_cents" field.
+func (u *TicketUpsertOne) AddEstimatePriceCents(v int64) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddEstimatePriceCents(v)
+	})
+}
+
+// UpdateEstimatePriceCents sets the "estimate_price_cents" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateEstimatePriceCents() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimatePriceCents()
+	})
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (u *TicketUpsertOne) ClearEstimatePriceCents() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimatePriceCents()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *TicketUpsertOne) SetApprovedAt(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateApprovedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *TicketUpsertOne) ClearApprovedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearApprovedAt()
+	})
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (u *TicketUpsertOne) SetApprovedByID(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetApprovedByID(v)
+	})
+}
+
+// UpdateApprovedByID sets the "approved_by_id" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateApprovedByID() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateApprovedByID()
+	})
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (u *TicketUpsertOne) ClearApprovedByID() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearApprovedByID()
+	})
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (u *TicketUpsertOne) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveryStatus(v)
+	})
+}
+
+// UpdateDeliveryStatus sets the "delivery_status" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateDeliveryStatus() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveryStatus()
+	})
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (u *TicketUpsertOne) ClearDeliveryStatus() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveryStatus()
+	})
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (u *TicketUpsertOne) SetDeliveryNotes(v string) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveryNotes(v)
+	})
+}
+
+// UpdateDeliveryNotes sets the "delivery_notes" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateDeliveryNotes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveryNotes()
+	})
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (u *TicketUpsertOne) ClearDeliveryNotes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveryNotes()
 	})
 }
 
@@ -2869,6 +3411,202 @@ func (u *TicketUpsertBulk) UpdateClosedAt() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearClosedAt() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearClosedAt()
+	})
+}
+
+// SetSituation sets the "situation" field.
+func (u *TicketUpsertBulk) SetSituation(v string) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSituation(v)
+	})
+}
+
+// UpdateSituation sets the "situation" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSituation() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSituation()
+	})
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (u *TicketUpsertBulk) ClearSituation() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSituation()
+	})
+}
+
+// SetContext sets the "context" field.
+func (u *TicketUpsertBulk) SetContext(v string) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetContext(v)
+	})
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateContext() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateContext()
+	})
+}
+
+// ClearContext clears the value of the "context" field.
+func (u *TicketUpsertBulk) ClearContext() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearContext()
+	})
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (u *TicketUpsertBulk) SetActionsTaken(v string) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetActionsTaken(v)
+	})
+}
+
+// UpdateActionsTaken sets the "actions_taken" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateActionsTaken() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateActionsTaken()
+	})
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (u *TicketUpsertBulk) ClearActionsTaken() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearActionsTaken()
+	})
+}
+
+// SetEstimate sets the "estimate" field.
+func (u *TicketUpsertBulk) SetEstimate(v []schematype.LevelMinutes) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimate(v)
+	})
+}
+
+// UpdateEstimate sets the "estimate" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateEstimate() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimate()
+	})
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (u *TicketUpsertBulk) ClearEstimate() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimate()
+	})
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (u *TicketUpsertBulk) SetEstimatePriceCents(v int64) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimatePriceCents(v)
+	})
+}
+
+// AddEstimatePriceCents adds v to the "estimate_price_cents" field.
+func (u *TicketUpsertBulk) AddEstimatePriceCents(v int64) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddEstimatePriceCents(v)
+	})
+}
+
+// UpdateEstimatePriceCents sets the "estimate_price_cents" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateEstimatePriceCents() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimatePriceCents()
+	})
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (u *TicketUpsertBulk) ClearEstimatePriceCents() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimatePriceCents()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *TicketUpsertBulk) SetApprovedAt(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateApprovedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *TicketUpsertBulk) ClearApprovedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearApprovedAt()
+	})
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (u *TicketUpsertBulk) SetApprovedByID(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetApprovedByID(v)
+	})
+}
+
+// UpdateApprovedByID sets the "approved_by_id" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateApprovedByID() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateApprovedByID()
+	})
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (u *TicketUpsertBulk) ClearApprovedByID() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearApprovedByID()
+	})
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (u *TicketUpsertBulk) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveryStatus(v)
+	})
+}
+
+// UpdateDeliveryStatus sets the "delivery_status" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateDeliveryStatus() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveryStatus()
+	})
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (u *TicketUpsertBulk) ClearDeliveryStatus() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveryStatus()
+	})
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (u *TicketUpsertBulk) SetDeliveryNotes(v string) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveryNotes(v)
+	})
+}
+
+// UpdateDeliveryNotes sets the "delivery_notes" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateDeliveryNotes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveryNotes()
+	})
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (u *TicketUpsertBulk) ClearDeliveryNotes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveryNotes()
 	})
 }
 

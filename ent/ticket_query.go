@@ -47,6 +47,7 @@ type TicketQuery struct {
 	withAttachments       *AttachmentQuery
 	withTimeEntries       *TimeEntryQuery
 	withTasks             *TaskQuery
+	withApprovedBy        *UserQuery
 	loadTotal             []func(context.Context, []*Ticket) error
 	modifiers             []func(*sql.Selector)
 	withNamedDuplicates   map[string]*TicketQuery
@@ -401,6 +402,28 @@ func (_q *TicketQuery) QueryTasks() *TaskQuery {
 	return query
 }
 
+// QueryApprovedBy chains the current query on the "approved_by" edge.
+func (_q *TicketQuery) QueryApprovedBy() *UserQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ticket.Table, ticket.FieldID, selector),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ticket.ApprovedByTable, ticket.ApprovedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Ticket entity from the query.
 // Returns a *NotFoundError when no Ticket was found.
 func (_q *TicketQuery) First(ctx context.Context) (*Ticket, error) {
@@ -607,6 +630,7 @@ func (_q *TicketQuery) Clone() *TicketQuery {
 		withAttachments:  _q.withAttachments.Clone(),
 		withTimeEntries:  _q.withTimeEntries.Clone(),
 		withTasks:        _q.withTasks.Clone(),
+		withApprovedBy:   _q.withApprovedBy.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -768,6 +792,17 @@ func (_q *TicketQuery) WithTasks(opts ...func(*TaskQuery)) *TicketQuery {
 	return _q
 }
 
+// WithApprovedBy tells the query-builder to eager-load the nodes that are connected to
+// the "approved_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TicketQuery) WithApprovedBy(opts ...func(*UserQuery)) *TicketQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withApprovedBy = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -852,7 +887,7 @@ func (_q *TicketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ticke
 	var (
 		nodes       = []*Ticket{}
 		_spec       = _q.querySpec()
-		loadedTypes = [14]bool{
+		loadedTypes = [15]bool{
 			_q.withCustomer != nil,
 			_q.withContract != nil,
 			_q.withReporter != nil,
@@ -867,6 +902,7 @@ func (_q *TicketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ticke
 			_q.withAttachments != nil,
 			_q.withTimeEntries != nil,
 			_q.withTasks != nil,
+			_q.withApprovedBy != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -979,6 +1015,12 @@ func (_q *TicketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ticke
 		if err := _q.loadTasks(ctx, query, nodes,
 			func(n *Ticket) { n.Edges.Tasks = []*Task{} },
 			func(n *Ticket, e *Task) { n.Edges.Tasks = append(n.Edges.Tasks, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withApprovedBy; query != nil {
+		if err := _q.loadApprovedBy(ctx, query, nodes, nil,
+			func(n *Ticket, e *User) { n.Edges.ApprovedBy = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -1540,6 +1582,38 @@ func (_q *TicketQuery) loadTasks(ctx context.Context, query *TaskQuery, nodes []
 	}
 	return nil
 }
+func (_q *TicketQuery) loadApprovedBy(ctx context.Context, query *UserQuery, nodes []*Ticket, init func(*Ticket), assign func(*Ticket, *User)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Ticket)
+	for i := range nodes {
+		if nodes[i].ApprovedByID == nil {
+			continue
+		}
+		fk := *nodes[i].ApprovedByID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(user.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "approved_by_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *TicketQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1586,6 +1660,9 @@ func (_q *TicketQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withSplitFrom != nil {
 			_spec.Node.AddColumnOnce(ticket.FieldSplitFromID)
+		}
+		if _q.withApprovedBy != nil {
+			_spec.Node.AddColumnOnce(ticket.FieldApprovedByID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/predicate"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
@@ -19,6 +20,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -448,6 +450,191 @@ func (_u *TicketUpdate) ClearClosedAt() *TicketUpdate {
 	return _u
 }
 
+// SetSituation sets the "situation" field.
+func (_u *TicketUpdate) SetSituation(v string) *TicketUpdate {
+	_u.mutation.SetSituation(v)
+	return _u
+}
+
+// SetNillableSituation sets the "situation" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSituation(v *string) *TicketUpdate {
+	if v != nil {
+		_u.SetSituation(*v)
+	}
+	return _u
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (_u *TicketUpdate) ClearSituation() *TicketUpdate {
+	_u.mutation.ClearSituation()
+	return _u
+}
+
+// SetContext sets the "context" field.
+func (_u *TicketUpdate) SetContext(v string) *TicketUpdate {
+	_u.mutation.SetContext(v)
+	return _u
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableContext(v *string) *TicketUpdate {
+	if v != nil {
+		_u.SetContext(*v)
+	}
+	return _u
+}
+
+// ClearContext clears the value of the "context" field.
+func (_u *TicketUpdate) ClearContext() *TicketUpdate {
+	_u.mutation.ClearContext()
+	return _u
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (_u *TicketUpdate) SetActionsTaken(v string) *TicketUpdate {
+	_u.mutation.SetActionsTaken(v)
+	return _u
+}
+
+// SetNillableActionsTaken sets the "actions_taken" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableActionsTaken(v *string) *TicketUpdate {
+	if v != nil {
+		_u.SetActionsTaken(*v)
+	}
+	return _u
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (_u *TicketUpdate) ClearActionsTaken() *TicketUpdate {
+	_u.mutation.ClearActionsTaken()
+	return _u
+}
+
+// SetEstimate sets the "estimate" field.
+func (_u *TicketUpdate) SetEstimate(v []schematype.LevelMinutes) *TicketUpdate {
+	_u.mutation.SetEstimate(v)
+	return _u
+}
+
+// AppendEstimate appends value to the "estimate" field.
+func (_u *TicketUpdate) AppendEstimate(v []schematype.LevelMinutes) *TicketUpdate {
+	_u.mutation.AppendEstimate(v)
+	return _u
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (_u *TicketUpdate) ClearEstimate() *TicketUpdate {
+	_u.mutation.ClearEstimate()
+	return _u
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (_u *TicketUpdate) SetEstimatePriceCents(v int64) *TicketUpdate {
+	_u.mutation.ResetEstimatePriceCents()
+	_u.mutation.SetEstimatePriceCents(v)
+	return _u
+}
+
+// SetNillableEstimatePriceCents sets the "estimate_price_cents" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableEstimatePriceCents(v *int64) *TicketUpdate {
+	if v != nil {
+		_u.SetEstimatePriceCents(*v)
+	}
+	return _u
+}
+
+// AddEstimatePriceCents adds value to the "estimate_price_cents" field.
+func (_u *TicketUpdate) AddEstimatePriceCents(v int64) *TicketUpdate {
+	_u.mutation.AddEstimatePriceCents(v)
+	return _u
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (_u *TicketUpdate) ClearEstimatePriceCents() *TicketUpdate {
+	_u.mutation.ClearEstimatePriceCents()
+	return _u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_u *TicketUpdate) SetApprovedAt(v time.Time) *TicketUpdate {
+	_u.mutation.SetApprovedAt(v)
+	return _u
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableApprovedAt(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetApprovedAt(*v)
+	}
+	return _u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (_u *TicketUpdate) ClearApprovedAt() *TicketUpdate {
+	_u.mutation.ClearApprovedAt()
+	return _u
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (_u *TicketUpdate) SetApprovedByID(v int) *TicketUpdate {
+	_u.mutation.SetApprovedByID(v)
+	return _u
+}
+
+// SetNillableApprovedByID sets the "approved_by_id" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableApprovedByID(v *int) *TicketUpdate {
+	if v != nil {
+		_u.SetApprovedByID(*v)
+	}
+	return _u
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (_u *TicketUpdate) ClearApprovedByID() *TicketUpdate {
+	_u.mutation.ClearApprovedByID()
+	return _u
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (_u *TicketUpdate) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketUpdate {
+	_u.mutation.SetDeliveryStatus(v)
+	return _u
+}
+
+// SetNillableDeliveryStatus sets the "delivery_status" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableDeliveryStatus(v *ticket.DeliveryStatus) *TicketUpdate {
+	if v != nil {
+		_u.SetDeliveryStatus(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (_u *TicketUpdate) ClearDeliveryStatus() *TicketUpdate {
+	_u.mutation.ClearDeliveryStatus()
+	return _u
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (_u *TicketUpdate) SetDeliveryNotes(v string) *TicketUpdate {
+	_u.mutation.SetDeliveryNotes(v)
+	return _u
+}
+
+// SetNillableDeliveryNotes sets the "delivery_notes" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableDeliveryNotes(v *string) *TicketUpdate {
+	if v != nil {
+		_u.SetDeliveryNotes(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (_u *TicketUpdate) ClearDeliveryNotes() *TicketUpdate {
+	_u.mutation.ClearDeliveryNotes()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdate) SetContractID(v int) *TicketUpdate {
 	_u.mutation.SetContractID(v)
@@ -668,6 +855,11 @@ func (_u *TicketUpdate) AddTasks(v ...*Task) *TicketUpdate {
 	return _u.AddTaskIDs(ids...)
 }
 
+// SetApprovedBy sets the "approved_by" edge to the User entity.
+func (_u *TicketUpdate) SetApprovedBy(v *User) *TicketUpdate {
+	return _u.SetApprovedByID(v.ID)
+}
+
 // Mutation returns the TicketMutation object of the builder.
 func (_u *TicketUpdate) Mutation() *TicketMutation {
 	return _u.mutation
@@ -865,6 +1057,12 @@ func (_u *TicketUpdate) RemoveTasks(v ...*Task) *TicketUpdate {
 	return _u.RemoveTaskIDs(ids...)
 }
 
+// ClearApprovedBy clears the "approved_by" edge to the User entity.
+func (_u *TicketUpdate) ClearApprovedBy() *TicketUpdate {
+	_u.mutation.ClearApprovedBy()
+	return _u
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *TicketUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -957,6 +1155,11 @@ func (_u *TicketUpdate) check() error {
 	if v, ok := _u.mutation.FixedInVersion(); ok {
 		if err := ticket.FixedInVersionValidator(v); err != nil {
 			return &ValidationError{Name: "fixed_in_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.fixed_in_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DeliveryStatus(); ok {
+		if err := ticket.DeliveryStatusValidator(v); err != nil {
+			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
 		}
 	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
@@ -1099,6 +1302,62 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(ticket.FieldClosedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Situation(); ok {
+		_spec.SetField(ticket.FieldSituation, field.TypeString, value)
+	}
+	if _u.mutation.SituationCleared() {
+		_spec.ClearField(ticket.FieldSituation, field.TypeString)
+	}
+	if value, ok := _u.mutation.Context(); ok {
+		_spec.SetField(ticket.FieldContext, field.TypeString, value)
+	}
+	if _u.mutation.ContextCleared() {
+		_spec.ClearField(ticket.FieldContext, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActionsTaken(); ok {
+		_spec.SetField(ticket.FieldActionsTaken, field.TypeString, value)
+	}
+	if _u.mutation.ActionsTakenCleared() {
+		_spec.ClearField(ticket.FieldActionsTaken, field.TypeString)
+	}
+	if value, ok := _u.mutation.Estimate(); ok {
+		_spec.SetField(ticket.FieldEstimate, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEstimate(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, ticket.FieldEstimate, value)
+		})
+	}
+	if _u.mutation.EstimateCleared() {
+		_spec.ClearField(ticket.FieldEstimate, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.EstimatePriceCents(); ok {
+		_spec.SetField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEstimatePriceCents(); ok {
+		_spec.AddField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
+	}
+	if _u.mutation.EstimatePriceCentsCleared() {
+		_spec.ClearField(ticket.FieldEstimatePriceCents, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ApprovedAt(); ok {
+		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ApprovedAtCleared() {
+		_spec.ClearField(ticket.FieldApprovedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeliveryStatus(); ok {
+		_spec.SetField(ticket.FieldDeliveryStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.DeliveryStatusCleared() {
+		_spec.ClearField(ticket.FieldDeliveryStatus, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.DeliveryNotes(); ok {
+		_spec.SetField(ticket.FieldDeliveryNotes, field.TypeString, value)
+	}
+	if _u.mutation.DeliveryNotesCleared() {
+		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1569,6 +1828,35 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(task.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ApprovedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ApprovedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -2010,6 +2298,191 @@ func (_u *TicketUpdateOne) ClearClosedAt() *TicketUpdateOne {
 	return _u
 }
 
+// SetSituation sets the "situation" field.
+func (_u *TicketUpdateOne) SetSituation(v string) *TicketUpdateOne {
+	_u.mutation.SetSituation(v)
+	return _u
+}
+
+// SetNillableSituation sets the "situation" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSituation(v *string) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSituation(*v)
+	}
+	return _u
+}
+
+// ClearSituation clears the value of the "situation" field.
+func (_u *TicketUpdateOne) ClearSituation() *TicketUpdateOne {
+	_u.mutation.ClearSituation()
+	return _u
+}
+
+// SetContext sets the "context" field.
+func (_u *TicketUpdateOne) SetContext(v string) *TicketUpdateOne {
+	_u.mutation.SetContext(v)
+	return _u
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableContext(v *string) *TicketUpdateOne {
+	if v != nil {
+		_u.SetContext(*v)
+	}
+	return _u
+}
+
+// ClearContext clears the value of the "context" field.
+func (_u *TicketUpdateOne) ClearContext() *TicketUpdateOne {
+	_u.mutation.ClearContext()
+	return _u
+}
+
+// SetActionsTaken sets the "actions_taken" field.
+func (_u *TicketUpdateOne) SetActionsTaken(v string) *TicketUpdateOne {
+	_u.mutation.SetActionsTaken(v)
+	return _u
+}
+
+// SetNillableActionsTaken sets the "actions_taken" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableActionsTaken(v *string) *TicketUpdateOne {
+	if v != nil {
+		_u.SetActionsTaken(*v)
+	}
+	return _u
+}
+
+// ClearActionsTaken clears the value of the "actions_taken" field.
+func (_u *TicketUpdateOne) ClearActionsTaken() *TicketUpdateOne {
+	_u.mutation.ClearActionsTaken()
+	return _u
+}
+
+// SetEstimate sets the "estimate" field.
+func (_u *TicketUpdateOne) SetEstimate(v []schematype.LevelMinutes) *TicketUpdateOne {
+	_u.mutation.SetEstimate(v)
+	return _u
+}
+
+// AppendEstimate appends value to the "estimate" field.
+func (_u *TicketUpdateOne) AppendEstimate(v []schematype.LevelMinutes) *TicketUpdateOne {
+	_u.mutation.AppendEstimate(v)
+	return _u
+}
+
+// ClearEstimate clears the value of the "estimate" field.
+func (_u *TicketUpdateOne) ClearEstimate() *TicketUpdateOne {
+	_u.mutation.ClearEstimate()
+	return _u
+}
+
+// SetEstimatePriceCents sets the "estimate_price_cents" field.
+func (_u *TicketUpdateOne) SetEstimatePriceCents(v int64) *TicketUpdateOne {
+	_u.mutation.ResetEstimatePriceCents()
+	_u.mutation.SetEstimatePriceCents(v)
+	return _u
+}
+
+// SetNillableEstimatePriceCents sets the "estimate_price_cents" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableEstimatePriceCents(v *int64) *TicketUpdateOne {
+	if v != nil {
+		_u.SetEstimatePriceCents(*v)
+	}
+	return _u
+}
+
+// AddEstimatePriceCents adds value to the "estimate_price_cents" field.
+func (_u *TicketUpdateOne) AddEstimatePriceCents(v int64) *TicketUpdateOne {
+	_u.mutation.AddEstimatePriceCents(v)
+	return _u
+}
+
+// ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
+func (_u *TicketUpdateOne) ClearEstimatePriceCents() *TicketUpdateOne {
+	_u.mutation.ClearEstimatePriceCents()
+	return _u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_u *TicketUpdateOne) SetApprovedAt(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetApprovedAt(v)
+	return _u
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableApprovedAt(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetApprovedAt(*v)
+	}
+	return _u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (_u *TicketUpdateOne) ClearApprovedAt() *TicketUpdateOne {
+	_u.mutation.ClearApprovedAt()
+	return _u
+}
+
+// SetApprovedByID sets the "approved_by_id" field.
+func (_u *TicketUpdateOne) SetApprovedByID(v int) *TicketUpdateOne {
+	_u.mutation.SetApprovedByID(v)
+	return _u
+}
+
+// SetNillableApprovedByID sets the "approved_by_id" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableApprovedByID(v *int) *TicketUpdateOne {
+	if v != nil {
+		_u.SetApprovedByID(*v)
+	}
+	return _u
+}
+
+// ClearApprovedByID clears the value of the "approved_by_id" field.
+func (_u *TicketUpdateOne) ClearApprovedByID() *TicketUpdateOne {
+	_u.mutation.ClearApprovedByID()
+	return _u
+}
+
+// SetDeliveryStatus sets the "delivery_status" field.
+func (_u *TicketUpdateOne) SetDeliveryStatus(v ticket.DeliveryStatus) *TicketUpdateOne {
+	_u.mutation.SetDeliveryStatus(v)
+	return _u
+}
+
+// SetNillableDeliveryStatus sets the "delivery_status" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableDeliveryStatus(v *ticket.DeliveryStatus) *TicketUpdateOne {
+	if v != nil {
+		_u.SetDeliveryStatus(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryStatus clears the value of the "delivery_status" field.
+func (_u *TicketUpdateOne) ClearDeliveryStatus() *TicketUpdateOne {
+	_u.mutation.ClearDeliveryStatus()
+	return _u
+}
+
+// SetDeliveryNotes sets the "delivery_notes" field.
+func (_u *TicketUpdateOne) SetDeliveryNotes(v string) *TicketUpdateOne {
+	_u.mutation.SetDeliveryNotes(v)
+	return _u
+}
+
+// SetNillableDeliveryNotes sets the "delivery_notes" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableDeliveryNotes(v *string) *TicketUpdateOne {
+	if v != nil {
+		_u.SetDeliveryNotes(*v)
+	}
+	return _u
+}
+
+// ClearDeliveryNotes clears the value of the "delivery_notes" field.
+func (_u *TicketUpdateOne) ClearDeliveryNotes() *TicketUpdateOne {
+	_u.mutation.ClearDeliveryNotes()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdateOne) SetContractID(v int) *TicketUpdateOne {
 	_u.mutation.SetContractID(v)
@@ -2230,6 +2703,11 @@ func (_u *TicketUpdateOne) AddTasks(v ...*Task) *TicketUpdateOne {
 	return _u.AddTaskIDs(ids...)
 }
 
+// SetApprovedBy sets the "approved_by" edge to the User entity.
+func (_u *TicketUpdateOne) SetApprovedBy(v *User) *TicketUpdateOne {
+	return _u.SetApprovedByID(v.ID)
+}
+
 // Mutation returns the TicketMutation object of the builder.
 func (_u *TicketUpdateOne) Mutation() *TicketMutation {
 	return _u.mutation
@@ -2427,6 +2905,12 @@ func (_u *TicketUpdateOne) RemoveTasks(v ...*Task) *TicketUpdateOne {
 	return _u.RemoveTaskIDs(ids...)
 }
 
+// ClearApprovedBy clears the "approved_by" edge to the User entity.
+func (_u *TicketUpdateOne) ClearApprovedBy() *TicketUpdateOne {
+	_u.mutation.ClearApprovedBy()
+	return _u
+}
+
 // Where appends a list predicates to the TicketUpdate builder.
 func (_u *TicketUpdateOne) Where(ps ...predicate.Ticket) *TicketUpdateOne {
 	_u.mutation.Where(ps...)
@@ -2532,6 +3016,11 @@ func (_u *TicketUpdateOne) check() error {
 	if v, ok := _u.mutation.FixedInVersion(); ok {
 		if err := ticket.FixedInVersionValidator(v); err != nil {
 			return &ValidationError{Name: "fixed_in_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.fixed_in_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DeliveryStatus(); ok {
+		if err := ticket.DeliveryStatusValidator(v); err != nil {
+			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
 		}
 	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
@@ -2691,6 +3180,62 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(ticket.FieldClosedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Situation(); ok {
+		_spec.SetField(ticket.FieldSituation, field.TypeString, value)
+	}
+	if _u.mutation.SituationCleared() {
+		_spec.ClearField(ticket.FieldSituation, field.TypeString)
+	}
+	if value, ok := _u.mutation.Context(); ok {
+		_spec.SetField(ticket.FieldContext, field.TypeString, value)
+	}
+	if _u.mutation.ContextCleared() {
+		_spec.ClearField(ticket.FieldContext, field.TypeString)
+	}
+	if value, ok := _u.mutation.ActionsTaken(); ok {
+		_spec.SetField(ticket.FieldActionsTaken, field.TypeString, value)
+	}
+	if _u.mutation.ActionsTakenCleared() {
+		_spec.ClearField(ticket.FieldActionsTaken, field.TypeString)
+	}
+	if value, ok := _u.mutation.Estimate(); ok {
+		_spec.SetField(ticket.FieldEstimate, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEstimate(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, ticket.FieldEstimate, value)
+		})
+	}
+	if _u.mutation.EstimateCleared() {
+		_spec.ClearField(ticket.FieldEstimate, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.EstimatePriceCents(); ok {
+		_spec.SetField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEstimatePriceCents(); ok {
+		_spec.AddField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
+	}
+	if _u.mutation.EstimatePriceCentsCleared() {
+		_spec.ClearField(ticket.FieldEstimatePriceCents, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.ApprovedAt(); ok {
+		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ApprovedAtCleared() {
+		_spec.ClearField(ticket.FieldApprovedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeliveryStatus(); ok {
+		_spec.SetField(ticket.FieldDeliveryStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.DeliveryStatusCleared() {
+		_spec.ClearField(ticket.FieldDeliveryStatus, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.DeliveryNotes(); ok {
+		_spec.SetField(ticket.FieldDeliveryNotes, field.TypeString, value)
+	}
+	if _u.mutation.DeliveryNotesCleared() {
+		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -3161,6 +3706,35 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(task.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ApprovedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ApprovedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ticket.ApprovedByTable,
+			Columns: []string{ticket.ApprovedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -432,10 +432,19 @@ var (
 		{Name: "first_response_at", Type: field.TypeTime, Nullable: true},
 		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "situation", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "context", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "actions_taken", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "estimate", Type: field.TypeJSON, Nullable: true},
+		{Name: "estimate_price_cents", Type: field.TypeInt64, Nullable: true},
+		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "delivery_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"AVAILABLE", "DELIVERED"}},
+		{Name: "delivery_notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
 		{Name: "duplicate_of_id", Type: field.TypeInt, Nullable: true},
 		{Name: "split_from_id", Type: field.TypeInt, Nullable: true},
+		{Name: "approved_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "reporter_id", Type: field.TypeInt},
 		{Name: "assignee_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -447,37 +456,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[29]},
+				Columns:    []*schema.Column{TicketsColumns[37]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[30]},
+				Columns:    []*schema.Column{TicketsColumns[38]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[31]},
+				Columns:    []*schema.Column{TicketsColumns[39]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[32]},
+				Columns:    []*schema.Column{TicketsColumns[40]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
+				Symbol:     "tickets_users_approved_by",
+				Columns:    []*schema.Column{TicketsColumns[41]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[33]},
+				Columns:    []*schema.Column{TicketsColumns[42]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[34]},
+				Columns:    []*schema.Column{TicketsColumns[43]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -486,7 +501,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[29], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[37], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -496,17 +511,17 @@ var (
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[33]},
+				Columns: []*schema.Column{TicketsColumns[42]},
 			},
 			{
 				Name:    "ticket_assignee_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[34]},
+				Columns: []*schema.Column{TicketsColumns[43]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[30]},
+				Columns: []*schema.Column{TicketsColumns[38]},
 			},
 		},
 	}
@@ -807,6 +822,7 @@ func init() {
 	TicketsTable.ForeignKeys[3].RefTable = TicketsTable
 	TicketsTable.ForeignKeys[4].RefTable = UsersTable
 	TicketsTable.ForeignKeys[5].RefTable = UsersTable
+	TicketsTable.ForeignKeys[6].RefTable = UsersTable
 	TicketsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}

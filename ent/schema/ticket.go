@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
+	"supportdesk/ent/schema/schematype"
 )
 
 // Ticket is one inquiry (Anfrage / henvendelse) of a customer.
@@ -51,6 +52,15 @@ func (Ticket) Fields() []ent.Field {
 		field.Time("first_response_at").Optional().Nillable().Annotations(state),
 		field.Time("resolved_at").Optional().Nillable().Annotations(state),
 		field.Time("closed_at").Optional().Nillable().Annotations(state),
+		field.Text("situation").Optional(),
+		field.Text("context").Optional(),
+		field.Text("actions_taken").Optional(),
+		field.JSON("estimate", []schematype.LevelMinutes{}).Optional().Annotations(entgql.Type("[LevelMinutes!]"), state),
+		field.Int64("estimate_price_cents").Optional().Nillable().Annotations(state),
+		field.Time("approved_at").Optional().Nillable().Annotations(state),
+		field.Int("approved_by_id").Optional().Nillable().Annotations(state),
+		field.Enum("delivery_status").Values("AVAILABLE", "DELIVERED").Optional().Nillable().Annotations(state),
+		field.Text("delivery_notes").Optional().Annotations(state),
 		field.Int("customer_id").Immutable().Annotations(state),
 		field.Int("contract_id").Optional().Nillable().Annotations(state),
 		field.Int("reporter_id").Immutable().Annotations(state),
@@ -76,6 +86,7 @@ func (Ticket) Edges() []ent.Edge {
 		edge.To("attachments", Attachment.Type).Annotations(noWhere),
 		edge.To("time_entries", TimeEntry.Type).Annotations(entgql.RelayConnection(), noWhere),
 		edge.From("tasks", Task.Type).Ref("tickets").Annotations(noWhere),
+		edge.To("approved_by", User.Type).Field("approved_by_id").Unique().Annotations(noWhere),
 	}
 }
 

@@ -74,6 +74,24 @@ const (
 	FieldResolvedAt = "resolved_at"
 	// FieldClosedAt holds the string denoting the closed_at field in the database.
 	FieldClosedAt = "closed_at"
+	// FieldSituation holds the string denoting the situation field in the database.
+	FieldSituation = "situation"
+	// FieldContext holds the string denoting the context field in the database.
+	FieldContext = "context"
+	// FieldActionsTaken holds the string denoting the actions_taken field in the database.
+	FieldActionsTaken = "actions_taken"
+	// FieldEstimate holds the string denoting the estimate field in the database.
+	FieldEstimate = "estimate"
+	// FieldEstimatePriceCents holds the string denoting the estimate_price_cents field in the database.
+	FieldEstimatePriceCents = "estimate_price_cents"
+	// FieldApprovedAt holds the string denoting the approved_at field in the database.
+	FieldApprovedAt = "approved_at"
+	// FieldApprovedByID holds the string denoting the approved_by_id field in the database.
+	FieldApprovedByID = "approved_by_id"
+	// FieldDeliveryStatus holds the string denoting the delivery_status field in the database.
+	FieldDeliveryStatus = "delivery_status"
+	// FieldDeliveryNotes holds the string denoting the delivery_notes field in the database.
+	FieldDeliveryNotes = "delivery_notes"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
 	// FieldContractID holds the string denoting the contract_id field in the database.
@@ -114,6 +132,8 @@ const (
 	EdgeTimeEntries = "time_entries"
 	// EdgeTasks holds the string denoting the tasks edge name in mutations.
 	EdgeTasks = "tasks"
+	// EdgeApprovedBy holds the string denoting the approved_by edge name in mutations.
+	EdgeApprovedBy = "approved_by"
 	// Table holds the table name of the ticket in the database.
 	Table = "tickets"
 	// CustomerTable is the table that holds the customer relation/edge.
@@ -195,6 +215,13 @@ const (
 	// TasksInverseTable is the table name for the Task entity.
 	// It exists in this package in order to avoid circular dependency with the "task" package.
 	TasksInverseTable = "tasks"
+	// ApprovedByTable is the table that holds the approved_by relation/edge.
+	ApprovedByTable = "tickets"
+	// ApprovedByInverseTable is the table name for the User entity.
+	// It exists in this package in order to avoid circular dependency with the "user" package.
+	ApprovedByInverseTable = "users"
+	// ApprovedByColumn is the table column denoting the approved_by relation/edge.
+	ApprovedByColumn = "approved_by_id"
 )
 
 // Columns holds all SQL columns for ticket fields.
@@ -228,6 +255,15 @@ var Columns = []string{
 	FieldFirstResponseAt,
 	FieldResolvedAt,
 	FieldClosedAt,
+	FieldSituation,
+	FieldContext,
+	FieldActionsTaken,
+	FieldEstimate,
+	FieldEstimatePriceCents,
+	FieldApprovedAt,
+	FieldApprovedByID,
+	FieldDeliveryStatus,
+	FieldDeliveryNotes,
 	FieldCustomerID,
 	FieldContractID,
 	FieldReporterID,
@@ -453,6 +489,29 @@ func EnvironmentValidator(e Environment) error {
 	}
 }
 
+// DeliveryStatus defines the type for the "delivery_status" enum field.
+type DeliveryStatus string
+
+// DeliveryStatus values.
+const (
+	DeliveryStatusAVAILABLE DeliveryStatus = "AVAILABLE"
+	DeliveryStatusDELIVERED DeliveryStatus = "DELIVERED"
+)
+
+func (ds DeliveryStatus) String() string {
+	return string(ds)
+}
+
+// DeliveryStatusValidator is a validator for the "delivery_status" field enum values. It is called by the builders before save.
+func DeliveryStatusValidator(ds DeliveryStatus) error {
+	switch ds {
+	case DeliveryStatusAVAILABLE, DeliveryStatusDELIVERED:
+		return nil
+	default:
+		return fmt.Errorf("ticket: invalid enum value for delivery_status field: %q", ds)
+	}
+}
+
 // OrderOption defines the ordering options for the Ticket queries.
 type OrderOption func(*sql.Selector)
 
@@ -599,6 +658,46 @@ func ByResolvedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClosedAt orders the results by the closed_at field.
 func ByClosedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClosedAt, opts...).ToFunc()
+}
+
+// BySituation orders the results by the situation field.
+func BySituation(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSituation, opts...).ToFunc()
+}
+
+// ByContext orders the results by the context field.
+func ByContext(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContext, opts...).ToFunc()
+}
+
+// ByActionsTaken orders the results by the actions_taken field.
+func ByActionsTaken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActionsTaken, opts...).ToFunc()
+}
+
+// ByEstimatePriceCents orders the results by the estimate_price_cents field.
+func ByEstimatePriceCents(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEstimatePriceCents, opts...).ToFunc()
+}
+
+// ByApprovedAt orders the results by the approved_at field.
+func ByApprovedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApprovedAt, opts...).ToFunc()
+}
+
+// ByApprovedByID orders the results by the approved_by_id field.
+func ByApprovedByID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApprovedByID, opts...).ToFunc()
+}
+
+// ByDeliveryStatus orders the results by the delivery_status field.
+func ByDeliveryStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveryStatus, opts...).ToFunc()
+}
+
+// ByDeliveryNotes orders the results by the delivery_notes field.
+func ByDeliveryNotes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveryNotes, opts...).ToFunc()
 }
 
 // ByCustomerID orders the results by the customer_id field.
@@ -784,6 +883,13 @@ func ByTasks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTasksStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByApprovedByField orders the results by approved_by field.
+func ByApprovedByField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newApprovedByStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newCustomerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -880,6 +986,13 @@ func newTasksStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TasksInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, TasksTable, TasksPrimaryKey...),
+	)
+}
+func newApprovedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ApprovedByInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ApprovedByTable, ApprovedByColumn),
 	)
 }
 
@@ -987,6 +1100,24 @@ func (e *Environment) UnmarshalGQL(val interface{}) error {
 	*e = Environment(str)
 	if err := EnvironmentValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Environment", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e DeliveryStatus) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *DeliveryStatus) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = DeliveryStatus(str)
+	if err := DeliveryStatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid DeliveryStatus", str)
 	}
 	return nil
 }

@@ -165,6 +165,41 @@ func ClosedAt(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldClosedAt, v))
 }
 
+// Situation applies equality check predicate on the "situation" field. It's identical to SituationEQ.
+func Situation(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSituation, v))
+}
+
+// Context applies equality check predicate on the "context" field. It's identical to ContextEQ.
+func Context(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldContext, v))
+}
+
+// ActionsTaken applies equality check predicate on the "actions_taken" field. It's identical to ActionsTakenEQ.
+func ActionsTaken(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldActionsTaken, v))
+}
+
+// EstimatePriceCents applies equality check predicate on the "estimate_price_cents" field. It's identical to EstimatePriceCentsEQ.
+func EstimatePriceCents(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldEstimatePriceCents, v))
+}
+
+// ApprovedAt applies equality check predicate on the "approved_at" field. It's identical to ApprovedAtEQ.
+func ApprovedAt(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldApprovedAt, v))
+}
+
+// ApprovedByID applies equality check predicate on the "approved_by_id" field. It's identical to ApprovedByIDEQ.
+func ApprovedByID(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldApprovedByID, v))
+}
+
+// DeliveryNotes applies equality check predicate on the "delivery_notes" field. It's identical to DeliveryNotesEQ.
+func DeliveryNotes(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveryNotes, v))
+}
+
 // CustomerID applies equality check predicate on the "customer_id" field. It's identical to CustomerIDEQ.
 func CustomerID(v int) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldCustomerID, v))
@@ -1545,6 +1580,476 @@ func ClosedAtNotNil() predicate.Ticket {
 	return predicate.Ticket(sql.FieldNotNull(FieldClosedAt))
 }
 
+// SituationEQ applies the EQ predicate on the "situation" field.
+func SituationEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSituation, v))
+}
+
+// SituationNEQ applies the NEQ predicate on the "situation" field.
+func SituationNEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSituation, v))
+}
+
+// SituationIn applies the In predicate on the "situation" field.
+func SituationIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSituation, vs...))
+}
+
+// SituationNotIn applies the NotIn predicate on the "situation" field.
+func SituationNotIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSituation, vs...))
+}
+
+// SituationGT applies the GT predicate on the "situation" field.
+func SituationGT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSituation, v))
+}
+
+// SituationGTE applies the GTE predicate on the "situation" field.
+func SituationGTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSituation, v))
+}
+
+// SituationLT applies the LT predicate on the "situation" field.
+func SituationLT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSituation, v))
+}
+
+// SituationLTE applies the LTE predicate on the "situation" field.
+func SituationLTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSituation, v))
+}
+
+// SituationContains applies the Contains predicate on the "situation" field.
+func SituationContains(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContains(FieldSituation, v))
+}
+
+// SituationHasPrefix applies the HasPrefix predicate on the "situation" field.
+func SituationHasPrefix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasPrefix(FieldSituation, v))
+}
+
+// SituationHasSuffix applies the HasSuffix predicate on the "situation" field.
+func SituationHasSuffix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasSuffix(FieldSituation, v))
+}
+
+// SituationIsNil applies the IsNil predicate on the "situation" field.
+func SituationIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSituation))
+}
+
+// SituationNotNil applies the NotNil predicate on the "situation" field.
+func SituationNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSituation))
+}
+
+// SituationEqualFold applies the EqualFold predicate on the "situation" field.
+func SituationEqualFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEqualFold(FieldSituation, v))
+}
+
+// SituationContainsFold applies the ContainsFold predicate on the "situation" field.
+func SituationContainsFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContainsFold(FieldSituation, v))
+}
+
+// ContextEQ applies the EQ predicate on the "context" field.
+func ContextEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldContext, v))
+}
+
+// ContextNEQ applies the NEQ predicate on the "context" field.
+func ContextNEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldContext, v))
+}
+
+// ContextIn applies the In predicate on the "context" field.
+func ContextIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldContext, vs...))
+}
+
+// ContextNotIn applies the NotIn predicate on the "context" field.
+func ContextNotIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldContext, vs...))
+}
+
+// ContextGT applies the GT predicate on the "context" field.
+func ContextGT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldContext, v))
+}
+
+// ContextGTE applies the GTE predicate on the "context" field.
+func ContextGTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldContext, v))
+}
+
+// ContextLT applies the LT predicate on the "context" field.
+func ContextLT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldContext, v))
+}
+
+// ContextLTE applies the LTE predicate on the "context" field.
+func ContextLTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldContext, v))
+}
+
+// ContextContains applies the Contains predicate on the "context" field.
+func ContextContains(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContains(FieldContext, v))
+}
+
+// ContextHasPrefix applies the HasPrefix predicate on the "context" field.
+func ContextHasPrefix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasPrefix(FieldContext, v))
+}
+
+// ContextHasSuffix applies the HasSuffix predicate on the "context" field.
+func ContextHasSuffix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasSuffix(FieldContext, v))
+}
+
+// ContextIsNil applies the IsNil predicate on the "context" field.
+func ContextIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldContext))
+}
+
+// ContextNotNil applies the NotNil predicate on the "context" field.
+func ContextNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldContext))
+}
+
+// ContextEqualFold applies the EqualFold predicate on the "context" field.
+func ContextEqualFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEqualFold(FieldContext, v))
+}
+
+// ContextContainsFold applies the ContainsFold predicate on the "context" field.
+func ContextContainsFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContainsFold(FieldContext, v))
+}
+
+// ActionsTakenEQ applies the EQ predicate on the "actions_taken" field.
+func ActionsTakenEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldActionsTaken, v))
+}
+
+// ActionsTakenNEQ applies the NEQ predicate on the "actions_taken" field.
+func ActionsTakenNEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldActionsTaken, v))
+}
+
+// ActionsTakenIn applies the In predicate on the "actions_taken" field.
+func ActionsTakenIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldActionsTaken, vs...))
+}
+
+// ActionsTakenNotIn applies the NotIn predicate on the "actions_taken" field.
+func ActionsTakenNotIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldActionsTaken, vs...))
+}
+
+// ActionsTakenGT applies the GT predicate on the "actions_taken" field.
+func ActionsTakenGT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldActionsTaken, v))
+}
+
+// ActionsTakenGTE applies the GTE predicate on the "actions_taken" field.
+func ActionsTakenGTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldActionsTaken, v))
+}
+
+// ActionsTakenLT applies the LT predicate on the "actions_taken" field.
+func ActionsTakenLT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldActionsTaken, v))
+}
+
+// ActionsTakenLTE applies the LTE predicate on the "actions_taken" field.
+func ActionsTakenLTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldActionsTaken, v))
+}
+
+// ActionsTakenContains applies the Contains predicate on the "actions_taken" field.
+func ActionsTakenContains(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContains(FieldActionsTaken, v))
+}
+
+// ActionsTakenHasPrefix applies the HasPrefix predicate on the "actions_taken" field.
+func ActionsTakenHasPrefix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasPrefix(FieldActionsTaken, v))
+}
+
+// ActionsTakenHasSuffix applies the HasSuffix predicate on the "actions_taken" field.
+func ActionsTakenHasSuffix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasSuffix(FieldActionsTaken, v))
+}
+
+// ActionsTakenIsNil applies the IsNil predicate on the "actions_taken" field.
+func ActionsTakenIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldActionsTaken))
+}
+
+// ActionsTakenNotNil applies the NotNil predicate on the "actions_taken" field.
+func ActionsTakenNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldActionsTaken))
+}
+
+// ActionsTakenEqualFold applies the EqualFold predicate on the "actions_taken" field.
+func ActionsTakenEqualFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEqualFold(FieldActionsTaken, v))
+}
+
+// ActionsTakenContainsFold applies the ContainsFold predicate on the "actions_taken" field.
+func ActionsTakenContainsFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContainsFold(FieldActionsTaken, v))
+}
+
+// EstimateIsNil applies the IsNil predicate on the "estimate" field.
+func EstimateIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldEstimate))
+}
+
+// EstimateNotNil applies the NotNil predicate on the "estimate" field.
+func EstimateNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldEstimate))
+}
+
+// EstimatePriceCentsEQ applies the EQ predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsEQ(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsNEQ applies the NEQ predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsNEQ(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsIn applies the In predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsIn(vs ...int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldEstimatePriceCents, vs...))
+}
+
+// EstimatePriceCentsNotIn applies the NotIn predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsNotIn(vs ...int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldEstimatePriceCents, vs...))
+}
+
+// EstimatePriceCentsGT applies the GT predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsGT(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsGTE applies the GTE predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsGTE(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsLT applies the LT predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsLT(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsLTE applies the LTE predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsLTE(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldEstimatePriceCents, v))
+}
+
+// EstimatePriceCentsIsNil applies the IsNil predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldEstimatePriceCents))
+}
+
+// EstimatePriceCentsNotNil applies the NotNil predicate on the "estimate_price_cents" field.
+func EstimatePriceCentsNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldEstimatePriceCents))
+}
+
+// ApprovedAtEQ applies the EQ predicate on the "approved_at" field.
+func ApprovedAtEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldApprovedAt, v))
+}
+
+// ApprovedAtNEQ applies the NEQ predicate on the "approved_at" field.
+func ApprovedAtNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldApprovedAt, v))
+}
+
+// ApprovedAtIn applies the In predicate on the "approved_at" field.
+func ApprovedAtIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldApprovedAt, vs...))
+}
+
+// ApprovedAtNotIn applies the NotIn predicate on the "approved_at" field.
+func ApprovedAtNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldApprovedAt, vs...))
+}
+
+// ApprovedAtGT applies the GT predicate on the "approved_at" field.
+func ApprovedAtGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldApprovedAt, v))
+}
+
+// ApprovedAtGTE applies the GTE predicate on the "approved_at" field.
+func ApprovedAtGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldApprovedAt, v))
+}
+
+// ApprovedAtLT applies the LT predicate on the "approved_at" field.
+func ApprovedAtLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldApprovedAt, v))
+}
+
+// ApprovedAtLTE applies the LTE predicate on the "approved_at" field.
+func ApprovedAtLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldApprovedAt, v))
+}
+
+// ApprovedAtIsNil applies the IsNil predicate on the "approved_at" field.
+func ApprovedAtIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldApprovedAt))
+}
+
+// ApprovedAtNotNil applies the NotNil predicate on the "approved_at" field.
+func ApprovedAtNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldApprovedAt))
+}
+
+// ApprovedByIDEQ applies the EQ predicate on the "approved_by_id" field.
+func ApprovedByIDEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldApprovedByID, v))
+}
+
+// ApprovedByIDNEQ applies the NEQ predicate on the "approved_by_id" field.
+func ApprovedByIDNEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldApprovedByID, v))
+}
+
+// ApprovedByIDIn applies the In predicate on the "approved_by_id" field.
+func ApprovedByIDIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldApprovedByID, vs...))
+}
+
+// ApprovedByIDNotIn applies the NotIn predicate on the "approved_by_id" field.
+func ApprovedByIDNotIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldApprovedByID, vs...))
+}
+
+// ApprovedByIDIsNil applies the IsNil predicate on the "approved_by_id" field.
+func ApprovedByIDIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldApprovedByID))
+}
+
+// ApprovedByIDNotNil applies the NotNil predicate on the "approved_by_id" field.
+func ApprovedByIDNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldApprovedByID))
+}
+
+// DeliveryStatusEQ applies the EQ predicate on the "delivery_status" field.
+func DeliveryStatusEQ(v DeliveryStatus) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveryStatus, v))
+}
+
+// DeliveryStatusNEQ applies the NEQ predicate on the "delivery_status" field.
+func DeliveryStatusNEQ(v DeliveryStatus) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldDeliveryStatus, v))
+}
+
+// DeliveryStatusIn applies the In predicate on the "delivery_status" field.
+func DeliveryStatusIn(vs ...DeliveryStatus) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldDeliveryStatus, vs...))
+}
+
+// DeliveryStatusNotIn applies the NotIn predicate on the "delivery_status" field.
+func DeliveryStatusNotIn(vs ...DeliveryStatus) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldDeliveryStatus, vs...))
+}
+
+// DeliveryStatusIsNil applies the IsNil predicate on the "delivery_status" field.
+func DeliveryStatusIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldDeliveryStatus))
+}
+
+// DeliveryStatusNotNil applies the NotNil predicate on the "delivery_status" field.
+func DeliveryStatusNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldDeliveryStatus))
+}
+
+// DeliveryNotesEQ applies the EQ predicate on the "delivery_notes" field.
+func DeliveryNotesEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesNEQ applies the NEQ predicate on the "delivery_notes" field.
+func DeliveryNotesNEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesIn applies the In predicate on the "delivery_notes" field.
+func DeliveryNotesIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldDeliveryNotes, vs...))
+}
+
+// DeliveryNotesNotIn applies the NotIn predicate on the "delivery_notes" field.
+func DeliveryNotesNotIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldDeliveryNotes, vs...))
+}
+
+// DeliveryNotesGT applies the GT predicate on the "delivery_notes" field.
+func DeliveryNotesGT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesGTE applies the GTE predicate on the "delivery_notes" field.
+func DeliveryNotesGTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesLT applies the LT predicate on the "delivery_notes" field.
+func DeliveryNotesLT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesLTE applies the LTE predicate on the "delivery_notes" field.
+func DeliveryNotesLTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesContains applies the Contains predicate on the "delivery_notes" field.
+func DeliveryNotesContains(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContains(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesHasPrefix applies the HasPrefix predicate on the "delivery_notes" field.
+func DeliveryNotesHasPrefix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasPrefix(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesHasSuffix applies the HasSuffix predicate on the "delivery_notes" field.
+func DeliveryNotesHasSuffix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasSuffix(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesIsNil applies the IsNil predicate on the "delivery_notes" field.
+func DeliveryNotesIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldDeliveryNotes))
+}
+
+// DeliveryNotesNotNil applies the NotNil predicate on the "delivery_notes" field.
+func DeliveryNotesNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldDeliveryNotes))
+}
+
+// DeliveryNotesEqualFold applies the EqualFold predicate on the "delivery_notes" field.
+func DeliveryNotesEqualFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEqualFold(FieldDeliveryNotes, v))
+}
+
+// DeliveryNotesContainsFold applies the ContainsFold predicate on the "delivery_notes" field.
+func DeliveryNotesContainsFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContainsFold(FieldDeliveryNotes, v))
+}
+
 // CustomerIDEQ applies the EQ predicate on the "customer_id" field.
 func CustomerIDEQ(v int) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldCustomerID, v))
@@ -2019,6 +2524,29 @@ func HasTasks() predicate.Ticket {
 func HasTasksWith(preds ...predicate.Task) predicate.Ticket {
 	return predicate.Ticket(func(s *sql.Selector) {
 		step := newTasksStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasApprovedBy applies the HasEdge predicate on the "approved_by" edge.
+func HasApprovedBy() predicate.Ticket {
+	return predicate.Ticket(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ApprovedByTable, ApprovedByColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasApprovedByWith applies the HasEdge predicate on the "approved_by" edge with a given conditions (other predicates).
+func HasApprovedByWith(preds ...predicate.User) predicate.Ticket {
+	return predicate.Ticket(func(s *sql.Selector) {
+		step := newApprovedByStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

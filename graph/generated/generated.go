@@ -216,6 +216,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LevelMinutes struct {
+		Level   func(childComplexity int) int
+		Minutes func(childComplexity int) int
+	}
+
 	LevelTerms struct {
 		Level          func(childComplexity int) int
 		MonthlyMinutes func(childComplexity int) int
@@ -356,6 +361,10 @@ type ComplexityRoot struct {
 	}
 
 	Ticket struct {
+		ActionsTaken         func(childComplexity int) int
+		ApprovedAt           func(childComplexity int) int
+		ApprovedBy           func(childComplexity int) int
+		ApprovedByID         func(childComplexity int) int
 		Assignee             func(childComplexity int) int
 		AssigneeID           func(childComplexity int) int
 		Attachments          func(childComplexity int) int
@@ -363,16 +372,21 @@ type ComplexityRoot struct {
 		Channel              func(childComplexity int) int
 		ClosedAt             func(childComplexity int) int
 		Comments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentOrder) int
+		Context              func(childComplexity int) int
 		Contract             func(childComplexity int) int
 		ContractID           func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		Customer             func(childComplexity int) int
 		CustomerID           func(childComplexity int) int
+		DeliveryNotes        func(childComplexity int) int
+		DeliveryStatus       func(childComplexity int) int
 		Description          func(childComplexity int) int
 		DuplicateOf          func(childComplexity int) int
 		DuplicateOfID        func(childComplexity int) int
 		Duplicates           func(childComplexity int) int
 		Environment          func(childComplexity int) int
+		Estimate             func(childComplexity int) int
+		EstimatePriceCents   func(childComplexity int) int
 		Events               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
 		Findings             func(childComplexity int) int
 		FirstOccurredAt      func(childComplexity int) int
@@ -392,6 +406,7 @@ type ComplexityRoot struct {
 		Reproduction         func(childComplexity int) int
 		Resolution           func(childComplexity int) int
 		ResolvedAt           func(childComplexity int) int
+		Situation            func(childComplexity int) int
 		SoftwareVersion      func(childComplexity int) int
 		SplitFrom            func(childComplexity int) int
 		SplitFromID          func(childComplexity int) int
@@ -1250,6 +1265,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KnowledgeArticleEdge.Node(childComplexity), true
 
+	case "LevelMinutes.level":
+		if e.ComplexityRoot.LevelMinutes.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelMinutes.Level(childComplexity), true
+	case "LevelMinutes.minutes":
+		if e.ComplexityRoot.LevelMinutes.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelMinutes.Minutes(childComplexity), true
+
 	case "LevelTerms.level":
 		if e.ComplexityRoot.LevelTerms.Level == nil {
 			break
@@ -1945,6 +1973,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaskNote.TaskID(childComplexity), true
 
+	case "Ticket.actionsTaken":
+		if e.ComplexityRoot.Ticket.ActionsTaken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ActionsTaken(childComplexity), true
+	case "Ticket.approvedAt":
+		if e.ComplexityRoot.Ticket.ApprovedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ApprovedAt(childComplexity), true
+	case "Ticket.approvedBy":
+		if e.ComplexityRoot.Ticket.ApprovedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ApprovedBy(childComplexity), true
+	case "Ticket.approvedByID":
+		if e.ComplexityRoot.Ticket.ApprovedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ApprovedByID(childComplexity), true
 	case "Ticket.assignee":
 		if e.ComplexityRoot.Ticket.Assignee == nil {
 			break
@@ -1992,6 +2044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.Comments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CommentOrder)), true
+	case "Ticket.context":
+		if e.ComplexityRoot.Ticket.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.Context(childComplexity), true
 	case "Ticket.contract":
 		if e.ComplexityRoot.Ticket.Contract == nil {
 			break
@@ -2022,6 +2080,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.CustomerID(childComplexity), true
+	case "Ticket.deliveryNotes":
+		if e.ComplexityRoot.Ticket.DeliveryNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveryNotes(childComplexity), true
+	case "Ticket.deliveryStatus":
+		if e.ComplexityRoot.Ticket.DeliveryStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveryStatus(childComplexity), true
 	case "Ticket.description":
 		if e.ComplexityRoot.Ticket.Description == nil {
 			break
@@ -2052,6 +2122,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.Environment(childComplexity), true
+	case "Ticket.estimate":
+		if e.ComplexityRoot.Ticket.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.Estimate(childComplexity), true
+	case "Ticket.estimatePriceCents":
+		if e.ComplexityRoot.Ticket.EstimatePriceCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.EstimatePriceCents(childComplexity), true
 	case "Ticket.events":
 		if e.ComplexityRoot.Ticket.Events == nil {
 			break
@@ -2171,6 +2253,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.ResolvedAt(childComplexity), true
+	case "Ticket.situation":
+		if e.ComplexityRoot.Ticket.Situation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.Situation(childComplexity), true
 	case "Ticket.softwareVersion":
 		if e.ComplexityRoot.Ticket.SoftwareVersion == nil {
 			break
@@ -2671,6 +2759,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IntervalInput", ec.unmarshalInputIntervalInput),
 			graphql.NewInputUnmarshaler("KnowledgeArticleOrder", ec.unmarshalInputKnowledgeArticleOrder),
 			graphql.NewInputUnmarshaler("KnowledgeArticleWhereInput", ec.unmarshalInputKnowledgeArticleWhereInput),
+			graphql.NewInputUnmarshaler("LevelMinutesInput", ec.unmarshalInputLevelMinutesInput),
 			graphql.NewInputUnmarshaler("LevelTermsInput", ec.unmarshalInputLevelTermsInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
@@ -4922,6 +5011,15 @@ type Ticket implements Node {
   firstResponseAt: Time
   resolvedAt: Time
   closedAt: Time
+  situation: String
+  context: String
+  actionsTaken: String
+  estimate: [LevelMinutes!]
+  estimatePriceCents: Int
+  approvedAt: Time
+  approvedByID: ID
+  deliveryStatus: TicketDeliveryStatus
+  deliveryNotes: String
   customerID: ID!
   contractID: ID
   reporterID: ID!
@@ -5017,6 +5115,7 @@ type Ticket implements Node {
     orderBy: TimeEntryOrder
   ): TimeEntryConnection!
   tasks: [Task!]
+  approvedBy: User
 }
 """
 TicketChannel is enum for the field channel
@@ -5042,6 +5141,13 @@ type TicketConnection {
   Identifies the total count of items in the connection.
   """
   totalCount: Int!
+}
+"""
+TicketDeliveryStatus is enum for the field delivery_status
+"""
+enum TicketDeliveryStatus @goModel(model: "supportdesk/ent/ticket.DeliveryStatus") {
+  AVAILABLE
+  DELIVERED
 }
 """
 An edge in a connection.
@@ -5705,6 +5811,122 @@ input TicketWhereInput {
   closedAtIsNil: Boolean
   closedAtNotNil: Boolean
   """
+  situation field predicates
+  """
+  situation: String
+  situationNEQ: String
+  situationIn: [String!]
+  situationNotIn: [String!]
+  situationGT: String
+  situationGTE: String
+  situationLT: String
+  situationLTE: String
+  situationContains: String
+  situationHasPrefix: String
+  situationHasSuffix: String
+  situationIsNil: Boolean
+  situationNotNil: Boolean
+  situationEqualFold: String
+  situationContainsFold: String
+  """
+  context field predicates
+  """
+  context: String
+  contextNEQ: String
+  contextIn: [String!]
+  contextNotIn: [String!]
+  contextGT: String
+  contextGTE: String
+  contextLT: String
+  contextLTE: String
+  contextContains: String
+  contextHasPrefix: String
+  contextHasSuffix: String
+  contextIsNil: Boolean
+  contextNotNil: Boolean
+  contextEqualFold: String
+  contextContainsFold: String
+  """
+  actions_taken field predicates
+  """
+  actionsTaken: String
+  actionsTakenNEQ: String
+  actionsTakenIn: [String!]
+  actionsTakenNotIn: [String!]
+  actionsTakenGT: String
+  actionsTakenGTE: String
+  actionsTakenLT: String
+  actionsTakenLTE: String
+  actionsTakenContains: String
+  actionsTakenHasPrefix: String
+  actionsTakenHasSuffix: String
+  actionsTakenIsNil: Boolean
+  actionsTakenNotNil: Boolean
+  actionsTakenEqualFold: String
+  actionsTakenContainsFold: String
+  """
+  estimate_price_cents field predicates
+  """
+  estimatePriceCents: Int
+  estimatePriceCentsNEQ: Int
+  estimatePriceCentsIn: [Int!]
+  estimatePriceCentsNotIn: [Int!]
+  estimatePriceCentsGT: Int
+  estimatePriceCentsGTE: Int
+  estimatePriceCentsLT: Int
+  estimatePriceCentsLTE: Int
+  estimatePriceCentsIsNil: Boolean
+  estimatePriceCentsNotNil: Boolean
+  """
+  approved_at field predicates
+  """
+  approvedAt: Time
+  approvedAtNEQ: Time
+  approvedAtIn: [Time!]
+  approvedAtNotIn: [Time!]
+  approvedAtGT: Time
+  approvedAtGTE: Time
+  approvedAtLT: Time
+  approvedAtLTE: Time
+  approvedAtIsNil: Boolean
+  approvedAtNotNil: Boolean
+  """
+  approved_by_id field predicates
+  """
+  approvedByID: ID
+  approvedByIDNEQ: ID
+  approvedByIDIn: [ID!]
+  approvedByIDNotIn: [ID!]
+  approvedByIDIsNil: Boolean
+  approvedByIDNotNil: Boolean
+  """
+  delivery_status field predicates
+  """
+  deliveryStatus: TicketDeliveryStatus
+  deliveryStatusNEQ: TicketDeliveryStatus
+  deliveryStatusIn: [TicketDeliveryStatus!]
+  deliveryStatusNotIn: [TicketDeliveryStatus!]
+  deliveryStatusIsNil: Boolean
+  deliveryStatusNotNil: Boolean
+  """
+  delivery_notes field predicates
+  """
+  deliveryNotes: String
+  deliveryNotesNEQ: String
+  deliveryNotesIn: [String!]
+  deliveryNotesNotIn: [String!]
+  deliveryNotesGT: String
+  deliveryNotesGTE: String
+  deliveryNotesLT: String
+  deliveryNotesLTE: String
+  deliveryNotesContains: String
+  deliveryNotesHasPrefix: String
+  deliveryNotesHasSuffix: String
+  deliveryNotesIsNil: Boolean
+  deliveryNotesNotNil: Boolean
+  deliveryNotesEqualFold: String
+  deliveryNotesContainsFold: String
+  """
   customer_id field predicates
   """
   customerID: ID
@@ -6291,6 +6513,14 @@ input LevelTermsInput {
   monthlyMinutes: Int!
   rateCents: Int!
 }
+type LevelMinutes {
+  level: SupportLevel!
+  minutes: Int!
+}
+input LevelMinutesInput {
+  level: SupportLevel!
+  minutes: Int!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/ticket.graphql", Input: `input CreateTicketInput {
   "The customer; required for staff registering a phone call or mail, implied for customer users."
@@ -6728,6 +6958,16 @@ func (ec *executionContext) childFields_KnowledgeArticleEdge(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type KnowledgeArticleEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LevelMinutes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_LevelMinutes_level(ctx, field)
+	case "minutes":
+		return ec.fieldContext_LevelMinutes_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelMinutes", field.Name)
+}
+
 func (ec *executionContext) childFields_LevelTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "level":
@@ -7000,6 +7240,24 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_resolvedAt(ctx, field)
 	case "closedAt":
 		return ec.fieldContext_Ticket_closedAt(ctx, field)
+	case "situation":
+		return ec.fieldContext_Ticket_situation(ctx, field)
+	case "context":
+		return ec.fieldContext_Ticket_context(ctx, field)
+	case "actionsTaken":
+		return ec.fieldContext_Ticket_actionsTaken(ctx, field)
+	case "estimate":
+		return ec.fieldContext_Ticket_estimate(ctx, field)
+	case "estimatePriceCents":
+		return ec.fieldContext_Ticket_estimatePriceCents(ctx, field)
+	case "approvedAt":
+		return ec.fieldContext_Ticket_approvedAt(ctx, field)
+	case "approvedByID":
+		return ec.fieldContext_Ticket_approvedByID(ctx, field)
+	case "deliveryStatus":
+		return ec.fieldContext_Ticket_deliveryStatus(ctx, field)
+	case "deliveryNotes":
+		return ec.fieldContext_Ticket_deliveryNotes(ctx, field)
 	case "customerID":
 		return ec.fieldContext_Ticket_customerID(ctx, field)
 	case "contractID":
@@ -7040,6 +7298,8 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_timeEntries(ctx, field)
 	case "tasks":
 		return ec.fieldContext_Ticket_tasks(ctx, field)
+	case "approvedBy":
+		return ec.fieldContext_Ticket_approvedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ticket", field.Name)
 }
@@ -11265,6 +11525,52 @@ func (ec *executionContext) fieldContext_KnowledgeArticleEdge_cursor(_ context.C
 	return graphql.NewScalarFieldContext("KnowledgeArticleEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _LevelMinutes_level(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelMinutes_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelMinutes_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelMinutes", field, false, false, "SupportLevel")
+}
+
+func (ec *executionContext) _LevelMinutes_minutes(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelMinutes_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelMinutes_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelMinutes", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LevelTerms_level(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelTerms) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14833,6 +15139,222 @@ func (ec *executionContext) fieldContext_Ticket_closedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Ticket_situation(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_situation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Situation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_situation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_context(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_actionsTaken(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_actionsTaken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActionsTaken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_actionsTaken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_estimate(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelMinutes) graphql.Marshaler {
+			return ec.marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutesᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ticket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ticket_estimatePriceCents(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_estimatePriceCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatePriceCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_estimatePriceCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Ticket_approvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_approvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_approvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ticket_approvedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_approvedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_approvedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Ticket_deliveryStatus(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveryStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveryStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ticket.DeliveryStatus) graphql.Marshaler {
+			return ec.marshalOTicketDeliveryStatus2ᚖsupportdeskᚋentᚋticketᚐDeliveryStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveryStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketDeliveryStatus")
+}
+
+func (ec *executionContext) _Ticket_deliveryNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveryNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveryNotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveryNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
 func (ec *executionContext) _Ticket_customerID(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15450,6 +15972,38 @@ func (ec *executionContext) fieldContext_Ticket_tasks(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Ticket_approvedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_approvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖsupportdeskᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_approvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ticket",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22416,6 +22970,55 @@ func UnmarshalKnowledgeArticleWhereInput(ctx context.Context, raw any) (ent.Know
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLevelMinutesInput(ctx context.Context, obj any) (schematype.LevelMinutes, error) {
+	var it schematype.LevelMinutes
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"level", "minutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNSupportLevel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLevelMinutesInput unmarshals raw into the LevelMinutesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLevelMinutesInput(ctx context.Context, raw any) (schematype.LevelMinutes, error) {
+	var out schematype.LevelMinutes
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelMinutesInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLevelTermsInput(ctx context.Context, obj any) (schematype.LevelTerms, error) {
 	var it schematype.LevelTerms
 	if obj == nil {
@@ -25692,7 +26295,7 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27666,6 +28269,650 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.ClosedAtNotNil = data
+		case "situation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Situation = data
+		case "situationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationNEQ = data
+		case "situationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationIn = data
+		case "situationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationNotIn = data
+		case "situationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationGT = data
+		case "situationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationGTE = data
+		case "situationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationLT = data
+		case "situationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationLTE = data
+		case "situationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationContains = data
+		case "situationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationHasPrefix = data
+		case "situationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationHasSuffix = data
+		case "situationIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationIsNil = data
+		case "situationNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationNotNil = data
+		case "situationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationEqualFold = data
+		case "situationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("situationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SituationContainsFold = data
+		case "context":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Context = data
+		case "contextNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextNEQ = data
+		case "contextIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextIn = data
+		case "contextNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextNotIn = data
+		case "contextGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextGT = data
+		case "contextGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextGTE = data
+		case "contextLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLT = data
+		case "contextLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLTE = data
+		case "contextContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextContains = data
+		case "contextHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextHasPrefix = data
+		case "contextHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextHasSuffix = data
+		case "contextIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextIsNil = data
+		case "contextNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextNotNil = data
+		case "contextEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextEqualFold = data
+		case "contextContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextContainsFold = data
+		case "actionsTaken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTaken"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTaken = data
+		case "actionsTakenNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenNEQ = data
+		case "actionsTakenIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenIn = data
+		case "actionsTakenNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenNotIn = data
+		case "actionsTakenGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenGT = data
+		case "actionsTakenGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenGTE = data
+		case "actionsTakenLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenLT = data
+		case "actionsTakenLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenLTE = data
+		case "actionsTakenContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenContains = data
+		case "actionsTakenHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenHasPrefix = data
+		case "actionsTakenHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenHasSuffix = data
+		case "actionsTakenIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenIsNil = data
+		case "actionsTakenNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenNotNil = data
+		case "actionsTakenEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenEqualFold = data
+		case "actionsTakenContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actionsTakenContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActionsTakenContainsFold = data
+		case "estimatePriceCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCents"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCents = data
+		case "estimatePriceCentsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsNEQ = data
+		case "estimatePriceCentsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsIn = data
+		case "estimatePriceCentsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsNotIn = data
+		case "estimatePriceCentsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsGT = data
+		case "estimatePriceCentsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsGTE = data
+		case "estimatePriceCentsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsLT = data
+		case "estimatePriceCentsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsLTE = data
+		case "estimatePriceCentsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsIsNil = data
+		case "estimatePriceCentsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatePriceCentsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatePriceCentsNotNil = data
+		case "approvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAt = data
+		case "approvedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNEQ = data
+		case "approvedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtIn = data
+		case "approvedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNotIn = data
+		case "approvedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtGT = data
+		case "approvedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtGTE = data
+		case "approvedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtLT = data
+		case "approvedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtLTE = data
+		case "approvedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtIsNil = data
+		case "approvedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNotNil = data
+		case "approvedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByID = data
+		case "approvedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIDNEQ = data
+		case "approvedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIDIn = data
+		case "approvedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIDNotIn = data
+		case "approvedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIDIsNil = data
+		case "approvedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIDNotNil = data
+		case "deliveryStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatus"))
+			data, err := ec.unmarshalOTicketDeliveryStatus2ᚖsupportdeskᚋentᚋticketᚐDeliveryStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatus = data
+		case "deliveryStatusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatusNEQ"))
+			data, err := ec.unmarshalOTicketDeliveryStatus2ᚖsupportdeskᚋentᚋticketᚐDeliveryStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatusNEQ = data
+		case "deliveryStatusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatusIn"))
+			data, err := ec.unmarshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋticketᚐDeliveryStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatusIn = data
+		case "deliveryStatusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatusNotIn"))
+			data, err := ec.unmarshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋticketᚐDeliveryStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatusNotIn = data
+		case "deliveryStatusIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatusIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatusIsNil = data
+		case "deliveryStatusNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryStatusNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryStatusNotNil = data
+		case "deliveryNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotes = data
+		case "deliveryNotesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesNEQ = data
+		case "deliveryNotesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesIn = data
+		case "deliveryNotesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesNotIn = data
+		case "deliveryNotesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesGT = data
+		case "deliveryNotesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesGTE = data
+		case "deliveryNotesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesLT = data
+		case "deliveryNotesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesLTE = data
+		case "deliveryNotesContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesContains = data
+		case "deliveryNotesHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesHasPrefix = data
+		case "deliveryNotesHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesHasSuffix = data
+		case "deliveryNotesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesIsNil = data
+		case "deliveryNotesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesNotNil = data
+		case "deliveryNotesEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesEqualFold = data
+		case "deliveryNotesContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveryNotesContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveryNotesContainsFold = data
 		case "customerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -30823,6 +32070,44 @@ func (ec *executionContext) _KnowledgeArticleEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var levelMinutesImplementors = []string{"LevelMinutes"}
+
+func (ec *executionContext) _LevelMinutes(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelMinutes) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelMinutesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelMinutes")
+		case "level":
+			out.Values[i] = ec._LevelMinutes_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._LevelMinutes_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var levelTermsImplementors = []string{"LevelTerms"}
 
 func (ec *executionContext) _LevelTerms(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelTerms) graphql.Marshaler {
@@ -31942,6 +33227,51 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "situation":
+			out.Values[i] = ec._Ticket_situation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "context":
+			out.Values[i] = ec._Ticket_context(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actionsTaken":
+			out.Values[i] = ec._Ticket_actionsTaken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimate":
+			out.Values[i] = ec._Ticket_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimatePriceCents":
+			out.Values[i] = ec._Ticket_estimatePriceCents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedAt":
+			out.Values[i] = ec._Ticket_approvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedByID":
+			out.Values[i] = ec._Ticket_approvedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveryStatus":
+			out.Values[i] = ec._Ticket_deliveryStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveryNotes":
+			out.Values[i] = ec._Ticket_deliveryNotes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "customerID":
 			out.Values[i] = ec._Ticket_customerID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32055,6 +33385,12 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Ticket_tasks(ctx, field, obj)
+				})
+		case "approvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ticket_approvedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33533,6 +34869,10 @@ func (ec *executionContext) unmarshalNKnowledgeArticleWhereInput2ᚖsupportdesk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx context.Context, sel ast.SelectionSet, v schematype.LevelMinutes) graphql.Marshaler {
+	return ec._LevelMinutes(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx context.Context, sel ast.SelectionSet, v schematype.LevelTerms) graphql.Marshaler {
 	return ec._LevelTerms(ctx, sel, &v)
 }
@@ -33768,6 +35108,16 @@ func (ec *executionContext) marshalNTicketConnection2ᚖsupportdeskᚋentᚐTick
 		return graphql.Null
 	}
 	return ec._TicketConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx context.Context, v any) (ticket.DeliveryStatus, error) {
+	var res ticket.DeliveryStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v ticket.DeliveryStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (ticket.Environment, error) {
@@ -34917,6 +36267,25 @@ func (ec *executionContext) unmarshalOKnowledgeArticleWhereInput2ᚖsupportdesk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutesᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelMinutes) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -35543,6 +36912,58 @@ func (ec *executionContext) unmarshalOTicketChannel2ᚖsupportdeskᚋentᚋticke
 }
 
 func (ec *executionContext) marshalOTicketChannel2ᚖsupportdeskᚋentᚋticketᚐChannel(ctx context.Context, sel ast.SelectionSet, v *ticket.Channel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋticketᚐDeliveryStatusᚄ(ctx context.Context, v any) ([]ticket.DeliveryStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ticket.DeliveryStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋticketᚐDeliveryStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.DeliveryStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTicketDeliveryStatus2ᚖsupportdeskᚋentᚋticketᚐDeliveryStatus(ctx context.Context, v any) (*ticket.DeliveryStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.DeliveryStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketDeliveryStatus2ᚖsupportdeskᚋentᚋticketᚐDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v *ticket.DeliveryStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -67,7 +67,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	default:
 		dia, gd, dir = dialect.SQLite, goose.DialectSQLite3, "migrations/sqlite"
 		var dsn string
-		if dsn, err = sqliteDSN(cfg); err == nil {
+		if dsn, err = sqliteDSN(cfg, false); err == nil {
+			err = migrateSQLite(ctx, dsn, cfg.Logger, 0)
+		}
+		if err == nil {
+			dsn, _ = sqliteDSN(cfg, true)
 			sqldb, err = sql.Open("sqlite", dsn)
 		}
 	}
@@ -78,9 +82,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect: %w", err)
 	}
-	if err := Migrate(ctx, sqldb, gd, dir, cfg.Logger); err != nil {
-		sqldb.Close()
-		return nil, err
+	if dia == dialect.Postgres {
+		if err := Migrate(ctx, sqldb, gd, dir, cfg.Logger, 0); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
 	}
 	var drv dialect.Driver = entsql.OpenDB(dia, sqldb)
 	if cfg.WrapDriver != nil {
@@ -92,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 // sqliteDSN builds the DSN of the embedded database: foreign keys on, WAL, a busy timeout, and
 // immediate write transactions so that concurrent writers queue instead of failing to upgrade
 // a read lock.
-func sqliteDSN(cfg Config) (string, error) {
+func sqliteDSN(cfg Config, foreignKeys bool) (string, error) {
 	path := cfg.URL
 	switch {
 	case path == "":
@@ -114,12 +120,41 @@ func sqliteDSN(cfg Config) (string, error) {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+	fk := "0"
+	if foreignKeys {
+		fk = "1"
+	}
+	return path + sep + "_pragma=foreign_keys(" + fk + ")&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite", nil
 }
 
+// migrateSQLite migrates on one dedicated connection with foreign keys off: SQLite changes a
+// table by copying it, and PRAGMA foreign_keys is a no-op inside the migration's transaction.
+// The foreign keys are checked once afterwards. version 0 means all migrations.
+func migrateSQLite(ctx context.Context, dsn string, log *slog.Logger, version int64) error {
+	mdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return err
+	}
+	defer mdb.Close()
+	mdb.SetMaxOpenConns(1)
+	if err := Migrate(ctx, mdb, goose.DialectSQLite3, "migrations/sqlite", log, version); err != nil {
+		return err
+	}
+	rows, err := mdb.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("migrate: foreign key violations after migration")
+	}
+	return rows.Err()
+}
+
 // Migrate applies the embedded migrations of one dialect that the database has not seen yet.
-func Migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, log *slog.Logger) error {
+// version 0 means all of them.
+func Migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, log *slog.Logger, version int64) error {
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return err
@@ -128,7 +163,12 @@ func Migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, l
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
+	var results []*goose.MigrationResult
+	if version > 0 {
+		results, err = p.UpTo(ctx, version)
+	} else {
+		results, err = p.Up(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

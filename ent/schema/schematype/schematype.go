@@ -35,3 +35,9 @@ type LevelTerms struct {
 	MonthlyMinutes int    `json:"monthlyMinutes"`
 	RateCents      int64  `json:"rateCents"`
 }
+
+// LevelMinutes is an effort in minutes at one support level (change-request estimates).
+type LevelMinutes struct {
+	Level   string `json:"level"`
+	Minutes int    `json:"minutes"`
+}
