@@ -47,3 +47,27 @@ func ignoreNotFound[T any](v *T, err error) (*T, error) {
 	}
 	return v, err
 }
+
+func taskPayload(t *ent.Task, err error) (*model.TaskPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.TaskPayload{Task: t}, nil
+}
+
+func articlePayload(a *ent.KnowledgeArticle, err error) (*model.ArticlePayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.ArticlePayload{Article: a}, nil
+}
+
+func derefAll[T any](xs []*T) []T {
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if x != nil {
+			out = append(out, *x)
+		}
+	}
+	return out
+}

@@ -5,6 +5,8 @@ package graph
 import (
 	"supportdesk/ent"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/devtask"
+	"supportdesk/internal/kb"
 	"supportdesk/internal/ticketflow"
 )
 
@@ -13,4 +15,8 @@ type Resolver struct {
 	Client *ent.Client
 	Auth   *auth.Service
 	Flow   *ticketflow.Service
+	// DevTasks and Knowledge are named so that they do not collide with query fields.
+	DevTasks   *devtask.Service
+	Knowledge  *kb.Service
+	BcryptCost int
 }

@@ -16,6 +16,8 @@ import (
 	"supportdesk/internal/auth"
 	"supportdesk/internal/db"
 	"supportdesk/internal/demo"
+	"supportdesk/internal/devtask"
+	"supportdesk/internal/kb"
 	"supportdesk/internal/ticketflow"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
@@ -58,7 +60,11 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
 		Flow: &ticketflow.Service{Client: d.Client},
 	}
-	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow}
+	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
+		DevTasks:   &devtask.Service{Client: d.Client},
+		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
+		BcryptCost: cfg.BcryptCost,
+	}
 	return a, nil
 }
 

@@ -3,7 +3,12 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"supportdesk/ent"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/ticket"
 	"time"
 )
@@ -13,6 +18,10 @@ type AddCommentInput struct {
 	Body     string `json:"body"`
 	// Internal comments are never shown to customers.
 	Internal *bool `json:"internal,omitempty"`
+}
+
+type ArticlePayload struct {
+	Article *ent.KnowledgeArticle `json:"article"`
 }
 
 type AssignTicketInput struct {
@@ -35,8 +44,64 @@ type ChangePriorityInput struct {
 	Reason   string          `json:"reason"`
 }
 
+type ChangeTicketTypeInput struct {
+	TicketID int         `json:"ticketID"`
+	Type     ticket.Type `json:"type"`
+	Reason   string      `json:"reason"`
+	// Turns e.g. an incident caused by the customer's own changes into billable work.
+	Billable *bool `json:"billable,omitempty"`
+}
+
 type CommentPayload struct {
 	Comment *ent.Comment `json:"comment"`
+}
+
+type DecideChangeRequestInput struct {
+	TicketID int     `json:"ticketID"`
+	Approve  bool    `json:"approve"`
+	Reason   *string `json:"reason,omitempty"`
+}
+
+type EscalateTicketInput struct {
+	TicketID int `json:"ticketID"`
+	// The next level: L1→L2; L2→L3, L4 or VENDOR; L3→L4 or VENDOR; L4→VENDOR.
+	Level  ticket.Level `json:"level"`
+	Reason string       `json:"reason"`
+	// The vendor's case reference; required when escalating to VENDOR.
+	VendorCaseRef *string `json:"vendorCaseRef,omitempty"`
+}
+
+type EstimateChangeRequestInput struct {
+	TicketID   int                        `json:"ticketID"`
+	Minutes    []*schematype.LevelMinutes `json:"minutes"`
+	PriceCents int                        `json:"priceCents"`
+}
+
+type HandBackTicketInput struct {
+	TicketID int          `json:"ticketID"`
+	Level    ticket.Level `json:"level"`
+	Reason   string       `json:"reason"`
+}
+
+// A ranked candidate of the similarity search; node is the ticket, task or article.
+type SimilarItem struct {
+	Kind  SimilarKind `json:"kind"`
+	Score float64     `json:"score"`
+	Title string      `json:"title"`
+	Node  ent.Noder   `json:"node"`
+}
+
+type SplitTicketPayload struct {
+	Original *ent.Ticket   `json:"original"`
+	Tickets  []*ent.Ticket `json:"tickets"`
+}
+
+type TaskNotePayload struct {
+	Note *ent.TaskNote `json:"note"`
+}
+
+type TaskPayload struct {
+	Task *ent.Task `json:"task"`
 }
 
 type TicketPayload struct {
@@ -48,4 +113,65 @@ type TransitionTicketInput struct {
 	Status     ticket.Status `json:"status"`
 	Reason     *string       `json:"reason,omitempty"`
 	Resolution *string       `json:"resolution,omitempty"`
+}
+
+type UserPayload struct {
+	User *ent.User `json:"user"`
+}
+
+type SimilarKind string
+
+const (
+	SimilarKindTicket  SimilarKind = "TICKET"
+	SimilarKindTask    SimilarKind = "TASK"
+	SimilarKindArticle SimilarKind = "ARTICLE"
+)
+
+var AllSimilarKind = []SimilarKind{
+	SimilarKindTicket,
+	SimilarKindTask,
+	SimilarKindArticle,
+}
+
+func (e SimilarKind) IsValid() bool {
+	switch e {
+	case SimilarKindTicket, SimilarKindTask, SimilarKindArticle:
+		return true
+	}
+	return false
+}
+
+func (e SimilarKind) String() string {
+	return string(e)
+}
+
+func (e *SimilarKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SimilarKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SimilarKind", str)
+	}
+	return nil
+}
+
+func (e SimilarKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SimilarKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SimilarKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -204,6 +204,11 @@ func (s *Service) ChangePriority(ctx context.Context, id int, p ticket.Priority,
 // customer's answer to a ticket waiting for them reopens it; the first public staff comment is
 // the first response.
 func (s *Service) AddComment(ctx context.Context, ticketID int, body string, internal bool) (*ent.Comment, error) {
+	return s.AddCommentWith(ctx, ticketID, body, internal, nil)
+}
+
+// AddCommentWith adds a comment that may link a knowledge-base article.
+func (s *Service) AddCommentWith(ctx context.Context, ticketID int, body string, internal bool, articleID *int) (*ent.Comment, error) {
 	var out *ent.Comment
 	_, err := s.mutate(ctx, ticketID, func(c *ent.Client, v *viewer.Viewer, t *ent.Ticket) error {
 		if strings.TrimSpace(body) == "" {
@@ -212,7 +217,8 @@ func (s *Service) AddComment(ctx context.Context, ticketID int, body string, int
 		if internal && !v.IsStaff() {
 			return apperr.Forbiddenf("only provider staff write internal comments")
 		}
-		cm, err := c.Comment.Create().SetTicketID(t.ID).SetAuthorID(v.UserID).SetBody(body).SetInternal(internal).Save(ctx)
+		cm, err := c.Comment.Create().SetTicketID(t.ID).SetAuthorID(v.UserID).SetBody(body).SetInternal(internal).
+			SetNillableArticleID(articleID).Save(ctx)
 		if err != nil {
 			return err
 		}

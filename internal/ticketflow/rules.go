@@ -1,6 +1,7 @@
 package ticketflow
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -70,20 +71,21 @@ var transitions = map[ticket.Status][]move{
 	ticket.StatusNEW: {
 		{ticket.StatusOPEN, false, true}, {ticket.StatusIN_PROGRESS, false, true},
 		{ticket.StatusWAITING_FOR_CUSTOMER, false, true}, {ticket.StatusRESOLVED, false, true},
-		{ticket.StatusCLOSED, true, false}, {ticket.StatusREJECTED, false, true},
+		{ticket.StatusCLOSED, true, false}, {ticket.StatusREJECTED, false, true}, {ticket.StatusDUPLICATE, false, true},
 	},
 	ticket.StatusOPEN: {
 		{ticket.StatusIN_PROGRESS, false, true}, {ticket.StatusWAITING_FOR_CUSTOMER, false, true},
 		{ticket.StatusRESOLVED, false, true}, {ticket.StatusREJECTED, false, true}, {ticket.StatusCLOSED, true, false},
+		{ticket.StatusDUPLICATE, false, true},
 	},
 	ticket.StatusIN_PROGRESS: {
 		{ticket.StatusOPEN, false, true}, {ticket.StatusWAITING_FOR_CUSTOMER, false, true},
 		{ticket.StatusRESOLVED, false, true}, {ticket.StatusREJECTED, false, true},
-		{ticket.StatusESTIMATED, false, true},
+		{ticket.StatusESTIMATED, false, true}, {ticket.StatusDUPLICATE, false, true},
 	},
 	ticket.StatusWAITING_FOR_CUSTOMER: {
 		{ticket.StatusOPEN, true, true}, {ticket.StatusIN_PROGRESS, false, true},
-		{ticket.StatusRESOLVED, false, true}, {ticket.StatusCLOSED, true, true},
+		{ticket.StatusRESOLVED, false, true}, {ticket.StatusCLOSED, true, true}, {ticket.StatusDUPLICATE, false, true},
 	},
 	ticket.StatusRESOLVED: {
 		{ticket.StatusCLOSED, true, true}, {ticket.StatusOPEN, true, true},
@@ -105,7 +107,7 @@ func CheckTransition(typ ticket.Type, from, to ticket.Status, actor Actor) error
 	if from == to {
 		return apperr.E(apperr.IllegalTransition, "ticket is already %s", to)
 	}
-	crOnly := to == ticket.StatusESTIMATED || to == ticket.StatusAWAITING_APPROVAL
+	crOnly := to == ticket.StatusESTIMATED || to == ticket.StatusAWAITING_APPROVAL || to == ticket.StatusAPPROVED || to == ticket.StatusDECLINED
 	if crOnly && typ != ticket.TypeCHANGE_REQUEST {
 		return apperr.E(apperr.IllegalTransition, "only change requests can move to %s", to)
 	}
@@ -141,3 +143,83 @@ var ClosedStatuses = []ticket.Status{
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
+
+// escalations are the levels a ticket may move up to from each level (SPEC 12.7: L2 may go to
+// L3, L4 or the vendor directly).
+var escalations = map[ticket.Level][]ticket.Level{
+	ticket.LevelL1: {ticket.LevelL2},
+	ticket.LevelL2: {ticket.LevelL3, ticket.LevelL4, ticket.LevelVENDOR},
+	ticket.LevelL3: {ticket.LevelL4, ticket.LevelVENDOR},
+	ticket.LevelL4: {ticket.LevelVENDOR},
+}
+
+// handBacks are the levels a ticket may be handed back to, with a reason.
+var handBacks = map[ticket.Level][]ticket.Level{
+	ticket.LevelL2:     {ticket.LevelL1},
+	ticket.LevelL3:     {ticket.LevelL2},
+	ticket.LevelL4:     {ticket.LevelL2, ticket.LevelL3},
+	ticket.LevelVENDOR: {ticket.LevelL2, ticket.LevelL3},
+}
+
+// HandoverFacts are what a ticket documents before it is escalated.
+type HandoverFacts struct {
+	Type         ticket.Type
+	Reproducible bool
+	Environment  *ticket.Environment
+	Findings     string
+	Situation    string
+	Context      string
+	ActionsTaken string
+	VendorCase   string
+}
+
+// CheckEscalation returns nil when a ticket may move from one level up to another: the target
+// must be configured, and incidents reach L3 or the vendor only when reproduced with documented
+// findings; the vendor also needs a reproduction in a current standard demo system, situation,
+// context, actions taken and the vendor's case reference (seed 002).
+func CheckEscalation(from, to ticket.Level, f HandoverFacts) error {
+	if !contains(escalations[from], to) {
+		return apperr.E(apperr.IllegalTransition, "a ticket at %s cannot be escalated to %s", from, to)
+	}
+	var missing []string
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	if to == ticket.LevelVENDOR && blank(f.VendorCase) {
+		missing = append(missing, "vendorCaseRef")
+	}
+	if f.Type == ticket.TypeINCIDENT && (to == ticket.LevelL3 || to == ticket.LevelVENDOR) {
+		if !f.Reproducible {
+			missing = append(missing, "reproducible")
+		}
+		if blank(f.Findings) {
+			missing = append(missing, "findings")
+		}
+		if to == ticket.LevelVENDOR {
+			if f.Environment == nil || *f.Environment != ticket.EnvironmentSTANDARD_DEMO {
+				missing = append(missing, "environment")
+			}
+			if blank(f.Situation) {
+				missing = append(missing, "situation")
+			}
+			if blank(f.Context) {
+				missing = append(missing, "context")
+			}
+			if blank(f.ActionsTaken) {
+				missing = append(missing, "actionsTaken")
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return apperr.Invalid(fmt.Sprintf("handover to %s needs", to), missing...)
+	}
+	return nil
+}
+
+// CheckHandBack returns nil when a ticket may be handed back from one level to another.
+func CheckHandBack(from, to ticket.Level) error {
+	if !contains(handBacks[from], to) {
+		return apperr.E(apperr.IllegalTransition, "a ticket at %s cannot be handed back to %s", from, to)
+	}
+	return nil
+}

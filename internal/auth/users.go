@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"supportdesk/ent"
+	"supportdesk/ent/contract"
+	"supportdesk/ent/organization"
+	"supportdesk/ent/user"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/viewer"
+)
+
+// NewUser is an account an administrator creates.
+type NewUser struct {
+	OrganizationID int       `json:"organizationID"`
+	Email          string    `json:"email"`
+	Name           string    `json:"name"`
+	Role           user.Role `json:"role"`
+	Levels         []string  `json:"levels"`
+	CanApprove     *bool     `json:"canApprove"`
+	Password       string    `json:"password"`
+}
+
+var customerRoles = []user.Role{user.RoleEND_USER, user.RoleKEY_USER, user.RoleAPPROVER}
+
+// CreateUser lets a provider administrator create staff of their own organisation or users of a
+// customer they serve. A customer gets no more key users than its contract allows (included
+// plus purchased extras); approvers do not count (SPEC 12.4, 12.5).
+func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*ent.User, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	if !v.IsStaff() || !v.IsAdmin() {
+		return nil, apperr.Forbiddenf("only administrators create users")
+	}
+	org, err := s.Client.Organization.Get(ctx, in.OrganizationID)
+	if ent.IsNotFound(err) {
+		return nil, apperr.NotFoundf("organization not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if org.ID != v.OrgID && !(org.Kind == organization.KindCUSTOMER && org.ParentID != nil && *org.ParentID == v.OrgID) {
+		return nil, apperr.Forbiddenf("administrators create users of their own organisation and of the customers they serve")
+	}
+	isCustomerRole := false
+	for _, r := range customerRoles {
+		isCustomerRole = isCustomerRole || r == in.Role
+	}
+	if user.RoleValidator(in.Role) != nil || isCustomerRole != (org.Kind == organization.KindCUSTOMER) {
+		return nil, apperr.Invalid("the role does not fit the organisation", "role")
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if !strings.Contains(email, "@") || len(email) > 254 {
+		return nil, apperr.Invalid("invalid email address", "email")
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return nil, apperr.Invalid("a user needs a name", "name")
+	}
+	for _, l := range in.Levels {
+		if l != "L1" && l != "L2" && l != "L3" && l != "L4" && l != "VENDOR" {
+			return nil, apperr.Invalid("unknown support level "+l, "levels")
+		}
+	}
+	hash, err := HashPassword(in.Password, bcryptCost)
+	if err != nil {
+		return nil, apperr.Invalid(err.Error(), "password")
+	}
+	if in.Role == user.RoleKEY_USER {
+		if err := s.checkKeyUserRoom(ctx, org.ID); err != nil {
+			return nil, err
+		}
+	}
+	canApprove := in.Role == user.RoleAPPROVER
+	if in.CanApprove != nil {
+		canApprove = *in.CanApprove && (in.Role == user.RoleAPPROVER || in.Role == user.RoleKEY_USER)
+	}
+	exists, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).Exist(trusted(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		return nil, apperr.E(apperr.Conflict, "a user with this email exists")
+	}
+	return s.Client.User.Create().SetOrganizationID(org.ID).SetEmail(email).SetName(strings.TrimSpace(in.Name)).
+		SetRole(in.Role).SetLevels(in.Levels).SetCanApprove(canApprove).SetPasswordHash(hash).Save(ctx)
+}
+
+func (s *Service) checkKeyUserRoom(ctx context.Context, customerID int) error {
+	tctx := trusted(ctx)
+	k, err := s.Client.Contract.Query().Where(contract.CustomerID(customerID)).
+		Order(ent.Desc(contract.FieldValidFrom)).First(tctx)
+	if ent.IsNotFound(err) {
+		return apperr.Invalid("the customer has no contract that allows key users", "role")
+	}
+	if err != nil {
+		return err
+	}
+	n, err := s.Client.User.Query().Where(user.OrganizationID(customerID), user.RoleEQ(user.RoleKEY_USER), user.Active(true)).Count(tctx)
+	if err != nil {
+		return err
+	}
+	if limit := k.KeyUserLimit + k.ExtraKeyUsers; n >= limit {
+		return apperr.E(apperr.Conflict, "the contract allows %d key users and the customer has %d; buy extra support contacts first", limit, n)
+	}
+	return nil
+}
