@@ -52,6 +52,10 @@ func tenancyData(t *testing.T, e *env, w *world) map[string]int {
 		ids[label] = c.KnowledgeArticle.Create().SetTitle(label).SetVisibility(a.vis).SetOrganizationID(w.orgs[a.org].ID).
 			SetAuthorID(w.users[a.org+".AGENT"].ID).SaveX(ctx).ID
 	}
+	for _, u := range []string{"C1.KEY_USER", "P1.AGENT"} {
+		c.Notification.Create().SetRecipientID(w.users[u].ID).SetKind("TEST").SetTitle("n" + u).ExecX(ctx)
+	}
+	c.TaskNote.Create().SetTaskID(ids["taskP1"]).SetAuthorID(w.users["P1.AGENT"].ID).SetBody("noteP1").ExecX(ctx)
 	c.TimeEntry.Create().SetTicketID(tC1.ID).SetUserID(w.users["P1.AGENT"].ID).SetLevel("L1").SetWorkDate(time.Now()).
 		SetRawMinutes(10).SetMinutes(10).SetDescription("teC1").SetCustomerID(w.orgs["C1"].ID).ExecX(ctx)
 	return ids
@@ -159,6 +163,58 @@ func TestTenancyMatrix(t *testing.T) {
 				t.Errorf("%s: node(%s) code %q, want NOT_FOUND", actor, label, r.code())
 			}
 		}
+		// Notifications: only one's own.
+		var nt struct {
+			MyNotifications struct {
+				Edges []struct{ Node struct{ Title string } }
+			}
+		}
+		e.ok(tok, `{ myNotifications { edges { node { title } } } }`, nil, &nt)
+		wantN := 0
+		if actor == "C1.KEY_USER" || actor == "P1.AGENT" {
+			wantN = 1
+		}
+		if len(nt.MyNotifications.Edges) != wantN || (wantN == 1 && nt.MyNotifications.Edges[0].Node.Title != "n"+actor) {
+			t.Errorf("%s sees notifications %+v", actor, nt.MyNotifications.Edges)
+		}
+		// The similarity search ranks only what the viewer may read.
+		var sim struct {
+			SimilarItems []struct{ Kind, Title string }
+		}
+		e.ok(tok, `{ similarItems(text: "tC1 tC1e tC2 tC3 tC3v taskP1 taskV aP1public aP1internal aVpublic aVinternal", first: 50) { kind title } }`, nil, &sim)
+		var simTitles []string
+		for _, it := range sim.SimilarItems {
+			simTitles = append(simTitles, it.Title)
+		}
+		sort.Strings(simTitles)
+		var wantSim []string
+		for _, l := range [][]string{exp.tickets, exp.tasks, exp.articles} {
+			for _, x := range l {
+				if x != "tD" {
+					wantSim = append(wantSim, x)
+				}
+			}
+		}
+		sort.Strings(wantSim)
+		if !reflect.DeepEqual(simTitles, wantSim) {
+			t.Errorf("%s: similarity search finds %v, want %v", actor, simTitles, wantSim)
+		}
+		// Task notes travel only with visible tasks.
+		var tn struct {
+			Tasks struct {
+				Edges []struct {
+					Node struct{ Notes []struct{ Body string } }
+				}
+			}
+		}
+		e.ok(tok, `{ tasks { edges { node { notes { body } } } } }`, nil, &tn)
+		notes := 0
+		for _, ed := range tn.Tasks.Edges {
+			notes += len(ed.Node.Notes)
+		}
+		if wantNotes := map[bool]int{true: 1, false: 0}[contains(exp.tasks, "taskP1")]; notes != wantNotes {
+			t.Errorf("%s sees %d task notes, want %d", actor, notes, wantNotes)
+		}
 		// Filtering on another tenant's customer id finds nothing beyond what is visible.
 		var f struct {
 			Tickets struct{ TotalCount int }
@@ -240,4 +296,13 @@ func (e *env) listAll(tok string) seen {
 	s.articles = labels(out["knowledgeArticles"])
 	s.users = len(labels(out["users"]))
 	return s
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }

@@ -237,7 +237,11 @@ func (s *Service) AddCommentWith(ctx context.Context, ticketID int, body string,
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// Reload outside the committed transaction, so that edges resolve lazily.
+	return s.Client.Comment.Get(ctx, out.ID)
 }
 
 func idString(id *int) string {
