@@ -18,6 +18,7 @@ import (
 	"supportdesk/internal/demo"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/storage"
 	"supportdesk/internal/ticketflow"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
@@ -58,7 +59,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
-		Flow: &ticketflow.Service{Client: d.Client},
+		Flow: &ticketflow.Service{Client: d.Client, Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client},

@@ -3,12 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"supportdesk/graph"
+	"supportdesk/graph/gid"
+	"supportdesk/internal/apperr"
 	"supportdesk/internal/auth"
 	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
@@ -21,6 +26,7 @@ func (a *App) Handler() http.Handler {
 	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -126,4 +132,31 @@ func unauthenticated(w http.ResponseWriter, msg string) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
 		"message": msg, "extensions": map[string]any{"code": "UNAUTHENTICATED"},
 	}}})
+}
+
+// download streams an attachment the viewer may see; anything else is 404.
+func (a *App) download(w http.ResponseWriter, r *http.Request) {
+	id, err := gid.Decode(r.PathValue("id"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	if viewer.FromContext(r.Context()) == nil {
+		unauthenticated(w, "authentication required")
+		return
+	}
+	att, rc, err := a.Flow.OpenAttachment(r.Context(), id)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.NotFound {
+			a.Log.ErrorContext(r.Context(), "download", "request_id", reqlog.ID(r.Context()), "err", err)
+		}
+		http.NotFound(w, r)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", att.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
+	w.Header().Set("Content-Length", strconv.FormatInt(att.Size, 10))
+	_, _ = io.Copy(w, rc)
 }

@@ -30,6 +30,10 @@ type AssignTicketInput struct {
 	AssigneeID *int `json:"assigneeID,omitempty"`
 }
 
+type AttachmentPayload struct {
+	Attachment *ent.Attachment `json:"attachment"`
+}
+
 // A signed-in session: a short-lived access token (send as `Authorization: Bearer …`) and a rotating refresh token.
 type AuthPayload struct {
 	AccessToken          string    `json:"accessToken"`

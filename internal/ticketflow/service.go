@@ -14,14 +14,16 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/storage"
 	"supportdesk/internal/viewer"
 )
 
 // Service performs ticket operations for the viewer in the context. Every read goes through
 // the Ent privacy rules, so an object the viewer cannot see is NOT_FOUND here too.
 type Service struct {
-	Client *ent.Client
-	Now    func() time.Time
+	Client  *ent.Client
+	Storage storage.Storage
+	Now     func() time.Time
 }
 
 func (s *Service) now() time.Time {
