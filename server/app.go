@@ -18,8 +18,12 @@ import (
 	"supportdesk/internal/demo"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/similar"
 	"supportdesk/internal/storage"
+
 	"supportdesk/internal/ticketflow"
+
+	"entgo.io/ent/dialect"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
 )
@@ -61,6 +65,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
 		Flow: &ticketflow.Service{Client: d.Client, Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
+	similar.Postgres = d.Dialect == dialect.Postgres
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},

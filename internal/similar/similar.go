@@ -19,6 +19,8 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/viewer"
+
+	"entgo.io/ent/dialect/sql"
 )
 
 // Kind of a match.
@@ -39,6 +41,30 @@ type Match struct {
 	Score float64
 	// Node is the loaded ticket, task or article.
 	Node any
+}
+
+// Postgres selects the full-text pre-filter; set once at start by the server.
+var Postgres bool
+
+// fullText is a PostgreSQL full-text predicate: any query word as a prefix of a word in the
+// given columns ('simple' configuration, so German, Danish and English text match alike).
+func fullText(words []string, cols ...string) func(*sql.Selector) {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = w + ":*"
+	}
+	query := strings.Join(terms, " | ")
+	return func(s *sql.Selector) {
+		var parts []string
+		for _, c := range cols {
+			parts = append(parts, "coalesce("+s.C(c)+", '')")
+		}
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString("to_tsvector('simple', " + strings.Join(parts, " || ' ' || ") + ") @@ to_tsquery('simple', ")
+			b.Arg(query)
+			b.WriteString(")")
+		}))
+	}
 }
 
 // candidatesPerKind bounds the rows ranked per kind.
@@ -80,7 +106,8 @@ type doc struct {
 }
 
 // Find returns the best matches for text among what the viewer may see, best first. exclude
-// leaves out one ticket (the one being compared).
+// leaves out one ticket (the one being compared). On PostgreSQL the candidates are pre-filtered
+// with full-text search (prefix matches of any word), elsewhere with case-insensitive LIKE.
 func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude int) ([]Match, error) {
 	words := Words(text)
 	if len(words) == 0 {
@@ -92,11 +119,17 @@ func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude in
 		words = words[:12]
 	}
 	var docs []doc
-	tp := []predicate.Ticket{}
-	for _, w := range words {
-		tp = append(tp, ticket.TitleContainsFold(w), ticket.DescriptionContainsFold(w))
+	var tp predicate.Ticket
+	if Postgres {
+		tp = predicate.Ticket(fullText(words, "title", "description"))
+	} else {
+		var ps []predicate.Ticket
+		for _, w := range words {
+			ps = append(ps, ticket.TitleContainsFold(w), ticket.DescriptionContainsFold(w))
+		}
+		tp = ticket.Or(ps...)
 	}
-	tickets, err := c.Ticket.Query().Where(ticket.Or(tp...), ticket.IDNEQ(exclude)).Limit(candidatesPerKind).All(ctx)
+	tickets, err := c.Ticket.Query().Where(tp, ticket.IDNEQ(exclude)).Limit(candidatesPerKind).All(ctx)
 	if err != nil {
 		return nil, err
 	}
