@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"supportdesk/ent/migrate"
 	"supportdesk/ent/organization"
@@ -81,5 +82,35 @@ func TestGlobalIDRanges(t *testing.T) {
 	}
 	if n.(interface{ IsNode() }) == nil {
 		t.Fatal("no node")
+	}
+}
+
+// TestSearchTriggers: the SQLite full-text index is kept by triggers that an Atlas table
+// rebuild would drop; this fails if a later migration lost one of them.
+func TestSearchTriggers(t *testing.T) {
+	d := dbtest.OpenTest(t, nil)
+	if d.Dialect != "sqlite3" {
+		t.Log("PostgreSQL uses to_tsvector on the fly; no triggers to check")
+		return
+	}
+	var n int
+	if err := d.SQL.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 9 {
+		t.Fatalf("%d full-text triggers, want 9", n)
+	}
+	ctx := trusted()
+	o := d.Client.Organization.Create().SetName("C").SetKind(organization.KindCUSTOMER).SaveX(ctx)
+	u := d.Client.User.Create().SetEmail("k@x.example").SetName("K").SetRole("KEY_USER").SetOrganizationID(o.ID).SaveX(ctx)
+	tk := d.Client.Ticket.Create().SetNumber("SD-1").SetTitle("Posting fails").SetType("QUESTION").SetPriority("P3").
+		SetChannel("PORTAL").SetLevel("L1").SetReceivedAt(time.Now()).SetCustomerID(o.ID).SetReporterID(u.ID).SaveX(ctx)
+	d.Client.Ticket.UpdateOne(tk).SetTitle("Scanner blank").ExecX(ctx)
+	var id int
+	if err := d.SQL.QueryRow(`SELECT rowid FROM search_fts WHERE search_fts MATCH 'scanner' AND kind = 'T'`).Scan(&id); err != nil || id != tk.ID {
+		t.Fatalf("updated title not indexed: %v %d", err, id)
+	}
+	if err := d.SQL.QueryRow(`SELECT count(*) FROM search_fts WHERE search_fts MATCH 'posting'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("old title still indexed: %v %d", err, n)
 	}
 }

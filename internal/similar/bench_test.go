@@ -22,10 +22,17 @@ var vocabulary = strings.Fields(`invoice posting fails error batch journal wareh
 	login password timeout printer label shipment order customer supplier ledger account tax rate
 	rounding currency exchange stock bin picking packing delivery note dunning budget forecast`)
 
-func sentence(r *rand.Rand, n int) string {
+// sentence draws n words with a Zipf distribution over the vocabulary followed by 5,000
+// synthetic terms, so a few words are everywhere and most are rare, as in real tickets.
+func sentence(z *rand.Zipf, n int) string {
 	w := make([]string, n)
 	for i := range w {
-		w[i] = vocabulary[r.Intn(len(vocabulary))]
+		k := int(z.Uint64())
+		if k < len(vocabulary) {
+			w[i] = vocabulary[k]
+		} else {
+			w[i] = fmt.Sprintf("term%04d", k)
+		}
 	}
 	return strings.Join(w, " ")
 }
@@ -47,14 +54,15 @@ func BenchmarkSimilar100k(b *testing.B) {
 	}
 	staff := c.User.Create().SetEmail("agent@x.example").SetName("a").SetRole("AGENT").SetOrganizationID(p.ID).SaveX(ctx)
 	r := rand.New(rand.NewSource(1))
+	z := rand.NewZipf(r, 1.1, 2, uint64(len(vocabulary)+5000))
 	const total, batch = 100_000, 2000
 	start := time.Now()
 	for n := 0; n < total; n += batch {
 		bulk := make([]*ent.TicketCreate, batch)
 		for i := range bulk {
 			k := r.Intn(len(customers))
-			bulk[i] = c.Ticket.Create().SetNumber(fmt.Sprintf("B-%07d", n+i)).SetTitle(sentence(r, 5)).
-				SetDescription(sentence(r, 30)).SetType("QUESTION").SetPriority("P3").SetChannel("PORTAL").SetLevel("L1").
+			bulk[i] = c.Ticket.Create().SetNumber(fmt.Sprintf("B-%07d", n+i)).SetTitle(sentence(z, 5)).
+				SetDescription(sentence(z, 30)).SetType("QUESTION").SetPriority("P3").SetChannel("PORTAL").SetLevel("L1").
 				SetReceivedAt(time.Now()).SetCustomerID(customers[k]).SetReporterID(reporters[k])
 		}
 		c.Ticket.CreateBulk(bulk...).ExecX(ctx)
@@ -64,7 +72,7 @@ func BenchmarkSimilar100k(b *testing.B) {
 	vctx := viewer.NewContext(context.Background(), v)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m, err := similar.Find(vctx, c, "Invoice posting fails with tax rate rounding error", 10, 0)
+		m, err := similar.Find(vctx, c, "Scanner picking fails after term0420 update, term1234 shown", 10, 0)
 		if err != nil || len(m) != 10 {
 			b.Fatalf("find: %v (%d)", err, len(m))
 		}

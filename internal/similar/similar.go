@@ -2,8 +2,9 @@
 // (a new ticket's title and description), so staff find duplicates before escalating.
 //
 // Candidates are read through the privacy rules (a viewer never sees a match it may not read),
-// pre-filtered in SQL by the query's most specific words, and ranked here with a BM25-style
-// score in which words in the title count double. The same code runs on SQLite and PostgreSQL.
+// pre-filtered in SQL by full-text search (PostgreSQL to_tsvector/to_tsquery; SQLite FTS5 in
+// the search_fts table), and ranked here with BM25 in which words in the title count double,
+// so both databases rank alike.
 package similar
 
 import (
@@ -14,9 +15,7 @@ import (
 	"unicode"
 
 	"supportdesk/ent"
-	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/predicate"
-	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/viewer"
 
@@ -67,6 +66,34 @@ func fullText(words []string, cols ...string) func(*sql.Selector) {
 	}
 }
 
+// fts5 is the SQLite pre-filter: the row's id is among the matches of its kind in the FTS5
+// table search_fts (kept by triggers, see its migration), any word as a prefix. Bounded, so a
+// query of very common words stops after enough matches.
+func fts5(words []string, kind string) func(*sql.Selector) {
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + w + `"*`
+	}
+	match := strings.Join(terms, " OR ")
+	return func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString(s.C("id") + " IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ")
+			b.Arg(match)
+			b.WriteString(" AND kind = ")
+			b.Arg(kind)
+			b.WriteString(" LIMIT 5000)")
+		}))
+	}
+}
+
+// prefilter returns the full-text predicate of one kind for the database in use.
+func prefilter[P ~func(*sql.Selector)](words []string, kind string, pg P) P {
+	if Postgres {
+		return pg
+	}
+	return P(fts5(words, kind))
+}
+
 // candidatesPerKind bounds the rows ranked per kind.
 const candidatesPerKind = 300
 
@@ -106,8 +133,7 @@ type doc struct {
 }
 
 // Find returns the best matches for text among what the viewer may see, best first. exclude
-// leaves out one ticket (the one being compared). On PostgreSQL the candidates are pre-filtered
-// with full-text search (prefix matches of any word), elsewhere with case-insensitive LIKE.
+// leaves out one ticket (the one being compared).
 func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude int) ([]Match, error) {
 	words := Words(text)
 	if len(words) == 0 {
@@ -119,16 +145,7 @@ func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude in
 		words = words[:12]
 	}
 	var docs []doc
-	var tp predicate.Ticket
-	if Postgres {
-		tp = predicate.Ticket(fullText(words, "title", "description"))
-	} else {
-		var ps []predicate.Ticket
-		for _, w := range words {
-			ps = append(ps, ticket.TitleContainsFold(w), ticket.DescriptionContainsFold(w))
-		}
-		tp = ticket.Or(ps...)
-	}
+	tp := prefilter(words, "T", predicate.Ticket(fullText(words, "title", "description")))
 	tickets, err := c.Ticket.Query().Where(tp, ticket.IDNEQ(exclude)).Limit(candidatesPerKind).All(ctx)
 	if err != nil {
 		return nil, err
@@ -137,11 +154,8 @@ func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude in
 		docs = append(docs, doc{kind: Ticket, id: t.ID, node: t, title: t.Title, text: t.Description + " " + t.Findings})
 	}
 	if v := viewer.FromContext(ctx); v != nil && v.IsStaff() {
-		kp := []predicate.Task{}
-		for _, w := range words {
-			kp = append(kp, task.TitleContainsFold(w), task.DescriptionContainsFold(w))
-		}
-		tasks, err := c.Task.Query().Where(task.Or(kp...)).Limit(candidatesPerKind).All(ctx)
+		kp := prefilter(words, "K", predicate.Task(fullText(words, "title", "description")))
+		tasks, err := c.Task.Query().Where(kp).Limit(candidatesPerKind).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -149,11 +163,8 @@ func Find(ctx context.Context, c *ent.Client, text string, limit int, exclude in
 			docs = append(docs, doc{kind: Task, id: t.ID, node: t, title: t.Title, text: t.Description + " " + strings.Join(t.Findings, " ")})
 		}
 	}
-	ap := []predicate.KnowledgeArticle{}
-	for _, w := range words {
-		ap = append(ap, knowledgearticle.TitleContainsFold(w), knowledgearticle.BodyContainsFold(w))
-	}
-	articles, err := c.KnowledgeArticle.Query().Where(knowledgearticle.Or(ap...)).Limit(candidatesPerKind).All(ctx)
+	ap := prefilter(words, "A", predicate.KnowledgeArticle(fullText(words, "title", "body")))
+	articles, err := c.KnowledgeArticle.Query().Where(ap).Limit(candidatesPerKind).All(ctx)
 	if err != nil {
 		return nil, err
 	}

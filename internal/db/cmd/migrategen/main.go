@@ -49,6 +49,15 @@ func diff(ctx context.Context, path, dia, devURL, name string) error {
 	if err != nil {
 		return err
 	}
+	// Hand-written migrations (e.g. the SQLite full-text index) are part of the history too:
+	// re-hash the folder before replaying it.
+	sum, err := dir.Checksum()
+	if err != nil {
+		return err
+	}
+	if err := atlas.WriteSumFile(dir, sum); err != nil {
+		return err
+	}
 	return migrate.NamedDiff(ctx, devURL, name,
 		schema.WithDir(dir),
 		schema.WithMigrationMode(schema.ModeReplay),
