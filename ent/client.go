@@ -20,6 +20,7 @@ import (
 	"supportdesk/ent/organization"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -56,6 +57,8 @@ type Client struct {
 	Organization *OrganizationClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// SLAAlert is the client for interacting with the SLAAlert builders.
+	SLAAlert *SLAAlertClient
 	// Sequence is the client for interacting with the Sequence builders.
 	Sequence *SequenceClient
 	// Task is the client for interacting with the Task builders.
@@ -89,6 +92,7 @@ func (c *Client) init() {
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
+	c.SLAAlert = NewSLAAlertClient(c.config)
 	c.Sequence = NewSequenceClient(c.config)
 	c.Task = NewTaskClient(c.config)
 	c.TaskNote = NewTaskNoteClient(c.config)
@@ -196,6 +200,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		RefreshToken:     NewRefreshTokenClient(cfg),
+		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
 		Task:             NewTaskClient(cfg),
 		TaskNote:         NewTaskNoteClient(cfg),
@@ -230,6 +235,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
 		RefreshToken:     NewRefreshTokenClient(cfg),
+		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
 		Task:             NewTaskClient(cfg),
 		TaskNote:         NewTaskNoteClient(cfg),
@@ -267,8 +273,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Attachment, c.Calendar, c.Comment, c.Contract, c.KnowledgeArticle,
-		c.Notification, c.Organization, c.RefreshToken, c.Sequence, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.Notification, c.Organization, c.RefreshToken, c.SLAAlert, c.Sequence, c.Task,
+		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -279,8 +285,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Attachment, c.Calendar, c.Comment, c.Contract, c.KnowledgeArticle,
-		c.Notification, c.Organization, c.RefreshToken, c.Sequence, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.Notification, c.Organization, c.RefreshToken, c.SLAAlert, c.Sequence, c.Task,
+		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -305,6 +311,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organization.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
+	case *SLAAlertMutation:
+		return c.SLAAlert.mutate(ctx, m)
 	case *SequenceMutation:
 		return c.Sequence.mutate(ctx, m)
 	case *TaskMutation:
@@ -1761,6 +1769,156 @@ func (c *RefreshTokenClient) mutate(ctx context.Context, m *RefreshTokenMutation
 		return (&RefreshTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown RefreshToken mutation op: %q", m.Op())
+	}
+}
+
+// SLAAlertClient is a client for the SLAAlert schema.
+type SLAAlertClient struct {
+	config
+}
+
+// NewSLAAlertClient returns a client for the SLAAlert from the given config.
+func NewSLAAlertClient(c config) *SLAAlertClient {
+	return &SLAAlertClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `slaalert.Hooks(f(g(h())))`.
+func (c *SLAAlertClient) Use(hooks ...Hook) {
+	c.hooks.SLAAlert = append(c.hooks.SLAAlert, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `slaalert.Intercept(f(g(h())))`.
+func (c *SLAAlertClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SLAAlert = append(c.inters.SLAAlert, interceptors...)
+}
+
+// Create returns a builder for creating a SLAAlert entity.
+func (c *SLAAlertClient) Create() *SLAAlertCreate {
+	mutation := newSLAAlertMutation(c.config, OpCreate)
+	return &SLAAlertCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SLAAlert entities.
+func (c *SLAAlertClient) CreateBulk(builders ...*SLAAlertCreate) *SLAAlertCreateBulk {
+	return &SLAAlertCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SLAAlertClient) MapCreateBulk(slice any, setFunc func(*SLAAlertCreate, int)) *SLAAlertCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SLAAlertCreateBulk{err: fmt.Errorf("calling to SLAAlertClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SLAAlertCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SLAAlertCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SLAAlert.
+func (c *SLAAlertClient) Update() *SLAAlertUpdate {
+	mutation := newSLAAlertMutation(c.config, OpUpdate)
+	return &SLAAlertUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SLAAlertClient) UpdateOne(_m *SLAAlert) *SLAAlertUpdateOne {
+	mutation := newSLAAlertMutation(c.config, OpUpdateOne, withSLAAlert(_m))
+	return &SLAAlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SLAAlertClient) UpdateOneID(id int) *SLAAlertUpdateOne {
+	mutation := newSLAAlertMutation(c.config, OpUpdateOne, withSLAAlertID(id))
+	return &SLAAlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SLAAlert.
+func (c *SLAAlertClient) Delete() *SLAAlertDelete {
+	mutation := newSLAAlertMutation(c.config, OpDelete)
+	return &SLAAlertDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SLAAlertClient) DeleteOne(_m *SLAAlert) *SLAAlertDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SLAAlertClient) DeleteOneID(id int) *SLAAlertDeleteOne {
+	builder := c.Delete().Where(slaalert.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SLAAlertDeleteOne{builder}
+}
+
+// Query returns a query builder for SLAAlert.
+func (c *SLAAlertClient) Query() *SLAAlertQuery {
+	return &SLAAlertQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSLAAlert},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SLAAlert entity by its id.
+func (c *SLAAlertClient) Get(ctx context.Context, id int) (*SLAAlert, error) {
+	return c.Query().Where(slaalert.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SLAAlertClient) GetX(ctx context.Context, id int) *SLAAlert {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTicket queries the ticket edge of a SLAAlert.
+func (c *SLAAlertClient) QueryTicket(_m *SLAAlert) *TicketQuery {
+	query := (&TicketClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(slaalert.Table, slaalert.FieldID, id),
+			sqlgraph.To(ticket.Table, ticket.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, slaalert.TicketTable, slaalert.TicketColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SLAAlertClient) Hooks() []Hook {
+	hooks := c.hooks.SLAAlert
+	return append(hooks[:len(hooks):len(hooks)], slaalert.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SLAAlertClient) Interceptors() []Interceptor {
+	return c.inters.SLAAlert
+}
+
+func (c *SLAAlertClient) mutate(ctx context.Context, m *SLAAlertMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SLAAlertCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SLAAlertUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SLAAlertUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SLAAlertDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SLAAlert mutation op: %q", m.Op())
 	}
 }
 
@@ -3250,13 +3408,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Attachment, Calendar, Comment, Contract, KnowledgeArticle, Notification,
-		Organization, RefreshToken, Sequence, Task, TaskNote, Ticket, TicketEvent,
-		TimeEntry, User []ent.Hook
+		Organization, RefreshToken, SLAAlert, Sequence, Task, TaskNote, Ticket,
+		TicketEvent, TimeEntry, User []ent.Hook
 	}
 	inters struct {
 		Attachment, Calendar, Comment, Contract, KnowledgeArticle, Notification,
-		Organization, RefreshToken, Sequence, Task, TaskNote, Ticket, TicketEvent,
-		TimeEntry, User []ent.Interceptor
+		Organization, RefreshToken, SLAAlert, Sequence, Task, TaskNote, Ticket,
+		TicketEvent, TimeEntry, User []ent.Interceptor
 	}
 )
 

@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/organization"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -95,6 +96,7 @@ func checkColumn(t, c string) error {
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
 			refreshtoken.Table:     refreshtoken.ValidColumn,
+			slaalert.Table:         slaalert.ValidColumn,
 			sequence.Table:         sequence.ValidColumn,
 			task.Table:             task.ValidColumn,
 			tasknote.Table:         tasknote.ValidColumn,

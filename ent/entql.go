@@ -13,6 +13,7 @@ import (
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -218,6 +219,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   slaalert.Table,
+			Columns: slaalert.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: slaalert.FieldID,
+			},
+		},
+		Type: "SLAAlert",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			slaalert.FieldCreatedAt: {Type: field.TypeTime, Column: slaalert.FieldCreatedAt},
+			slaalert.FieldTarget:    {Type: field.TypeEnum, Column: slaalert.FieldTarget},
+			slaalert.FieldKind:      {Type: field.TypeEnum, Column: slaalert.FieldKind},
+			slaalert.FieldDueAt:     {Type: field.TypeTime, Column: slaalert.FieldDueAt},
+			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -231,7 +250,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -258,7 +277,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -275,7 +294,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -286,52 +305,59 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Ticket",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			ticket.FieldCreatedAt:            {Type: field.TypeTime, Column: ticket.FieldCreatedAt},
-			ticket.FieldUpdatedAt:            {Type: field.TypeTime, Column: ticket.FieldUpdatedAt},
-			ticket.FieldNumber:               {Type: field.TypeString, Column: ticket.FieldNumber},
-			ticket.FieldTitle:                {Type: field.TypeString, Column: ticket.FieldTitle},
-			ticket.FieldDescription:          {Type: field.TypeString, Column: ticket.FieldDescription},
-			ticket.FieldType:                 {Type: field.TypeEnum, Column: ticket.FieldType},
-			ticket.FieldPriority:             {Type: field.TypeEnum, Column: ticket.FieldPriority},
-			ticket.FieldChannel:              {Type: field.TypeEnum, Column: ticket.FieldChannel},
-			ticket.FieldLevel:                {Type: field.TypeEnum, Column: ticket.FieldLevel},
-			ticket.FieldStatus:               {Type: field.TypeEnum, Column: ticket.FieldStatus},
-			ticket.FieldModule:               {Type: field.TypeString, Column: ticket.FieldModule},
-			ticket.FieldSoftwareVersion:      {Type: field.TypeString, Column: ticket.FieldSoftwareVersion},
-			ticket.FieldEnvironment:          {Type: field.TypeEnum, Column: ticket.FieldEnvironment},
-			ticket.FieldImpact:               {Type: field.TypeString, Column: ticket.FieldImpact},
-			ticket.FieldSteps:                {Type: field.TypeString, Column: ticket.FieldSteps},
-			ticket.FieldFirstOccurredAt:      {Type: field.TypeTime, Column: ticket.FieldFirstOccurredAt},
-			ticket.FieldReproduction:         {Type: field.TypeString, Column: ticket.FieldReproduction},
-			ticket.FieldReproducible:         {Type: field.TypeBool, Column: ticket.FieldReproducible},
-			ticket.FieldFindings:             {Type: field.TypeString, Column: ticket.FieldFindings},
-			ticket.FieldVendorCaseRef:        {Type: field.TypeString, Column: ticket.FieldVendorCaseRef},
-			ticket.FieldFixedInVersion:       {Type: field.TypeString, Column: ticket.FieldFixedInVersion},
-			ticket.FieldResolution:           {Type: field.TypeString, Column: ticket.FieldResolution},
-			ticket.FieldVendorInvolved:       {Type: field.TypeBool, Column: ticket.FieldVendorInvolved},
-			ticket.FieldBillableReclassified: {Type: field.TypeBool, Column: ticket.FieldBillableReclassified},
-			ticket.FieldReceivedAt:           {Type: field.TypeTime, Column: ticket.FieldReceivedAt},
-			ticket.FieldFirstResponseAt:      {Type: field.TypeTime, Column: ticket.FieldFirstResponseAt},
-			ticket.FieldResolvedAt:           {Type: field.TypeTime, Column: ticket.FieldResolvedAt},
-			ticket.FieldClosedAt:             {Type: field.TypeTime, Column: ticket.FieldClosedAt},
-			ticket.FieldSituation:            {Type: field.TypeString, Column: ticket.FieldSituation},
-			ticket.FieldContext:              {Type: field.TypeString, Column: ticket.FieldContext},
-			ticket.FieldActionsTaken:         {Type: field.TypeString, Column: ticket.FieldActionsTaken},
-			ticket.FieldEstimate:             {Type: field.TypeJSON, Column: ticket.FieldEstimate},
-			ticket.FieldEstimatePriceCents:   {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
-			ticket.FieldApprovedAt:           {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
-			ticket.FieldApprovedByID:         {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
-			ticket.FieldDeliveryStatus:       {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
-			ticket.FieldDeliveryNotes:        {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
-			ticket.FieldCustomerID:           {Type: field.TypeInt, Column: ticket.FieldCustomerID},
-			ticket.FieldContractID:           {Type: field.TypeInt, Column: ticket.FieldContractID},
-			ticket.FieldReporterID:           {Type: field.TypeInt, Column: ticket.FieldReporterID},
-			ticket.FieldAssigneeID:           {Type: field.TypeInt, Column: ticket.FieldAssigneeID},
-			ticket.FieldDuplicateOfID:        {Type: field.TypeInt, Column: ticket.FieldDuplicateOfID},
-			ticket.FieldSplitFromID:          {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
+			ticket.FieldCreatedAt:               {Type: field.TypeTime, Column: ticket.FieldCreatedAt},
+			ticket.FieldUpdatedAt:               {Type: field.TypeTime, Column: ticket.FieldUpdatedAt},
+			ticket.FieldNumber:                  {Type: field.TypeString, Column: ticket.FieldNumber},
+			ticket.FieldTitle:                   {Type: field.TypeString, Column: ticket.FieldTitle},
+			ticket.FieldDescription:             {Type: field.TypeString, Column: ticket.FieldDescription},
+			ticket.FieldType:                    {Type: field.TypeEnum, Column: ticket.FieldType},
+			ticket.FieldPriority:                {Type: field.TypeEnum, Column: ticket.FieldPriority},
+			ticket.FieldChannel:                 {Type: field.TypeEnum, Column: ticket.FieldChannel},
+			ticket.FieldLevel:                   {Type: field.TypeEnum, Column: ticket.FieldLevel},
+			ticket.FieldStatus:                  {Type: field.TypeEnum, Column: ticket.FieldStatus},
+			ticket.FieldModule:                  {Type: field.TypeString, Column: ticket.FieldModule},
+			ticket.FieldSoftwareVersion:         {Type: field.TypeString, Column: ticket.FieldSoftwareVersion},
+			ticket.FieldEnvironment:             {Type: field.TypeEnum, Column: ticket.FieldEnvironment},
+			ticket.FieldImpact:                  {Type: field.TypeString, Column: ticket.FieldImpact},
+			ticket.FieldSteps:                   {Type: field.TypeString, Column: ticket.FieldSteps},
+			ticket.FieldFirstOccurredAt:         {Type: field.TypeTime, Column: ticket.FieldFirstOccurredAt},
+			ticket.FieldReproduction:            {Type: field.TypeString, Column: ticket.FieldReproduction},
+			ticket.FieldReproducible:            {Type: field.TypeBool, Column: ticket.FieldReproducible},
+			ticket.FieldFindings:                {Type: field.TypeString, Column: ticket.FieldFindings},
+			ticket.FieldVendorCaseRef:           {Type: field.TypeString, Column: ticket.FieldVendorCaseRef},
+			ticket.FieldFixedInVersion:          {Type: field.TypeString, Column: ticket.FieldFixedInVersion},
+			ticket.FieldResolution:              {Type: field.TypeString, Column: ticket.FieldResolution},
+			ticket.FieldVendorInvolved:          {Type: field.TypeBool, Column: ticket.FieldVendorInvolved},
+			ticket.FieldBillableReclassified:    {Type: field.TypeBool, Column: ticket.FieldBillableReclassified},
+			ticket.FieldReceivedAt:              {Type: field.TypeTime, Column: ticket.FieldReceivedAt},
+			ticket.FieldFirstResponseAt:         {Type: field.TypeTime, Column: ticket.FieldFirstResponseAt},
+			ticket.FieldResolvedAt:              {Type: field.TypeTime, Column: ticket.FieldResolvedAt},
+			ticket.FieldClosedAt:                {Type: field.TypeTime, Column: ticket.FieldClosedAt},
+			ticket.FieldSituation:               {Type: field.TypeString, Column: ticket.FieldSituation},
+			ticket.FieldContext:                 {Type: field.TypeString, Column: ticket.FieldContext},
+			ticket.FieldActionsTaken:            {Type: field.TypeString, Column: ticket.FieldActionsTaken},
+			ticket.FieldEstimate:                {Type: field.TypeJSON, Column: ticket.FieldEstimate},
+			ticket.FieldEstimatePriceCents:      {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
+			ticket.FieldApprovedAt:              {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
+			ticket.FieldApprovedByID:            {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
+			ticket.FieldDeliveryStatus:          {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
+			ticket.FieldDeliveryNotes:           {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
+			ticket.FieldWaitingPeriods:          {Type: field.TypeJSON, Column: ticket.FieldWaitingPeriods},
+			ticket.FieldSLAFirstResponseDue:     {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseDue},
+			ticket.FieldSLAResolutionDue:        {Type: field.TypeTime, Column: ticket.FieldSLAResolutionDue},
+			ticket.FieldSLAFirstResponseMinutes: {Type: field.TypeInt, Column: ticket.FieldSLAFirstResponseMinutes},
+			ticket.FieldSLAResolutionMinutes:    {Type: field.TypeInt, Column: ticket.FieldSLAResolutionMinutes},
+			ticket.FieldSLAFirstResponseMet:     {Type: field.TypeBool, Column: ticket.FieldSLAFirstResponseMet},
+			ticket.FieldSLAResolutionMet:        {Type: field.TypeBool, Column: ticket.FieldSLAResolutionMet},
+			ticket.FieldCustomerID:              {Type: field.TypeInt, Column: ticket.FieldCustomerID},
+			ticket.FieldContractID:              {Type: field.TypeInt, Column: ticket.FieldContractID},
+			ticket.FieldReporterID:              {Type: field.TypeInt, Column: ticket.FieldReporterID},
+			ticket.FieldAssigneeID:              {Type: field.TypeInt, Column: ticket.FieldAssigneeID},
+			ticket.FieldDuplicateOfID:           {Type: field.TypeInt, Column: ticket.FieldDuplicateOfID},
+			ticket.FieldSplitFromID:             {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -351,7 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -380,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -679,6 +705,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"RefreshToken",
 		"User",
+	)
+	graph.MustAddE(
+		"ticket",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   slaalert.TicketTable,
+			Columns: []string{slaalert.TicketColumn},
+			Bidi:    false,
+		},
+		"SLAAlert",
+		"Ticket",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2155,6 +2193,85 @@ func (f *RefreshTokenFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SLAAlertQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SLAAlertQuery builder.
+func (_q *SLAAlertQuery) Filter() *SLAAlertFilter {
+	return &SLAAlertFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SLAAlertMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SLAAlertMutation builder.
+func (m *SLAAlertMutation) Filter() *SLAAlertFilter {
+	return &SLAAlertFilter{config: m.config, predicateAdder: m}
+}
+
+// SLAAlertFilter provides a generic filtering capability at runtime for SLAAlertQuery.
+type SLAAlertFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SLAAlertFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SLAAlertFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(slaalert.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SLAAlertFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(slaalert.FieldCreatedAt))
+}
+
+// WhereTarget applies the entql string predicate on the target field.
+func (f *SLAAlertFilter) WhereTarget(p entql.StringP) {
+	f.Where(p.Field(slaalert.FieldTarget))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SLAAlertFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(slaalert.FieldKind))
+}
+
+// WhereDueAt applies the entql time.Time predicate on the due_at field.
+func (f *SLAAlertFilter) WhereDueAt(p entql.TimeP) {
+	f.Where(p.Field(slaalert.FieldDueAt))
+}
+
+// WhereTicketID applies the entql int predicate on the ticket_id field.
+func (f *SLAAlertFilter) WhereTicketID(p entql.IntP) {
+	f.Where(p.Field(slaalert.FieldTicketID))
+}
+
+// WhereHasTicket applies a predicate to check if query has an edge ticket.
+func (f *SLAAlertFilter) WhereHasTicket() {
+	f.Where(entql.HasEdge("ticket"))
+}
+
+// WhereHasTicketWith applies a predicate to check if query has an edge ticket with a given conditions (other predicates).
+func (f *SLAAlertFilter) WhereHasTicketWith(preds ...predicate.Ticket) {
+	f.Where(entql.HasEdgeWith("ticket", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SequenceQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2183,7 +2300,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2233,7 +2350,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2413,7 +2530,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2501,7 +2618,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2695,6 +2812,41 @@ func (f *TicketFilter) WhereDeliveryStatus(p entql.StringP) {
 // WhereDeliveryNotes applies the entql string predicate on the delivery_notes field.
 func (f *TicketFilter) WhereDeliveryNotes(p entql.StringP) {
 	f.Where(p.Field(ticket.FieldDeliveryNotes))
+}
+
+// WhereWaitingPeriods applies the entql json.RawMessage predicate on the waiting_periods field.
+func (f *TicketFilter) WhereWaitingPeriods(p entql.BytesP) {
+	f.Where(p.Field(ticket.FieldWaitingPeriods))
+}
+
+// WhereSLAFirstResponseDue applies the entql time.Time predicate on the sla_first_response_due field.
+func (f *TicketFilter) WhereSLAFirstResponseDue(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldSLAFirstResponseDue))
+}
+
+// WhereSLAResolutionDue applies the entql time.Time predicate on the sla_resolution_due field.
+func (f *TicketFilter) WhereSLAResolutionDue(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldSLAResolutionDue))
+}
+
+// WhereSLAFirstResponseMinutes applies the entql int predicate on the sla_first_response_minutes field.
+func (f *TicketFilter) WhereSLAFirstResponseMinutes(p entql.IntP) {
+	f.Where(p.Field(ticket.FieldSLAFirstResponseMinutes))
+}
+
+// WhereSLAResolutionMinutes applies the entql int predicate on the sla_resolution_minutes field.
+func (f *TicketFilter) WhereSLAResolutionMinutes(p entql.IntP) {
+	f.Where(p.Field(ticket.FieldSLAResolutionMinutes))
+}
+
+// WhereSLAFirstResponseMet applies the entql bool predicate on the sla_first_response_met field.
+func (f *TicketFilter) WhereSLAFirstResponseMet(p entql.BoolP) {
+	f.Where(p.Field(ticket.FieldSLAFirstResponseMet))
+}
+
+// WhereSLAResolutionMet applies the entql bool predicate on the sla_resolution_met field.
+func (f *TicketFilter) WhereSLAResolutionMet(p entql.BoolP) {
+	f.Where(p.Field(ticket.FieldSLAResolutionMet))
 }
 
 // WhereCustomerID applies the entql int predicate on the customer_id field.
@@ -2966,7 +3118,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3069,7 +3221,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3245,7 +3397,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

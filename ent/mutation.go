@@ -17,6 +17,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -47,6 +48,7 @@ const (
 	TypeNotification     = "Notification"
 	TypeOrganization     = "Organization"
 	TypeRefreshToken     = "RefreshToken"
+	TypeSLAAlert         = "SLAAlert"
 	TypeSequence         = "Sequence"
 	TypeTask             = "Task"
 	TypeTaskNote         = "TaskNote"
@@ -8842,6 +8844,605 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown RefreshToken edge %s", name)
 }
 
+// SLAAlertMutation represents an operation that mutates the SLAAlert nodes in the graph.
+type SLAAlertMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	target        *slaalert.Target
+	kind          *slaalert.Kind
+	due_at        *time.Time
+	clearedFields map[string]struct{}
+	ticket        *int
+	clearedticket bool
+	done          bool
+	oldValue      func(context.Context) (*SLAAlert, error)
+	predicates    []predicate.SLAAlert
+}
+
+var _ ent.Mutation = (*SLAAlertMutation)(nil)
+
+// slaalertOption allows management of the mutation configuration using functional options.
+type slaalertOption func(*SLAAlertMutation)
+
+// newSLAAlertMutation creates new mutation for the SLAAlert entity.
+func newSLAAlertMutation(c config, op Op, opts ...slaalertOption) *SLAAlertMutation {
+	m := &SLAAlertMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSLAAlert,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSLAAlertID sets the ID field of the mutation.
+func withSLAAlertID(id int) slaalertOption {
+	return func(m *SLAAlertMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SLAAlert
+		)
+		m.oldValue = func(ctx context.Context) (*SLAAlert, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SLAAlert.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSLAAlert sets the old SLAAlert of the mutation.
+func withSLAAlert(node *SLAAlert) slaalertOption {
+	return func(m *SLAAlertMutation) {
+		m.oldValue = func(context.Context) (*SLAAlert, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SLAAlertMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SLAAlertMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SLAAlertMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SLAAlertMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SLAAlert.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SLAAlertMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SLAAlertMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SLAAlert entity.
+// If the SLAAlert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SLAAlertMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SLAAlertMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *SLAAlertMutation) SetTarget(s slaalert.Target) {
+	m.target = &s
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *SLAAlertMutation) Target() (r slaalert.Target, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the SLAAlert entity.
+// If the SLAAlert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SLAAlertMutation) OldTarget(ctx context.Context) (v slaalert.Target, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *SLAAlertMutation) ResetTarget() {
+	m.target = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SLAAlertMutation) SetKind(s slaalert.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SLAAlertMutation) Kind() (r slaalert.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SLAAlert entity.
+// If the SLAAlert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SLAAlertMutation) OldKind(ctx context.Context) (v slaalert.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SLAAlertMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDueAt sets the "due_at" field.
+func (m *SLAAlertMutation) SetDueAt(t time.Time) {
+	m.due_at = &t
+}
+
+// DueAt returns the value of the "due_at" field in the mutation.
+func (m *SLAAlertMutation) DueAt() (r time.Time, exists bool) {
+	v := m.due_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDueAt returns the old "due_at" field's value of the SLAAlert entity.
+// If the SLAAlert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SLAAlertMutation) OldDueAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDueAt: %w", err)
+	}
+	return oldValue.DueAt, nil
+}
+
+// ResetDueAt resets all changes to the "due_at" field.
+func (m *SLAAlertMutation) ResetDueAt() {
+	m.due_at = nil
+}
+
+// SetTicketID sets the "ticket_id" field.
+func (m *SLAAlertMutation) SetTicketID(i int) {
+	m.ticket = &i
+}
+
+// TicketID returns the value of the "ticket_id" field in the mutation.
+func (m *SLAAlertMutation) TicketID() (r int, exists bool) {
+	v := m.ticket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTicketID returns the old "ticket_id" field's value of the SLAAlert entity.
+// If the SLAAlert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SLAAlertMutation) OldTicketID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTicketID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTicketID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTicketID: %w", err)
+	}
+	return oldValue.TicketID, nil
+}
+
+// ResetTicketID resets all changes to the "ticket_id" field.
+func (m *SLAAlertMutation) ResetTicketID() {
+	m.ticket = nil
+}
+
+// ClearTicket clears the "ticket" edge to the Ticket entity.
+func (m *SLAAlertMutation) ClearTicket() {
+	m.clearedticket = true
+	m.clearedFields[slaalert.FieldTicketID] = struct{}{}
+}
+
+// TicketCleared reports if the "ticket" edge to the Ticket entity was cleared.
+func (m *SLAAlertMutation) TicketCleared() bool {
+	return m.clearedticket
+}
+
+// TicketIDs returns the "ticket" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TicketID instead. It exists only for internal usage by the builders.
+func (m *SLAAlertMutation) TicketIDs() (ids []int) {
+	if id := m.ticket; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTicket resets all changes to the "ticket" edge.
+func (m *SLAAlertMutation) ResetTicket() {
+	m.ticket = nil
+	m.clearedticket = false
+}
+
+// Where appends a list predicates to the SLAAlertMutation builder.
+func (m *SLAAlertMutation) Where(ps ...predicate.SLAAlert) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SLAAlertMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SLAAlertMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SLAAlert, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SLAAlertMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SLAAlertMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SLAAlert).
+func (m *SLAAlertMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SLAAlertMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, slaalert.FieldCreatedAt)
+	}
+	if m.target != nil {
+		fields = append(fields, slaalert.FieldTarget)
+	}
+	if m.kind != nil {
+		fields = append(fields, slaalert.FieldKind)
+	}
+	if m.due_at != nil {
+		fields = append(fields, slaalert.FieldDueAt)
+	}
+	if m.ticket != nil {
+		fields = append(fields, slaalert.FieldTicketID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SLAAlertMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case slaalert.FieldCreatedAt:
+		return m.CreatedAt()
+	case slaalert.FieldTarget:
+		return m.Target()
+	case slaalert.FieldKind:
+		return m.Kind()
+	case slaalert.FieldDueAt:
+		return m.DueAt()
+	case slaalert.FieldTicketID:
+		return m.TicketID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SLAAlertMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case slaalert.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case slaalert.FieldTarget:
+		return m.OldTarget(ctx)
+	case slaalert.FieldKind:
+		return m.OldKind(ctx)
+	case slaalert.FieldDueAt:
+		return m.OldDueAt(ctx)
+	case slaalert.FieldTicketID:
+		return m.OldTicketID(ctx)
+	}
+	return nil, fmt.Errorf("unknown SLAAlert field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SLAAlertMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case slaalert.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case slaalert.FieldTarget:
+		v, ok := value.(slaalert.Target)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	case slaalert.FieldKind:
+		v, ok := value.(slaalert.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case slaalert.FieldDueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDueAt(v)
+		return nil
+	case slaalert.FieldTicketID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTicketID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SLAAlert field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SLAAlertMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SLAAlertMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SLAAlertMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SLAAlert numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SLAAlertMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SLAAlertMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SLAAlertMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SLAAlert nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SLAAlertMutation) ResetField(name string) error {
+	switch name {
+	case slaalert.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case slaalert.FieldTarget:
+		m.ResetTarget()
+		return nil
+	case slaalert.FieldKind:
+		m.ResetKind()
+		return nil
+	case slaalert.FieldDueAt:
+		m.ResetDueAt()
+		return nil
+	case slaalert.FieldTicketID:
+		m.ResetTicketID()
+		return nil
+	}
+	return fmt.Errorf("unknown SLAAlert field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SLAAlertMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.ticket != nil {
+		edges = append(edges, slaalert.EdgeTicket)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SLAAlertMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case slaalert.EdgeTicket:
+		if id := m.ticket; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SLAAlertMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SLAAlertMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SLAAlertMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedticket {
+		edges = append(edges, slaalert.EdgeTicket)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SLAAlertMutation) EdgeCleared(name string) bool {
+	switch name {
+	case slaalert.EdgeTicket:
+		return m.clearedticket
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SLAAlertMutation) ClearEdge(name string) error {
+	switch name {
+	case slaalert.EdgeTicket:
+		m.ClearTicket()
+		return nil
+	}
+	return fmt.Errorf("unknown SLAAlert unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SLAAlertMutation) ResetEdge(name string) error {
+	switch name {
+	case slaalert.EdgeTicket:
+		m.ResetTicket()
+		return nil
+	}
+	return fmt.Errorf("unknown SLAAlert edge %s", name)
+}
+
 // SequenceMutation represents an operation that mutates the Sequence nodes in the graph.
 type SequenceMutation struct {
 	config
@@ -11440,89 +12041,99 @@ func (m *TaskNoteMutation) ResetEdge(name string) error {
 // TicketMutation represents an operation that mutates the Ticket nodes in the graph.
 type TicketMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	number                  *string
-	title                   *string
-	description             *string
-	_type                   *ticket.Type
-	priority                *ticket.Priority
-	channel                 *ticket.Channel
-	level                   *ticket.Level
-	status                  *ticket.Status
-	module                  *string
-	software_version        *string
-	environment             *ticket.Environment
-	impact                  *string
-	steps                   *string
-	first_occurred_at       *time.Time
-	reproduction            *string
-	reproducible            *bool
-	findings                *string
-	vendor_case_ref         *string
-	fixed_in_version        *string
-	resolution              *string
-	vendor_involved         *bool
-	billable_reclassified   *bool
-	received_at             *time.Time
-	first_response_at       *time.Time
-	resolved_at             *time.Time
-	closed_at               *time.Time
-	situation               *string
-	context                 *string
-	actions_taken           *string
-	estimate                *[]schematype.LevelMinutes
-	appendestimate          []schematype.LevelMinutes
-	estimate_price_cents    *int64
-	addestimate_price_cents *int64
-	approved_at             *time.Time
-	delivery_status         *ticket.DeliveryStatus
-	delivery_notes          *string
-	clearedFields           map[string]struct{}
-	customer                *int
-	clearedcustomer         bool
-	contract                *int
-	clearedcontract         bool
-	reporter                *int
-	clearedreporter         bool
-	assignee                *int
-	clearedassignee         bool
-	duplicate_of            *int
-	clearedduplicate_of     bool
-	duplicates              map[int]struct{}
-	removedduplicates       map[int]struct{}
-	clearedduplicates       bool
-	split_from              *int
-	clearedsplit_from       bool
-	split_tickets           map[int]struct{}
-	removedsplit_tickets    map[int]struct{}
-	clearedsplit_tickets    bool
-	related                 map[int]struct{}
-	removedrelated          map[int]struct{}
-	clearedrelated          bool
-	events                  map[int]struct{}
-	removedevents           map[int]struct{}
-	clearedevents           bool
-	comments                map[int]struct{}
-	removedcomments         map[int]struct{}
-	clearedcomments         bool
-	attachments             map[int]struct{}
-	removedattachments      map[int]struct{}
-	clearedattachments      bool
-	time_entries            map[int]struct{}
-	removedtime_entries     map[int]struct{}
-	clearedtime_entries     bool
-	tasks                   map[int]struct{}
-	removedtasks            map[int]struct{}
-	clearedtasks            bool
-	approved_by             *int
-	clearedapproved_by      bool
-	done                    bool
-	oldValue                func(context.Context) (*Ticket, error)
-	predicates              []predicate.Ticket
+	op                            Op
+	typ                           string
+	id                            *int
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	number                        *string
+	title                         *string
+	description                   *string
+	_type                         *ticket.Type
+	priority                      *ticket.Priority
+	channel                       *ticket.Channel
+	level                         *ticket.Level
+	status                        *ticket.Status
+	module                        *string
+	software_version              *string
+	environment                   *ticket.Environment
+	impact                        *string
+	steps                         *string
+	first_occurred_at             *time.Time
+	reproduction                  *string
+	reproducible                  *bool
+	findings                      *string
+	vendor_case_ref               *string
+	fixed_in_version              *string
+	resolution                    *string
+	vendor_involved               *bool
+	billable_reclassified         *bool
+	received_at                   *time.Time
+	first_response_at             *time.Time
+	resolved_at                   *time.Time
+	closed_at                     *time.Time
+	situation                     *string
+	context                       *string
+	actions_taken                 *string
+	estimate                      *[]schematype.LevelMinutes
+	appendestimate                []schematype.LevelMinutes
+	estimate_price_cents          *int64
+	addestimate_price_cents       *int64
+	approved_at                   *time.Time
+	delivery_status               *ticket.DeliveryStatus
+	delivery_notes                *string
+	waiting_periods               *[]schematype.Period
+	appendwaiting_periods         []schematype.Period
+	sla_first_response_due        *time.Time
+	sla_resolution_due            *time.Time
+	sla_first_response_minutes    *int
+	addsla_first_response_minutes *int
+	sla_resolution_minutes        *int
+	addsla_resolution_minutes     *int
+	sla_first_response_met        *bool
+	sla_resolution_met            *bool
+	clearedFields                 map[string]struct{}
+	customer                      *int
+	clearedcustomer               bool
+	contract                      *int
+	clearedcontract               bool
+	reporter                      *int
+	clearedreporter               bool
+	assignee                      *int
+	clearedassignee               bool
+	duplicate_of                  *int
+	clearedduplicate_of           bool
+	duplicates                    map[int]struct{}
+	removedduplicates             map[int]struct{}
+	clearedduplicates             bool
+	split_from                    *int
+	clearedsplit_from             bool
+	split_tickets                 map[int]struct{}
+	removedsplit_tickets          map[int]struct{}
+	clearedsplit_tickets          bool
+	related                       map[int]struct{}
+	removedrelated                map[int]struct{}
+	clearedrelated                bool
+	events                        map[int]struct{}
+	removedevents                 map[int]struct{}
+	clearedevents                 bool
+	comments                      map[int]struct{}
+	removedcomments               map[int]struct{}
+	clearedcomments               bool
+	attachments                   map[int]struct{}
+	removedattachments            map[int]struct{}
+	clearedattachments            bool
+	time_entries                  map[int]struct{}
+	removedtime_entries           map[int]struct{}
+	clearedtime_entries           bool
+	tasks                         map[int]struct{}
+	removedtasks                  map[int]struct{}
+	clearedtasks                  bool
+	approved_by                   *int
+	clearedapproved_by            bool
+	done                          bool
+	oldValue                      func(context.Context) (*Ticket, error)
+	predicates                    []predicate.Ticket
 }
 
 var _ ent.Mutation = (*TicketMutation)(nil)
@@ -13291,6 +13902,407 @@ func (m *TicketMutation) ResetDeliveryNotes() {
 	delete(m.clearedFields, ticket.FieldDeliveryNotes)
 }
 
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (m *TicketMutation) SetWaitingPeriods(s []schematype.Period) {
+	m.waiting_periods = &s
+	m.appendwaiting_periods = nil
+}
+
+// WaitingPeriods returns the value of the "waiting_periods" field in the mutation.
+func (m *TicketMutation) WaitingPeriods() (r []schematype.Period, exists bool) {
+	v := m.waiting_periods
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWaitingPeriods returns the old "waiting_periods" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldWaitingPeriods(ctx context.Context) (v []schematype.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWaitingPeriods is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWaitingPeriods requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWaitingPeriods: %w", err)
+	}
+	return oldValue.WaitingPeriods, nil
+}
+
+// AppendWaitingPeriods adds s to the "waiting_periods" field.
+func (m *TicketMutation) AppendWaitingPeriods(s []schematype.Period) {
+	m.appendwaiting_periods = append(m.appendwaiting_periods, s...)
+}
+
+// AppendedWaitingPeriods returns the list of values that were appended to the "waiting_periods" field in this mutation.
+func (m *TicketMutation) AppendedWaitingPeriods() ([]schematype.Period, bool) {
+	if len(m.appendwaiting_periods) == 0 {
+		return nil, false
+	}
+	return m.appendwaiting_periods, true
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (m *TicketMutation) ClearWaitingPeriods() {
+	m.waiting_periods = nil
+	m.appendwaiting_periods = nil
+	m.clearedFields[ticket.FieldWaitingPeriods] = struct{}{}
+}
+
+// WaitingPeriodsCleared returns if the "waiting_periods" field was cleared in this mutation.
+func (m *TicketMutation) WaitingPeriodsCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldWaitingPeriods]
+	return ok
+}
+
+// ResetWaitingPeriods resets all changes to the "waiting_periods" field.
+func (m *TicketMutation) ResetWaitingPeriods() {
+	m.waiting_periods = nil
+	m.appendwaiting_periods = nil
+	delete(m.clearedFields, ticket.FieldWaitingPeriods)
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (m *TicketMutation) SetSLAFirstResponseDue(t time.Time) {
+	m.sla_first_response_due = &t
+}
+
+// SLAFirstResponseDue returns the value of the "sla_first_response_due" field in the mutation.
+func (m *TicketMutation) SLAFirstResponseDue() (r time.Time, exists bool) {
+	v := m.sla_first_response_due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAFirstResponseDue returns the old "sla_first_response_due" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAFirstResponseDue(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAFirstResponseDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAFirstResponseDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAFirstResponseDue: %w", err)
+	}
+	return oldValue.SLAFirstResponseDue, nil
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (m *TicketMutation) ClearSLAFirstResponseDue() {
+	m.sla_first_response_due = nil
+	m.clearedFields[ticket.FieldSLAFirstResponseDue] = struct{}{}
+}
+
+// SLAFirstResponseDueCleared returns if the "sla_first_response_due" field was cleared in this mutation.
+func (m *TicketMutation) SLAFirstResponseDueCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAFirstResponseDue]
+	return ok
+}
+
+// ResetSLAFirstResponseDue resets all changes to the "sla_first_response_due" field.
+func (m *TicketMutation) ResetSLAFirstResponseDue() {
+	m.sla_first_response_due = nil
+	delete(m.clearedFields, ticket.FieldSLAFirstResponseDue)
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (m *TicketMutation) SetSLAResolutionDue(t time.Time) {
+	m.sla_resolution_due = &t
+}
+
+// SLAResolutionDue returns the value of the "sla_resolution_due" field in the mutation.
+func (m *TicketMutation) SLAResolutionDue() (r time.Time, exists bool) {
+	v := m.sla_resolution_due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAResolutionDue returns the old "sla_resolution_due" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAResolutionDue(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAResolutionDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAResolutionDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAResolutionDue: %w", err)
+	}
+	return oldValue.SLAResolutionDue, nil
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (m *TicketMutation) ClearSLAResolutionDue() {
+	m.sla_resolution_due = nil
+	m.clearedFields[ticket.FieldSLAResolutionDue] = struct{}{}
+}
+
+// SLAResolutionDueCleared returns if the "sla_resolution_due" field was cleared in this mutation.
+func (m *TicketMutation) SLAResolutionDueCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAResolutionDue]
+	return ok
+}
+
+// ResetSLAResolutionDue resets all changes to the "sla_resolution_due" field.
+func (m *TicketMutation) ResetSLAResolutionDue() {
+	m.sla_resolution_due = nil
+	delete(m.clearedFields, ticket.FieldSLAResolutionDue)
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (m *TicketMutation) SetSLAFirstResponseMinutes(i int) {
+	m.sla_first_response_minutes = &i
+	m.addsla_first_response_minutes = nil
+}
+
+// SLAFirstResponseMinutes returns the value of the "sla_first_response_minutes" field in the mutation.
+func (m *TicketMutation) SLAFirstResponseMinutes() (r int, exists bool) {
+	v := m.sla_first_response_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAFirstResponseMinutes returns the old "sla_first_response_minutes" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAFirstResponseMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAFirstResponseMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAFirstResponseMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAFirstResponseMinutes: %w", err)
+	}
+	return oldValue.SLAFirstResponseMinutes, nil
+}
+
+// AddSLAFirstResponseMinutes adds i to the "sla_first_response_minutes" field.
+func (m *TicketMutation) AddSLAFirstResponseMinutes(i int) {
+	if m.addsla_first_response_minutes != nil {
+		*m.addsla_first_response_minutes += i
+	} else {
+		m.addsla_first_response_minutes = &i
+	}
+}
+
+// AddedSLAFirstResponseMinutes returns the value that was added to the "sla_first_response_minutes" field in this mutation.
+func (m *TicketMutation) AddedSLAFirstResponseMinutes() (r int, exists bool) {
+	v := m.addsla_first_response_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (m *TicketMutation) ClearSLAFirstResponseMinutes() {
+	m.sla_first_response_minutes = nil
+	m.addsla_first_response_minutes = nil
+	m.clearedFields[ticket.FieldSLAFirstResponseMinutes] = struct{}{}
+}
+
+// SLAFirstResponseMinutesCleared returns if the "sla_first_response_minutes" field was cleared in this mutation.
+func (m *TicketMutation) SLAFirstResponseMinutesCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAFirstResponseMinutes]
+	return ok
+}
+
+// ResetSLAFirstResponseMinutes resets all changes to the "sla_first_response_minutes" field.
+func (m *TicketMutation) ResetSLAFirstResponseMinutes() {
+	m.sla_first_response_minutes = nil
+	m.addsla_first_response_minutes = nil
+	delete(m.clearedFields, ticket.FieldSLAFirstResponseMinutes)
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (m *TicketMutation) SetSLAResolutionMinutes(i int) {
+	m.sla_resolution_minutes = &i
+	m.addsla_resolution_minutes = nil
+}
+
+// SLAResolutionMinutes returns the value of the "sla_resolution_minutes" field in the mutation.
+func (m *TicketMutation) SLAResolutionMinutes() (r int, exists bool) {
+	v := m.sla_resolution_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAResolutionMinutes returns the old "sla_resolution_minutes" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAResolutionMinutes(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAResolutionMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAResolutionMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAResolutionMinutes: %w", err)
+	}
+	return oldValue.SLAResolutionMinutes, nil
+}
+
+// AddSLAResolutionMinutes adds i to the "sla_resolution_minutes" field.
+func (m *TicketMutation) AddSLAResolutionMinutes(i int) {
+	if m.addsla_resolution_minutes != nil {
+		*m.addsla_resolution_minutes += i
+	} else {
+		m.addsla_resolution_minutes = &i
+	}
+}
+
+// AddedSLAResolutionMinutes returns the value that was added to the "sla_resolution_minutes" field in this mutation.
+func (m *TicketMutation) AddedSLAResolutionMinutes() (r int, exists bool) {
+	v := m.addsla_resolution_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (m *TicketMutation) ClearSLAResolutionMinutes() {
+	m.sla_resolution_minutes = nil
+	m.addsla_resolution_minutes = nil
+	m.clearedFields[ticket.FieldSLAResolutionMinutes] = struct{}{}
+}
+
+// SLAResolutionMinutesCleared returns if the "sla_resolution_minutes" field was cleared in this mutation.
+func (m *TicketMutation) SLAResolutionMinutesCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAResolutionMinutes]
+	return ok
+}
+
+// ResetSLAResolutionMinutes resets all changes to the "sla_resolution_minutes" field.
+func (m *TicketMutation) ResetSLAResolutionMinutes() {
+	m.sla_resolution_minutes = nil
+	m.addsla_resolution_minutes = nil
+	delete(m.clearedFields, ticket.FieldSLAResolutionMinutes)
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (m *TicketMutation) SetSLAFirstResponseMet(b bool) {
+	m.sla_first_response_met = &b
+}
+
+// SLAFirstResponseMet returns the value of the "sla_first_response_met" field in the mutation.
+func (m *TicketMutation) SLAFirstResponseMet() (r bool, exists bool) {
+	v := m.sla_first_response_met
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAFirstResponseMet returns the old "sla_first_response_met" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAFirstResponseMet(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAFirstResponseMet is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAFirstResponseMet requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAFirstResponseMet: %w", err)
+	}
+	return oldValue.SLAFirstResponseMet, nil
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (m *TicketMutation) ClearSLAFirstResponseMet() {
+	m.sla_first_response_met = nil
+	m.clearedFields[ticket.FieldSLAFirstResponseMet] = struct{}{}
+}
+
+// SLAFirstResponseMetCleared returns if the "sla_first_response_met" field was cleared in this mutation.
+func (m *TicketMutation) SLAFirstResponseMetCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAFirstResponseMet]
+	return ok
+}
+
+// ResetSLAFirstResponseMet resets all changes to the "sla_first_response_met" field.
+func (m *TicketMutation) ResetSLAFirstResponseMet() {
+	m.sla_first_response_met = nil
+	delete(m.clearedFields, ticket.FieldSLAFirstResponseMet)
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (m *TicketMutation) SetSLAResolutionMet(b bool) {
+	m.sla_resolution_met = &b
+}
+
+// SLAResolutionMet returns the value of the "sla_resolution_met" field in the mutation.
+func (m *TicketMutation) SLAResolutionMet() (r bool, exists bool) {
+	v := m.sla_resolution_met
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAResolutionMet returns the old "sla_resolution_met" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAResolutionMet(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAResolutionMet is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAResolutionMet requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAResolutionMet: %w", err)
+	}
+	return oldValue.SLAResolutionMet, nil
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (m *TicketMutation) ClearSLAResolutionMet() {
+	m.sla_resolution_met = nil
+	m.clearedFields[ticket.FieldSLAResolutionMet] = struct{}{}
+}
+
+// SLAResolutionMetCleared returns if the "sla_resolution_met" field was cleared in this mutation.
+func (m *TicketMutation) SLAResolutionMetCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAResolutionMet]
+	return ok
+}
+
+// ResetSLAResolutionMet resets all changes to the "sla_resolution_met" field.
+func (m *TicketMutation) ResetSLAResolutionMet() {
+	m.sla_resolution_met = nil
+	delete(m.clearedFields, ticket.FieldSLAResolutionMet)
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (m *TicketMutation) SetCustomerID(i int) {
 	m.customer = &i
@@ -14214,7 +15226,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 43)
+	fields := make([]string, 0, 50)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -14326,6 +15338,27 @@ func (m *TicketMutation) Fields() []string {
 	if m.delivery_notes != nil {
 		fields = append(fields, ticket.FieldDeliveryNotes)
 	}
+	if m.waiting_periods != nil {
+		fields = append(fields, ticket.FieldWaitingPeriods)
+	}
+	if m.sla_first_response_due != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseDue)
+	}
+	if m.sla_resolution_due != nil {
+		fields = append(fields, ticket.FieldSLAResolutionDue)
+	}
+	if m.sla_first_response_minutes != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseMinutes)
+	}
+	if m.sla_resolution_minutes != nil {
+		fields = append(fields, ticket.FieldSLAResolutionMinutes)
+	}
+	if m.sla_first_response_met != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseMet)
+	}
+	if m.sla_resolution_met != nil {
+		fields = append(fields, ticket.FieldSLAResolutionMet)
+	}
 	if m.customer != nil {
 		fields = append(fields, ticket.FieldCustomerID)
 	}
@@ -14426,6 +15459,20 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.DeliveryStatus()
 	case ticket.FieldDeliveryNotes:
 		return m.DeliveryNotes()
+	case ticket.FieldWaitingPeriods:
+		return m.WaitingPeriods()
+	case ticket.FieldSLAFirstResponseDue:
+		return m.SLAFirstResponseDue()
+	case ticket.FieldSLAResolutionDue:
+		return m.SLAResolutionDue()
+	case ticket.FieldSLAFirstResponseMinutes:
+		return m.SLAFirstResponseMinutes()
+	case ticket.FieldSLAResolutionMinutes:
+		return m.SLAResolutionMinutes()
+	case ticket.FieldSLAFirstResponseMet:
+		return m.SLAFirstResponseMet()
+	case ticket.FieldSLAResolutionMet:
+		return m.SLAResolutionMet()
 	case ticket.FieldCustomerID:
 		return m.CustomerID()
 	case ticket.FieldContractID:
@@ -14521,6 +15568,20 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDeliveryStatus(ctx)
 	case ticket.FieldDeliveryNotes:
 		return m.OldDeliveryNotes(ctx)
+	case ticket.FieldWaitingPeriods:
+		return m.OldWaitingPeriods(ctx)
+	case ticket.FieldSLAFirstResponseDue:
+		return m.OldSLAFirstResponseDue(ctx)
+	case ticket.FieldSLAResolutionDue:
+		return m.OldSLAResolutionDue(ctx)
+	case ticket.FieldSLAFirstResponseMinutes:
+		return m.OldSLAFirstResponseMinutes(ctx)
+	case ticket.FieldSLAResolutionMinutes:
+		return m.OldSLAResolutionMinutes(ctx)
+	case ticket.FieldSLAFirstResponseMet:
+		return m.OldSLAFirstResponseMet(ctx)
+	case ticket.FieldSLAResolutionMet:
+		return m.OldSLAResolutionMet(ctx)
 	case ticket.FieldCustomerID:
 		return m.OldCustomerID(ctx)
 	case ticket.FieldContractID:
@@ -14801,6 +15862,55 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeliveryNotes(v)
 		return nil
+	case ticket.FieldWaitingPeriods:
+		v, ok := value.([]schematype.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWaitingPeriods(v)
+		return nil
+	case ticket.FieldSLAFirstResponseDue:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAFirstResponseDue(v)
+		return nil
+	case ticket.FieldSLAResolutionDue:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAResolutionDue(v)
+		return nil
+	case ticket.FieldSLAFirstResponseMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAFirstResponseMinutes(v)
+		return nil
+	case ticket.FieldSLAResolutionMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAResolutionMinutes(v)
+		return nil
+	case ticket.FieldSLAFirstResponseMet:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAFirstResponseMet(v)
+		return nil
+	case ticket.FieldSLAResolutionMet:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAResolutionMet(v)
+		return nil
 	case ticket.FieldCustomerID:
 		v, ok := value.(int)
 		if !ok {
@@ -14854,6 +15964,12 @@ func (m *TicketMutation) AddedFields() []string {
 	if m.addestimate_price_cents != nil {
 		fields = append(fields, ticket.FieldEstimatePriceCents)
 	}
+	if m.addsla_first_response_minutes != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseMinutes)
+	}
+	if m.addsla_resolution_minutes != nil {
+		fields = append(fields, ticket.FieldSLAResolutionMinutes)
+	}
 	return fields
 }
 
@@ -14864,6 +15980,10 @@ func (m *TicketMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case ticket.FieldEstimatePriceCents:
 		return m.AddedEstimatePriceCents()
+	case ticket.FieldSLAFirstResponseMinutes:
+		return m.AddedSLAFirstResponseMinutes()
+	case ticket.FieldSLAResolutionMinutes:
+		return m.AddedSLAResolutionMinutes()
 	}
 	return nil, false
 }
@@ -14879,6 +15999,20 @@ func (m *TicketMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddEstimatePriceCents(v)
+		return nil
+	case ticket.FieldSLAFirstResponseMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAFirstResponseMinutes(v)
+		return nil
+	case ticket.FieldSLAResolutionMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAResolutionMinutes(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Ticket numeric field %s", name)
@@ -14956,6 +16090,27 @@ func (m *TicketMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(ticket.FieldDeliveryNotes) {
 		fields = append(fields, ticket.FieldDeliveryNotes)
+	}
+	if m.FieldCleared(ticket.FieldWaitingPeriods) {
+		fields = append(fields, ticket.FieldWaitingPeriods)
+	}
+	if m.FieldCleared(ticket.FieldSLAFirstResponseDue) {
+		fields = append(fields, ticket.FieldSLAFirstResponseDue)
+	}
+	if m.FieldCleared(ticket.FieldSLAResolutionDue) {
+		fields = append(fields, ticket.FieldSLAResolutionDue)
+	}
+	if m.FieldCleared(ticket.FieldSLAFirstResponseMinutes) {
+		fields = append(fields, ticket.FieldSLAFirstResponseMinutes)
+	}
+	if m.FieldCleared(ticket.FieldSLAResolutionMinutes) {
+		fields = append(fields, ticket.FieldSLAResolutionMinutes)
+	}
+	if m.FieldCleared(ticket.FieldSLAFirstResponseMet) {
+		fields = append(fields, ticket.FieldSLAFirstResponseMet)
+	}
+	if m.FieldCleared(ticket.FieldSLAResolutionMet) {
+		fields = append(fields, ticket.FieldSLAResolutionMet)
 	}
 	if m.FieldCleared(ticket.FieldContractID) {
 		fields = append(fields, ticket.FieldContractID)
@@ -15051,6 +16206,27 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldDeliveryNotes:
 		m.ClearDeliveryNotes()
+		return nil
+	case ticket.FieldWaitingPeriods:
+		m.ClearWaitingPeriods()
+		return nil
+	case ticket.FieldSLAFirstResponseDue:
+		m.ClearSLAFirstResponseDue()
+		return nil
+	case ticket.FieldSLAResolutionDue:
+		m.ClearSLAResolutionDue()
+		return nil
+	case ticket.FieldSLAFirstResponseMinutes:
+		m.ClearSLAFirstResponseMinutes()
+		return nil
+	case ticket.FieldSLAResolutionMinutes:
+		m.ClearSLAResolutionMinutes()
+		return nil
+	case ticket.FieldSLAFirstResponseMet:
+		m.ClearSLAFirstResponseMet()
+		return nil
+	case ticket.FieldSLAResolutionMet:
+		m.ClearSLAResolutionMet()
 		return nil
 	case ticket.FieldContractID:
 		m.ClearContractID()
@@ -15182,6 +16358,27 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldDeliveryNotes:
 		m.ResetDeliveryNotes()
+		return nil
+	case ticket.FieldWaitingPeriods:
+		m.ResetWaitingPeriods()
+		return nil
+	case ticket.FieldSLAFirstResponseDue:
+		m.ResetSLAFirstResponseDue()
+		return nil
+	case ticket.FieldSLAResolutionDue:
+		m.ResetSLAResolutionDue()
+		return nil
+	case ticket.FieldSLAFirstResponseMinutes:
+		m.ResetSLAFirstResponseMinutes()
+		return nil
+	case ticket.FieldSLAResolutionMinutes:
+		m.ResetSLAResolutionMinutes()
+		return nil
+	case ticket.FieldSLAFirstResponseMet:
+		m.ResetSLAFirstResponseMet()
+		return nil
+	case ticket.FieldSLAResolutionMet:
+		m.ResetSLAResolutionMet()
 		return nil
 	case ticket.FieldCustomerID:
 		m.ResetCustomerID()

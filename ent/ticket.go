@@ -96,6 +96,20 @@ type Ticket struct {
 	DeliveryStatus *ticket.DeliveryStatus `json:"delivery_status,omitempty"`
 	// DeliveryNotes holds the value of the "delivery_notes" field.
 	DeliveryNotes string `json:"delivery_notes,omitempty"`
+	// WaitingPeriods holds the value of the "waiting_periods" field.
+	WaitingPeriods []schematype.Period `json:"waiting_periods,omitempty"`
+	// SLAFirstResponseDue holds the value of the "sla_first_response_due" field.
+	SLAFirstResponseDue *time.Time `json:"sla_first_response_due,omitempty"`
+	// SLAResolutionDue holds the value of the "sla_resolution_due" field.
+	SLAResolutionDue *time.Time `json:"sla_resolution_due,omitempty"`
+	// SLAFirstResponseMinutes holds the value of the "sla_first_response_minutes" field.
+	SLAFirstResponseMinutes *int `json:"sla_first_response_minutes,omitempty"`
+	// SLAResolutionMinutes holds the value of the "sla_resolution_minutes" field.
+	SLAResolutionMinutes *int `json:"sla_resolution_minutes,omitempty"`
+	// SLAFirstResponseMet holds the value of the "sla_first_response_met" field.
+	SLAFirstResponseMet *bool `json:"sla_first_response_met,omitempty"`
+	// SLAResolutionMet holds the value of the "sla_resolution_met" field.
+	SLAResolutionMet *bool `json:"sla_resolution_met,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
@@ -316,15 +330,15 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case ticket.FieldEstimate:
+		case ticket.FieldEstimate, ticket.FieldWaitingPeriods:
 			values[i] = new([]byte)
-		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified:
+		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet:
 			values[i] = new(sql.NullBool)
-		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldApprovedByID, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
+		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
 		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
 			values[i] = new(sql.NullString)
-		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt:
+		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -579,6 +593,56 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delivery_notes", values[i])
 			} else if value.Valid {
 				_m.DeliveryNotes = value.String
+			}
+		case ticket.FieldWaitingPeriods:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field waiting_periods", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.WaitingPeriods); err != nil {
+					return fmt.Errorf("unmarshal field waiting_periods: %w", err)
+				}
+			}
+		case ticket.FieldSLAFirstResponseDue:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_first_response_due", values[i])
+			} else if value.Valid {
+				_m.SLAFirstResponseDue = new(time.Time)
+				*_m.SLAFirstResponseDue = value.Time
+			}
+		case ticket.FieldSLAResolutionDue:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_resolution_due", values[i])
+			} else if value.Valid {
+				_m.SLAResolutionDue = new(time.Time)
+				*_m.SLAResolutionDue = value.Time
+			}
+		case ticket.FieldSLAFirstResponseMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_first_response_minutes", values[i])
+			} else if value.Valid {
+				_m.SLAFirstResponseMinutes = new(int)
+				*_m.SLAFirstResponseMinutes = int(value.Int64)
+			}
+		case ticket.FieldSLAResolutionMinutes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_resolution_minutes", values[i])
+			} else if value.Valid {
+				_m.SLAResolutionMinutes = new(int)
+				*_m.SLAResolutionMinutes = int(value.Int64)
+			}
+		case ticket.FieldSLAFirstResponseMet:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_first_response_met", values[i])
+			} else if value.Valid {
+				_m.SLAFirstResponseMet = new(bool)
+				*_m.SLAFirstResponseMet = value.Bool
+			}
+		case ticket.FieldSLAResolutionMet:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_resolution_met", values[i])
+			} else if value.Valid {
+				_m.SLAResolutionMet = new(bool)
+				*_m.SLAResolutionMet = value.Bool
 			}
 		case ticket.FieldCustomerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -859,6 +923,39 @@ func (_m *Ticket) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delivery_notes=")
 	builder.WriteString(_m.DeliveryNotes)
+	builder.WriteString(", ")
+	builder.WriteString("waiting_periods=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WaitingPeriods))
+	builder.WriteString(", ")
+	if v := _m.SLAFirstResponseDue; v != nil {
+		builder.WriteString("sla_first_response_due=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAResolutionDue; v != nil {
+		builder.WriteString("sla_resolution_due=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAFirstResponseMinutes; v != nil {
+		builder.WriteString("sla_first_response_minutes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAResolutionMinutes; v != nil {
+		builder.WriteString("sla_resolution_minutes=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAFirstResponseMet; v != nil {
+		builder.WriteString("sla_first_response_met=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAResolutionMet; v != nil {
+		builder.WriteString("sla_resolution_met=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))

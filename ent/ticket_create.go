@@ -485,6 +485,96 @@ func (_c *TicketCreate) SetNillableDeliveryNotes(v *string) *TicketCreate {
 	return _c
 }
 
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (_c *TicketCreate) SetWaitingPeriods(v []schematype.Period) *TicketCreate {
+	_c.mutation.SetWaitingPeriods(v)
+	return _c
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (_c *TicketCreate) SetSLAFirstResponseDue(v time.Time) *TicketCreate {
+	_c.mutation.SetSLAFirstResponseDue(v)
+	return _c
+}
+
+// SetNillableSLAFirstResponseDue sets the "sla_first_response_due" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAFirstResponseDue(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetSLAFirstResponseDue(*v)
+	}
+	return _c
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (_c *TicketCreate) SetSLAResolutionDue(v time.Time) *TicketCreate {
+	_c.mutation.SetSLAResolutionDue(v)
+	return _c
+}
+
+// SetNillableSLAResolutionDue sets the "sla_resolution_due" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAResolutionDue(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetSLAResolutionDue(*v)
+	}
+	return _c
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (_c *TicketCreate) SetSLAFirstResponseMinutes(v int) *TicketCreate {
+	_c.mutation.SetSLAFirstResponseMinutes(v)
+	return _c
+}
+
+// SetNillableSLAFirstResponseMinutes sets the "sla_first_response_minutes" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAFirstResponseMinutes(v *int) *TicketCreate {
+	if v != nil {
+		_c.SetSLAFirstResponseMinutes(*v)
+	}
+	return _c
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (_c *TicketCreate) SetSLAResolutionMinutes(v int) *TicketCreate {
+	_c.mutation.SetSLAResolutionMinutes(v)
+	return _c
+}
+
+// SetNillableSLAResolutionMinutes sets the "sla_resolution_minutes" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAResolutionMinutes(v *int) *TicketCreate {
+	if v != nil {
+		_c.SetSLAResolutionMinutes(*v)
+	}
+	return _c
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (_c *TicketCreate) SetSLAFirstResponseMet(v bool) *TicketCreate {
+	_c.mutation.SetSLAFirstResponseMet(v)
+	return _c
+}
+
+// SetNillableSLAFirstResponseMet sets the "sla_first_response_met" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAFirstResponseMet(v *bool) *TicketCreate {
+	if v != nil {
+		_c.SetSLAFirstResponseMet(*v)
+	}
+	return _c
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (_c *TicketCreate) SetSLAResolutionMet(v bool) *TicketCreate {
+	_c.mutation.SetSLAResolutionMet(v)
+	return _c
+}
+
+// SetNillableSLAResolutionMet sets the "sla_resolution_met" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAResolutionMet(v *bool) *TicketCreate {
+	if v != nil {
+		_c.SetSLAResolutionMet(*v)
+	}
+	return _c
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (_c *TicketCreate) SetCustomerID(v int) *TicketCreate {
 	_c.mutation.SetCustomerID(v)
@@ -1068,6 +1158,34 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeliveryNotes(); ok {
 		_spec.SetField(ticket.FieldDeliveryNotes, field.TypeString, value)
 		_node.DeliveryNotes = value
+	}
+	if value, ok := _c.mutation.WaitingPeriods(); ok {
+		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)
+		_node.WaitingPeriods = value
+	}
+	if value, ok := _c.mutation.SLAFirstResponseDue(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseDue, field.TypeTime, value)
+		_node.SLAFirstResponseDue = &value
+	}
+	if value, ok := _c.mutation.SLAResolutionDue(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionDue, field.TypeTime, value)
+		_node.SLAResolutionDue = &value
+	}
+	if value, ok := _c.mutation.SLAFirstResponseMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt, value)
+		_node.SLAFirstResponseMinutes = &value
+	}
+	if value, ok := _c.mutation.SLAResolutionMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMinutes, field.TypeInt, value)
+		_node.SLAResolutionMinutes = &value
+	}
+	if value, ok := _c.mutation.SLAFirstResponseMet(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMet, field.TypeBool, value)
+		_node.SLAFirstResponseMet = &value
+	}
+	if value, ok := _c.mutation.SLAResolutionMet(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMet, field.TypeBool, value)
+		_node.SLAResolutionMet = &value
 	}
 	if nodes := _c.mutation.CustomerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1908,6 +2026,144 @@ func (u *TicketUpsert) ClearDeliveryNotes() *TicketUpsert {
 	return u
 }
 
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (u *TicketUpsert) SetWaitingPeriods(v []schematype.Period) *TicketUpsert {
+	u.Set(ticket.FieldWaitingPeriods, v)
+	return u
+}
+
+// UpdateWaitingPeriods sets the "waiting_periods" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateWaitingPeriods() *TicketUpsert {
+	u.SetExcluded(ticket.FieldWaitingPeriods)
+	return u
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (u *TicketUpsert) ClearWaitingPeriods() *TicketUpsert {
+	u.SetNull(ticket.FieldWaitingPeriods)
+	return u
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (u *TicketUpsert) SetSLAFirstResponseDue(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldSLAFirstResponseDue, v)
+	return u
+}
+
+// UpdateSLAFirstResponseDue sets the "sla_first_response_due" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAFirstResponseDue() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAFirstResponseDue)
+	return u
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (u *TicketUpsert) ClearSLAFirstResponseDue() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAFirstResponseDue)
+	return u
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (u *TicketUpsert) SetSLAResolutionDue(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldSLAResolutionDue, v)
+	return u
+}
+
+// UpdateSLAResolutionDue sets the "sla_resolution_due" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAResolutionDue() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAResolutionDue)
+	return u
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (u *TicketUpsert) ClearSLAResolutionDue() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAResolutionDue)
+	return u
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (u *TicketUpsert) SetSLAFirstResponseMinutes(v int) *TicketUpsert {
+	u.Set(ticket.FieldSLAFirstResponseMinutes, v)
+	return u
+}
+
+// UpdateSLAFirstResponseMinutes sets the "sla_first_response_minutes" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAFirstResponseMinutes() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAFirstResponseMinutes)
+	return u
+}
+
+// AddSLAFirstResponseMinutes adds v to the "sla_first_response_minutes" field.
+func (u *TicketUpsert) AddSLAFirstResponseMinutes(v int) *TicketUpsert {
+	u.Add(ticket.FieldSLAFirstResponseMinutes, v)
+	return u
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (u *TicketUpsert) ClearSLAFirstResponseMinutes() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAFirstResponseMinutes)
+	return u
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (u *TicketUpsert) SetSLAResolutionMinutes(v int) *TicketUpsert {
+	u.Set(ticket.FieldSLAResolutionMinutes, v)
+	return u
+}
+
+// UpdateSLAResolutionMinutes sets the "sla_resolution_minutes" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAResolutionMinutes() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAResolutionMinutes)
+	return u
+}
+
+// AddSLAResolutionMinutes adds v to the "sla_resolution_minutes" field.
+func (u *TicketUpsert) AddSLAResolutionMinutes(v int) *TicketUpsert {
+	u.Add(ticket.FieldSLAResolutionMinutes, v)
+	return u
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (u *TicketUpsert) ClearSLAResolutionMinutes() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAResolutionMinutes)
+	return u
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (u *TicketUpsert) SetSLAFirstResponseMet(v bool) *TicketUpsert {
+	u.Set(ticket.FieldSLAFirstResponseMet, v)
+	return u
+}
+
+// UpdateSLAFirstResponseMet sets the "sla_first_response_met" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAFirstResponseMet() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAFirstResponseMet)
+	return u
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (u *TicketUpsert) ClearSLAFirstResponseMet() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAFirstResponseMet)
+	return u
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (u *TicketUpsert) SetSLAResolutionMet(v bool) *TicketUpsert {
+	u.Set(ticket.FieldSLAResolutionMet, v)
+	return u
+}
+
+// UpdateSLAResolutionMet sets the "sla_resolution_met" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAResolutionMet() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAResolutionMet)
+	return u
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (u *TicketUpsert) ClearSLAResolutionMet() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAResolutionMet)
+	return u
+}
+
 // SetContractID sets the "contract_id" field.
 func (u *TicketUpsert) SetContractID(v int) *TicketUpsert {
 	u.Set(ticket.FieldContractID, v)
@@ -2667,6 +2923,167 @@ func (u *TicketUpsertOne) UpdateDeliveryNotes() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearDeliveryNotes() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearDeliveryNotes()
+	})
+}
+
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (u *TicketUpsertOne) SetWaitingPeriods(v []schematype.Period) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetWaitingPeriods(v)
+	})
+}
+
+// UpdateWaitingPeriods sets the "waiting_periods" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateWaitingPeriods() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateWaitingPeriods()
+	})
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (u *TicketUpsertOne) ClearWaitingPeriods() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearWaitingPeriods()
+	})
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (u *TicketUpsertOne) SetSLAFirstResponseDue(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseDue(v)
+	})
+}
+
+// UpdateSLAFirstResponseDue sets the "sla_first_response_due" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAFirstResponseDue() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseDue()
+	})
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (u *TicketUpsertOne) ClearSLAFirstResponseDue() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseDue()
+	})
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (u *TicketUpsertOne) SetSLAResolutionDue(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionDue(v)
+	})
+}
+
+// UpdateSLAResolutionDue sets the "sla_resolution_due" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAResolutionDue() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionDue()
+	})
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (u *TicketUpsertOne) ClearSLAResolutionDue() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionDue()
+	})
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (u *TicketUpsertOne) SetSLAFirstResponseMinutes(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseMinutes(v)
+	})
+}
+
+// AddSLAFirstResponseMinutes adds v to the "sla_first_response_minutes" field.
+func (u *TicketUpsertOne) AddSLAFirstResponseMinutes(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAFirstResponseMinutes(v)
+	})
+}
+
+// UpdateSLAFirstResponseMinutes sets the "sla_first_response_minutes" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAFirstResponseMinutes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseMinutes()
+	})
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (u *TicketUpsertOne) ClearSLAFirstResponseMinutes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseMinutes()
+	})
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (u *TicketUpsertOne) SetSLAResolutionMinutes(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionMinutes(v)
+	})
+}
+
+// AddSLAResolutionMinutes adds v to the "sla_resolution_minutes" field.
+func (u *TicketUpsertOne) AddSLAResolutionMinutes(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAResolutionMinutes(v)
+	})
+}
+
+// UpdateSLAResolutionMinutes sets the "sla_resolution_minutes" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAResolutionMinutes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionMinutes()
+	})
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (u *TicketUpsertOne) ClearSLAResolutionMinutes() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionMinutes()
+	})
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (u *TicketUpsertOne) SetSLAFirstResponseMet(v bool) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseMet(v)
+	})
+}
+
+// UpdateSLAFirstResponseMet sets the "sla_first_response_met" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAFirstResponseMet() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseMet()
+	})
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (u *TicketUpsertOne) ClearSLAFirstResponseMet() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseMet()
+	})
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (u *TicketUpsertOne) SetSLAResolutionMet(v bool) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionMet(v)
+	})
+}
+
+// UpdateSLAResolutionMet sets the "sla_resolution_met" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAResolutionMet() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionMet()
+	})
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (u *TicketUpsertOne) ClearSLAResolutionMet() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionMet()
 	})
 }
 
@@ -3607,6 +4024,167 @@ func (u *TicketUpsertBulk) UpdateDeliveryNotes() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearDeliveryNotes() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearDeliveryNotes()
+	})
+}
+
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (u *TicketUpsertBulk) SetWaitingPeriods(v []schematype.Period) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetWaitingPeriods(v)
+	})
+}
+
+// UpdateWaitingPeriods sets the "waiting_periods" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateWaitingPeriods() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateWaitingPeriods()
+	})
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (u *TicketUpsertBulk) ClearWaitingPeriods() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearWaitingPeriods()
+	})
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (u *TicketUpsertBulk) SetSLAFirstResponseDue(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseDue(v)
+	})
+}
+
+// UpdateSLAFirstResponseDue sets the "sla_first_response_due" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAFirstResponseDue() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseDue()
+	})
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (u *TicketUpsertBulk) ClearSLAFirstResponseDue() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseDue()
+	})
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (u *TicketUpsertBulk) SetSLAResolutionDue(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionDue(v)
+	})
+}
+
+// UpdateSLAResolutionDue sets the "sla_resolution_due" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAResolutionDue() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionDue()
+	})
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (u *TicketUpsertBulk) ClearSLAResolutionDue() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionDue()
+	})
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (u *TicketUpsertBulk) SetSLAFirstResponseMinutes(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseMinutes(v)
+	})
+}
+
+// AddSLAFirstResponseMinutes adds v to the "sla_first_response_minutes" field.
+func (u *TicketUpsertBulk) AddSLAFirstResponseMinutes(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAFirstResponseMinutes(v)
+	})
+}
+
+// UpdateSLAFirstResponseMinutes sets the "sla_first_response_minutes" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAFirstResponseMinutes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseMinutes()
+	})
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (u *TicketUpsertBulk) ClearSLAFirstResponseMinutes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseMinutes()
+	})
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (u *TicketUpsertBulk) SetSLAResolutionMinutes(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionMinutes(v)
+	})
+}
+
+// AddSLAResolutionMinutes adds v to the "sla_resolution_minutes" field.
+func (u *TicketUpsertBulk) AddSLAResolutionMinutes(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAResolutionMinutes(v)
+	})
+}
+
+// UpdateSLAResolutionMinutes sets the "sla_resolution_minutes" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAResolutionMinutes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionMinutes()
+	})
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (u *TicketUpsertBulk) ClearSLAResolutionMinutes() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionMinutes()
+	})
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (u *TicketUpsertBulk) SetSLAFirstResponseMet(v bool) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseMet(v)
+	})
+}
+
+// UpdateSLAFirstResponseMet sets the "sla_first_response_met" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAFirstResponseMet() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseMet()
+	})
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (u *TicketUpsertBulk) ClearSLAFirstResponseMet() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseMet()
+	})
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (u *TicketUpsertBulk) SetSLAResolutionMet(v bool) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionMet(v)
+	})
+}
+
+// UpdateSLAResolutionMet sets the "sla_resolution_met" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAResolutionMet() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionMet()
+	})
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (u *TicketUpsertBulk) ClearSLAResolutionMet() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionMet()
 	})
 }
 

@@ -635,6 +635,158 @@ func (_u *TicketUpdate) ClearDeliveryNotes() *TicketUpdate {
 	return _u
 }
 
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (_u *TicketUpdate) SetWaitingPeriods(v []schematype.Period) *TicketUpdate {
+	_u.mutation.SetWaitingPeriods(v)
+	return _u
+}
+
+// AppendWaitingPeriods appends value to the "waiting_periods" field.
+func (_u *TicketUpdate) AppendWaitingPeriods(v []schematype.Period) *TicketUpdate {
+	_u.mutation.AppendWaitingPeriods(v)
+	return _u
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (_u *TicketUpdate) ClearWaitingPeriods() *TicketUpdate {
+	_u.mutation.ClearWaitingPeriods()
+	return _u
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (_u *TicketUpdate) SetSLAFirstResponseDue(v time.Time) *TicketUpdate {
+	_u.mutation.SetSLAFirstResponseDue(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseDue sets the "sla_first_response_due" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAFirstResponseDue(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAFirstResponseDue(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (_u *TicketUpdate) ClearSLAFirstResponseDue() *TicketUpdate {
+	_u.mutation.ClearSLAFirstResponseDue()
+	return _u
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (_u *TicketUpdate) SetSLAResolutionDue(v time.Time) *TicketUpdate {
+	_u.mutation.SetSLAResolutionDue(v)
+	return _u
+}
+
+// SetNillableSLAResolutionDue sets the "sla_resolution_due" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAResolutionDue(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAResolutionDue(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (_u *TicketUpdate) ClearSLAResolutionDue() *TicketUpdate {
+	_u.mutation.ClearSLAResolutionDue()
+	return _u
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (_u *TicketUpdate) SetSLAFirstResponseMinutes(v int) *TicketUpdate {
+	_u.mutation.ResetSLAFirstResponseMinutes()
+	_u.mutation.SetSLAFirstResponseMinutes(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseMinutes sets the "sla_first_response_minutes" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAFirstResponseMinutes(v *int) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAFirstResponseMinutes(*v)
+	}
+	return _u
+}
+
+// AddSLAFirstResponseMinutes adds value to the "sla_first_response_minutes" field.
+func (_u *TicketUpdate) AddSLAFirstResponseMinutes(v int) *TicketUpdate {
+	_u.mutation.AddSLAFirstResponseMinutes(v)
+	return _u
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (_u *TicketUpdate) ClearSLAFirstResponseMinutes() *TicketUpdate {
+	_u.mutation.ClearSLAFirstResponseMinutes()
+	return _u
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (_u *TicketUpdate) SetSLAResolutionMinutes(v int) *TicketUpdate {
+	_u.mutation.ResetSLAResolutionMinutes()
+	_u.mutation.SetSLAResolutionMinutes(v)
+	return _u
+}
+
+// SetNillableSLAResolutionMinutes sets the "sla_resolution_minutes" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAResolutionMinutes(v *int) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAResolutionMinutes(*v)
+	}
+	return _u
+}
+
+// AddSLAResolutionMinutes adds value to the "sla_resolution_minutes" field.
+func (_u *TicketUpdate) AddSLAResolutionMinutes(v int) *TicketUpdate {
+	_u.mutation.AddSLAResolutionMinutes(v)
+	return _u
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (_u *TicketUpdate) ClearSLAResolutionMinutes() *TicketUpdate {
+	_u.mutation.ClearSLAResolutionMinutes()
+	return _u
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (_u *TicketUpdate) SetSLAFirstResponseMet(v bool) *TicketUpdate {
+	_u.mutation.SetSLAFirstResponseMet(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseMet sets the "sla_first_response_met" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAFirstResponseMet(v *bool) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAFirstResponseMet(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (_u *TicketUpdate) ClearSLAFirstResponseMet() *TicketUpdate {
+	_u.mutation.ClearSLAFirstResponseMet()
+	return _u
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (_u *TicketUpdate) SetSLAResolutionMet(v bool) *TicketUpdate {
+	_u.mutation.SetSLAResolutionMet(v)
+	return _u
+}
+
+// SetNillableSLAResolutionMet sets the "sla_resolution_met" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAResolutionMet(v *bool) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAResolutionMet(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (_u *TicketUpdate) ClearSLAResolutionMet() *TicketUpdate {
+	_u.mutation.ClearSLAResolutionMet()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdate) SetContractID(v int) *TicketUpdate {
 	_u.mutation.SetContractID(v)
@@ -1358,6 +1510,59 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DeliveryNotesCleared() {
 		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.WaitingPeriods(); ok {
+		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedWaitingPeriods(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, ticket.FieldWaitingPeriods, value)
+		})
+	}
+	if _u.mutation.WaitingPeriodsCleared() {
+		_spec.ClearField(ticket.FieldWaitingPeriods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseDue(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseDue, field.TypeTime, value)
+	}
+	if _u.mutation.SLAFirstResponseDueCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseDue, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAResolutionDue(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionDue, field.TypeTime, value)
+	}
+	if _u.mutation.SLAResolutionDueCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionDue, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAFirstResponseMinutes(); ok {
+		_spec.AddField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.SLAFirstResponseMinutesCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAResolutionMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAResolutionMinutes(); ok {
+		_spec.AddField(ticket.FieldSLAResolutionMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.SLAResolutionMinutesCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseMet(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMet, field.TypeBool, value)
+	}
+	if _u.mutation.SLAFirstResponseMetCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseMet, field.TypeBool)
+	}
+	if value, ok := _u.mutation.SLAResolutionMet(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMet, field.TypeBool, value)
+	}
+	if _u.mutation.SLAResolutionMetCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionMet, field.TypeBool)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2483,6 +2688,158 @@ func (_u *TicketUpdateOne) ClearDeliveryNotes() *TicketUpdateOne {
 	return _u
 }
 
+// SetWaitingPeriods sets the "waiting_periods" field.
+func (_u *TicketUpdateOne) SetWaitingPeriods(v []schematype.Period) *TicketUpdateOne {
+	_u.mutation.SetWaitingPeriods(v)
+	return _u
+}
+
+// AppendWaitingPeriods appends value to the "waiting_periods" field.
+func (_u *TicketUpdateOne) AppendWaitingPeriods(v []schematype.Period) *TicketUpdateOne {
+	_u.mutation.AppendWaitingPeriods(v)
+	return _u
+}
+
+// ClearWaitingPeriods clears the value of the "waiting_periods" field.
+func (_u *TicketUpdateOne) ClearWaitingPeriods() *TicketUpdateOne {
+	_u.mutation.ClearWaitingPeriods()
+	return _u
+}
+
+// SetSLAFirstResponseDue sets the "sla_first_response_due" field.
+func (_u *TicketUpdateOne) SetSLAFirstResponseDue(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetSLAFirstResponseDue(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseDue sets the "sla_first_response_due" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAFirstResponseDue(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAFirstResponseDue(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseDue clears the value of the "sla_first_response_due" field.
+func (_u *TicketUpdateOne) ClearSLAFirstResponseDue() *TicketUpdateOne {
+	_u.mutation.ClearSLAFirstResponseDue()
+	return _u
+}
+
+// SetSLAResolutionDue sets the "sla_resolution_due" field.
+func (_u *TicketUpdateOne) SetSLAResolutionDue(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetSLAResolutionDue(v)
+	return _u
+}
+
+// SetNillableSLAResolutionDue sets the "sla_resolution_due" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAResolutionDue(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAResolutionDue(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionDue clears the value of the "sla_resolution_due" field.
+func (_u *TicketUpdateOne) ClearSLAResolutionDue() *TicketUpdateOne {
+	_u.mutation.ClearSLAResolutionDue()
+	return _u
+}
+
+// SetSLAFirstResponseMinutes sets the "sla_first_response_minutes" field.
+func (_u *TicketUpdateOne) SetSLAFirstResponseMinutes(v int) *TicketUpdateOne {
+	_u.mutation.ResetSLAFirstResponseMinutes()
+	_u.mutation.SetSLAFirstResponseMinutes(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseMinutes sets the "sla_first_response_minutes" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAFirstResponseMinutes(v *int) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAFirstResponseMinutes(*v)
+	}
+	return _u
+}
+
+// AddSLAFirstResponseMinutes adds value to the "sla_first_response_minutes" field.
+func (_u *TicketUpdateOne) AddSLAFirstResponseMinutes(v int) *TicketUpdateOne {
+	_u.mutation.AddSLAFirstResponseMinutes(v)
+	return _u
+}
+
+// ClearSLAFirstResponseMinutes clears the value of the "sla_first_response_minutes" field.
+func (_u *TicketUpdateOne) ClearSLAFirstResponseMinutes() *TicketUpdateOne {
+	_u.mutation.ClearSLAFirstResponseMinutes()
+	return _u
+}
+
+// SetSLAResolutionMinutes sets the "sla_resolution_minutes" field.
+func (_u *TicketUpdateOne) SetSLAResolutionMinutes(v int) *TicketUpdateOne {
+	_u.mutation.ResetSLAResolutionMinutes()
+	_u.mutation.SetSLAResolutionMinutes(v)
+	return _u
+}
+
+// SetNillableSLAResolutionMinutes sets the "sla_resolution_minutes" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAResolutionMinutes(v *int) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAResolutionMinutes(*v)
+	}
+	return _u
+}
+
+// AddSLAResolutionMinutes adds value to the "sla_resolution_minutes" field.
+func (_u *TicketUpdateOne) AddSLAResolutionMinutes(v int) *TicketUpdateOne {
+	_u.mutation.AddSLAResolutionMinutes(v)
+	return _u
+}
+
+// ClearSLAResolutionMinutes clears the value of the "sla_resolution_minutes" field.
+func (_u *TicketUpdateOne) ClearSLAResolutionMinutes() *TicketUpdateOne {
+	_u.mutation.ClearSLAResolutionMinutes()
+	return _u
+}
+
+// SetSLAFirstResponseMet sets the "sla_first_response_met" field.
+func (_u *TicketUpdateOne) SetSLAFirstResponseMet(v bool) *TicketUpdateOne {
+	_u.mutation.SetSLAFirstResponseMet(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseMet sets the "sla_first_response_met" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAFirstResponseMet(v *bool) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAFirstResponseMet(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseMet clears the value of the "sla_first_response_met" field.
+func (_u *TicketUpdateOne) ClearSLAFirstResponseMet() *TicketUpdateOne {
+	_u.mutation.ClearSLAFirstResponseMet()
+	return _u
+}
+
+// SetSLAResolutionMet sets the "sla_resolution_met" field.
+func (_u *TicketUpdateOne) SetSLAResolutionMet(v bool) *TicketUpdateOne {
+	_u.mutation.SetSLAResolutionMet(v)
+	return _u
+}
+
+// SetNillableSLAResolutionMet sets the "sla_resolution_met" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAResolutionMet(v *bool) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAResolutionMet(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionMet clears the value of the "sla_resolution_met" field.
+func (_u *TicketUpdateOne) ClearSLAResolutionMet() *TicketUpdateOne {
+	_u.mutation.ClearSLAResolutionMet()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdateOne) SetContractID(v int) *TicketUpdateOne {
 	_u.mutation.SetContractID(v)
@@ -3236,6 +3593,59 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.DeliveryNotesCleared() {
 		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.WaitingPeriods(); ok {
+		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedWaitingPeriods(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, ticket.FieldWaitingPeriods, value)
+		})
+	}
+	if _u.mutation.WaitingPeriodsCleared() {
+		_spec.ClearField(ticket.FieldWaitingPeriods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseDue(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseDue, field.TypeTime, value)
+	}
+	if _u.mutation.SLAFirstResponseDueCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseDue, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAResolutionDue(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionDue, field.TypeTime, value)
+	}
+	if _u.mutation.SLAResolutionDueCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionDue, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAFirstResponseMinutes(); ok {
+		_spec.AddField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.SLAFirstResponseMinutesCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAResolutionMinutes(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMinutes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAResolutionMinutes(); ok {
+		_spec.AddField(ticket.FieldSLAResolutionMinutes, field.TypeInt, value)
+	}
+	if _u.mutation.SLAResolutionMinutesCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionMinutes, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseMet(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseMet, field.TypeBool, value)
+	}
+	if _u.mutation.SLAFirstResponseMetCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseMet, field.TypeBool)
+	}
+	if value, ok := _u.mutation.SLAResolutionMet(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionMet, field.TypeBool, value)
+	}
+	if _u.mutation.SLAResolutionMetCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionMet, field.TypeBool)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -30,6 +30,8 @@ type Tx struct {
 	Organization *OrganizationClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
+	// SLAAlert is the client for interacting with the SLAAlert builders.
+	SLAAlert *SLAAlertClient
 	// Sequence is the client for interacting with the Sequence builders.
 	Sequence *SequenceClient
 	// Task is the client for interacting with the Task builders.
@@ -183,6 +185,7 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
+	tx.SLAAlert = NewSLAAlertClient(tx.config)
 	tx.Sequence = NewSequenceClient(tx.config)
 	tx.Task = NewTaskClient(tx.config)
 	tx.TaskNote = NewTaskNoteClient(tx.config)

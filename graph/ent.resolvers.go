@@ -64,7 +64,11 @@ func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmen
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Ticket returns generated.TicketResolver implementation.
+func (r *Resolver) Ticket() generated.TicketResolver { return &ticketResolver{r} }
+
 type (
 	attachmentResolver struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
+	ticketResolver     struct{ *Resolver }
 )

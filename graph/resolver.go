@@ -7,6 +7,7 @@ import (
 	"supportdesk/internal/auth"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 )
 
@@ -18,5 +19,6 @@ type Resolver struct {
 	// DevTasks and Knowledge are named so that they do not collide with query fields.
 	DevTasks   *devtask.Service
 	Knowledge  *kb.Service
+	Clocks     *sla.Service
 	BcryptCost int
 }

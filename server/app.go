@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"supportdesk/graph"
 	"supportdesk/internal/auth"
@@ -19,6 +20,7 @@ import (
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/similar"
+	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
 
 	"supportdesk/internal/ticketflow"
@@ -36,6 +38,7 @@ type App struct {
 	Auth    *auth.Service
 	Flow    *ticketflow.Service
 	Tokens  *auth.Tokens
+	SLA     *sla.Service
 	handler *graph.Resolver
 }
 
@@ -61,13 +64,20 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	tokens := &auth.Tokens{Secret: []byte(secret), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL}
-	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens,
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	slas := &sla.Service{Client: d.Client, Now: now}
+	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
-		Flow: &ticketflow.Service{Client: d.Client, Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
+		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
+			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
-		DevTasks:   &devtask.Service{Client: d.Client},
+		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
+		Clocks:     slas,
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

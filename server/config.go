@@ -22,6 +22,8 @@ type Config struct {
 	MaxBodyBytes  int64
 	BcryptCost    int
 	Demo          bool
+	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
+	Now func() time.Time
 }
 
 // ConfigFromEnv reads the configuration; see the table in README.md.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ import (
 // env is one test's server on its own fresh database.
 type env struct {
 	t       *testing.T
+	clock   *fakeClock
 	app     *App
 	srv     *httptest.Server
 	queries *atomic.Int64
@@ -45,6 +47,8 @@ func newEnv(t *testing.T) *env {
 	cfg.DataDir = t.TempDir()
 	cfg.BcryptCost = 4
 	cfg.JWTSecret = "test-secret-test-secret-test-secret-0123"
+	clock := &fakeClock{}
+	cfg.Now = clock.Now
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app, err := newApp(cfg, log, d)
 	if err != nil {
@@ -52,7 +56,7 @@ func newEnv(t *testing.T) *env {
 	}
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, app: app, srv: srv, queries: &n}
+	return &env{t: t, app: app, srv: srv, queries: &n, clock: clock}
 }
 
 // countingDriver counts the statements sent to the database.
@@ -240,4 +244,25 @@ func (e *env) token(w *world, key string) string {
 	tok := e.login(w.users[key].Email)
 	w.tokens[key] = tok
 	return tok
+}
+
+// fakeClock is the domain services' clock in tests: real time until a test sets it.
+type fakeClock struct {
+	mu sync.Mutex
+	at *time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at == nil {
+		return time.Now()
+	}
+	return *c.at
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = &t
 }

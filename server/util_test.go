@@ -9,3 +9,11 @@ import (
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func gidOf(id int) string { return gid.Encode(id) }
+
+func mustID(s string) int {
+	id, err := gid.Decode(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}

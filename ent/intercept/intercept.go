@@ -17,6 +17,7 @@ import (
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -299,6 +300,33 @@ func (f TraverseRefreshToken) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.RefreshTokenQuery", q)
 }
 
+// The SLAAlertFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SLAAlertFunc func(context.Context, *ent.SLAAlertQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SLAAlertFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SLAAlertQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SLAAlertQuery", q)
+}
+
+// The TraverseSLAAlert type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSLAAlert func(context.Context, *ent.SLAAlertQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSLAAlert) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSLAAlert) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SLAAlertQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SLAAlertQuery", q)
+}
+
 // The SequenceFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SequenceFunc func(context.Context, *ent.SequenceQuery) (ent.Value, error)
 
@@ -507,6 +535,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.RefreshTokenQuery:
 		return &query[*ent.RefreshTokenQuery, predicate.RefreshToken, refreshtoken.OrderOption]{typ: ent.TypeRefreshToken, tq: q}, nil
+	case *ent.SLAAlertQuery:
+		return &query[*ent.SLAAlertQuery, predicate.SLAAlert, slaalert.OrderOption]{typ: ent.TypeSLAAlert, tq: q}, nil
 	case *ent.SequenceQuery:
 		return &query[*ent.SequenceQuery, predicate.Sequence, sequence.OrderOption]{typ: ent.TypeSequence, tq: q}, nil
 	case *ent.TaskQuery:

@@ -323,6 +323,36 @@ var (
 			},
 		},
 	}
+	// SLAAlertsColumns holds the columns for the "sla_alerts" table.
+	SLAAlertsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "target", Type: field.TypeEnum, Enums: []string{"FIRST_RESPONSE", "RESOLUTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"AT_RISK", "BREACHED"}},
+		{Name: "due_at", Type: field.TypeTime},
+		{Name: "ticket_id", Type: field.TypeInt},
+	}
+	// SLAAlertsTable holds the schema information for the "sla_alerts" table.
+	SLAAlertsTable = &schema.Table{
+		Name:       "sla_alerts",
+		Columns:    SLAAlertsColumns,
+		PrimaryKey: []*schema.Column{SLAAlertsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sla_alerts_tickets_ticket",
+				Columns:    []*schema.Column{SLAAlertsColumns[5]},
+				RefColumns: []*schema.Column{TicketsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "slaalert_ticket_id_target_kind_due_at",
+				Unique:  true,
+				Columns: []*schema.Column{SLAAlertsColumns[5], SLAAlertsColumns[2], SLAAlertsColumns[3], SLAAlertsColumns[4]},
+			},
+		},
+	}
 	// SequencesColumns holds the columns for the "sequences" table.
 	SequencesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -440,6 +470,13 @@ var (
 		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "delivery_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"AVAILABLE", "DELIVERED"}},
 		{Name: "delivery_notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "waiting_periods", Type: field.TypeJSON, Nullable: true},
+		{Name: "sla_first_response_due", Type: field.TypeTime, Nullable: true},
+		{Name: "sla_resolution_due", Type: field.TypeTime, Nullable: true},
+		{Name: "sla_first_response_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_resolution_minutes", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_first_response_met", Type: field.TypeBool, Nullable: true},
+		{Name: "sla_resolution_met", Type: field.TypeBool, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
 		{Name: "duplicate_of_id", Type: field.TypeInt, Nullable: true},
@@ -456,43 +493,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[37]},
+				Columns:    []*schema.Column{TicketsColumns[44]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[38]},
+				Columns:    []*schema.Column{TicketsColumns[45]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[39]},
+				Columns:    []*schema.Column{TicketsColumns[46]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[40]},
+				Columns:    []*schema.Column{TicketsColumns[47]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_approved_by",
-				Columns:    []*schema.Column{TicketsColumns[41]},
+				Columns:    []*schema.Column{TicketsColumns[48]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[42]},
+				Columns:    []*schema.Column{TicketsColumns[49]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[43]},
+				Columns:    []*schema.Column{TicketsColumns[50]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -501,7 +538,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[37], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[44], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -511,17 +548,17 @@ var (
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[42]},
+				Columns: []*schema.Column{TicketsColumns[49]},
 			},
 			{
 				Name:    "ticket_assignee_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[43]},
+				Columns: []*schema.Column{TicketsColumns[50]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[38]},
+				Columns: []*schema.Column{TicketsColumns[45]},
 			},
 		},
 	}
@@ -748,6 +785,7 @@ var (
 		NotificationsTable,
 		OrganizationsTable,
 		RefreshTokensTable,
+		SLAAlertsTable,
 		SequencesTable,
 		TasksTable,
 		TaskNotesTable,
@@ -802,6 +840,10 @@ func init() {
 	RefreshTokensTable.ForeignKeys[0].RefTable = UsersTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	SLAAlertsTable.ForeignKeys[0].RefTable = TicketsTable
+	SLAAlertsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	SequencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),

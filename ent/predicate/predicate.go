@@ -30,6 +30,9 @@ type Organization func(*sql.Selector)
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
 
+// SLAAlert is the predicate function for slaalert builders.
+type SLAAlert func(*sql.Selector)
+
 // Sequence is the predicate function for sequence builders.
 type Sequence func(*sql.Selector)
 

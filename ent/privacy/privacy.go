@@ -303,6 +303,30 @@ func (f RefreshTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RefreshTokenMutation", m)
 }
 
+// The SLAAlertQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SLAAlertQueryRuleFunc func(context.Context, *ent.SLAAlertQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SLAAlertQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SLAAlertQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SLAAlertQuery", q)
+}
+
+// The SLAAlertMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SLAAlertMutationRuleFunc func(context.Context, *ent.SLAAlertMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SLAAlertMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SLAAlertMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SLAAlertMutation", m)
+}
+
 // The SequenceQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SequenceQueryRuleFunc func(context.Context, *ent.SequenceQuery) error
@@ -522,6 +546,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RefreshTokenQuery:
 		return q.Filter(), nil
+	case *ent.SLAAlertQuery:
+		return q.Filter(), nil
 	case *ent.SequenceQuery:
 		return q.Filter(), nil
 	case *ent.TaskQuery:
@@ -558,6 +584,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
 	case *ent.RefreshTokenMutation:
+		return m.Filter(), nil
+	case *ent.SLAAlertMutation:
 		return m.Filter(), nil
 	case *ent.SequenceMutation:
 		return m.Filter(), nil

@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/schema"
 	"supportdesk/ent/sequence"
+	"supportdesk/ent/slaalert"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -412,6 +413,24 @@ func init() {
 	refreshtokenDescCreatedAt := refreshtokenMixinFields0[0].Descriptor()
 	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
 	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	slaalertMixin := schema.SLAAlert{}.Mixin()
+	slaalert.Policy = privacy.NewPolicies(schema.SLAAlert{})
+	slaalert.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := slaalert.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	slaalertMixinFields0 := slaalertMixin[0].Fields()
+	_ = slaalertMixinFields0
+	slaalertFields := schema.SLAAlert{}.Fields()
+	_ = slaalertFields
+	// slaalertDescCreatedAt is the schema descriptor for created_at field.
+	slaalertDescCreatedAt := slaalertMixinFields0[0].Descriptor()
+	// slaalert.DefaultCreatedAt holds the default value on creation for the created_at field.
+	slaalert.DefaultCreatedAt = slaalertDescCreatedAt.Default.(func() time.Time)
 	sequence.Policy = privacy.NewPolicies(schema.Sequence{})
 	sequence.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

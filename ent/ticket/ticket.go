@@ -92,6 +92,20 @@ const (
 	FieldDeliveryStatus = "delivery_status"
 	// FieldDeliveryNotes holds the string denoting the delivery_notes field in the database.
 	FieldDeliveryNotes = "delivery_notes"
+	// FieldWaitingPeriods holds the string denoting the waiting_periods field in the database.
+	FieldWaitingPeriods = "waiting_periods"
+	// FieldSLAFirstResponseDue holds the string denoting the sla_first_response_due field in the database.
+	FieldSLAFirstResponseDue = "sla_first_response_due"
+	// FieldSLAResolutionDue holds the string denoting the sla_resolution_due field in the database.
+	FieldSLAResolutionDue = "sla_resolution_due"
+	// FieldSLAFirstResponseMinutes holds the string denoting the sla_first_response_minutes field in the database.
+	FieldSLAFirstResponseMinutes = "sla_first_response_minutes"
+	// FieldSLAResolutionMinutes holds the string denoting the sla_resolution_minutes field in the database.
+	FieldSLAResolutionMinutes = "sla_resolution_minutes"
+	// FieldSLAFirstResponseMet holds the string denoting the sla_first_response_met field in the database.
+	FieldSLAFirstResponseMet = "sla_first_response_met"
+	// FieldSLAResolutionMet holds the string denoting the sla_resolution_met field in the database.
+	FieldSLAResolutionMet = "sla_resolution_met"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
 	// FieldContractID holds the string denoting the contract_id field in the database.
@@ -264,6 +278,13 @@ var Columns = []string{
 	FieldApprovedByID,
 	FieldDeliveryStatus,
 	FieldDeliveryNotes,
+	FieldWaitingPeriods,
+	FieldSLAFirstResponseDue,
+	FieldSLAResolutionDue,
+	FieldSLAFirstResponseMinutes,
+	FieldSLAResolutionMinutes,
+	FieldSLAFirstResponseMet,
+	FieldSLAResolutionMet,
 	FieldCustomerID,
 	FieldContractID,
 	FieldReporterID,
@@ -698,6 +719,36 @@ func ByDeliveryStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByDeliveryNotes orders the results by the delivery_notes field.
 func ByDeliveryNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeliveryNotes, opts...).ToFunc()
+}
+
+// BySLAFirstResponseDue orders the results by the sla_first_response_due field.
+func BySLAFirstResponseDue(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAFirstResponseDue, opts...).ToFunc()
+}
+
+// BySLAResolutionDue orders the results by the sla_resolution_due field.
+func BySLAResolutionDue(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAResolutionDue, opts...).ToFunc()
+}
+
+// BySLAFirstResponseMinutes orders the results by the sla_first_response_minutes field.
+func BySLAFirstResponseMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAFirstResponseMinutes, opts...).ToFunc()
+}
+
+// BySLAResolutionMinutes orders the results by the sla_resolution_minutes field.
+func BySLAResolutionMinutes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAResolutionMinutes, opts...).ToFunc()
+}
+
+// BySLAFirstResponseMet orders the results by the sla_first_response_met field.
+func BySLAFirstResponseMet(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAFirstResponseMet, opts...).ToFunc()
+}
+
+// BySLAResolutionMet orders the results by the sla_resolution_met field.
+func BySLAResolutionMet(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAResolutionMet, opts...).ToFunc()
 }
 
 // ByCustomerID orders the results by the customer_id field.

@@ -200,6 +200,36 @@ func DeliveryNotes(v string) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldDeliveryNotes, v))
 }
 
+// SLAFirstResponseDue applies equality check predicate on the "sla_first_response_due" field. It's identical to SLAFirstResponseDueEQ.
+func SLAFirstResponseDue(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseDue, v))
+}
+
+// SLAResolutionDue applies equality check predicate on the "sla_resolution_due" field. It's identical to SLAResolutionDueEQ.
+func SLAResolutionDue(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionDue, v))
+}
+
+// SLAFirstResponseMinutes applies equality check predicate on the "sla_first_response_minutes" field. It's identical to SLAFirstResponseMinutesEQ.
+func SLAFirstResponseMinutes(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAResolutionMinutes applies equality check predicate on the "sla_resolution_minutes" field. It's identical to SLAResolutionMinutesEQ.
+func SLAResolutionMinutes(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionMinutes, v))
+}
+
+// SLAFirstResponseMet applies equality check predicate on the "sla_first_response_met" field. It's identical to SLAFirstResponseMetEQ.
+func SLAFirstResponseMet(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseMet, v))
+}
+
+// SLAResolutionMet applies equality check predicate on the "sla_resolution_met" field. It's identical to SLAResolutionMetEQ.
+func SLAResolutionMet(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionMet, v))
+}
+
 // CustomerID applies equality check predicate on the "customer_id" field. It's identical to CustomerIDEQ.
 func CustomerID(v int) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldCustomerID, v))
@@ -2048,6 +2078,256 @@ func DeliveryNotesEqualFold(v string) predicate.Ticket {
 // DeliveryNotesContainsFold applies the ContainsFold predicate on the "delivery_notes" field.
 func DeliveryNotesContainsFold(v string) predicate.Ticket {
 	return predicate.Ticket(sql.FieldContainsFold(FieldDeliveryNotes, v))
+}
+
+// WaitingPeriodsIsNil applies the IsNil predicate on the "waiting_periods" field.
+func WaitingPeriodsIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldWaitingPeriods))
+}
+
+// WaitingPeriodsNotNil applies the NotNil predicate on the "waiting_periods" field.
+func WaitingPeriodsNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldWaitingPeriods))
+}
+
+// SLAFirstResponseDueEQ applies the EQ predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueNEQ applies the NEQ predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueIn applies the In predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAFirstResponseDue, vs...))
+}
+
+// SLAFirstResponseDueNotIn applies the NotIn predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAFirstResponseDue, vs...))
+}
+
+// SLAFirstResponseDueGT applies the GT predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueGTE applies the GTE predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueLT applies the LT predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueLTE applies the LTE predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAFirstResponseDue, v))
+}
+
+// SLAFirstResponseDueIsNil applies the IsNil predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAFirstResponseDue))
+}
+
+// SLAFirstResponseDueNotNil applies the NotNil predicate on the "sla_first_response_due" field.
+func SLAFirstResponseDueNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAFirstResponseDue))
+}
+
+// SLAResolutionDueEQ applies the EQ predicate on the "sla_resolution_due" field.
+func SLAResolutionDueEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueNEQ applies the NEQ predicate on the "sla_resolution_due" field.
+func SLAResolutionDueNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueIn applies the In predicate on the "sla_resolution_due" field.
+func SLAResolutionDueIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAResolutionDue, vs...))
+}
+
+// SLAResolutionDueNotIn applies the NotIn predicate on the "sla_resolution_due" field.
+func SLAResolutionDueNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAResolutionDue, vs...))
+}
+
+// SLAResolutionDueGT applies the GT predicate on the "sla_resolution_due" field.
+func SLAResolutionDueGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueGTE applies the GTE predicate on the "sla_resolution_due" field.
+func SLAResolutionDueGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueLT applies the LT predicate on the "sla_resolution_due" field.
+func SLAResolutionDueLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueLTE applies the LTE predicate on the "sla_resolution_due" field.
+func SLAResolutionDueLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAResolutionDue, v))
+}
+
+// SLAResolutionDueIsNil applies the IsNil predicate on the "sla_resolution_due" field.
+func SLAResolutionDueIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAResolutionDue))
+}
+
+// SLAResolutionDueNotNil applies the NotNil predicate on the "sla_resolution_due" field.
+func SLAResolutionDueNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionDue))
+}
+
+// SLAFirstResponseMinutesEQ applies the EQ predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesNEQ applies the NEQ predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesNEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesIn applies the In predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAFirstResponseMinutes, vs...))
+}
+
+// SLAFirstResponseMinutesNotIn applies the NotIn predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesNotIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAFirstResponseMinutes, vs...))
+}
+
+// SLAFirstResponseMinutesGT applies the GT predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesGT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesGTE applies the GTE predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesGTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesLT applies the LT predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesLT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesLTE applies the LTE predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesLTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAFirstResponseMinutes, v))
+}
+
+// SLAFirstResponseMinutesIsNil applies the IsNil predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAFirstResponseMinutes))
+}
+
+// SLAFirstResponseMinutesNotNil applies the NotNil predicate on the "sla_first_response_minutes" field.
+func SLAFirstResponseMinutesNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAFirstResponseMinutes))
+}
+
+// SLAResolutionMinutesEQ applies the EQ predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesNEQ applies the NEQ predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesNEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesIn applies the In predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAResolutionMinutes, vs...))
+}
+
+// SLAResolutionMinutesNotIn applies the NotIn predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesNotIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAResolutionMinutes, vs...))
+}
+
+// SLAResolutionMinutesGT applies the GT predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesGT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesGTE applies the GTE predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesGTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesLT applies the LT predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesLT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesLTE applies the LTE predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesLTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAResolutionMinutes, v))
+}
+
+// SLAResolutionMinutesIsNil applies the IsNil predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAResolutionMinutes))
+}
+
+// SLAResolutionMinutesNotNil applies the NotNil predicate on the "sla_resolution_minutes" field.
+func SLAResolutionMinutesNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionMinutes))
+}
+
+// SLAFirstResponseMetEQ applies the EQ predicate on the "sla_first_response_met" field.
+func SLAFirstResponseMetEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseMet, v))
+}
+
+// SLAFirstResponseMetNEQ applies the NEQ predicate on the "sla_first_response_met" field.
+func SLAFirstResponseMetNEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAFirstResponseMet, v))
+}
+
+// SLAFirstResponseMetIsNil applies the IsNil predicate on the "sla_first_response_met" field.
+func SLAFirstResponseMetIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAFirstResponseMet))
+}
+
+// SLAFirstResponseMetNotNil applies the NotNil predicate on the "sla_first_response_met" field.
+func SLAFirstResponseMetNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAFirstResponseMet))
+}
+
+// SLAResolutionMetEQ applies the EQ predicate on the "sla_resolution_met" field.
+func SLAResolutionMetEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionMet, v))
+}
+
+// SLAResolutionMetNEQ applies the NEQ predicate on the "sla_resolution_met" field.
+func SLAResolutionMetNEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAResolutionMet, v))
+}
+
+// SLAResolutionMetIsNil applies the IsNil predicate on the "sla_resolution_met" field.
+func SLAResolutionMetIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAResolutionMet))
+}
+
+// SLAResolutionMetNotNil applies the NotNil predicate on the "sla_resolution_met" field.
+func SLAResolutionMetNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionMet))
 }
 
 // CustomerIDEQ applies the EQ predicate on the "customer_id" field.

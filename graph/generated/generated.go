@@ -24,6 +24,7 @@ import (
 	"supportdesk/internal/auth"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Ticket() TicketResolver
 }
 
 type DirectiveRoot struct {
@@ -347,6 +349,15 @@ type ComplexityRoot struct {
 		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
+	SLAMeasure struct {
+		DueAt            func(childComplexity int) int
+		ElapsedMinutes   func(childComplexity int) int
+		RemainingMinutes func(childComplexity int) int
+		State            func(childComplexity int) int
+		StoppedAt        func(childComplexity int) int
+		TargetMinutes    func(childComplexity int) int
+	}
+
 	SLATarget struct {
 		FirstResponseMinutes func(childComplexity int) int
 		Priority             func(childComplexity int) int
@@ -463,6 +474,7 @@ type ComplexityRoot struct {
 		Reproduction         func(childComplexity int) int
 		Resolution           func(childComplexity int) int
 		ResolvedAt           func(childComplexity int) int
+		SLA                  func(childComplexity int) int
 		Situation            func(childComplexity int) int
 		SoftwareVersion      func(childComplexity int) int
 		SplitFrom            func(childComplexity int) int
@@ -516,6 +528,12 @@ type ComplexityRoot struct {
 
 	TicketPayload struct {
 		Ticket func(childComplexity int) int
+	}
+
+	TicketSLA struct {
+		FirstResponse func(childComplexity int) int
+		Paused        func(childComplexity int) int
+		Resolution    func(childComplexity int) int
 	}
 
 	TimeEntry struct {
@@ -638,6 +656,9 @@ type QueryResolver interface {
 	MyNotifications(ctx context.Context, after *entgql.Cursor[int], first *int, unreadOnly *bool) (*ent.NotificationConnection, error)
 	Queue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) (*ent.TicketConnection, error)
 	TicketByNumber(ctx context.Context, number string) (*ent.Ticket, error)
+}
+type TicketResolver interface {
+	SLA(ctx context.Context, obj *ent.Ticket) (*sla.Status, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2130,6 +2151,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
 
+	case "SLAMeasure.dueAt":
+		if e.ComplexityRoot.SLAMeasure.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.DueAt(childComplexity), true
+	case "SLAMeasure.elapsedMinutes":
+		if e.ComplexityRoot.SLAMeasure.ElapsedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.ElapsedMinutes(childComplexity), true
+	case "SLAMeasure.remainingMinutes":
+		if e.ComplexityRoot.SLAMeasure.RemainingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.RemainingMinutes(childComplexity), true
+	case "SLAMeasure.state":
+		if e.ComplexityRoot.SLAMeasure.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.State(childComplexity), true
+	case "SLAMeasure.stoppedAt":
+		if e.ComplexityRoot.SLAMeasure.StoppedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.StoppedAt(childComplexity), true
+	case "SLAMeasure.targetMinutes":
+		if e.ComplexityRoot.SLAMeasure.TargetMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAMeasure.TargetMinutes(childComplexity), true
+
 	case "SLATarget.firstResponseMinutes":
 		if e.ComplexityRoot.SLATarget.FirstResponseMinutes == nil {
 			break
@@ -2677,6 +2735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.ResolvedAt(childComplexity), true
+	case "Ticket.sla":
+		if e.ComplexityRoot.Ticket.SLA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.SLA(childComplexity), true
 	case "Ticket.situation":
 		if e.ComplexityRoot.Ticket.Situation == nil {
 			break
@@ -2898,6 +2962,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TicketPayload.Ticket(childComplexity), true
+
+	case "TicketSLA.firstResponse":
+		if e.ComplexityRoot.TicketSLA.FirstResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketSLA.FirstResponse(childComplexity), true
+	case "TicketSLA.paused":
+		if e.ComplexityRoot.TicketSLA.Paused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketSLA.Paused(childComplexity), true
+	case "TicketSLA.resolution":
+		if e.ComplexityRoot.TicketSLA.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TicketSLA.Resolution(childComplexity), true
 
 	case "TimeEntry.billable":
 		if e.ComplexityRoot.TimeEntry.Billable == nil {
@@ -7131,6 +7214,36 @@ input LevelMinutesInput {
   minutes: Int!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/sla.graphql", Input: `enum SLAState {
+  ON_TRACK
+  AT_RISK
+  BREACHED
+  MET
+}
+
+"One SLA target of a ticket, in business minutes of the contract's calendar."
+type SLAMeasure {
+  targetMinutes: Int!
+  dueAt: Time!
+  elapsedMinutes: Int!
+  remainingMinutes: Int!
+  state: SLAState!
+  "When the clock stopped (first response, resolution); null while it runs."
+  stoppedAt: Time
+}
+
+type TicketSLA {
+  firstResponse: SLAMeasure!
+  resolution: SLAMeasure!
+  "True while the ticket waits for the customer: the clocks do not run."
+  paused: Boolean!
+}
+
+extend type Ticket {
+  "SLA clocks; null when the contract sets no target for the ticket's priority."
+  sla: TicketSLA
+}
+`, BuiltIn: false},
 	{Name: "../../schema/ticket.graphql", Input: `input CreateTicketInput {
   "The customer; required for staff registering a phone call or mail, implied for customer users."
   customerID: ID
@@ -7719,6 +7832,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_SLAMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetMinutes":
+		return ec.fieldContext_SLAMeasure_targetMinutes(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_SLAMeasure_dueAt(ctx, field)
+	case "elapsedMinutes":
+		return ec.fieldContext_SLAMeasure_elapsedMinutes(ctx, field)
+	case "remainingMinutes":
+		return ec.fieldContext_SLAMeasure_remainingMinutes(ctx, field)
+	case "state":
+		return ec.fieldContext_SLAMeasure_state(ctx, field)
+	case "stoppedAt":
+		return ec.fieldContext_SLAMeasure_stoppedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SLAMeasure", field.Name)
+}
+
 func (ec *executionContext) childFields_SLATarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "priority":
@@ -7979,6 +8110,8 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_tasks(ctx, field)
 	case "approvedBy":
 		return ec.fieldContext_Ticket_approvedBy(ctx, field)
+	case "sla":
+		return ec.fieldContext_Ticket_sla(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ticket", field.Name)
 }
@@ -8059,6 +8192,18 @@ func (ec *executionContext) childFields_TicketPayload(ctx context.Context, field
 		return ec.fieldContext_TicketPayload_ticket(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TicketPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TicketSLA(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "firstResponse":
+		return ec.fieldContext_TicketSLA_firstResponse(ctx, field)
+	case "resolution":
+		return ec.fieldContext_TicketSLA_resolution(ctx, field)
+	case "paused":
+		return ec.fieldContext_TicketSLA_paused(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TicketSLA", field.Name)
 }
 
 func (ec *executionContext) childFields_TimeEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15911,6 +16056,144 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _SLAMeasure_targetMinutes(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_targetMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_targetMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAMeasure_dueAt(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SLAMeasure_elapsedMinutes(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_elapsedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ElapsedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_elapsedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAMeasure_remainingMinutes(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_remainingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_remainingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAMeasure_state(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sla.State) graphql.Marshaler {
+			return ec.marshalNSLAState2supportdeskᚋinternalᚋslaᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "SLAState")
+}
+
+func (ec *executionContext) _SLAMeasure_stoppedAt(ctx context.Context, field graphql.CollectedField, obj *sla.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAMeasure_stoppedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoppedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAMeasure_stoppedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Time")
+}
+
 func (ec *executionContext) _SLATarget_priority(ctx context.Context, field graphql.CollectedField, obj *schematype.SLATarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18572,6 +18855,38 @@ func (ec *executionContext) fieldContext_Ticket_approvedBy(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Ticket_sla(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_sla(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Ticket().SLA(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sla.Status) graphql.Marshaler {
+			return ec.marshalOTicketSLA2ᚖsupportdeskᚋinternalᚋslaᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_sla(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Ticket",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TicketSLA(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TicketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TicketConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19134,6 +19449,93 @@ func (ec *executionContext) fieldContext_TicketPayload_ticket(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TicketSLA_firstResponse(ctx context.Context, field graphql.CollectedField, obj *sla.Status) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketSLA_firstResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sla.Measure) graphql.Marshaler {
+			return ec.marshalNSLAMeasure2supportdeskᚋinternalᚋslaᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketSLA_firstResponse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TicketSLA",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TicketSLA_resolution(ctx context.Context, field graphql.CollectedField, obj *sla.Status) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketSLA_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sla.Measure) graphql.Marshaler {
+			return ec.marshalNSLAMeasure2supportdeskᚋinternalᚋslaᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketSLA_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TicketSLA",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TicketSLA_paused(ctx context.Context, field graphql.CollectedField, obj *sla.Status) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TicketSLA_paused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TicketSLA_paused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TicketSLA", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TimeEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.TimeEntry) (ret graphql.Marshaler) {
@@ -36278,6 +36680,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var sLAMeasureImplementors = []string{"SLAMeasure"}
+
+func (ec *executionContext) _SLAMeasure(ctx context.Context, sel ast.SelectionSet, obj *sla.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sLAMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SLAMeasure")
+		case "targetMinutes":
+			out.Values[i] = ec._SLAMeasure_targetMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dueAt":
+			out.Values[i] = ec._SLAMeasure_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elapsedMinutes":
+			out.Values[i] = ec._SLAMeasure_elapsedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remainingMinutes":
+			out.Values[i] = ec._SLAMeasure_remainingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._SLAMeasure_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stoppedAt":
+			out.Values[i] = ec._SLAMeasure_stoppedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sLATargetImplementors = []string{"SLATarget"}
 
 func (ec *executionContext) _SLATarget(ctx context.Context, sel ast.SelectionSet, obj *schematype.SLATarget) graphql.Marshaler {
@@ -37073,6 +37533,12 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Ticket_approvedBy(ctx, field, obj)
 				})
+		case "sla":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Ticket_sla(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37345,6 +37811,49 @@ func (ec *executionContext) _TicketPayload(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("TicketPayload")
 		case "ticket":
 			out.Values[i] = ec._TicketPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ticketSLAImplementors = []string{"TicketSLA"}
+
+func (ec *executionContext) _TicketSLA(ctx context.Context, sel ast.SelectionSet, obj *sla.Status) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ticketSLAImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TicketSLA")
+		case "firstResponse":
+			out.Values[i] = ec._TicketSLA_firstResponse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._TicketSLA_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paused":
+			out.Values[i] = ec._TicketSLA_paused(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38811,6 +39320,25 @@ func (ec *executionContext) unmarshalNOrganizationWhereInput2ᚖsupportdeskᚋen
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSLAMeasure2supportdeskᚋinternalᚋslaᚐMeasure(ctx context.Context, sel ast.SelectionSet, v sla.Measure) graphql.Marshaler {
+	return ec._SLAMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNSLAState2supportdeskᚋinternalᚋslaᚐState(ctx context.Context, v any) (sla.State, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := sla.State(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSLAState2supportdeskᚋinternalᚋslaᚐState(ctx context.Context, sel ast.SelectionSet, v sla.State) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SLAState!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx context.Context, sel ast.SelectionSet, v schematype.SLATarget) graphql.Marshaler {
@@ -41236,6 +41764,13 @@ func (ec *executionContext) marshalOTicketPriority2ᚖsupportdeskᚋentᚋticket
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOTicketSLA2ᚖsupportdeskᚋinternalᚋslaᚐStatus(ctx context.Context, sel ast.SelectionSet, v *sla.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TicketSLA(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTicketStatus2ᚕsupportdeskᚋentᚋticketᚐStatusᚄ(ctx context.Context, v any) ([]ticket.Status, error) {

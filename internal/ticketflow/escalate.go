@@ -162,8 +162,15 @@ func (s *Service) ResolveFixedInVersion(ctx context.Context, id int, version str
 			return err
 		}
 		resolution := fmt.Sprintf("Fixed in version %s; upgrade recommended.", version)
-		if err := c.Ticket.UpdateOne(t).SetStatus(ticket.StatusRESOLVED).SetFixedInVersion(version).
-			SetResolution(resolution).SetResolvedAt(s.now()).Exec(ctx); err != nil {
+		u := c.Ticket.UpdateOne(t).SetStatus(ticket.StatusRESOLVED).SetFixedInVersion(version).
+			SetResolution(resolution).SetResolvedAt(s.now())
+		if periods, changed := Waiting(t.WaitingPeriods, t.Status, ticket.StatusRESOLVED, s.now()); changed {
+			u.SetWaitingPeriods(periods)
+		}
+		if err := u.Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.freeze(ctx, c, t.ID); err != nil {
 			return err
 		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(ticket.StatusRESOLVED), resolution)

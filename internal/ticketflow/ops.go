@@ -2,6 +2,7 @@ package ticketflow
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -139,8 +140,16 @@ func (s *Service) Transition(ctx context.Context, id int, to ticket.Status, reas
 		case ticket.StatusOPEN:
 			u.ClearResolvedAt()
 		}
+		if periods, changed := Waiting(t.WaitingPeriods, t.Status, to, now); changed {
+			u.SetWaitingPeriods(periods)
+		}
 		if err := u.Exec(ctx); err != nil {
 			return err
+		}
+		if to == ticket.StatusRESOLVED || t.Status == ticket.StatusRESOLVED {
+			if err := s.freeze(ctx, c, t.ID); err != nil {
+				return err
+			}
 		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(to), reason)
 	})
@@ -196,6 +205,13 @@ func (s *Service) ChangePriority(ctx context.Context, id int, p ticket.Priority,
 		if err := c.Ticket.UpdateOne(t).SetPriority(p).Exec(ctx); err != nil {
 			return err
 		}
+		if t.SLAResolutionDue != nil {
+			// The history keeps the old due time; the stored one follows the new priority.
+			reason = fmt.Sprintf("%s (resolution due was %s)", reason, t.SLAResolutionDue.UTC().Format(time.RFC3339))
+		}
+		if err := s.freeze(ctx, c, t.ID); err != nil {
+			return err
+		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindPRIORITY_CHANGED, string(t.Priority), string(p), reason)
 	})
 }
@@ -228,12 +244,16 @@ func (s *Service) AddCommentWith(ctx context.Context, ticketID int, body string,
 		}
 		switch {
 		case v.IsCustomerSide() && t.Status == ticket.StatusWAITING_FOR_CUSTOMER:
-			if err := c.Ticket.UpdateOne(t).SetStatus(ticket.StatusOPEN).Exec(ctx); err != nil {
+			periods, _ := Waiting(t.WaitingPeriods, t.Status, ticket.StatusOPEN, s.now())
+			if err := c.Ticket.UpdateOne(t).SetStatus(ticket.StatusOPEN).SetWaitingPeriods(periods).Exec(ctx); err != nil {
 				return err
 			}
 			return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(ticket.StatusOPEN), "customer answered")
-		case v.IsStaff() && !internal && t.FirstResponseAt == nil:
-			return c.Ticket.UpdateOne(t).SetFirstResponseAt(s.now()).Exec(ctx)
+		case v.IsStaff() && !internal && t.FirstResponseAt == nil && t.Level != ticket.LevelCUSTOMER:
+			if err := c.Ticket.UpdateOne(t).SetFirstResponseAt(s.now()).Exec(ctx); err != nil {
+				return err
+			}
+			return s.freeze(ctx, c, t.ID)
 		}
 		return nil
 	})

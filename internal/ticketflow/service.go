@@ -9,11 +9,13 @@ import (
 	"supportdesk/ent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
 	"supportdesk/internal/viewer"
 )
@@ -23,7 +25,35 @@ import (
 type Service struct {
 	Client  *ent.Client
 	Storage storage.Storage
-	Now     func() time.Time
+	// SLA freezes SLA results when a clock stops; nil leaves them to be computed live.
+	SLA *sla.Service
+	Now func() time.Time
+}
+
+// freeze stores stopped SLA measures of a ticket in the current transaction.
+func (s *Service) freeze(ctx context.Context, c *ent.Client, id int) error {
+	if s.SLA == nil {
+		return nil
+	}
+	return s.SLA.Freeze(ctx, c, id)
+}
+
+// Waiting returns the ticket's waiting periods after a status change: entering
+// WAITING_FOR_CUSTOMER opens a period, leaving it closes the open one. The SLA clock pauses
+// for exactly these periods.
+func Waiting(periods []schematype.Period, from, to ticket.Status, now time.Time) ([]schematype.Period, bool) {
+	switch {
+	case to == ticket.StatusWAITING_FOR_CUSTOMER && from != to:
+		return append(append([]schematype.Period{}, periods...), schematype.Period{Start: now}), true
+	case from == ticket.StatusWAITING_FOR_CUSTOMER && from != to:
+		out := append([]schematype.Period{}, periods...)
+		if n := len(out); n > 0 && out[n-1].End == nil {
+			end := now
+			out[n-1].End = &end
+			return out, true
+		}
+	}
+	return periods, false
 }
 
 func (s *Service) now() time.Time {
@@ -203,6 +233,9 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	}
 	t, err := create.Save(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.freeze(ctx, c, t.ID); err != nil {
 		return nil, err
 	}
 	return t, Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), "")

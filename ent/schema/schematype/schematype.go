@@ -1,6 +1,8 @@
 // Package schematype holds the Go types stored in JSON columns of the Ent schema.
 package schematype
 
+import "time"
+
 // Interval is a half-open opening interval within one day, "HH:MM" to "HH:MM" ("24:00" allowed
 // as an end).
 type Interval struct {
@@ -40,4 +42,10 @@ type LevelTerms struct {
 type LevelMinutes struct {
 	Level   string `json:"level"`
 	Minutes int    `json:"minutes"`
+}
+
+// Period is a span of time; End is nil while it lasts (a ticket waiting for the customer).
+type Period struct {
+	Start time.Time  `json:"start"`
+	End   *time.Time `json:"end,omitempty"`
 }

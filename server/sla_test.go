@@ -1,0 +1,148 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"supportdesk/ent/schema/schematype"
+)
+
+const slaQuery = `query($id:ID!){ node(id:$id){ ... on Ticket { sla {
+  paused
+  firstResponse { targetMinutes dueAt elapsedMinutes remainingMinutes state stoppedAt }
+  resolution { targetMinutes dueAt elapsedMinutes remainingMinutes state stoppedAt } } } } }`
+
+type measureOut struct {
+	TargetMinutes, ElapsedMinutes, RemainingMinutes int
+	DueAt                                           time.Time
+	State                                           string
+	StoppedAt                                       *time.Time
+}
+
+type slaOut struct {
+	Node struct {
+		SLA *struct {
+			Paused                    bool
+			FirstResponse, Resolution measureOut
+		}
+	}
+}
+
+// copenhagen gives C1 the seed 004 calendar and an 8-hour target for P3.
+func (e *env) copenhagen(w *world) {
+	ctx := trusted()
+	c := e.app.DB.Client
+	day := func(wd int, end string) schematype.DayHours {
+		return schematype.DayHours{Weekday: wd, Intervals: []schematype.Interval{{Start: "08:30", End: end}}}
+	}
+	cal := c.Calendar.Create().SetName("København").SetTimeZone("Europe/Copenhagen").
+		SetWeeklyHours([]schematype.DayHours{day(1, "16:00"), day(2, "16:00"), day(3, "16:00"), day(4, "16:00"), day(5, "15:30")}).
+		SetHolidayCountry("DK").SetRecurringClosedDays([]string{"12-24", "12-31", "06-05"}).
+		SetOrganizationID(w.orgs["P1"].ID).SaveX(ctx)
+	c.Contract.UpdateOne(w.contracts["C1"]).SetCalendarID(cal.ID).SetChannels([]string{"PORTAL", "EMAIL", "PHONE"}).
+		SetSLATargets([]schematype.SLATarget{{Priority: "P3", FirstResponseMinutes: 480, ResolutionMinutes: 960}}).ExecX(ctx)
+}
+
+func cph(s string) time.Time {
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestSLAWorkedExample: SPEC section 6 through the API. A ticket received Friday 15:00 in
+// Copenhagen with an 8-hour target is due Monday 16:00, Tuesday 16:00 when Monday is a holiday.
+func TestSLAWorkedExample(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	e.copenhagen(w)
+	desk := e.token(w, "P1.SERVICE_DESK")
+	register := func(received time.Time) string {
+		in := incidentInput()
+		in["priority"], in["channel"], in["customerID"], in["receivedAt"] = "P3", "PHONE", gidOf(w.orgs["C1"].ID), received.UTC().Format(time.RFC3339)
+		return e.create(desk, in).ID
+	}
+	cases := []struct {
+		name            string
+		received, frDue time.Time
+	}{
+		{"ordinary weekend", cph("2026-11-20 15:00"), cph("2026-11-23 16:00")},
+		{"Whit Monday closed", cph("2026-05-22 15:00"), cph("2026-05-26 16:00")},
+	}
+	e.clock.Set(cph("2026-11-24 09:00"))
+	for _, c := range cases {
+		id := register(c.received)
+		var out slaOut
+		e.ok(desk, slaQuery, map[string]any{"id": id}, &out)
+		if out.Node.SLA == nil {
+			t.Fatalf("%s: no SLA", c.name)
+		}
+		fr := out.Node.SLA.FirstResponse
+		if !fr.DueAt.Equal(c.frDue) || fr.TargetMinutes != 480 || fr.State != "BREACHED" || fr.RemainingMinutes != 0 {
+			t.Errorf("%s: first response %+v, want due %s", c.name, fr, c.frDue)
+		}
+	}
+}
+
+// TestSLAPauseAndStates: waiting for the customer pushes the due time by exactly the waiting
+// business time; states move ON_TRACK → AT_RISK → MET; the first response is the first public
+// staff comment, not a status change.
+func TestSLAPauseAndStates(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	e.copenhagen(w)
+	key, agent := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	e.clock.Set(cph("2026-11-23 09:00")) // Monday
+	tk := e.create(key, map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	get := func() slaOut {
+		var out slaOut
+		e.ok(agent, slaQuery, map[string]any{"id": tk.ID}, &out)
+		return out
+	}
+	s := get().Node.SLA
+	// Monday 09:00 + 480 business minutes: 420 on Monday (to 16:00), 60 on Tuesday from 08:30.
+	// Resolution 960: 420 + 450 (Tuesday) + 90 on Wednesday.
+	if !s.FirstResponse.DueAt.Equal(cph("2026-11-24 09:30")) || !s.Resolution.DueAt.Equal(cph("2026-11-25 10:00")) ||
+		s.Resolution.State != "ON_TRACK" || s.Paused {
+		t.Fatalf("initial %+v", s)
+	}
+	e.clock.Set(cph("2026-11-23 10:00"))
+	e.mut(agent, opTransition, map[string]any{"in": map[string]any{"ticketID": tk.ID, "status": "IN_PROGRESS"}})
+	if get().Node.SLA.FirstResponse.StoppedAt != nil {
+		t.Fatal("a status change counted as first response")
+	}
+	e.mut(agent, opTransition, map[string]any{"in": map[string]any{"ticketID": tk.ID, "status": "WAITING_FOR_CUSTOMER"}})
+	e.clock.Set(cph("2026-11-23 13:15")) // waited 195 business minutes
+	s = get().Node.SLA
+	if !s.Paused || s.Resolution.ElapsedMinutes != 60 {
+		t.Fatalf("while waiting %+v", s)
+	}
+	e.mut(key, opComment, map[string]any{"in": map[string]any{"ticketID": tk.ID, "body": "Here is the answer."}})
+	s = get().Node.SLA
+	// Due pushed by exactly the 195 business minutes waited: Wednesday 10:00 → 13:15.
+	if s.Paused || !s.Resolution.DueAt.Equal(cph("2026-11-25 13:15")) || s.Resolution.ElapsedMinutes != 60 {
+		t.Fatalf("after waiting %+v", s)
+	}
+	e.clock.Set(cph("2026-11-25 08:30")) // elapsed: 60 + Mon 13:15-16:00 (165) + Tue 450 = 675 of 960 → 70 %
+	if st := get().Node.SLA.Resolution.State; st != "ON_TRACK" {
+		t.Fatalf("at 70 %%: %s", st)
+	}
+	e.clock.Set(cph("2026-11-25 09:30")) // 735 of 960 → 76.6 %
+	if st := get().Node.SLA.Resolution.State; st != "AT_RISK" {
+		t.Fatalf("at 77 %%: %s", st)
+	}
+	e.mut(agent, opComment, map[string]any{"in": map[string]any{"ticketID": tk.ID, "body": "Done, see steps."}})
+	e.mut(agent, opTransition, map[string]any{"in": map[string]any{"ticketID": tk.ID, "status": "RESOLVED", "resolution": "Explained"}})
+	s = get().Node.SLA
+	if s.Resolution.State != "MET" || s.Resolution.ElapsedMinutes != 735 || s.FirstResponse.State != "BREACHED" ||
+		s.FirstResponse.ElapsedMinutes != 735 {
+		t.Fatalf("resolved %+v", s)
+	}
+	// Frozen on the ticket for reports.
+	row := e.app.DB.Client.Ticket.GetX(trusted(), mustID(tk.ID))
+	if row.SLAResolutionMinutes == nil || *row.SLAResolutionMinutes != 735 || row.SLAResolutionMet == nil || !*row.SLAResolutionMet {
+		t.Fatalf("frozen %+v %+v", row.SLAResolutionMinutes, row.SLAResolutionMet)
+	}
+}
