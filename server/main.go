@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"supportdesk/internal/sla"
 )
 
 func main() {
@@ -44,6 +46,8 @@ func run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
+	// The SLA evaluator runs on every instance; its alerts are once-only by their unique key.
+	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute}).Run(ctx)
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           app.Handler(),

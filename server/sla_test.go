@@ -1,10 +1,17 @@
 package main
 
 import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"supportdesk/ent/notification"
 	"supportdesk/ent/schema/schematype"
+	"supportdesk/internal/sla"
 )
 
 const slaQuery = `query($id:ID!){ node(id:$id){ ... on Ticket { sla {
@@ -144,5 +151,75 @@ func TestSLAPauseAndStates(t *testing.T) {
 	row := e.app.DB.Client.Ticket.GetX(trusted(), mustID(tk.ID))
 	if row.SLAResolutionMinutes == nil || *row.SLAResolutionMinutes != 735 || row.SLAResolutionMet == nil || !*row.SLAResolutionMet {
 		t.Fatalf("frozen %+v %+v", row.SLAResolutionMinutes, row.SLAResolutionMet)
+	}
+}
+
+// TestSLAEvaluatorOnce: at-risk and breach moments are recorded once, however often and
+// however concurrently the evaluator runs, and notify the assignee and the service manager.
+func TestSLAEvaluatorOnce(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	e.copenhagen(w)
+	e.app.DB.Client.Contract.UpdateOne(w.contracts["C1"]).SetServiceManagerID(w.users["P1.SERVICE_DELIVERY_MANAGER"].ID).ExecX(trusted())
+	key, agent := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	e.clock.Set(cph("2026-11-23 09:00"))
+	tk := e.create(key, map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	e.mut(agent, `mutation($in: AssignTicketInput!){ assignTicket(input:$in){ ticket{ id } } }`,
+		map[string]any{"in": map[string]any{"ticketID": tk.ID, "assigneeID": gidOf(w.users["P1.AGENT"].ID)}})
+	ev := &sla.Evaluator{SLA: e.app.SLA, Log: e.app.Log}
+	run := func(parallel int) int {
+		var wg sync.WaitGroup
+		var total atomic.Int64
+		for i := 0; i < parallel; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, err := ev.EvaluateOnce(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				total.Add(int64(n))
+			}()
+		}
+		wg.Wait()
+		return int(total.Load())
+	}
+	if n := run(1); n != 0 {
+		t.Fatalf("fresh ticket: %d alerts", n)
+	}
+	// First response target 480: at risk from 360 business minutes (Monday 15:00).
+	e.clock.Set(cph("2026-11-23 15:10"))
+	if n := run(4) + run(1); n != 1 {
+		t.Fatalf("at risk recorded %d times", n)
+	}
+	// Sunday night: nothing fires because of a calendar edge.
+	e.clock.Set(cph("2026-11-29 23:00"))
+	if n := run(1); n != 0 {
+		t.Fatalf("alerts at midnight on Sunday: %d", n)
+	}
+	// Tuesday 09:30 the first response is due; 10:00 it is breached (resolution at 71 %).
+	e.clock.Set(cph("2026-11-24 10:00"))
+	if n := run(4) + run(1); n != 1 {
+		t.Fatalf("breach recorded %d times", n)
+	}
+	_, lines := e.history(agent, tk.ID)
+	var sla []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "SLA_") {
+			sla = append(sla, l)
+		}
+	}
+	want := []string{
+		"SLA_AT_RISK FIRST_RESPONSE>" + cph("2026-11-24 09:30").UTC().Format(time.RFC3339),
+		"SLA_BREACHED FIRST_RESPONSE>" + cph("2026-11-24 09:30").UTC().Format(time.RFC3339),
+	}
+	if !reflect.DeepEqual(sla, want) {
+		t.Fatalf("sla history %q, want %q", sla, want)
+	}
+	for _, who := range []string{"P1.AGENT", "P1.SERVICE_DELIVERY_MANAGER"} {
+		n := e.app.DB.Client.Notification.Query().Where(notification.RecipientID(w.users[who].ID)).CountX(trusted())
+		if n != 2 {
+			t.Errorf("%s has %d SLA notifications, want 2", who, n)
+		}
 	}
 }

@@ -1,0 +1,163 @@
+package sla
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"supportdesk/ent"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/slaalert"
+	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketevent"
+	"supportdesk/internal/notify"
+)
+
+// Evaluator detects at-risk and breach moments even when nobody touches a ticket. Each moment
+// (ticket, target, kind, due time) is recorded once: the unique key of SLAAlert makes a second
+// run, or a run on another instance, a no-op. The history row and the notifications are written
+// in the same transaction as the alert, so they exist exactly when the alert does.
+type Evaluator struct {
+	SLA      *Service
+	Log      *slog.Logger
+	Interval time.Duration
+}
+
+// Run evaluates every Interval until ctx ends.
+func (e *Evaluator) Run(ctx context.Context) {
+	iv := e.Interval
+	if iv <= 0 {
+		iv = time.Minute
+	}
+	t := time.NewTicker(iv)
+	defer t.Stop()
+	for {
+		if n, err := e.EvaluateOnce(ctx); err != nil && ctx.Err() == nil {
+			e.Log.Error("sla evaluation", "err", err)
+		} else if n > 0 {
+			e.Log.Info("sla alerts recorded", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// lateness is how long after its moment an alert may still fire outside opening hours; later
+// than that it waits for the calendar to open, so nothing fires at midnight.
+const lateness = 5 * time.Minute
+
+// EvaluateOnce checks every open ticket once and returns the number of alerts recorded.
+func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
+	// The evaluator works for no viewer: it reads all open tickets through the bypass.
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	c := e.SLA.Client
+	now := e.SLA.now()
+	tickets, err := c.Ticket.Query().
+		Where(ticket.StatusNotIn(ticket.StatusRESOLVED, ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED,
+			ticket.StatusDECLINED, ticket.StatusWAITING_FOR_CUSTOMER), ticket.LevelNEQ(ticket.LevelCUSTOMER), ticket.ContractIDNotNil()).
+		WithContract(func(q *ent.ContractQuery) { q.WithCalendar() }).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	recorded := 0
+	for _, t := range tickets {
+		k := t.Edges.Contract
+		target, ok := TargetFor(k, t.Priority)
+		if !ok || k.Edges.Calendar == nil {
+			continue
+		}
+		cal, err := e.SLA.Calendar(k.Edges.Calendar)
+		if err != nil {
+			return recorded, err
+		}
+		clk := Clock{Cal: cal}
+		st := status(clk, target, t, now)
+		for _, m := range []struct {
+			target slaalert.Target
+			m      Measure
+			open   bool
+		}{
+			{slaalert.TargetFIRST_RESPONSE, st.FirstResponse, t.FirstResponseAt == nil},
+			{slaalert.TargetRESOLUTION, st.Resolution, t.ResolvedAt == nil},
+		} {
+			if !m.open || (m.m.State != AtRisk && m.m.State != Breached) {
+				continue
+			}
+			kind, moment := slaalert.KindBREACHED, m.m.DueAt
+			if m.m.State == AtRisk {
+				kind, moment = slaalert.KindAT_RISK, clk.AtRiskMoment(m.m, t.ReceivedAt, t.WaitingPeriods, now)
+			}
+			if !cal.IsOpen(now) && now.Sub(moment) > lateness {
+				continue
+			}
+			ok, err := e.record(ctx, t, k, m.target, kind, m.m.DueAt)
+			if err != nil {
+				return recorded, err
+			}
+			if ok {
+				recorded++
+			}
+		}
+	}
+	return recorded, nil
+}
+
+// record writes one alert with its history row and notifications, or nothing if the alert
+// exists already.
+func (e *Evaluator) record(ctx context.Context, t *ent.Ticket, k *ent.Contract, target slaalert.Target, kind slaalert.Kind, due time.Time) (bool, error) {
+	c := e.SLA.Client
+	exists, err := c.SLAAlert.Query().Where(slaalert.TicketID(t.ID), slaalert.TargetEQ(target), slaalert.KindEQ(kind), slaalert.DueAt(due)).Exist(ctx)
+	if err != nil || exists {
+		return false, err
+	}
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return false, err
+	}
+	err = tx.SLAAlert.Create().SetTicketID(t.ID).SetTarget(target).SetKind(kind).SetDueAt(due).Exec(ctx)
+	if ent.IsConstraintError(err) {
+		_ = tx.Rollback() // another run or instance recorded it first
+		return false, nil
+	}
+	if err == nil {
+		ek := ticketevent.KindSLA_AT_RISK
+		if kind == slaalert.KindBREACHED {
+			ek = ticketevent.KindSLA_BREACHED
+		}
+		err = tx.TicketEvent.Create().SetTicketID(t.ID).SetKind(ek).SetFromValue(string(target)).
+			SetToValue(due.UTC().Format(time.RFC3339)).Exec(ctx)
+	}
+	if err == nil {
+		var msgs []notify.Message
+		tid := t.ID
+		for _, uid := range recipients(t, k) {
+			msgs = append(msgs, notify.Message{RecipientID: uid, Kind: "SLA_" + string(kind), TicketID: &tid,
+				Title: fmt.Sprintf("%s: %s %s", t.Number, target, kind), Body: "due " + due.UTC().Format(time.RFC3339),
+				DedupKey: fmt.Sprintf("sla:%d:%s:%s:%d:%d", t.ID, target, kind, due.Unix(), uid)})
+		}
+		err = notify.Send(ctx, tx.Client(), msgs...)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		if ent.IsConstraintError(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, tx.Commit()
+}
+
+func recipients(t *ent.Ticket, k *ent.Contract) []int {
+	var ids []int
+	if t.AssigneeID != nil {
+		ids = append(ids, *t.AssigneeID)
+	}
+	if k.ServiceManagerID != nil && (t.AssigneeID == nil || *k.ServiceManagerID != *t.AssigneeID) {
+		ids = append(ids, *k.ServiceManagerID)
+	}
+	return ids
+}
