@@ -71,3 +71,10 @@ func derefAll[T any](xs []*T) []T {
 	}
 	return out
 }
+
+func calendarPayload(c *ent.Calendar, err error) (*model.CalendarPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.CalendarPayload{Calendar: c}, nil
+}

@@ -8,8 +8,29 @@ package graph
 import (
 	"context"
 	"supportdesk/ent"
+	"supportdesk/ent/schema/schematype"
+	"supportdesk/graph/model"
 	"supportdesk/internal/sla"
 )
+
+// CreateCalendar is the resolver for the createCalendar field.
+func (r *mutationResolver) CreateCalendar(ctx context.Context, input sla.CalendarInput) (*model.CalendarPayload, error) {
+	return calendarPayload(r.Clocks.CreateCalendar(ctx, input))
+}
+
+// UpdateCalendar is the resolver for the updateCalendar field.
+func (r *mutationResolver) UpdateCalendar(ctx context.Context, id int, input sla.CalendarInput) (*model.CalendarPayload, error) {
+	return calendarPayload(r.Clocks.UpdateCalendar(ctx, id, input))
+}
+
+// SetContractSLA is the resolver for the setContractSLA field.
+func (r *mutationResolver) SetContractSLA(ctx context.Context, contractID int, calendarID *int, targets []*schematype.SLATarget) (*model.ContractPayload, error) {
+	k, err := r.Clocks.SetContractSLA(ctx, contractID, calendarID, derefAll(targets))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ContractPayload{Contract: k}, nil
+}
 
 // SLA is the resolver for the sla field.
 func (r *ticketResolver) SLA(ctx context.Context, obj *ent.Ticket) (*sla.Status, error) {

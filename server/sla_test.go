@@ -223,3 +223,55 @@ func TestSLAEvaluatorOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestCalendarAdmin(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	admin := e.token(w, "P1.ADMIN")
+	create := `mutation($in: CalendarInput!){ createCalendar(input:$in){ calendar{ id name timeZone holidayCountry recurringClosedDays weeklyHours{ weekday intervals{ start end } } } } }`
+	hours := []map[string]any{{"weekday": 1, "intervals": []map[string]any{{"start": "08:30", "end": "12:00"}, {"start": "13:00", "end": "16:00"}}}}
+	e.fails(e.token(w, "P1.AGENT"), create, map[string]any{"in": map[string]any{"name": "x", "timeZone": "Europe/Berlin", "weeklyHours": hours}}, "FORBIDDEN")
+	r := e.fails(admin, create, map[string]any{"in": map[string]any{"name": "x", "timeZone": "Mars/Olympus", "weeklyHours": hours}}, "VALIDATION")
+	if r.Errors[0].Extensions["field"] != "timeZone" {
+		t.Fatalf("field %v", r.Errors[0].Extensions)
+	}
+	bad := []map[string]any{{"weekday": 1, "intervals": []map[string]any{{"start": "12:00", "end": "09:00"}}}}
+	e.fails(admin, create, map[string]any{"in": map[string]any{"name": "x", "timeZone": "Europe/Berlin", "weeklyHours": bad}}, "VALIDATION")
+	e.fails(admin, create, map[string]any{"in": map[string]any{"name": "x", "timeZone": "Europe/Berlin", "weeklyHours": hours, "holidayCountry": "FR"}}, "VALIDATION")
+	var out struct {
+		CreateCalendar struct {
+			Calendar struct {
+				ID, Name, TimeZone, HolidayCountry string
+				RecurringClosedDays                []string
+			}
+		}
+	}
+	e.ok(admin, create, map[string]any{"in": map[string]any{"name": "Lunch break", "timeZone": "Europe/Copenhagen", "weeklyHours": hours,
+		"holidayCountry": "dk", "recurringClosedDays": []string{"12-24"}}}, &out)
+	cal := out.CreateCalendar.Calendar
+	if cal.HolidayCountry != "DK" || cal.TimeZone != "Europe/Copenhagen" || len(cal.RecurringClosedDays) != 1 {
+		t.Fatalf("calendar %+v", cal)
+	}
+	e.ok(admin, `mutation($id:ID!){ updateCalendar(id:$id, input:{name:"Lunch break 2"}){ calendar{ name } } }`, map[string]any{"id": cal.ID}, nil)
+	e.fails(e.token(w, "P2.ADMIN"), `mutation($id:ID!){ updateCalendar(id:$id, input:{name:"x"}){ calendar{ name } } }`, map[string]any{"id": cal.ID}, "NOT_FOUND")
+	set := `mutation($k:ID!,$c:ID,$t:[SLATargetInput!]!){ setContractSLA(contractID:$k, calendarID:$c, targets:$t){ contract{ calendar{ name } slaTargets{ priority firstResponseMinutes resolutionMinutes } } } }`
+	targets := []map[string]any{{"priority": "P1", "firstResponseMinutes": 60, "resolutionMinutes": 240}}
+	e.fails(admin, set, map[string]any{"k": gidOf(w.contracts["C3"].ID), "c": cal.ID, "t": targets}, "NOT_FOUND")
+	e.fails(admin, set, map[string]any{"k": gidOf(w.contracts["C1"].ID), "c": cal.ID, "t": []map[string]any{{"priority": "P1", "firstResponseMinutes": 300, "resolutionMinutes": 240}}}, "VALIDATION")
+	var k struct {
+		SetContractSLA struct {
+			Contract struct {
+				Calendar   struct{ Name string }
+				SLATargets []struct {
+					Priority                                string
+					FirstResponseMinutes, ResolutionMinutes int
+				}
+			}
+		}
+	}
+	e.ok(admin, set, map[string]any{"k": gidOf(w.contracts["C1"].ID), "c": cal.ID, "t": targets}, &k)
+	if k.SetContractSLA.Contract.Calendar.Name != "Lunch break 2" || len(k.SetContractSLA.Contract.SLATargets) != 1 ||
+		k.SetContractSLA.Contract.SLATargets[0].ResolutionMinutes != 240 {
+		t.Fatalf("contract %+v", k)
+	}
+}

@@ -114,6 +114,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CalendarPayload struct {
+		Calendar func(childComplexity int) int
+	}
+
 	Comment struct {
 		Article     func(childComplexity int) int
 		ArticleID   func(childComplexity int) int
@@ -190,6 +194,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ContractPayload struct {
+		Contract func(childComplexity int) int
+	}
+
 	DatedHours struct {
 		Date      func(childComplexity int) int
 		Intervals func(childComplexity int) int
@@ -250,6 +258,7 @@ type ComplexityRoot struct {
 		ChangePriority          func(childComplexity int, input model.ChangePriorityInput) int
 		ChangeTicketType        func(childComplexity int, input model.ChangeTicketTypeInput) int
 		CreateArticle           func(childComplexity int, input kb.Input) int
+		CreateCalendar          func(childComplexity int, input sla.CalendarInput) int
 		CreateTask              func(childComplexity int, input devtask.Input) int
 		CreateTicket            func(childComplexity int, input ticketflow.CreateInput) int
 		CreateUser              func(childComplexity int, input auth.NewUser) int
@@ -267,9 +276,11 @@ type ComplexityRoot struct {
 		RefreshToken            func(childComplexity int, token string) int
 		ResolveAsFixedInVersion func(childComplexity int, ticketID int, version string) int
 		SendArticleToTicket     func(childComplexity int, articleID int, ticketID int, explanation string) int
+		SetContractSLA          func(childComplexity int, contractID int, calendarID *int, targets []*schematype.SLATarget) int
 		SplitTicket             func(childComplexity int, ticketID int, parts []*ticketflow.SplitPart) int
 		TransitionTicket        func(childComplexity int, input model.TransitionTicketInput) int
 		UpdateArticle           func(childComplexity int, id int, input kb.Input) int
+		UpdateCalendar          func(childComplexity int, id int, input sla.CalendarInput) int
 		UpdateTask              func(childComplexity int, id int, input devtask.Input) int
 		UpdateTicket            func(childComplexity int, id int, input ticketflow.UpdateInput) int
 		UploadAttachment        func(childComplexity int, ticketID int, file graphql.Upload, commentID *int, internal *bool) int
@@ -633,6 +644,9 @@ type MutationResolver interface {
 	SendArticleToTicket(ctx context.Context, articleID int, ticketID int, explanation string) (*model.CommentPayload, error)
 	MarkNotificationRead(ctx context.Context, id int) (bool, error)
 	CreateUser(ctx context.Context, input auth.NewUser) (*model.UserPayload, error)
+	CreateCalendar(ctx context.Context, input sla.CalendarInput) (*model.CalendarPayload, error)
+	UpdateCalendar(ctx context.Context, id int, input sla.CalendarInput) (*model.CalendarPayload, error)
+	SetContractSLA(ctx context.Context, contractID int, calendarID *int, targets []*schematype.SLATarget) (*model.ContractPayload, error)
 	CreateTicket(ctx context.Context, input ticketflow.CreateInput) (*model.TicketPayload, error)
 	UpdateTicket(ctx context.Context, id int, input ticketflow.UpdateInput) (*model.TicketPayload, error)
 	TransitionTicket(ctx context.Context, input model.TransitionTicketInput) (*model.TicketPayload, error)
@@ -907,6 +921,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CalendarEdge.Node(childComplexity), true
+
+	case "CalendarPayload.calendar":
+		if e.ComplexityRoot.CalendarPayload.Calendar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarPayload.Calendar(childComplexity), true
 
 	case "Comment.article":
 		if e.ComplexityRoot.Comment.Article == nil {
@@ -1250,6 +1271,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContractEdge.Node(childComplexity), true
 
+	case "ContractPayload.contract":
+		if e.ComplexityRoot.ContractPayload.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractPayload.Contract(childComplexity), true
+
 	case "DatedHours.date":
 		if e.ComplexityRoot.DatedHours.Date == nil {
 			break
@@ -1503,6 +1531,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateArticle(childComplexity, args["input"].(kb.Input)), true
+	case "Mutation.createCalendar":
+		if e.ComplexityRoot.Mutation.CreateCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCalendar(childComplexity, args["input"].(sla.CalendarInput)), true
 	case "Mutation.createTask":
 		if e.ComplexityRoot.Mutation.CreateTask == nil {
 			break
@@ -1690,6 +1729,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendArticleToTicket(childComplexity, args["articleID"].(int), args["ticketID"].(int), args["explanation"].(string)), true
+	case "Mutation.setContractSLA":
+		if e.ComplexityRoot.Mutation.SetContractSLA == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setContractSLA_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetContractSLA(childComplexity, args["contractID"].(int), args["calendarID"].(*int), args["targets"].([]*schematype.SLATarget)), true
 	case "Mutation.splitTicket":
 		if e.ComplexityRoot.Mutation.SplitTicket == nil {
 			break
@@ -1723,6 +1773,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateArticle(childComplexity, args["id"].(int), args["input"].(kb.Input)), true
+	case "Mutation.updateCalendar":
+		if e.ComplexityRoot.Mutation.UpdateCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCalendar(childComplexity, args["id"].(int), args["input"].(sla.CalendarInput)), true
 	case "Mutation.updateTask":
 		if e.ComplexityRoot.Mutation.UpdateTask == nil {
 			break
@@ -3261,6 +3322,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AssignTicketInput", ec.unmarshalInputAssignTicketInput),
 			graphql.NewInputUnmarshaler("AttachmentOrder", ec.unmarshalInputAttachmentOrder),
 			graphql.NewInputUnmarshaler("AttachmentWhereInput", ec.unmarshalInputAttachmentWhereInput),
+			graphql.NewInputUnmarshaler("CalendarInput", ec.unmarshalInputCalendarInput),
 			graphql.NewInputUnmarshaler("CalendarOrder", ec.unmarshalInputCalendarOrder),
 			graphql.NewInputUnmarshaler("CalendarWhereInput", ec.unmarshalInputCalendarWhereInput),
 			graphql.NewInputUnmarshaler("ChangePriorityInput", ec.unmarshalInputChangePriorityInput),
@@ -7243,6 +7305,38 @@ extend type Ticket {
   "SLA clocks; null when the contract sets no target for the ticket's priority."
   sla: TicketSLA
 }
+
+input CalendarInput {
+  name: String
+  "IANA time zone, e.g. Europe/Copenhagen."
+  timeZone: String
+  weeklyHours: [DayHoursInput!]
+  "DK, DE, AT or CH."
+  holidayCountry: String
+  "German state (e.g. BY) or Swiss canton (required for CH)."
+  holidayRegion: String
+  "Extra closed days, YYYY-MM-DD."
+  closedDates: [String!]
+  "Closed every year, MM-DD (e.g. 12-24)."
+  recurringClosedDays: [String!]
+  "Dated exceptions with other hours; no intervals closes the day."
+  extraHours: [DatedHoursInput!]
+}
+
+type CalendarPayload {
+  calendar: Calendar!
+}
+
+type ContractPayload {
+  contract: Contract!
+}
+
+extend type Mutation {
+  createCalendar(input: CalendarInput!): CalendarPayload!
+  updateCalendar(id: ID!, input: CalendarInput!): CalendarPayload!
+  "Sets a contract's calendar and SLA targets (business minutes per priority)."
+  setContractSLA(contractID: ID!, calendarID: ID, targets: [SLATargetInput!]!): ContractPayload!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/ticket.graphql", Input: `input CreateTicketInput {
   "The customer; required for staff registering a phone call or mail, implied for customer users."
@@ -7464,6 +7558,14 @@ func (ec *executionContext) childFields_CalendarEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CalendarEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "calendar":
+		return ec.fieldContext_CalendarPayload_calendar(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Comment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7614,6 +7716,14 @@ func (ec *executionContext) childFields_ContractEdge(ctx context.Context, field 
 		return ec.fieldContext_ContractEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContractEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contract":
+		return ec.fieldContext_ContractPayload_contract(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DatedHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8618,6 +8728,20 @@ func (ec *executionContext) field_Mutation_createArticle_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCalendar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (sla.CalendarInput, error) {
+			return ec.unmarshalNCalendarInput2supportdeskᚋinternalᚋslaᚐCalendarInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8904,6 +9028,36 @@ func (ec *executionContext) field_Mutation_sendArticleToTicket_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setContractSLA_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contractID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contractID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "calendarID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["calendarID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "targets",
+		func(ctx context.Context, v any) ([]*schematype.SLATarget, error) {
+			return ec.unmarshalNSLATargetInput2ᚕᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targets"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_splitTicket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8954,6 +9108,28 @@ func (ec *executionContext) field_Mutation_updateArticle_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (kb.Input, error) {
 			return ec.unmarshalNArticleInput2supportdeskᚋinternalᚋkbᚐInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCalendar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (sla.CalendarInput, error) {
+			return ec.unmarshalNCalendarInput2supportdeskᚋinternalᚋslaᚐCalendarInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10917,6 +11093,38 @@ func (ec *executionContext) fieldContext_CalendarEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("CalendarEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CalendarPayload_calendar(ctx context.Context, field graphql.CollectedField, obj *model.CalendarPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarPayload_calendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calendar, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Calendar) graphql.Marshaler {
+			return ec.marshalNCalendar2ᚖsupportdeskᚋentᚐCalendar(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarPayload_calendar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Calendar(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Comment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Comment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12354,6 +12562,38 @@ func (ec *executionContext) _ContractEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ContractEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContractEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ContractPayload_contract(ctx context.Context, field graphql.CollectedField, obj *model.ContractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractPayload_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖsupportdeskᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DatedHours_date(ctx context.Context, field graphql.CollectedField, obj *schematype.DatedHours) (ret graphql.Marshaler) {
@@ -14113,6 +14353,138 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCalendar(ctx, fc.Args["input"].(sla.CalendarInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CalendarPayload) graphql.Marshaler {
+			return ec.marshalNCalendarPayload2ᚖsupportdeskᚋgraphᚋmodelᚐCalendarPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCalendar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCalendar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCalendar(ctx, fc.Args["id"].(int), fc.Args["input"].(sla.CalendarInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CalendarPayload) graphql.Marshaler {
+			return ec.marshalNCalendarPayload2ᚖsupportdeskᚋgraphᚋmodelᚐCalendarPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCalendar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCalendar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setContractSLA(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setContractSLA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetContractSLA(ctx, fc.Args["contractID"].(int), fc.Args["calendarID"].(*int), fc.Args["targets"].([]*schematype.SLATarget))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContractPayload) graphql.Marshaler {
+			return ec.marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setContractSLA(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setContractSLA_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22441,6 +22813,97 @@ func (ec *executionContext) unmarshalInputAttachmentWhereInput(ctx context.Conte
 func UnmarshalAttachmentWhereInput(ctx context.Context, raw any) (ent.AttachmentWhereInput, error) {
 	var out ent.AttachmentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttachmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCalendarInput(ctx context.Context, obj any) (sla.CalendarInput, error) {
+	var it sla.CalendarInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "timeZone", "weeklyHours", "holidayCountry", "holidayRegion", "closedDates", "recurringClosedDays", "extraHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "timeZone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeZone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeZone = data
+		case "weeklyHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weeklyHours"))
+			data, err := ec.unmarshalODayHoursInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDayHoursᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeeklyHours = data
+		case "holidayCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayCountry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayCountry = data
+		case "holidayRegion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayRegion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayRegion = data
+		case "closedDates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedDates"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedDates = data
+		case "recurringClosedDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recurringClosedDays"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecurringClosedDays = data
+		case "extraHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraHours"))
+			data, err := ec.unmarshalODatedHoursInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDatedHoursᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCalendarInput unmarshals raw into the CalendarInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCalendarInput(ctx context.Context, raw any) (sla.CalendarInput, error) {
+	var out sla.CalendarInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CalendarInput", raw, &out)
 	return out, err
 }
 
@@ -35071,6 +35534,39 @@ func (ec *executionContext) _CalendarEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var calendarPayloadImplementors = []string{"CalendarPayload"}
+
+func (ec *executionContext) _CalendarPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CalendarPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarPayload")
+		case "calendar":
+			out.Values[i] = ec._CalendarPayload_calendar(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var commentImplementors = []string{"Comment", "Node"}
 
 func (ec *executionContext) _Comment(ctx context.Context, sel ast.SelectionSet, obj *ent.Comment) graphql.Marshaler {
@@ -35531,6 +36027,39 @@ func (ec *executionContext) _ContractEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._ContractEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contractPayloadImplementors = []string{"ContractPayload"}
+
+func (ec *executionContext) _ContractPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ContractPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContractPayload")
+		case "contract":
+			out.Values[i] = ec._ContractPayload_contract(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36100,6 +36629,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCalendar":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCalendar(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCalendar":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCalendar(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setContractSLA":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setContractSLA(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38732,12 +39282,25 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCalendar2ᚖsupportdeskᚋentᚐCalendar(ctx context.Context, sel ast.SelectionSet, v *ent.Calendar) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Calendar!")
+		return graphql.Null
+	}
+	return ec._Calendar(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCalendarConnection2ᚖsupportdeskᚋentᚐCalendarConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CalendarConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CalendarConnection!")
 		return graphql.Null
 	}
 	return ec._CalendarConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCalendarInput2supportdeskᚋinternalᚋslaᚐCalendarInput(ctx context.Context, v any) (sla.CalendarInput, error) {
+	res, err := ec.unmarshalInputCalendarInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCalendarOrderField2ᚖsupportdeskᚋentᚐCalendarOrderField(ctx context.Context, v any) (*ent.CalendarOrderField, error) {
@@ -38752,6 +39315,14 @@ func (ec *executionContext) marshalNCalendarOrderField2ᚖsupportdeskᚋentᚐCa
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNCalendarPayload2ᚖsupportdeskᚋgraphᚋmodelᚐCalendarPayload(ctx context.Context, sel ast.SelectionSet, v *model.CalendarPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarPayload!")
+		return graphql.Null
+	}
+	return ec._CalendarPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCalendarWhereInput2ᚖsupportdeskᚋentᚐCalendarWhereInput(ctx context.Context, v any) (*ent.CalendarWhereInput, error) {
@@ -38856,6 +39427,14 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContract2ᚖsupportdeskᚋentᚐContract(ctx context.Context, sel ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contract!")
+		return graphql.Null
+	}
+	return ec._Contract(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContractAgreementType2supportdeskᚋentᚋcontractᚐAgreementType(ctx context.Context, v any) (contract.AgreementType, error) {
 	var res contract.AgreementType
 	err := res.UnmarshalGQL(v)
@@ -38913,6 +39492,14 @@ func (ec *executionContext) marshalNContractOrderField2ᚖsupportdeskᚋentᚐCo
 	return v
 }
 
+func (ec *executionContext) marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractPayload(ctx context.Context, sel ast.SelectionSet, v *model.ContractPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContractPayload!")
+		return graphql.Null
+	}
+	return ec._ContractPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContractWhereInput2ᚖsupportdeskᚋentᚐContractWhereInput(ctx context.Context, v any) (*ent.ContractWhereInput, error) {
 	res, err := ec.unmarshalInputContractWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -38942,6 +39529,11 @@ func (ec *executionContext) marshalNDatedHours2supportdeskᚋentᚋschemaᚋsche
 	return ec._DatedHours(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNDatedHoursInput2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx context.Context, v any) (schematype.DatedHours, error) {
+	res, err := ec.unmarshalInputDatedHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDayHours2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx context.Context, sel ast.SelectionSet, v schematype.DayHours) graphql.Marshaler {
 	return ec._DayHours(ctx, sel, &v)
 }
@@ -38960,6 +39552,11 @@ func (ec *executionContext) marshalNDayHours2ᚕsupportdeskᚋentᚋschemaᚋsch
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNDayHoursInput2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx context.Context, v any) (schematype.DayHours, error) {
+	res, err := ec.unmarshalInputDayHoursInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDecideChangeRequestInput2supportdeskᚋgraphᚋmodelᚐDecideChangeRequestInput(ctx context.Context, v any) (model.DecideChangeRequestInput, error) {
@@ -39343,6 +39940,25 @@ func (ec *executionContext) marshalNSLAState2supportdeskᚋinternalᚋslaᚐStat
 
 func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx context.Context, sel ast.SelectionSet, v schematype.SLATarget) graphql.Marshaler {
 	return ec._SLATarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNSLATargetInput2ᚕᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, v any) ([]*schematype.SLATarget, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*schematype.SLATarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSLATargetInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSLATargetInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx context.Context, v any) (*schematype.SLATarget, error) {
+	res, err := ec.unmarshalInputSLATargetInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
@@ -40449,6 +41065,40 @@ func (ec *executionContext) marshalODatedHours2ᚕsupportdeskᚋentᚋschemaᚋs
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalODatedHoursInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDatedHoursᚄ(ctx context.Context, v any) ([]schematype.DatedHours, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.DatedHours, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatedHoursInput2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODayHoursInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDayHoursᚄ(ctx context.Context, v any) ([]schematype.DayHours, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.DayHours, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDayHoursInput2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOEnvironment2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -42,6 +42,10 @@ type AuthPayload struct {
 	User                 *ent.User `json:"user"`
 }
 
+type CalendarPayload struct {
+	Calendar *ent.Calendar `json:"calendar"`
+}
+
 type ChangePriorityInput struct {
 	TicketID int             `json:"ticketID"`
 	Priority ticket.Priority `json:"priority"`
@@ -58,6 +62,10 @@ type ChangeTicketTypeInput struct {
 
 type CommentPayload struct {
 	Comment *ent.Comment `json:"comment"`
+}
+
+type ContractPayload struct {
+	Contract *ent.Contract `json:"contract"`
 }
 
 type DecideChangeRequestInput struct {
