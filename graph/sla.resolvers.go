@@ -9,8 +9,12 @@ import (
 	"context"
 	"supportdesk/ent"
 	"supportdesk/ent/schema/schematype"
+	"supportdesk/graph/generated"
 	"supportdesk/graph/model"
 	"supportdesk/internal/sla"
+	"time"
+
+	"entgo.io/contrib/entgql"
 )
 
 // CreateCalendar is the resolver for the createCalendar field.
@@ -32,7 +36,27 @@ func (r *mutationResolver) SetContractSLA(ctx context.Context, contractID int, c
 	return &model.ContractPayload{Contract: k}, nil
 }
 
+// SLAReport is the resolver for the slaReport field.
+func (r *queryResolver) SLAReport(ctx context.Context, filter sla.ReportFilter) (*sla.Report, error) {
+	return r.Clocks.Report(ctx, filter)
+}
+
+// PartnerScorecard is the resolver for the partnerScorecard field.
+func (r *queryResolver) PartnerScorecard(ctx context.Context, from time.Time, to time.Time) ([]*sla.PartnerScore, error) {
+	return r.Clocks.Scorecard(ctx, from, to)
+}
+
+// Breaches is the resolver for the breaches field.
+func (r *sLAReportResolver) Breaches(ctx context.Context, obj *sla.Report, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.TicketConnection, error) {
+	return r.Clocks.Breaches(ctx, obj, after, first, before, last)
+}
+
 // SLA is the resolver for the sla field.
 func (r *ticketResolver) SLA(ctx context.Context, obj *ent.Ticket) (*sla.Status, error) {
 	return r.Clocks.ForTicket(ctx, obj)
 }
+
+// SLAReport returns generated.SLAReportResolver implementation.
+func (r *Resolver) SLAReport() generated.SLAReportResolver { return &sLAReportResolver{r} }
+
+type sLAReportResolver struct{ *Resolver }

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SLAReport() SLAReportResolver
 	Ticket() TicketResolver
 }
 
@@ -342,6 +343,11 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PartnerScore struct {
+		Partner func(childComplexity int) int
+		Report  func(childComplexity int) int
+	}
+
 	Query struct {
 		Calendars         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) int
 		Contracts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) int
@@ -351,7 +357,9 @@ type ComplexityRoot struct {
 		Node              func(childComplexity int, id int) int
 		Nodes             func(childComplexity int, ids []int) int
 		Organizations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		PartnerScorecard  func(childComplexity int, from time.Time, to time.Time) int
 		Queue             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) int
+		SLAReport         func(childComplexity int, filter sla.ReportFilter) int
 		SearchArticles    func(childComplexity int, text string, language *string, module *string, first *int) int
 		SimilarItems      func(childComplexity int, text string, excludeTicketID *int, first *int) int
 		Tasks             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) int
@@ -367,6 +375,25 @@ type ComplexityRoot struct {
 		State            func(childComplexity int) int
 		StoppedAt        func(childComplexity int) int
 		TargetMinutes    func(childComplexity int) int
+	}
+
+	SLAReport struct {
+		Breaches func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		Groups   func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	SLAReportGroup struct {
+		Breached            func(childComplexity int) int
+		FirstResponseMedian func(childComplexity int) int
+		FirstResponseP90    func(childComplexity int) int
+		Met                 func(childComplexity int) int
+		MetPercent          func(childComplexity int) int
+		Priority            func(childComplexity int) int
+		ResolutionMedian    func(childComplexity int) int
+		ResolutionP90       func(childComplexity int) int
+		Resolved            func(childComplexity int) int
+		Tickets             func(childComplexity int) int
 	}
 
 	SLATarget struct {
@@ -668,8 +695,13 @@ type QueryResolver interface {
 	SimilarItems(ctx context.Context, text string, excludeTicketID *int, first *int) ([]*model.SimilarItem, error)
 	SearchArticles(ctx context.Context, text string, language *string, module *string, first *int) ([]*ent.KnowledgeArticle, error)
 	MyNotifications(ctx context.Context, after *entgql.Cursor[int], first *int, unreadOnly *bool) (*ent.NotificationConnection, error)
+	SLAReport(ctx context.Context, filter sla.ReportFilter) (*sla.Report, error)
+	PartnerScorecard(ctx context.Context, from time.Time, to time.Time) ([]*sla.PartnerScore, error)
 	Queue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) (*ent.TicketConnection, error)
 	TicketByNumber(ctx context.Context, number string) (*ent.Ticket, error)
+}
+type SLAReportResolver interface {
+	Breaches(ctx context.Context, obj *sla.Report, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.TicketConnection, error)
 }
 type TicketResolver interface {
 	SLA(ctx context.Context, obj *ent.Ticket) (*sla.Status, error)
@@ -2050,6 +2082,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PartnerScore.partner":
+		if e.ComplexityRoot.PartnerScore.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerScore.Partner(childComplexity), true
+	case "PartnerScore.report":
+		if e.ComplexityRoot.PartnerScore.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerScore.Report(childComplexity), true
+
 	case "Query.calendars":
 		if e.ComplexityRoot.Query.Calendars == nil {
 			break
@@ -2134,6 +2179,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Query.partnerScorecard":
+		if e.ComplexityRoot.Query.PartnerScorecard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerScorecard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerScorecard(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.queue":
 		if e.ComplexityRoot.Query.Queue == nil {
 			break
@@ -2145,6 +2201,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Queue(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["filter"].(*ticketflow.QueueFilter)), true
+	case "Query.slaReport":
+		if e.ComplexityRoot.Query.SLAReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_slaReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SLAReport(childComplexity, args["filter"].(sla.ReportFilter)), true
 	case "Query.searchArticles":
 		if e.ComplexityRoot.Query.SearchArticles == nil {
 			break
@@ -2248,6 +2315,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SLAMeasure.TargetMinutes(childComplexity), true
+
+	case "SLAReport.breaches":
+		if e.ComplexityRoot.SLAReport.Breaches == nil {
+			break
+		}
+
+		args, err := ec.field_SLAReport_breaches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SLAReport.Breaches(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "SLAReport.groups":
+		if e.ComplexityRoot.SLAReport.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReport.Groups(childComplexity), true
+	case "SLAReport.total":
+		if e.ComplexityRoot.SLAReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReport.Total(childComplexity), true
+
+	case "SLAReportGroup.breached":
+		if e.ComplexityRoot.SLAReportGroup.Breached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Breached(childComplexity), true
+	case "SLAReportGroup.firstResponseMedian":
+		if e.ComplexityRoot.SLAReportGroup.FirstResponseMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.FirstResponseMedian(childComplexity), true
+	case "SLAReportGroup.firstResponseP90":
+		if e.ComplexityRoot.SLAReportGroup.FirstResponseP90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.FirstResponseP90(childComplexity), true
+	case "SLAReportGroup.met":
+		if e.ComplexityRoot.SLAReportGroup.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Met(childComplexity), true
+	case "SLAReportGroup.metPercent":
+		if e.ComplexityRoot.SLAReportGroup.MetPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.MetPercent(childComplexity), true
+	case "SLAReportGroup.priority":
+		if e.ComplexityRoot.SLAReportGroup.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Priority(childComplexity), true
+	case "SLAReportGroup.resolutionMedian":
+		if e.ComplexityRoot.SLAReportGroup.ResolutionMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.ResolutionMedian(childComplexity), true
+	case "SLAReportGroup.resolutionP90":
+		if e.ComplexityRoot.SLAReportGroup.ResolutionP90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.ResolutionP90(childComplexity), true
+	case "SLAReportGroup.resolved":
+		if e.ComplexityRoot.SLAReportGroup.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Resolved(childComplexity), true
+	case "SLAReportGroup.tickets":
+		if e.ComplexityRoot.SLAReportGroup.Tickets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Tickets(childComplexity), true
 
 	case "SLATarget.firstResponseMinutes":
 		if e.ComplexityRoot.SLATarget.FirstResponseMinutes == nil {
@@ -3350,6 +3502,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
+			graphql.NewInputUnmarshaler("SLAReportFilter", ec.unmarshalInputSLAReportFilter),
 			graphql.NewInputUnmarshaler("SLATargetInput", ec.unmarshalInputSLATargetInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
@@ -7337,6 +7490,52 @@ extend type Mutation {
   "Sets a contract's calendar and SLA targets (business minutes per priority)."
   setContractSLA(contractID: ID!, calendarID: ID, targets: [SLATargetInput!]!): ContractPayload!
 }
+
+input SLAReportFilter {
+  customerID: ID
+  contractID: ID
+  partnerID: ID
+  "Inquiries received from this instant (inclusive) …"
+  from: Time!
+  "… to this instant (exclusive)."
+  to: Time!
+  priority: TicketPriority
+  level: TicketLevel
+}
+
+"SLA figures of a group of tickets; minutes are business minutes, percentiles nearest-rank."
+type SLAReportGroup {
+  "Null on the total line."
+  priority: TicketPriority
+  tickets: Int!
+  resolved: Int!
+  met: Int!
+  breached: Int!
+  metPercent: Float
+  firstResponseMedian: Int
+  firstResponseP90: Int
+  resolutionMedian: Int
+  resolutionP90: Int
+}
+
+type SLAReport {
+  total: SLAReportGroup!
+  groups: [SLAReportGroup!]!
+  "Tickets that missed a target or are past their resolution due time."
+  breaches(after: Cursor, first: Int, before: Cursor, last: Int): TicketConnection!
+}
+
+type PartnerScore {
+  partner: Organization!
+  report: SLAReportGroup!
+}
+
+extend type Query {
+  "SLA report over the tickets the viewer may see, per priority."
+  slaReport(filter: SLAReportFilter!): SLAReport!
+  "Vendor staff: SLA figures of each partner."
+  partnerScorecard(from: Time!, to: Time!): [PartnerScore!]!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/ticket.graphql", Input: `input CreateTicketInput {
   "The customer; required for staff registering a phone call or mail, implied for customer users."
@@ -7942,6 +8141,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partner":
+		return ec.fieldContext_PartnerScore_partner(ctx, field)
+	case "report":
+		return ec.fieldContext_PartnerScore_report(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerScore", field.Name)
+}
+
 func (ec *executionContext) childFields_SLAMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "targetMinutes":
@@ -7958,6 +8167,44 @@ func (ec *executionContext) childFields_SLAMeasure(ctx context.Context, field gr
 		return ec.fieldContext_SLAMeasure_stoppedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SLAMeasure", field.Name)
+}
+
+func (ec *executionContext) childFields_SLAReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_SLAReport_total(ctx, field)
+	case "groups":
+		return ec.fieldContext_SLAReport_groups(ctx, field)
+	case "breaches":
+		return ec.fieldContext_SLAReport_breaches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SLAReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SLAReportGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "priority":
+		return ec.fieldContext_SLAReportGroup_priority(ctx, field)
+	case "tickets":
+		return ec.fieldContext_SLAReportGroup_tickets(ctx, field)
+	case "resolved":
+		return ec.fieldContext_SLAReportGroup_resolved(ctx, field)
+	case "met":
+		return ec.fieldContext_SLAReportGroup_met(ctx, field)
+	case "breached":
+		return ec.fieldContext_SLAReportGroup_breached(ctx, field)
+	case "metPercent":
+		return ec.fieldContext_SLAReportGroup_metPercent(ctx, field)
+	case "firstResponseMedian":
+		return ec.fieldContext_SLAReportGroup_firstResponseMedian(ctx, field)
+	case "firstResponseP90":
+		return ec.fieldContext_SLAReportGroup_firstResponseP90(ctx, field)
+	case "resolutionMedian":
+		return ec.fieldContext_SLAReportGroup_resolutionMedian(ctx, field)
+	case "resolutionP90":
+		return ec.fieldContext_SLAReportGroup_resolutionP90(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SLAReportGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_SLATarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9646,6 +9893,28 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_partnerScorecard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_queue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9757,6 +10026,20 @@ func (ec *executionContext) field_Query_similarItems_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_slaReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (sla.ReportFilter, error) {
+			return ec.unmarshalNSLAReportFilter2supportdeskᚋinternalᚋslaᚐReportFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -9933,6 +10216,44 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_SLAReport_breaches_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -15704,6 +16025,70 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PartnerScore_partner(ctx context.Context, field graphql.CollectedField, obj *sla.PartnerScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerScore_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsupportdeskᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerScore_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerScore_report(ctx context.Context, field graphql.CollectedField, obj *sla.PartnerScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerScore_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Report, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sla.Group) graphql.Marshaler {
+			return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerScore_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAReportGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16264,6 +16649,94 @@ func (ec *executionContext) fieldContext_Query_myNotifications(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_slaReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_slaReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SLAReport(ctx, fc.Args["filter"].(sla.ReportFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sla.Report) graphql.Marshaler {
+			return ec.marshalNSLAReport2ᚖsupportdeskᚋinternalᚋslaᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_slaReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_slaReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerScorecard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerScorecard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnerScorecard(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sla.PartnerScore) graphql.Marshaler {
+			return ec.marshalNPartnerScore2ᚕᚖsupportdeskᚋinternalᚋslaᚐPartnerScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerScorecard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnerScorecard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_queue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16564,6 +17037,344 @@ func (ec *executionContext) _SLAMeasure_stoppedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SLAMeasure_stoppedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SLAMeasure", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SLAReport_total(ctx context.Context, field graphql.CollectedField, obj *sla.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sla.Group) graphql.Marshaler {
+			return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SLAReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAReportGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SLAReport_groups(ctx context.Context, field graphql.CollectedField, obj *sla.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReport_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*sla.Group) graphql.Marshaler {
+			return ec.marshalNSLAReportGroup2ᚕᚖsupportdeskᚋinternalᚋslaᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReport_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SLAReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLAReportGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SLAReport_breaches(ctx context.Context, field graphql.CollectedField, obj *sla.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReport_breaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SLAReport().Breaches(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TicketConnection) graphql.Marshaler {
+			return ec.marshalNTicketConnection2ᚖsupportdeskᚋentᚐTicketConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReport_breaches(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SLAReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TicketConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SLAReport_breaches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SLAReportGroup_priority(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ticket.Priority) graphql.Marshaler {
+			return ec.marshalOTicketPriority2ᚖsupportdeskᚋentᚋticketᚐPriority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "TicketPriority")
+}
+
+func (ec *executionContext) _SLAReportGroup_tickets(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_tickets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tickets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_tickets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_resolved(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_resolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_resolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_met(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_breached(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_breached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_metPercent(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_metPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MetPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_metPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SLAReportGroup_firstResponseMedian(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_firstResponseMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponseMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_firstResponseMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_firstResponseP90(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_firstResponseP90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponseP90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_firstResponseP90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_resolutionMedian(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_resolutionMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_resolutionMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_resolutionP90(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_resolutionP90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionP90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_resolutionP90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SLATarget_priority(ctx context.Context, field graphql.CollectedField, obj *schematype.SLATarget) (ret graphql.Marshaler) {
@@ -28290,6 +29101,90 @@ func UnmarshalQueueFilter(ctx context.Context, raw any) (ticketflow.QueueFilter,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSLAReportFilter(ctx context.Context, obj any) (sla.ReportFilter, error) {
+	var it sla.ReportFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerID", "contractID", "partnerID", "from", "to", "priority", "level"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "contractID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractID = data
+		case "partnerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOTicketPriority2ᚖsupportdeskᚋentᚋticketᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOTicketLevel2ᚖsupportdeskᚋentᚋticketᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSLAReportFilter unmarshals raw into the SLAReportFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSLAReportFilter(ctx context.Context, raw any) (sla.ReportFilter, error) {
+	var out sla.ReportFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SLAReportFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSLATargetInput(ctx context.Context, obj any) (schematype.SLATarget, error) {
 	var it schematype.SLATarget
 	if obj == nil {
@@ -37090,6 +37985,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var partnerScoreImplementors = []string{"PartnerScore"}
+
+func (ec *executionContext) _PartnerScore(ctx context.Context, sel ast.SelectionSet, obj *sla.PartnerScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerScore")
+		case "partner":
+			out.Values[i] = ec._PartnerScore_partner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "report":
+			out.Values[i] = ec._PartnerScore_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -37187,6 +38120,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myNotifications(ctx, field)
 				})
+		case "slaReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_slaReport(ctx, field)
+				})
+		case "partnerScorecard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnerScorecard(ctx, field)
+				})
 		case "queue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -37268,6 +38213,128 @@ func (ec *executionContext) _SLAMeasure(ctx context.Context, sel ast.SelectionSe
 			}
 		case "stoppedAt":
 			out.Values[i] = ec._SLAMeasure_stoppedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sLAReportImplementors = []string{"SLAReport"}
+
+func (ec *executionContext) _SLAReport(ctx context.Context, sel ast.SelectionSet, obj *sla.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sLAReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SLAReport")
+		case "total":
+			out.Values[i] = ec._SLAReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groups":
+			out.Values[i] = ec._SLAReport_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "breaches":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SLAReport_breaches(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sLAReportGroupImplementors = []string{"SLAReportGroup"}
+
+func (ec *executionContext) _SLAReportGroup(ctx context.Context, sel ast.SelectionSet, obj *sla.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sLAReportGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SLAReportGroup")
+		case "priority":
+			out.Values[i] = ec._SLAReportGroup_priority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tickets":
+			out.Values[i] = ec._SLAReportGroup_tickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolved":
+			out.Values[i] = ec._SLAReportGroup_resolved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._SLAReportGroup_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breached":
+			out.Values[i] = ec._SLAReportGroup_breached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metPercent":
+			out.Values[i] = ec._SLAReportGroup_metPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstResponseMedian":
+			out.Values[i] = ec._SLAReportGroup_firstResponseMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstResponseP90":
+			out.Values[i] = ec._SLAReportGroup_firstResponseP90(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolutionMedian":
+			out.Values[i] = ec._SLAReportGroup_resolutionMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolutionP90":
+			out.Values[i] = ec._SLAReportGroup_resolutionP90(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -39919,8 +40986,69 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPartnerScore2ᚕᚖsupportdeskᚋinternalᚋslaᚐPartnerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.PartnerScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerScore2ᚖsupportdeskᚋinternalᚋslaᚐPartnerScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnerScore2ᚖsupportdeskᚋinternalᚋslaᚐPartnerScore(ctx context.Context, sel ast.SelectionSet, v *sla.PartnerScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnerScore!")
+		return graphql.Null
+	}
+	return ec._PartnerScore(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSLAMeasure2supportdeskᚋinternalᚋslaᚐMeasure(ctx context.Context, sel ast.SelectionSet, v sla.Measure) graphql.Marshaler {
 	return ec._SLAMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSLAReport2ᚖsupportdeskᚋinternalᚋslaᚐReport(ctx context.Context, sel ast.SelectionSet, v *sla.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SLAReport!")
+		return graphql.Null
+	}
+	return ec._SLAReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSLAReportFilter2supportdeskᚋinternalᚋslaᚐReportFilter(ctx context.Context, v any) (sla.ReportFilter, error) {
+	res, err := ec.unmarshalInputSLAReportFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSLAReportGroup2ᚕᚖsupportdeskᚋinternalᚋslaᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx context.Context, sel ast.SelectionSet, v *sla.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SLAReportGroup!")
+		return graphql.Null
+	}
+	return ec._SLAReportGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSLAState2supportdeskᚋinternalᚋslaᚐState(ctx context.Context, v any) (sla.State, error) {
@@ -41135,6 +42263,23 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

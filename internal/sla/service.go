@@ -25,7 +25,9 @@ type Status struct {
 type Service struct {
 	Client *ent.Client
 	Now    func() time.Time
-	cache  sync.Map // calendar id → cachedCal
+	// Postgres selects database-side percentiles in reports.
+	Postgres bool
+	cache    sync.Map // calendar id → cachedCal
 }
 
 type cachedCal struct {
