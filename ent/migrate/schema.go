@@ -560,6 +560,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{TicketsColumns[45]},
 			},
+			{
+				Name:    "ticket_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[25]},
+			},
 		},
 	}
 	// TicketEventsColumns holds the columns for the "ticket_events" table.

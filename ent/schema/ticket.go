@@ -105,6 +105,7 @@ func (Ticket) Indexes() []ent.Index {
 		index.Fields("reporter_id"),
 		index.Fields("assignee_id"),
 		index.Fields("contract_id"),
+		index.Fields("received_at"),
 	}
 }
 
