@@ -47,7 +47,8 @@ func (e *env) copenhagen(w *world) {
 		SetHolidayCountry("DK").SetRecurringClosedDays([]string{"12-24", "12-31", "06-05"}).
 		SetOrganizationID(w.orgs["P1"].ID).SaveX(ctx)
 	c.Contract.UpdateOne(w.contracts["C1"]).SetCalendarID(cal.ID).SetChannels([]string{"PORTAL", "EMAIL", "PHONE"}).
-		SetSLATargets([]schematype.SLATarget{{Priority: "P3", FirstResponseMinutes: 480, ResolutionMinutes: 960}}).ExecX(ctx)
+		SetSLATargets([]schematype.SLATarget{{Priority: "P2", FirstResponseMinutes: 120, ResolutionMinutes: 480},
+			{Priority: "P3", FirstResponseMinutes: 480, ResolutionMinutes: 960}}).ExecX(ctx)
 }
 
 func cph(s string) time.Time {
@@ -273,5 +274,34 @@ func TestCalendarAdmin(t *testing.T) {
 	if k.SetContractSLA.Contract.Calendar.Name != "Lunch break 2" || len(k.SetContractSLA.Contract.SLATargets) != 1 ||
 		k.SetContractSLA.Contract.SLATargets[0].ResolutionMinutes != 240 {
 		t.Fatalf("contract %+v", k)
+	}
+}
+
+// TestSLAPriorityChangeRecomputes: a new priority recomputes the due times; the history keeps
+// the old one.
+func TestSLAPriorityChangeRecomputes(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	e.copenhagen(w)
+	key, agent := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	e.clock.Set(cph("2026-11-23 09:00"))
+	tk := e.create(key, map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	e.clock.Set(cph("2026-11-23 10:00"))
+	e.mut(agent, `mutation($in: ChangePriorityInput!){ changePriority(input:$in){ ticket{ id } } }`,
+		map[string]any{"in": map[string]any{"ticketID": tk.ID, "priority": "P2", "reason": "blocks invoicing"}})
+	var out slaOut
+	e.ok(agent, slaQuery, map[string]any{"id": tk.ID}, &out)
+	// P2: 480 business minutes from Monday 09:00 → Tuesday 09:30.
+	if r := out.Node.SLA.Resolution; r.TargetMinutes != 480 || !r.DueAt.Equal(cph("2026-11-24 09:30")) {
+		t.Fatalf("after priority change %+v", r)
+	}
+	_, lines := e.history(agent, tk.ID)
+	want := "PRIORITY_CHANGED P3>P2 (blocks invoicing (resolution due was " + cph("2026-11-25 10:00").UTC().Format(time.RFC3339) + ")) by P1.AGENT"
+	if lines[len(lines)-1] != want {
+		t.Fatalf("history %q, want %q", lines[len(lines)-1], want)
+	}
+	row := e.app.DB.Client.Ticket.GetX(trusted(), mustID(tk.ID))
+	if row.SLAResolutionDue == nil || !row.SLAResolutionDue.Equal(cph("2026-11-24 09:30")) {
+		t.Fatalf("stored due %v", row.SLAResolutionDue)
 	}
 }
