@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -21,6 +22,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -47,6 +49,8 @@ type Client struct {
 	Calendar *CalendarClient
 	// Comment is the client for interacting with the Comment builders.
 	Comment *CommentClient
+	// Contingent is the client for interacting with the Contingent builders.
+	Contingent *ContingentClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
@@ -61,6 +65,8 @@ type Client struct {
 	SLAAlert *SLAAlertClient
 	// Sequence is the client for interacting with the Sequence builders.
 	Sequence *SequenceClient
+	// Statement is the client for interacting with the Statement builders.
+	Statement *StatementClient
 	// Task is the client for interacting with the Task builders.
 	Task *TaskClient
 	// TaskNote is the client for interacting with the TaskNote builders.
@@ -87,6 +93,7 @@ func (c *Client) init() {
 	c.Attachment = NewAttachmentClient(c.config)
 	c.Calendar = NewCalendarClient(c.config)
 	c.Comment = NewCommentClient(c.config)
+	c.Contingent = NewContingentClient(c.config)
 	c.Contract = NewContractClient(c.config)
 	c.KnowledgeArticle = NewKnowledgeArticleClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
@@ -94,6 +101,7 @@ func (c *Client) init() {
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.SLAAlert = NewSLAAlertClient(c.config)
 	c.Sequence = NewSequenceClient(c.config)
+	c.Statement = NewStatementClient(c.config)
 	c.Task = NewTaskClient(c.config)
 	c.TaskNote = NewTaskNoteClient(c.config)
 	c.Ticket = NewTicketClient(c.config)
@@ -195,6 +203,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Attachment:       NewAttachmentClient(cfg),
 		Calendar:         NewCalendarClient(cfg),
 		Comment:          NewCommentClient(cfg),
+		Contingent:       NewContingentClient(cfg),
 		Contract:         NewContractClient(cfg),
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
@@ -202,6 +211,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		RefreshToken:     NewRefreshTokenClient(cfg),
 		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
+		Statement:        NewStatementClient(cfg),
 		Task:             NewTaskClient(cfg),
 		TaskNote:         NewTaskNoteClient(cfg),
 		Ticket:           NewTicketClient(cfg),
@@ -230,6 +240,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Attachment:       NewAttachmentClient(cfg),
 		Calendar:         NewCalendarClient(cfg),
 		Comment:          NewCommentClient(cfg),
+		Contingent:       NewContingentClient(cfg),
 		Contract:         NewContractClient(cfg),
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
@@ -237,6 +248,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		RefreshToken:     NewRefreshTokenClient(cfg),
 		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
+		Statement:        NewStatementClient(cfg),
 		Task:             NewTaskClient(cfg),
 		TaskNote:         NewTaskNoteClient(cfg),
 		Ticket:           NewTicketClient(cfg),
@@ -272,9 +284,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Attachment, c.Calendar, c.Comment, c.Contract, c.KnowledgeArticle,
-		c.Notification, c.Organization, c.RefreshToken, c.SLAAlert, c.Sequence, c.Task,
-		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.Attachment, c.Calendar, c.Comment, c.Contingent, c.Contract,
+		c.KnowledgeArticle, c.Notification, c.Organization, c.RefreshToken, c.SLAAlert,
+		c.Sequence, c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent,
+		c.TimeEntry, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,9 +297,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Attachment, c.Calendar, c.Comment, c.Contract, c.KnowledgeArticle,
-		c.Notification, c.Organization, c.RefreshToken, c.SLAAlert, c.Sequence, c.Task,
-		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.Attachment, c.Calendar, c.Comment, c.Contingent, c.Contract,
+		c.KnowledgeArticle, c.Notification, c.Organization, c.RefreshToken, c.SLAAlert,
+		c.Sequence, c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent,
+		c.TimeEntry, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -301,6 +315,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Calendar.mutate(ctx, m)
 	case *CommentMutation:
 		return c.Comment.mutate(ctx, m)
+	case *ContingentMutation:
+		return c.Contingent.mutate(ctx, m)
 	case *ContractMutation:
 		return c.Contract.mutate(ctx, m)
 	case *KnowledgeArticleMutation:
@@ -315,6 +331,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SLAAlert.mutate(ctx, m)
 	case *SequenceMutation:
 		return c.Sequence.mutate(ctx, m)
+	case *StatementMutation:
+		return c.Statement.mutate(ctx, m)
 	case *TaskMutation:
 		return c.Task.mutate(ctx, m)
 	case *TaskNoteMutation:
@@ -875,6 +893,172 @@ func (c *CommentClient) mutate(ctx context.Context, m *CommentMutation) (Value, 
 		return (&CommentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Comment mutation op: %q", m.Op())
+	}
+}
+
+// ContingentClient is a client for the Contingent schema.
+type ContingentClient struct {
+	config
+}
+
+// NewContingentClient returns a client for the Contingent from the given config.
+func NewContingentClient(c config) *ContingentClient {
+	return &ContingentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contingent.Hooks(f(g(h())))`.
+func (c *ContingentClient) Use(hooks ...Hook) {
+	c.hooks.Contingent = append(c.hooks.Contingent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contingent.Intercept(f(g(h())))`.
+func (c *ContingentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Contingent = append(c.inters.Contingent, interceptors...)
+}
+
+// Create returns a builder for creating a Contingent entity.
+func (c *ContingentClient) Create() *ContingentCreate {
+	mutation := newContingentMutation(c.config, OpCreate)
+	return &ContingentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Contingent entities.
+func (c *ContingentClient) CreateBulk(builders ...*ContingentCreate) *ContingentCreateBulk {
+	return &ContingentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContingentClient) MapCreateBulk(slice any, setFunc func(*ContingentCreate, int)) *ContingentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContingentCreateBulk{err: fmt.Errorf("calling to ContingentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContingentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContingentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Contingent.
+func (c *ContingentClient) Update() *ContingentUpdate {
+	mutation := newContingentMutation(c.config, OpUpdate)
+	return &ContingentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContingentClient) UpdateOne(_m *Contingent) *ContingentUpdateOne {
+	mutation := newContingentMutation(c.config, OpUpdateOne, withContingent(_m))
+	return &ContingentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContingentClient) UpdateOneID(id int) *ContingentUpdateOne {
+	mutation := newContingentMutation(c.config, OpUpdateOne, withContingentID(id))
+	return &ContingentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Contingent.
+func (c *ContingentClient) Delete() *ContingentDelete {
+	mutation := newContingentMutation(c.config, OpDelete)
+	return &ContingentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContingentClient) DeleteOne(_m *Contingent) *ContingentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContingentClient) DeleteOneID(id int) *ContingentDeleteOne {
+	builder := c.Delete().Where(contingent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContingentDeleteOne{builder}
+}
+
+// Query returns a query builder for Contingent.
+func (c *ContingentClient) Query() *ContingentQuery {
+	return &ContingentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContingent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Contingent entity by its id.
+func (c *ContingentClient) Get(ctx context.Context, id int) (*Contingent, error) {
+	return c.Query().Where(contingent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContingentClient) GetX(ctx context.Context, id int) *Contingent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContract queries the contract edge of a Contingent.
+func (c *ContingentClient) QueryContract(_m *Contingent) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contingent.ContractTable, contingent.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a Contingent.
+func (c *ContingentClient) QueryCustomer(_m *Contingent) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contingent.CustomerTable, contingent.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ContingentClient) Hooks() []Hook {
+	hooks := c.hooks.Contingent
+	return append(hooks[:len(hooks):len(hooks)], contingent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContingentClient) Interceptors() []Interceptor {
+	return c.inters.Contingent
+}
+
+func (c *ContingentClient) mutate(ctx context.Context, m *ContingentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContingentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContingentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContingentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContingentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Contingent mutation op: %q", m.Op())
 	}
 }
 
@@ -2053,6 +2237,156 @@ func (c *SequenceClient) mutate(ctx context.Context, m *SequenceMutation) (Value
 		return (&SequenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Sequence mutation op: %q", m.Op())
+	}
+}
+
+// StatementClient is a client for the Statement schema.
+type StatementClient struct {
+	config
+}
+
+// NewStatementClient returns a client for the Statement from the given config.
+func NewStatementClient(c config) *StatementClient {
+	return &StatementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statement.Hooks(f(g(h())))`.
+func (c *StatementClient) Use(hooks ...Hook) {
+	c.hooks.Statement = append(c.hooks.Statement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statement.Intercept(f(g(h())))`.
+func (c *StatementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Statement = append(c.inters.Statement, interceptors...)
+}
+
+// Create returns a builder for creating a Statement entity.
+func (c *StatementClient) Create() *StatementCreate {
+	mutation := newStatementMutation(c.config, OpCreate)
+	return &StatementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Statement entities.
+func (c *StatementClient) CreateBulk(builders ...*StatementCreate) *StatementCreateBulk {
+	return &StatementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatementClient) MapCreateBulk(slice any, setFunc func(*StatementCreate, int)) *StatementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatementCreateBulk{err: fmt.Errorf("calling to StatementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Statement.
+func (c *StatementClient) Update() *StatementUpdate {
+	mutation := newStatementMutation(c.config, OpUpdate)
+	return &StatementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatementClient) UpdateOne(_m *Statement) *StatementUpdateOne {
+	mutation := newStatementMutation(c.config, OpUpdateOne, withStatement(_m))
+	return &StatementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatementClient) UpdateOneID(id int) *StatementUpdateOne {
+	mutation := newStatementMutation(c.config, OpUpdateOne, withStatementID(id))
+	return &StatementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Statement.
+func (c *StatementClient) Delete() *StatementDelete {
+	mutation := newStatementMutation(c.config, OpDelete)
+	return &StatementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatementClient) DeleteOne(_m *Statement) *StatementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatementClient) DeleteOneID(id int) *StatementDeleteOne {
+	builder := c.Delete().Where(statement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatementDeleteOne{builder}
+}
+
+// Query returns a query builder for Statement.
+func (c *StatementClient) Query() *StatementQuery {
+	return &StatementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Statement entity by its id.
+func (c *StatementClient) Get(ctx context.Context, id int) (*Statement, error) {
+	return c.Query().Where(statement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatementClient) GetX(ctx context.Context, id int) *Statement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContract queries the contract edge of a Statement.
+func (c *StatementClient) QueryContract(_m *Statement) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(statement.Table, statement.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, statement.ContractTable, statement.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StatementClient) Hooks() []Hook {
+	hooks := c.hooks.Statement
+	return append(hooks[:len(hooks):len(hooks)], statement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatementClient) Interceptors() []Interceptor {
+	return c.inters.Statement
+}
+
+func (c *StatementClient) mutate(ctx context.Context, m *StatementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Statement mutation op: %q", m.Op())
 	}
 }
 
@@ -3407,14 +3741,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Attachment, Calendar, Comment, Contract, KnowledgeArticle, Notification,
-		Organization, RefreshToken, SLAAlert, Sequence, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User []ent.Hook
+		Attachment, Calendar, Comment, Contingent, Contract, KnowledgeArticle,
+		Notification, Organization, RefreshToken, SLAAlert, Sequence, Statement, Task,
+		TaskNote, Ticket, TicketEvent, TimeEntry, User []ent.Hook
 	}
 	inters struct {
-		Attachment, Calendar, Comment, Contract, KnowledgeArticle, Notification,
-		Organization, RefreshToken, SLAAlert, Sequence, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User []ent.Interceptor
+		Attachment, Calendar, Comment, Contingent, Contract, KnowledgeArticle,
+		Notification, Organization, RefreshToken, SLAAlert, Sequence, Statement, Task,
+		TaskNote, Ticket, TicketEvent, TimeEntry, User []ent.Interceptor
 	}
 )
 

@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -17,6 +18,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -91,6 +93,7 @@ func checkColumn(t, c string) error {
 			attachment.Table:       attachment.ValidColumn,
 			calendar.Table:         calendar.ValidColumn,
 			comment.Table:          comment.ValidColumn,
+			contingent.Table:       contingent.ValidColumn,
 			contract.Table:         contract.ValidColumn,
 			knowledgearticle.Table: knowledgearticle.ValidColumn,
 			notification.Table:     notification.ValidColumn,
@@ -98,6 +101,7 @@ func checkColumn(t, c string) error {
 			refreshtoken.Table:     refreshtoken.ValidColumn,
 			slaalert.Table:         slaalert.ValidColumn,
 			sequence.Table:         sequence.ValidColumn,
+			statement.Table:        statement.ValidColumn,
 			task.Table:             task.ValidColumn,
 			tasknote.Table:         tasknote.ValidColumn,
 			ticket.Table:           ticket.ValidColumn,

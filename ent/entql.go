@@ -6,6 +6,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -14,6 +15,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -29,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -98,6 +100,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   contingent.Table,
+			Columns: contingent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: contingent.FieldID,
+			},
+		},
+		Type: "Contingent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			contingent.FieldCreatedAt:          {Type: field.TypeTime, Column: contingent.FieldCreatedAt},
+			contingent.FieldUpdatedAt:          {Type: field.TypeTime, Column: contingent.FieldUpdatedAt},
+			contingent.FieldMonth:              {Type: field.TypeString, Column: contingent.FieldMonth},
+			contingent.FieldLevel:              {Type: field.TypeEnum, Column: contingent.FieldLevel},
+			contingent.FieldMonthlyMinutes:     {Type: field.TypeInt, Column: contingent.FieldMonthlyMinutes},
+			contingent.FieldCarriedOverMinutes: {Type: field.TypeInt, Column: contingent.FieldCarriedOverMinutes},
+			contingent.FieldExtraMinutes:       {Type: field.TypeInt, Column: contingent.FieldExtraMinutes},
+			contingent.FieldUsedMinutes:        {Type: field.TypeInt, Column: contingent.FieldUsedMinutes},
+			contingent.FieldWarned:             {Type: field.TypeBool, Column: contingent.FieldWarned},
+			contingent.FieldDecision:           {Type: field.TypeEnum, Column: contingent.FieldDecision},
+			contingent.FieldCarriedForward:     {Type: field.TypeBool, Column: contingent.FieldCarriedForward},
+			contingent.FieldContractID:         {Type: field.TypeInt, Column: contingent.FieldContractID},
+			contingent.FieldCustomerID:         {Type: field.TypeInt, Column: contingent.FieldCustomerID},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contract.Table,
 			Columns: contract.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -135,7 +163,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contract.FieldServiceManagerID:        {Type: field.TypeInt, Column: contract.FieldServiceManagerID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knowledgearticle.Table,
 			Columns: knowledgearticle.Columns,
@@ -157,7 +185,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knowledgearticle.FieldAuthorID:       {Type: field.TypeInt, Column: knowledgearticle.FieldAuthorID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -178,7 +206,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldTicketID:    {Type: field.TypeInt, Column: notification.FieldTicketID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -197,7 +225,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldParentID:     {Type: field.TypeInt, Column: organization.FieldParentID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -217,7 +245,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   slaalert.Table,
 			Columns: slaalert.Columns,
@@ -235,7 +263,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
@@ -250,7 +278,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   statement.Table,
+			Columns: statement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: statement.FieldID,
+			},
+		},
+		Type: "Statement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			statement.FieldCreatedAt:  {Type: field.TypeTime, Column: statement.FieldCreatedAt},
+			statement.FieldMonth:      {Type: field.TypeString, Column: statement.FieldMonth},
+			statement.FieldTotalCents: {Type: field.TypeInt64, Column: statement.FieldTotalCents},
+			statement.FieldCurrency:   {Type: field.TypeString, Column: statement.FieldCurrency},
+			statement.FieldContractID: {Type: field.TypeInt, Column: statement.FieldContractID},
+			statement.FieldCustomerID: {Type: field.TypeInt, Column: statement.FieldCustomerID},
+			statement.FieldIssuedByID: {Type: field.TypeInt, Column: statement.FieldIssuedByID},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -277,7 +325,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -294,7 +342,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -357,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSplitFromID:             {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -377,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -406,7 +454,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -537,6 +585,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Comment",
 		"Attachment",
+	)
+	graph.MustAddE(
+		"contract",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.ContractTable,
+			Columns: []string{contingent.ContractColumn},
+			Bidi:    false,
+		},
+		"Contingent",
+		"Contract",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.CustomerTable,
+			Columns: []string{contingent.CustomerColumn},
+			Bidi:    false,
+		},
+		"Contingent",
+		"Organization",
 	)
 	graph.MustAddE(
 		"customer",
@@ -717,6 +789,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"SLAAlert",
 		"Ticket",
+	)
+	graph.MustAddE(
+		"contract",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   statement.ContractTable,
+			Columns: []string{statement.ContractColumn},
+			Bidi:    false,
+		},
+		"Statement",
+		"Contract",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1517,6 +1601,139 @@ func (f *CommentFilter) WhereHasAttachmentsWith(preds ...predicate.Attachment) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ContingentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ContingentQuery builder.
+func (_q *ContingentQuery) Filter() *ContingentFilter {
+	return &ContingentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ContingentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ContingentMutation builder.
+func (m *ContingentMutation) Filter() *ContingentFilter {
+	return &ContingentFilter{config: m.config, predicateAdder: m}
+}
+
+// ContingentFilter provides a generic filtering capability at runtime for ContingentQuery.
+type ContingentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ContingentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ContingentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ContingentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(contingent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ContingentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(contingent.FieldUpdatedAt))
+}
+
+// WhereMonth applies the entql string predicate on the month field.
+func (f *ContingentFilter) WhereMonth(p entql.StringP) {
+	f.Where(p.Field(contingent.FieldMonth))
+}
+
+// WhereLevel applies the entql string predicate on the level field.
+func (f *ContingentFilter) WhereLevel(p entql.StringP) {
+	f.Where(p.Field(contingent.FieldLevel))
+}
+
+// WhereMonthlyMinutes applies the entql int predicate on the monthly_minutes field.
+func (f *ContingentFilter) WhereMonthlyMinutes(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldMonthlyMinutes))
+}
+
+// WhereCarriedOverMinutes applies the entql int predicate on the carried_over_minutes field.
+func (f *ContingentFilter) WhereCarriedOverMinutes(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldCarriedOverMinutes))
+}
+
+// WhereExtraMinutes applies the entql int predicate on the extra_minutes field.
+func (f *ContingentFilter) WhereExtraMinutes(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldExtraMinutes))
+}
+
+// WhereUsedMinutes applies the entql int predicate on the used_minutes field.
+func (f *ContingentFilter) WhereUsedMinutes(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldUsedMinutes))
+}
+
+// WhereWarned applies the entql bool predicate on the warned field.
+func (f *ContingentFilter) WhereWarned(p entql.BoolP) {
+	f.Where(p.Field(contingent.FieldWarned))
+}
+
+// WhereDecision applies the entql string predicate on the decision field.
+func (f *ContingentFilter) WhereDecision(p entql.StringP) {
+	f.Where(p.Field(contingent.FieldDecision))
+}
+
+// WhereCarriedForward applies the entql bool predicate on the carried_forward field.
+func (f *ContingentFilter) WhereCarriedForward(p entql.BoolP) {
+	f.Where(p.Field(contingent.FieldCarriedForward))
+}
+
+// WhereContractID applies the entql int predicate on the contract_id field.
+func (f *ContingentFilter) WhereContractID(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldContractID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *ContingentFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldCustomerID))
+}
+
+// WhereHasContract applies a predicate to check if query has an edge contract.
+func (f *ContingentFilter) WhereHasContract() {
+	f.Where(entql.HasEdge("contract"))
+}
+
+// WhereHasContractWith applies a predicate to check if query has an edge contract with a given conditions (other predicates).
+func (f *ContingentFilter) WhereHasContractWith(preds ...predicate.Contract) {
+	f.Where(entql.HasEdgeWith("contract", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *ContingentFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *ContingentFilter) WhereHasCustomerWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContractQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1545,7 +1762,7 @@ type ContractFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContractFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1785,7 +2002,7 @@ type KnowledgeArticleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnowledgeArticleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1898,7 +2115,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2006,7 +2223,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2132,7 +2349,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2221,7 +2438,7 @@ type SLAAlertFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SLAAlertFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2300,7 +2517,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2319,6 +2536,95 @@ func (f *SequenceFilter) WhereName(p entql.StringP) {
 // WhereValue applies the entql int64 predicate on the value field.
 func (f *SequenceFilter) WhereValue(p entql.Int64P) {
 	f.Where(p.Field(sequence.FieldValue))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *StatementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StatementQuery builder.
+func (_q *StatementQuery) Filter() *StatementFilter {
+	return &StatementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StatementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StatementMutation builder.
+func (m *StatementMutation) Filter() *StatementFilter {
+	return &StatementFilter{config: m.config, predicateAdder: m}
+}
+
+// StatementFilter provides a generic filtering capability at runtime for StatementQuery.
+type StatementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StatementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StatementFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(statement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *StatementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(statement.FieldCreatedAt))
+}
+
+// WhereMonth applies the entql string predicate on the month field.
+func (f *StatementFilter) WhereMonth(p entql.StringP) {
+	f.Where(p.Field(statement.FieldMonth))
+}
+
+// WhereTotalCents applies the entql int64 predicate on the total_cents field.
+func (f *StatementFilter) WhereTotalCents(p entql.Int64P) {
+	f.Where(p.Field(statement.FieldTotalCents))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *StatementFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(statement.FieldCurrency))
+}
+
+// WhereContractID applies the entql int predicate on the contract_id field.
+func (f *StatementFilter) WhereContractID(p entql.IntP) {
+	f.Where(p.Field(statement.FieldContractID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *StatementFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(statement.FieldCustomerID))
+}
+
+// WhereIssuedByID applies the entql int predicate on the issued_by_id field.
+func (f *StatementFilter) WhereIssuedByID(p entql.IntP) {
+	f.Where(p.Field(statement.FieldIssuedByID))
+}
+
+// WhereHasContract applies a predicate to check if query has an edge contract.
+func (f *StatementFilter) WhereHasContract() {
+	f.Where(entql.HasEdge("contract"))
+}
+
+// WhereHasContractWith applies a predicate to check if query has an edge contract with a given conditions (other predicates).
+func (f *StatementFilter) WhereHasContractWith(preds ...predicate.Contract) {
+	f.Where(entql.HasEdgeWith("contract", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -2350,7 +2656,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2530,7 +2836,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2618,7 +2924,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3118,7 +3424,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3221,7 +3527,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3397,7 +3703,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -521,6 +522,180 @@ func newCommentPaginateArgs(rv map[string]any) *commentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CommentWhereInput); ok {
 		args.opts = append(args.opts, WithCommentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ContingentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ContingentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ContingentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(contingent.Columns))
+		selectedFields = []string{contingent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "contract":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContractClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contractImplementors)...); err != nil {
+				return err
+			}
+			_q.withContract = query
+			if _, ok := fieldSeen[contingent.FieldContractID]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldContractID)
+				fieldSeen[contingent.FieldContractID] = struct{}{}
+			}
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[contingent.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldCustomerID)
+				fieldSeen[contingent.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[contingent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldCreatedAt)
+				fieldSeen[contingent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[contingent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldUpdatedAt)
+				fieldSeen[contingent.FieldUpdatedAt] = struct{}{}
+			}
+		case "month":
+			if _, ok := fieldSeen[contingent.FieldMonth]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldMonth)
+				fieldSeen[contingent.FieldMonth] = struct{}{}
+			}
+		case "level":
+			if _, ok := fieldSeen[contingent.FieldLevel]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldLevel)
+				fieldSeen[contingent.FieldLevel] = struct{}{}
+			}
+		case "monthlyMinutes":
+			if _, ok := fieldSeen[contingent.FieldMonthlyMinutes]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldMonthlyMinutes)
+				fieldSeen[contingent.FieldMonthlyMinutes] = struct{}{}
+			}
+		case "carriedOverMinutes":
+			if _, ok := fieldSeen[contingent.FieldCarriedOverMinutes]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldCarriedOverMinutes)
+				fieldSeen[contingent.FieldCarriedOverMinutes] = struct{}{}
+			}
+		case "extraMinutes":
+			if _, ok := fieldSeen[contingent.FieldExtraMinutes]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldExtraMinutes)
+				fieldSeen[contingent.FieldExtraMinutes] = struct{}{}
+			}
+		case "usedMinutes":
+			if _, ok := fieldSeen[contingent.FieldUsedMinutes]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldUsedMinutes)
+				fieldSeen[contingent.FieldUsedMinutes] = struct{}{}
+			}
+		case "warned":
+			if _, ok := fieldSeen[contingent.FieldWarned]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldWarned)
+				fieldSeen[contingent.FieldWarned] = struct{}{}
+			}
+		case "decision":
+			if _, ok := fieldSeen[contingent.FieldDecision]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldDecision)
+				fieldSeen[contingent.FieldDecision] = struct{}{}
+			}
+		case "contractID":
+			if _, ok := fieldSeen[contingent.FieldContractID]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldContractID)
+				fieldSeen[contingent.FieldContractID] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[contingent.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldCustomerID)
+				fieldSeen[contingent.FieldCustomerID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type contingentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ContingentPaginateOption
+}
+
+func newContingentPaginateArgs(rv map[string]any) *contingentPaginateArgs {
+	args := &contingentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ContingentOrder{Field: &ContingentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithContingentOrder(order))
+			}
+		case *ContingentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithContingentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ContingentWhereInput); ok {
+		args.opts = append(args.opts, WithContingentFilter(v.Filter))
 	}
 	return args
 }

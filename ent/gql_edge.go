@@ -76,6 +76,22 @@ func (_m *Comment) Attachments(ctx context.Context) (result []*Attachment, err e
 	return result, err
 }
 
+func (_m *Contingent) Contract(ctx context.Context) (*Contract, error) {
+	result, err := _m.Edges.ContractOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContract().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Contingent) Customer(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Contract) Customer(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.CustomerOrErr()
 	if IsNotLoaded(err) {

@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/internal"
 	"supportdesk/ent/knowledgearticle"
@@ -45,6 +46,11 @@ var commentImplementors = []string{"Comment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Comment) IsNode() {}
+
+var contingentImplementors = []string{"Contingent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Contingent) IsNode() {}
 
 var contractImplementors = []string{"Contract", "Node"}
 
@@ -196,6 +202,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(comment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, commentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case contingent.Table:
+		query := c.Contingent.Query().
+			Where(contingent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contingentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -399,6 +414,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Comment.Query().
 			Where(comment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, commentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case contingent.Table:
+		query := c.Contingent.Query().
+			Where(contingent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, contingentImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -1047,6 +1048,338 @@ func (_m *Comment) ToEdge(order *CommentOrder) *CommentEdge {
 		order = DefaultCommentOrder
 	}
 	return &CommentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ContingentEdge is the edge representation of Contingent.
+type ContingentEdge struct {
+	Node   *Contingent `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ContingentConnection is the connection containing edges to Contingent.
+type ContingentConnection struct {
+	Edges      []*ContingentEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ContingentConnection) build(nodes []*Contingent, pager *contingentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Contingent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Contingent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Contingent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ContingentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ContingentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ContingentPaginateOption enables pagination customization.
+type ContingentPaginateOption func(*contingentPager) error
+
+// WithContingentOrder configures pagination ordering.
+func WithContingentOrder(order *ContingentOrder) ContingentPaginateOption {
+	if order == nil {
+		order = DefaultContingentOrder
+	}
+	o := *order
+	return func(pager *contingentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultContingentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithContingentFilter configures pagination filter.
+func WithContingentFilter(filter func(*ContingentQuery) (*ContingentQuery, error)) ContingentPaginateOption {
+	return func(pager *contingentPager) error {
+		if filter == nil {
+			return errors.New("ContingentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type contingentPager struct {
+	reverse bool
+	order   *ContingentOrder
+	filter  func(*ContingentQuery) (*ContingentQuery, error)
+}
+
+func newContingentPager(opts []ContingentPaginateOption, reverse bool) (*contingentPager, error) {
+	pager := &contingentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultContingentOrder
+	}
+	return pager, nil
+}
+
+func (p *contingentPager) applyFilter(query *ContingentQuery) (*ContingentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *contingentPager) toCursor(_m *Contingent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *contingentPager) applyCursors(query *ContingentQuery, after, before *Cursor) (*ContingentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultContingentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *contingentPager) applyOrder(query *ContingentQuery) *ContingentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultContingentOrder.Field {
+		query = query.Order(DefaultContingentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *contingentPager) orderExpr(query *ContingentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultContingentOrder.Field {
+			b.Comma().Ident(DefaultContingentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Contingent.
+func (_m *ContingentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ContingentPaginateOption,
+) (*ContingentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newContingentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ContingentConnection{Edges: []*ContingentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ContingentOrderFieldCreatedAt orders Contingent by created_at.
+	ContingentOrderFieldCreatedAt = &ContingentOrderField{
+		Value: func(_m *Contingent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: contingent.FieldCreatedAt,
+		toTerm: contingent.ByCreatedAt,
+		toCursor: func(_m *Contingent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ContingentOrderFieldUpdatedAt orders Contingent by updated_at.
+	ContingentOrderFieldUpdatedAt = &ContingentOrderField{
+		Value: func(_m *Contingent) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: contingent.FieldUpdatedAt,
+		toTerm: contingent.ByUpdatedAt,
+		toCursor: func(_m *Contingent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ContingentOrderFieldMonth orders Contingent by month.
+	ContingentOrderFieldMonth = &ContingentOrderField{
+		Value: func(_m *Contingent) (ent.Value, error) {
+			return _m.Month, nil
+		},
+		column: contingent.FieldMonth,
+		toTerm: contingent.ByMonth,
+		toCursor: func(_m *Contingent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Month,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ContingentOrderField) String() string {
+	var str string
+	switch f.column {
+	case ContingentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ContingentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ContingentOrderFieldMonth.column:
+		str = "MONTH"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ContingentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ContingentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ContingentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ContingentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ContingentOrderFieldUpdatedAt
+	case "MONTH":
+		*f = *ContingentOrderFieldMonth
+	default:
+		return fmt.Errorf("%s is not a valid ContingentOrderField", str)
+	}
+	return nil
+}
+
+// ContingentOrderField defines the ordering field of Contingent.
+type ContingentOrderField struct {
+	// Value extracts the ordering value from the given Contingent.
+	Value    func(*Contingent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) contingent.OrderOption
+	toCursor func(*Contingent) Cursor
+}
+
+// ContingentOrder defines the ordering of Contingent.
+type ContingentOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ContingentOrderField `json:"field"`
+}
+
+// DefaultContingentOrder is the default ordering of Contingent.
+var DefaultContingentOrder = &ContingentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ContingentOrderField{
+		Value: func(_m *Contingent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: contingent.FieldID,
+		toTerm: contingent.ByID,
+		toCursor: func(_m *Contingent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Contingent into ContingentEdge.
+func (_m *Contingent) ToEdge(order *ContingentOrder) *ContingentEdge {
+	if order == nil {
+		order = DefaultContingentOrder
+	}
+	return &ContingentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -8,6 +8,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -1173,6 +1174,470 @@ func (i *CommentWhereInput) P() (predicate.Comment, error) {
 		return predicates[0], nil
 	default:
 		return comment.And(predicates...), nil
+	}
+}
+
+// ContingentWhereInput represents a where input for filtering Contingent queries.
+type ContingentWhereInput struct {
+	Predicates []predicate.Contingent  `json:"-"`
+	Not        *ContingentWhereInput   `json:"not,omitempty"`
+	Or         []*ContingentWhereInput `json:"or,omitempty"`
+	And        []*ContingentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "month" field predicates.
+	Month             *string  `json:"month,omitempty"`
+	MonthNEQ          *string  `json:"monthNEQ,omitempty"`
+	MonthIn           []string `json:"monthIn,omitempty"`
+	MonthNotIn        []string `json:"monthNotIn,omitempty"`
+	MonthGT           *string  `json:"monthGT,omitempty"`
+	MonthGTE          *string  `json:"monthGTE,omitempty"`
+	MonthLT           *string  `json:"monthLT,omitempty"`
+	MonthLTE          *string  `json:"monthLTE,omitempty"`
+	MonthContains     *string  `json:"monthContains,omitempty"`
+	MonthHasPrefix    *string  `json:"monthHasPrefix,omitempty"`
+	MonthHasSuffix    *string  `json:"monthHasSuffix,omitempty"`
+	MonthEqualFold    *string  `json:"monthEqualFold,omitempty"`
+	MonthContainsFold *string  `json:"monthContainsFold,omitempty"`
+
+	// "level" field predicates.
+	Level      *contingent.Level  `json:"level,omitempty"`
+	LevelNEQ   *contingent.Level  `json:"levelNEQ,omitempty"`
+	LevelIn    []contingent.Level `json:"levelIn,omitempty"`
+	LevelNotIn []contingent.Level `json:"levelNotIn,omitempty"`
+
+	// "monthly_minutes" field predicates.
+	MonthlyMinutes      *int  `json:"monthlyMinutes,omitempty"`
+	MonthlyMinutesNEQ   *int  `json:"monthlyMinutesNEQ,omitempty"`
+	MonthlyMinutesIn    []int `json:"monthlyMinutesIn,omitempty"`
+	MonthlyMinutesNotIn []int `json:"monthlyMinutesNotIn,omitempty"`
+	MonthlyMinutesGT    *int  `json:"monthlyMinutesGT,omitempty"`
+	MonthlyMinutesGTE   *int  `json:"monthlyMinutesGTE,omitempty"`
+	MonthlyMinutesLT    *int  `json:"monthlyMinutesLT,omitempty"`
+	MonthlyMinutesLTE   *int  `json:"monthlyMinutesLTE,omitempty"`
+
+	// "carried_over_minutes" field predicates.
+	CarriedOverMinutes      *int  `json:"carriedOverMinutes,omitempty"`
+	CarriedOverMinutesNEQ   *int  `json:"carriedOverMinutesNEQ,omitempty"`
+	CarriedOverMinutesIn    []int `json:"carriedOverMinutesIn,omitempty"`
+	CarriedOverMinutesNotIn []int `json:"carriedOverMinutesNotIn,omitempty"`
+	CarriedOverMinutesGT    *int  `json:"carriedOverMinutesGT,omitempty"`
+	CarriedOverMinutesGTE   *int  `json:"carriedOverMinutesGTE,omitempty"`
+	CarriedOverMinutesLT    *int  `json:"carriedOverMinutesLT,omitempty"`
+	CarriedOverMinutesLTE   *int  `json:"carriedOverMinutesLTE,omitempty"`
+
+	// "extra_minutes" field predicates.
+	ExtraMinutes      *int  `json:"extraMinutes,omitempty"`
+	ExtraMinutesNEQ   *int  `json:"extraMinutesNEQ,omitempty"`
+	ExtraMinutesIn    []int `json:"extraMinutesIn,omitempty"`
+	ExtraMinutesNotIn []int `json:"extraMinutesNotIn,omitempty"`
+	ExtraMinutesGT    *int  `json:"extraMinutesGT,omitempty"`
+	ExtraMinutesGTE   *int  `json:"extraMinutesGTE,omitempty"`
+	ExtraMinutesLT    *int  `json:"extraMinutesLT,omitempty"`
+	ExtraMinutesLTE   *int  `json:"extraMinutesLTE,omitempty"`
+
+	// "used_minutes" field predicates.
+	UsedMinutes      *int  `json:"usedMinutes,omitempty"`
+	UsedMinutesNEQ   *int  `json:"usedMinutesNEQ,omitempty"`
+	UsedMinutesIn    []int `json:"usedMinutesIn,omitempty"`
+	UsedMinutesNotIn []int `json:"usedMinutesNotIn,omitempty"`
+	UsedMinutesGT    *int  `json:"usedMinutesGT,omitempty"`
+	UsedMinutesGTE   *int  `json:"usedMinutesGTE,omitempty"`
+	UsedMinutesLT    *int  `json:"usedMinutesLT,omitempty"`
+	UsedMinutesLTE   *int  `json:"usedMinutesLTE,omitempty"`
+
+	// "warned" field predicates.
+	Warned    *bool `json:"warned,omitempty"`
+	WarnedNEQ *bool `json:"warnedNEQ,omitempty"`
+
+	// "decision" field predicates.
+	Decision      *contingent.Decision  `json:"decision,omitempty"`
+	DecisionNEQ   *contingent.Decision  `json:"decisionNEQ,omitempty"`
+	DecisionIn    []contingent.Decision `json:"decisionIn,omitempty"`
+	DecisionNotIn []contingent.Decision `json:"decisionNotIn,omitempty"`
+
+	// "contract_id" field predicates.
+	ContractID      *int  `json:"contractID,omitempty"`
+	ContractIDNEQ   *int  `json:"contractIDNEQ,omitempty"`
+	ContractIDIn    []int `json:"contractIDIn,omitempty"`
+	ContractIDNotIn []int `json:"contractIDNotIn,omitempty"`
+
+	// "customer_id" field predicates.
+	CustomerID      *int  `json:"customerID,omitempty"`
+	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
+	CustomerIDIn    []int `json:"customerIDIn,omitempty"`
+	CustomerIDNotIn []int `json:"customerIDNotIn,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ContingentWhereInput) AddPredicates(predicates ...predicate.Contingent) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ContingentWhereInput filter on the ContingentQuery builder.
+func (i *ContingentWhereInput) Filter(q *ContingentQuery) (*ContingentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyContingentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyContingentWhereInput is returned in case the ContingentWhereInput is empty.
+var ErrEmptyContingentWhereInput = errors.New("ent: empty predicate ContingentWhereInput")
+
+// P returns a predicate for filtering contingents.
+// An error is returned if the input is empty or invalid.
+func (i *ContingentWhereInput) P() (predicate.Contingent, error) {
+	var predicates []predicate.Contingent
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, contingent.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Contingent, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, contingent.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Contingent, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, contingent.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, contingent.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, contingent.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, contingent.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, contingent.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, contingent.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, contingent.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, contingent.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, contingent.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, contingent.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, contingent.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, contingent.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, contingent.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, contingent.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, contingent.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, contingent.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, contingent.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, contingent.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, contingent.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, contingent.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, contingent.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, contingent.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, contingent.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, contingent.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, contingent.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Month != nil {
+		predicates = append(predicates, contingent.MonthEQ(*i.Month))
+	}
+	if i.MonthNEQ != nil {
+		predicates = append(predicates, contingent.MonthNEQ(*i.MonthNEQ))
+	}
+	if len(i.MonthIn) > 0 {
+		predicates = append(predicates, contingent.MonthIn(i.MonthIn...))
+	}
+	if len(i.MonthNotIn) > 0 {
+		predicates = append(predicates, contingent.MonthNotIn(i.MonthNotIn...))
+	}
+	if i.MonthGT != nil {
+		predicates = append(predicates, contingent.MonthGT(*i.MonthGT))
+	}
+	if i.MonthGTE != nil {
+		predicates = append(predicates, contingent.MonthGTE(*i.MonthGTE))
+	}
+	if i.MonthLT != nil {
+		predicates = append(predicates, contingent.MonthLT(*i.MonthLT))
+	}
+	if i.MonthLTE != nil {
+		predicates = append(predicates, contingent.MonthLTE(*i.MonthLTE))
+	}
+	if i.MonthContains != nil {
+		predicates = append(predicates, contingent.MonthContains(*i.MonthContains))
+	}
+	if i.MonthHasPrefix != nil {
+		predicates = append(predicates, contingent.MonthHasPrefix(*i.MonthHasPrefix))
+	}
+	if i.MonthHasSuffix != nil {
+		predicates = append(predicates, contingent.MonthHasSuffix(*i.MonthHasSuffix))
+	}
+	if i.MonthEqualFold != nil {
+		predicates = append(predicates, contingent.MonthEqualFold(*i.MonthEqualFold))
+	}
+	if i.MonthContainsFold != nil {
+		predicates = append(predicates, contingent.MonthContainsFold(*i.MonthContainsFold))
+	}
+	if i.Level != nil {
+		predicates = append(predicates, contingent.LevelEQ(*i.Level))
+	}
+	if i.LevelNEQ != nil {
+		predicates = append(predicates, contingent.LevelNEQ(*i.LevelNEQ))
+	}
+	if len(i.LevelIn) > 0 {
+		predicates = append(predicates, contingent.LevelIn(i.LevelIn...))
+	}
+	if len(i.LevelNotIn) > 0 {
+		predicates = append(predicates, contingent.LevelNotIn(i.LevelNotIn...))
+	}
+	if i.MonthlyMinutes != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesEQ(*i.MonthlyMinutes))
+	}
+	if i.MonthlyMinutesNEQ != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesNEQ(*i.MonthlyMinutesNEQ))
+	}
+	if len(i.MonthlyMinutesIn) > 0 {
+		predicates = append(predicates, contingent.MonthlyMinutesIn(i.MonthlyMinutesIn...))
+	}
+	if len(i.MonthlyMinutesNotIn) > 0 {
+		predicates = append(predicates, contingent.MonthlyMinutesNotIn(i.MonthlyMinutesNotIn...))
+	}
+	if i.MonthlyMinutesGT != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesGT(*i.MonthlyMinutesGT))
+	}
+	if i.MonthlyMinutesGTE != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesGTE(*i.MonthlyMinutesGTE))
+	}
+	if i.MonthlyMinutesLT != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesLT(*i.MonthlyMinutesLT))
+	}
+	if i.MonthlyMinutesLTE != nil {
+		predicates = append(predicates, contingent.MonthlyMinutesLTE(*i.MonthlyMinutesLTE))
+	}
+	if i.CarriedOverMinutes != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesEQ(*i.CarriedOverMinutes))
+	}
+	if i.CarriedOverMinutesNEQ != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesNEQ(*i.CarriedOverMinutesNEQ))
+	}
+	if len(i.CarriedOverMinutesIn) > 0 {
+		predicates = append(predicates, contingent.CarriedOverMinutesIn(i.CarriedOverMinutesIn...))
+	}
+	if len(i.CarriedOverMinutesNotIn) > 0 {
+		predicates = append(predicates, contingent.CarriedOverMinutesNotIn(i.CarriedOverMinutesNotIn...))
+	}
+	if i.CarriedOverMinutesGT != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesGT(*i.CarriedOverMinutesGT))
+	}
+	if i.CarriedOverMinutesGTE != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesGTE(*i.CarriedOverMinutesGTE))
+	}
+	if i.CarriedOverMinutesLT != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesLT(*i.CarriedOverMinutesLT))
+	}
+	if i.CarriedOverMinutesLTE != nil {
+		predicates = append(predicates, contingent.CarriedOverMinutesLTE(*i.CarriedOverMinutesLTE))
+	}
+	if i.ExtraMinutes != nil {
+		predicates = append(predicates, contingent.ExtraMinutesEQ(*i.ExtraMinutes))
+	}
+	if i.ExtraMinutesNEQ != nil {
+		predicates = append(predicates, contingent.ExtraMinutesNEQ(*i.ExtraMinutesNEQ))
+	}
+	if len(i.ExtraMinutesIn) > 0 {
+		predicates = append(predicates, contingent.ExtraMinutesIn(i.ExtraMinutesIn...))
+	}
+	if len(i.ExtraMinutesNotIn) > 0 {
+		predicates = append(predicates, contingent.ExtraMinutesNotIn(i.ExtraMinutesNotIn...))
+	}
+	if i.ExtraMinutesGT != nil {
+		predicates = append(predicates, contingent.ExtraMinutesGT(*i.ExtraMinutesGT))
+	}
+	if i.ExtraMinutesGTE != nil {
+		predicates = append(predicates, contingent.ExtraMinutesGTE(*i.ExtraMinutesGTE))
+	}
+	if i.ExtraMinutesLT != nil {
+		predicates = append(predicates, contingent.ExtraMinutesLT(*i.ExtraMinutesLT))
+	}
+	if i.ExtraMinutesLTE != nil {
+		predicates = append(predicates, contingent.ExtraMinutesLTE(*i.ExtraMinutesLTE))
+	}
+	if i.UsedMinutes != nil {
+		predicates = append(predicates, contingent.UsedMinutesEQ(*i.UsedMinutes))
+	}
+	if i.UsedMinutesNEQ != nil {
+		predicates = append(predicates, contingent.UsedMinutesNEQ(*i.UsedMinutesNEQ))
+	}
+	if len(i.UsedMinutesIn) > 0 {
+		predicates = append(predicates, contingent.UsedMinutesIn(i.UsedMinutesIn...))
+	}
+	if len(i.UsedMinutesNotIn) > 0 {
+		predicates = append(predicates, contingent.UsedMinutesNotIn(i.UsedMinutesNotIn...))
+	}
+	if i.UsedMinutesGT != nil {
+		predicates = append(predicates, contingent.UsedMinutesGT(*i.UsedMinutesGT))
+	}
+	if i.UsedMinutesGTE != nil {
+		predicates = append(predicates, contingent.UsedMinutesGTE(*i.UsedMinutesGTE))
+	}
+	if i.UsedMinutesLT != nil {
+		predicates = append(predicates, contingent.UsedMinutesLT(*i.UsedMinutesLT))
+	}
+	if i.UsedMinutesLTE != nil {
+		predicates = append(predicates, contingent.UsedMinutesLTE(*i.UsedMinutesLTE))
+	}
+	if i.Warned != nil {
+		predicates = append(predicates, contingent.WarnedEQ(*i.Warned))
+	}
+	if i.WarnedNEQ != nil {
+		predicates = append(predicates, contingent.WarnedNEQ(*i.WarnedNEQ))
+	}
+	if i.Decision != nil {
+		predicates = append(predicates, contingent.DecisionEQ(*i.Decision))
+	}
+	if i.DecisionNEQ != nil {
+		predicates = append(predicates, contingent.DecisionNEQ(*i.DecisionNEQ))
+	}
+	if len(i.DecisionIn) > 0 {
+		predicates = append(predicates, contingent.DecisionIn(i.DecisionIn...))
+	}
+	if len(i.DecisionNotIn) > 0 {
+		predicates = append(predicates, contingent.DecisionNotIn(i.DecisionNotIn...))
+	}
+	if i.ContractID != nil {
+		predicates = append(predicates, contingent.ContractIDEQ(*i.ContractID))
+	}
+	if i.ContractIDNEQ != nil {
+		predicates = append(predicates, contingent.ContractIDNEQ(*i.ContractIDNEQ))
+	}
+	if len(i.ContractIDIn) > 0 {
+		predicates = append(predicates, contingent.ContractIDIn(i.ContractIDIn...))
+	}
+	if len(i.ContractIDNotIn) > 0 {
+		predicates = append(predicates, contingent.ContractIDNotIn(i.ContractIDNotIn...))
+	}
+	if i.CustomerID != nil {
+		predicates = append(predicates, contingent.CustomerIDEQ(*i.CustomerID))
+	}
+	if i.CustomerIDNEQ != nil {
+		predicates = append(predicates, contingent.CustomerIDNEQ(*i.CustomerIDNEQ))
+	}
+	if len(i.CustomerIDIn) > 0 {
+		predicates = append(predicates, contingent.CustomerIDIn(i.CustomerIDIn...))
+	}
+	if len(i.CustomerIDNotIn) > 0 {
+		predicates = append(predicates, contingent.CustomerIDNotIn(i.CustomerIDNotIn...))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyContingentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return contingent.And(predicates...), nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -18,6 +19,7 @@ import (
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -43,6 +45,7 @@ const (
 	TypeAttachment       = "Attachment"
 	TypeCalendar         = "Calendar"
 	TypeComment          = "Comment"
+	TypeContingent       = "Contingent"
 	TypeContract         = "Contract"
 	TypeKnowledgeArticle = "KnowledgeArticle"
 	TypeNotification     = "Notification"
@@ -50,6 +53,7 @@ const (
 	TypeRefreshToken     = "RefreshToken"
 	TypeSLAAlert         = "SLAAlert"
 	TypeSequence         = "Sequence"
+	TypeStatement        = "Statement"
 	TypeTask             = "Task"
 	TypeTaskNote         = "TaskNote"
 	TypeTicket           = "Ticket"
@@ -3097,6 +3101,1215 @@ func (m *CommentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Comment edge %s", name)
+}
+
+// ContingentMutation represents an operation that mutates the Contingent nodes in the graph.
+type ContingentMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	month                   *string
+	level                   *contingent.Level
+	monthly_minutes         *int
+	addmonthly_minutes      *int
+	carried_over_minutes    *int
+	addcarried_over_minutes *int
+	extra_minutes           *int
+	addextra_minutes        *int
+	used_minutes            *int
+	addused_minutes         *int
+	warned                  *bool
+	decision                *contingent.Decision
+	carried_forward         *bool
+	clearedFields           map[string]struct{}
+	contract                *int
+	clearedcontract         bool
+	customer                *int
+	clearedcustomer         bool
+	done                    bool
+	oldValue                func(context.Context) (*Contingent, error)
+	predicates              []predicate.Contingent
+}
+
+var _ ent.Mutation = (*ContingentMutation)(nil)
+
+// contingentOption allows management of the mutation configuration using functional options.
+type contingentOption func(*ContingentMutation)
+
+// newContingentMutation creates new mutation for the Contingent entity.
+func newContingentMutation(c config, op Op, opts ...contingentOption) *ContingentMutation {
+	m := &ContingentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContingent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContingentID sets the ID field of the mutation.
+func withContingentID(id int) contingentOption {
+	return func(m *ContingentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Contingent
+		)
+		m.oldValue = func(ctx context.Context) (*Contingent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Contingent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContingent sets the old Contingent of the mutation.
+func withContingent(node *Contingent) contingentOption {
+	return func(m *ContingentMutation) {
+		m.oldValue = func(context.Context) (*Contingent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContingentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContingentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContingentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContingentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Contingent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContingentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContingentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContingentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContingentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContingentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContingentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *ContingentMutation) SetMonth(s string) {
+	m.month = &s
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *ContingentMutation) Month() (r string, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldMonth(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *ContingentMutation) ResetMonth() {
+	m.month = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *ContingentMutation) SetLevel(c contingent.Level) {
+	m.level = &c
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *ContingentMutation) Level() (r contingent.Level, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldLevel(ctx context.Context) (v contingent.Level, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *ContingentMutation) ResetLevel() {
+	m.level = nil
+}
+
+// SetMonthlyMinutes sets the "monthly_minutes" field.
+func (m *ContingentMutation) SetMonthlyMinutes(i int) {
+	m.monthly_minutes = &i
+	m.addmonthly_minutes = nil
+}
+
+// MonthlyMinutes returns the value of the "monthly_minutes" field in the mutation.
+func (m *ContingentMutation) MonthlyMinutes() (r int, exists bool) {
+	v := m.monthly_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonthlyMinutes returns the old "monthly_minutes" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldMonthlyMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonthlyMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonthlyMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonthlyMinutes: %w", err)
+	}
+	return oldValue.MonthlyMinutes, nil
+}
+
+// AddMonthlyMinutes adds i to the "monthly_minutes" field.
+func (m *ContingentMutation) AddMonthlyMinutes(i int) {
+	if m.addmonthly_minutes != nil {
+		*m.addmonthly_minutes += i
+	} else {
+		m.addmonthly_minutes = &i
+	}
+}
+
+// AddedMonthlyMinutes returns the value that was added to the "monthly_minutes" field in this mutation.
+func (m *ContingentMutation) AddedMonthlyMinutes() (r int, exists bool) {
+	v := m.addmonthly_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMonthlyMinutes resets all changes to the "monthly_minutes" field.
+func (m *ContingentMutation) ResetMonthlyMinutes() {
+	m.monthly_minutes = nil
+	m.addmonthly_minutes = nil
+}
+
+// SetCarriedOverMinutes sets the "carried_over_minutes" field.
+func (m *ContingentMutation) SetCarriedOverMinutes(i int) {
+	m.carried_over_minutes = &i
+	m.addcarried_over_minutes = nil
+}
+
+// CarriedOverMinutes returns the value of the "carried_over_minutes" field in the mutation.
+func (m *ContingentMutation) CarriedOverMinutes() (r int, exists bool) {
+	v := m.carried_over_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCarriedOverMinutes returns the old "carried_over_minutes" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldCarriedOverMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCarriedOverMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCarriedOverMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCarriedOverMinutes: %w", err)
+	}
+	return oldValue.CarriedOverMinutes, nil
+}
+
+// AddCarriedOverMinutes adds i to the "carried_over_minutes" field.
+func (m *ContingentMutation) AddCarriedOverMinutes(i int) {
+	if m.addcarried_over_minutes != nil {
+		*m.addcarried_over_minutes += i
+	} else {
+		m.addcarried_over_minutes = &i
+	}
+}
+
+// AddedCarriedOverMinutes returns the value that was added to the "carried_over_minutes" field in this mutation.
+func (m *ContingentMutation) AddedCarriedOverMinutes() (r int, exists bool) {
+	v := m.addcarried_over_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCarriedOverMinutes resets all changes to the "carried_over_minutes" field.
+func (m *ContingentMutation) ResetCarriedOverMinutes() {
+	m.carried_over_minutes = nil
+	m.addcarried_over_minutes = nil
+}
+
+// SetExtraMinutes sets the "extra_minutes" field.
+func (m *ContingentMutation) SetExtraMinutes(i int) {
+	m.extra_minutes = &i
+	m.addextra_minutes = nil
+}
+
+// ExtraMinutes returns the value of the "extra_minutes" field in the mutation.
+func (m *ContingentMutation) ExtraMinutes() (r int, exists bool) {
+	v := m.extra_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtraMinutes returns the old "extra_minutes" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldExtraMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtraMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtraMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtraMinutes: %w", err)
+	}
+	return oldValue.ExtraMinutes, nil
+}
+
+// AddExtraMinutes adds i to the "extra_minutes" field.
+func (m *ContingentMutation) AddExtraMinutes(i int) {
+	if m.addextra_minutes != nil {
+		*m.addextra_minutes += i
+	} else {
+		m.addextra_minutes = &i
+	}
+}
+
+// AddedExtraMinutes returns the value that was added to the "extra_minutes" field in this mutation.
+func (m *ContingentMutation) AddedExtraMinutes() (r int, exists bool) {
+	v := m.addextra_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExtraMinutes resets all changes to the "extra_minutes" field.
+func (m *ContingentMutation) ResetExtraMinutes() {
+	m.extra_minutes = nil
+	m.addextra_minutes = nil
+}
+
+// SetUsedMinutes sets the "used_minutes" field.
+func (m *ContingentMutation) SetUsedMinutes(i int) {
+	m.used_minutes = &i
+	m.addused_minutes = nil
+}
+
+// UsedMinutes returns the value of the "used_minutes" field in the mutation.
+func (m *ContingentMutation) UsedMinutes() (r int, exists bool) {
+	v := m.used_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsedMinutes returns the old "used_minutes" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldUsedMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsedMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsedMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsedMinutes: %w", err)
+	}
+	return oldValue.UsedMinutes, nil
+}
+
+// AddUsedMinutes adds i to the "used_minutes" field.
+func (m *ContingentMutation) AddUsedMinutes(i int) {
+	if m.addused_minutes != nil {
+		*m.addused_minutes += i
+	} else {
+		m.addused_minutes = &i
+	}
+}
+
+// AddedUsedMinutes returns the value that was added to the "used_minutes" field in this mutation.
+func (m *ContingentMutation) AddedUsedMinutes() (r int, exists bool) {
+	v := m.addused_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsedMinutes resets all changes to the "used_minutes" field.
+func (m *ContingentMutation) ResetUsedMinutes() {
+	m.used_minutes = nil
+	m.addused_minutes = nil
+}
+
+// SetWarned sets the "warned" field.
+func (m *ContingentMutation) SetWarned(b bool) {
+	m.warned = &b
+}
+
+// Warned returns the value of the "warned" field in the mutation.
+func (m *ContingentMutation) Warned() (r bool, exists bool) {
+	v := m.warned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWarned returns the old "warned" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldWarned(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWarned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWarned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWarned: %w", err)
+	}
+	return oldValue.Warned, nil
+}
+
+// ResetWarned resets all changes to the "warned" field.
+func (m *ContingentMutation) ResetWarned() {
+	m.warned = nil
+}
+
+// SetDecision sets the "decision" field.
+func (m *ContingentMutation) SetDecision(c contingent.Decision) {
+	m.decision = &c
+}
+
+// Decision returns the value of the "decision" field in the mutation.
+func (m *ContingentMutation) Decision() (r contingent.Decision, exists bool) {
+	v := m.decision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecision returns the old "decision" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldDecision(ctx context.Context) (v contingent.Decision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecision: %w", err)
+	}
+	return oldValue.Decision, nil
+}
+
+// ResetDecision resets all changes to the "decision" field.
+func (m *ContingentMutation) ResetDecision() {
+	m.decision = nil
+}
+
+// SetCarriedForward sets the "carried_forward" field.
+func (m *ContingentMutation) SetCarriedForward(b bool) {
+	m.carried_forward = &b
+}
+
+// CarriedForward returns the value of the "carried_forward" field in the mutation.
+func (m *ContingentMutation) CarriedForward() (r bool, exists bool) {
+	v := m.carried_forward
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCarriedForward returns the old "carried_forward" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldCarriedForward(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCarriedForward is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCarriedForward requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCarriedForward: %w", err)
+	}
+	return oldValue.CarriedForward, nil
+}
+
+// ResetCarriedForward resets all changes to the "carried_forward" field.
+func (m *ContingentMutation) ResetCarriedForward() {
+	m.carried_forward = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *ContingentMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *ContingentMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *ContingentMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *ContingentMutation) SetCustomerID(i int) {
+	m.customer = &i
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *ContingentMutation) CustomerID() (r int, exists bool) {
+	v := m.customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *ContingentMutation) ResetCustomerID() {
+	m.customer = nil
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *ContingentMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[contingent.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *ContingentMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *ContingentMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *ContingentMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// ClearCustomer clears the "customer" edge to the Organization entity.
+func (m *ContingentMutation) ClearCustomer() {
+	m.clearedcustomer = true
+	m.clearedFields[contingent.FieldCustomerID] = struct{}{}
+}
+
+// CustomerCleared reports if the "customer" edge to the Organization entity was cleared.
+func (m *ContingentMutation) CustomerCleared() bool {
+	return m.clearedcustomer
+}
+
+// CustomerIDs returns the "customer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CustomerID instead. It exists only for internal usage by the builders.
+func (m *ContingentMutation) CustomerIDs() (ids []int) {
+	if id := m.customer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCustomer resets all changes to the "customer" edge.
+func (m *ContingentMutation) ResetCustomer() {
+	m.customer = nil
+	m.clearedcustomer = false
+}
+
+// Where appends a list predicates to the ContingentMutation builder.
+func (m *ContingentMutation) Where(ps ...predicate.Contingent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContingentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContingentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Contingent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContingentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContingentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Contingent).
+func (m *ContingentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContingentMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, contingent.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contingent.FieldUpdatedAt)
+	}
+	if m.month != nil {
+		fields = append(fields, contingent.FieldMonth)
+	}
+	if m.level != nil {
+		fields = append(fields, contingent.FieldLevel)
+	}
+	if m.monthly_minutes != nil {
+		fields = append(fields, contingent.FieldMonthlyMinutes)
+	}
+	if m.carried_over_minutes != nil {
+		fields = append(fields, contingent.FieldCarriedOverMinutes)
+	}
+	if m.extra_minutes != nil {
+		fields = append(fields, contingent.FieldExtraMinutes)
+	}
+	if m.used_minutes != nil {
+		fields = append(fields, contingent.FieldUsedMinutes)
+	}
+	if m.warned != nil {
+		fields = append(fields, contingent.FieldWarned)
+	}
+	if m.decision != nil {
+		fields = append(fields, contingent.FieldDecision)
+	}
+	if m.carried_forward != nil {
+		fields = append(fields, contingent.FieldCarriedForward)
+	}
+	if m.contract != nil {
+		fields = append(fields, contingent.FieldContractID)
+	}
+	if m.customer != nil {
+		fields = append(fields, contingent.FieldCustomerID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContingentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contingent.FieldCreatedAt:
+		return m.CreatedAt()
+	case contingent.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contingent.FieldMonth:
+		return m.Month()
+	case contingent.FieldLevel:
+		return m.Level()
+	case contingent.FieldMonthlyMinutes:
+		return m.MonthlyMinutes()
+	case contingent.FieldCarriedOverMinutes:
+		return m.CarriedOverMinutes()
+	case contingent.FieldExtraMinutes:
+		return m.ExtraMinutes()
+	case contingent.FieldUsedMinutes:
+		return m.UsedMinutes()
+	case contingent.FieldWarned:
+		return m.Warned()
+	case contingent.FieldDecision:
+		return m.Decision()
+	case contingent.FieldCarriedForward:
+		return m.CarriedForward()
+	case contingent.FieldContractID:
+		return m.ContractID()
+	case contingent.FieldCustomerID:
+		return m.CustomerID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContingentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contingent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contingent.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contingent.FieldMonth:
+		return m.OldMonth(ctx)
+	case contingent.FieldLevel:
+		return m.OldLevel(ctx)
+	case contingent.FieldMonthlyMinutes:
+		return m.OldMonthlyMinutes(ctx)
+	case contingent.FieldCarriedOverMinutes:
+		return m.OldCarriedOverMinutes(ctx)
+	case contingent.FieldExtraMinutes:
+		return m.OldExtraMinutes(ctx)
+	case contingent.FieldUsedMinutes:
+		return m.OldUsedMinutes(ctx)
+	case contingent.FieldWarned:
+		return m.OldWarned(ctx)
+	case contingent.FieldDecision:
+		return m.OldDecision(ctx)
+	case contingent.FieldCarriedForward:
+		return m.OldCarriedForward(ctx)
+	case contingent.FieldContractID:
+		return m.OldContractID(ctx)
+	case contingent.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Contingent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContingentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contingent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contingent.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contingent.FieldMonth:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case contingent.FieldLevel:
+		v, ok := value.(contingent.Level)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case contingent.FieldMonthlyMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonthlyMinutes(v)
+		return nil
+	case contingent.FieldCarriedOverMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCarriedOverMinutes(v)
+		return nil
+	case contingent.FieldExtraMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtraMinutes(v)
+		return nil
+	case contingent.FieldUsedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsedMinutes(v)
+		return nil
+	case contingent.FieldWarned:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWarned(v)
+		return nil
+	case contingent.FieldDecision:
+		v, ok := value.(contingent.Decision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecision(v)
+		return nil
+	case contingent.FieldCarriedForward:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCarriedForward(v)
+		return nil
+	case contingent.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case contingent.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Contingent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContingentMutation) AddedFields() []string {
+	var fields []string
+	if m.addmonthly_minutes != nil {
+		fields = append(fields, contingent.FieldMonthlyMinutes)
+	}
+	if m.addcarried_over_minutes != nil {
+		fields = append(fields, contingent.FieldCarriedOverMinutes)
+	}
+	if m.addextra_minutes != nil {
+		fields = append(fields, contingent.FieldExtraMinutes)
+	}
+	if m.addused_minutes != nil {
+		fields = append(fields, contingent.FieldUsedMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContingentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contingent.FieldMonthlyMinutes:
+		return m.AddedMonthlyMinutes()
+	case contingent.FieldCarriedOverMinutes:
+		return m.AddedCarriedOverMinutes()
+	case contingent.FieldExtraMinutes:
+		return m.AddedExtraMinutes()
+	case contingent.FieldUsedMinutes:
+		return m.AddedUsedMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContingentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contingent.FieldMonthlyMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMonthlyMinutes(v)
+		return nil
+	case contingent.FieldCarriedOverMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCarriedOverMinutes(v)
+		return nil
+	case contingent.FieldExtraMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExtraMinutes(v)
+		return nil
+	case contingent.FieldUsedMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsedMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Contingent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContingentMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContingentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContingentMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Contingent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContingentMutation) ResetField(name string) error {
+	switch name {
+	case contingent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contingent.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contingent.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case contingent.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case contingent.FieldMonthlyMinutes:
+		m.ResetMonthlyMinutes()
+		return nil
+	case contingent.FieldCarriedOverMinutes:
+		m.ResetCarriedOverMinutes()
+		return nil
+	case contingent.FieldExtraMinutes:
+		m.ResetExtraMinutes()
+		return nil
+	case contingent.FieldUsedMinutes:
+		m.ResetUsedMinutes()
+		return nil
+	case contingent.FieldWarned:
+		m.ResetWarned()
+		return nil
+	case contingent.FieldDecision:
+		m.ResetDecision()
+		return nil
+	case contingent.FieldCarriedForward:
+		m.ResetCarriedForward()
+		return nil
+	case contingent.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case contingent.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	}
+	return fmt.Errorf("unknown Contingent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContingentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.contract != nil {
+		edges = append(edges, contingent.EdgeContract)
+	}
+	if m.customer != nil {
+		edges = append(edges, contingent.EdgeCustomer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContingentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case contingent.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	case contingent.EdgeCustomer:
+		if id := m.customer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContingentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContingentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContingentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcontract {
+		edges = append(edges, contingent.EdgeContract)
+	}
+	if m.clearedcustomer {
+		edges = append(edges, contingent.EdgeCustomer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContingentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case contingent.EdgeContract:
+		return m.clearedcontract
+	case contingent.EdgeCustomer:
+		return m.clearedcustomer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContingentMutation) ClearEdge(name string) error {
+	switch name {
+	case contingent.EdgeContract:
+		m.ClearContract()
+		return nil
+	case contingent.EdgeCustomer:
+		m.ClearCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown Contingent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContingentMutation) ResetEdge(name string) error {
+	switch name {
+	case contingent.EdgeContract:
+		m.ResetContract()
+		return nil
+	case contingent.EdgeCustomer:
+		m.ResetCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown Contingent edge %s", name)
 }
 
 // ContractMutation represents an operation that mutates the Contract nodes in the graph.
@@ -9857,6 +11070,812 @@ func (m *SequenceMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *SequenceMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Sequence edge %s", name)
+}
+
+// StatementMutation represents an operation that mutates the Statement nodes in the graph.
+type StatementMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	month           *string
+	total_cents     *int64
+	addtotal_cents  *int64
+	currency        *string
+	customer_id     *int
+	addcustomer_id  *int
+	issued_by_id    *int
+	addissued_by_id *int
+	clearedFields   map[string]struct{}
+	contract        *int
+	clearedcontract bool
+	done            bool
+	oldValue        func(context.Context) (*Statement, error)
+	predicates      []predicate.Statement
+}
+
+var _ ent.Mutation = (*StatementMutation)(nil)
+
+// statementOption allows management of the mutation configuration using functional options.
+type statementOption func(*StatementMutation)
+
+// newStatementMutation creates new mutation for the Statement entity.
+func newStatementMutation(c config, op Op, opts ...statementOption) *StatementMutation {
+	m := &StatementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatementID sets the ID field of the mutation.
+func withStatementID(id int) statementOption {
+	return func(m *StatementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Statement
+		)
+		m.oldValue = func(ctx context.Context) (*Statement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Statement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatement sets the old Statement of the mutation.
+func withStatement(node *Statement) statementOption {
+	return func(m *StatementMutation) {
+		m.oldValue = func(context.Context) (*Statement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatementMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatementMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Statement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *StatementMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *StatementMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *StatementMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *StatementMutation) SetMonth(s string) {
+	m.month = &s
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *StatementMutation) Month() (r string, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldMonth(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *StatementMutation) ResetMonth() {
+	m.month = nil
+}
+
+// SetTotalCents sets the "total_cents" field.
+func (m *StatementMutation) SetTotalCents(i int64) {
+	m.total_cents = &i
+	m.addtotal_cents = nil
+}
+
+// TotalCents returns the value of the "total_cents" field in the mutation.
+func (m *StatementMutation) TotalCents() (r int64, exists bool) {
+	v := m.total_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalCents returns the old "total_cents" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldTotalCents(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalCents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalCents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalCents: %w", err)
+	}
+	return oldValue.TotalCents, nil
+}
+
+// AddTotalCents adds i to the "total_cents" field.
+func (m *StatementMutation) AddTotalCents(i int64) {
+	if m.addtotal_cents != nil {
+		*m.addtotal_cents += i
+	} else {
+		m.addtotal_cents = &i
+	}
+}
+
+// AddedTotalCents returns the value that was added to the "total_cents" field in this mutation.
+func (m *StatementMutation) AddedTotalCents() (r int64, exists bool) {
+	v := m.addtotal_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalCents resets all changes to the "total_cents" field.
+func (m *StatementMutation) ResetTotalCents() {
+	m.total_cents = nil
+	m.addtotal_cents = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *StatementMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *StatementMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *StatementMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *StatementMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *StatementMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *StatementMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *StatementMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *StatementMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *StatementMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *StatementMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *StatementMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetIssuedByID sets the "issued_by_id" field.
+func (m *StatementMutation) SetIssuedByID(i int) {
+	m.issued_by_id = &i
+	m.addissued_by_id = nil
+}
+
+// IssuedByID returns the value of the "issued_by_id" field in the mutation.
+func (m *StatementMutation) IssuedByID() (r int, exists bool) {
+	v := m.issued_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedByID returns the old "issued_by_id" field's value of the Statement entity.
+// If the Statement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatementMutation) OldIssuedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedByID: %w", err)
+	}
+	return oldValue.IssuedByID, nil
+}
+
+// AddIssuedByID adds i to the "issued_by_id" field.
+func (m *StatementMutation) AddIssuedByID(i int) {
+	if m.addissued_by_id != nil {
+		*m.addissued_by_id += i
+	} else {
+		m.addissued_by_id = &i
+	}
+}
+
+// AddedIssuedByID returns the value that was added to the "issued_by_id" field in this mutation.
+func (m *StatementMutation) AddedIssuedByID() (r int, exists bool) {
+	v := m.addissued_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIssuedByID resets all changes to the "issued_by_id" field.
+func (m *StatementMutation) ResetIssuedByID() {
+	m.issued_by_id = nil
+	m.addissued_by_id = nil
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *StatementMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[statement.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *StatementMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *StatementMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *StatementMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// Where appends a list predicates to the StatementMutation builder.
+func (m *StatementMutation) Where(ps ...predicate.Statement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Statement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Statement).
+func (m *StatementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatementMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, statement.FieldCreatedAt)
+	}
+	if m.month != nil {
+		fields = append(fields, statement.FieldMonth)
+	}
+	if m.total_cents != nil {
+		fields = append(fields, statement.FieldTotalCents)
+	}
+	if m.currency != nil {
+		fields = append(fields, statement.FieldCurrency)
+	}
+	if m.contract != nil {
+		fields = append(fields, statement.FieldContractID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, statement.FieldCustomerID)
+	}
+	if m.issued_by_id != nil {
+		fields = append(fields, statement.FieldIssuedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statement.FieldCreatedAt:
+		return m.CreatedAt()
+	case statement.FieldMonth:
+		return m.Month()
+	case statement.FieldTotalCents:
+		return m.TotalCents()
+	case statement.FieldCurrency:
+		return m.Currency()
+	case statement.FieldContractID:
+		return m.ContractID()
+	case statement.FieldCustomerID:
+		return m.CustomerID()
+	case statement.FieldIssuedByID:
+		return m.IssuedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statement.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case statement.FieldMonth:
+		return m.OldMonth(ctx)
+	case statement.FieldTotalCents:
+		return m.OldTotalCents(ctx)
+	case statement.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case statement.FieldContractID:
+		return m.OldContractID(ctx)
+	case statement.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case statement.FieldIssuedByID:
+		return m.OldIssuedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Statement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statement.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case statement.FieldMonth:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case statement.FieldTotalCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalCents(v)
+		return nil
+	case statement.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case statement.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case statement.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case statement.FieldIssuedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Statement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatementMutation) AddedFields() []string {
+	var fields []string
+	if m.addtotal_cents != nil {
+		fields = append(fields, statement.FieldTotalCents)
+	}
+	if m.addcustomer_id != nil {
+		fields = append(fields, statement.FieldCustomerID)
+	}
+	if m.addissued_by_id != nil {
+		fields = append(fields, statement.FieldIssuedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case statement.FieldTotalCents:
+		return m.AddedTotalCents()
+	case statement.FieldCustomerID:
+		return m.AddedCustomerID()
+	case statement.FieldIssuedByID:
+		return m.AddedIssuedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case statement.FieldTotalCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalCents(v)
+		return nil
+	case statement.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case statement.FieldIssuedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIssuedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Statement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatementMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatementMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Statement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatementMutation) ResetField(name string) error {
+	switch name {
+	case statement.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case statement.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case statement.FieldTotalCents:
+		m.ResetTotalCents()
+		return nil
+	case statement.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case statement.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case statement.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case statement.FieldIssuedByID:
+		m.ResetIssuedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Statement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.contract != nil {
+		edges = append(edges, statement.EdgeContract)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case statement.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatementMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcontract {
+		edges = append(edges, statement.EdgeContract)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case statement.EdgeContract:
+		return m.clearedcontract
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatementMutation) ClearEdge(name string) error {
+	switch name {
+	case statement.EdgeContract:
+		m.ClearContract()
+		return nil
+	}
+	return fmt.Errorf("unknown Statement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatementMutation) ResetEdge(name string) error {
+	switch name {
+	case statement.EdgeContract:
+		m.ResetContract()
+		return nil
+	}
+	return fmt.Errorf("unknown Statement edge %s", name)
 }
 
 // TaskMutation represents an operation that mutates the Task nodes in the graph.

@@ -20,6 +20,8 @@ type Tx struct {
 	Calendar *CalendarClient
 	// Comment is the client for interacting with the Comment builders.
 	Comment *CommentClient
+	// Contingent is the client for interacting with the Contingent builders.
+	Contingent *ContingentClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
@@ -34,6 +36,8 @@ type Tx struct {
 	SLAAlert *SLAAlertClient
 	// Sequence is the client for interacting with the Sequence builders.
 	Sequence *SequenceClient
+	// Statement is the client for interacting with the Statement builders.
+	Statement *StatementClient
 	// Task is the client for interacting with the Task builders.
 	Task *TaskClient
 	// TaskNote is the client for interacting with the TaskNote builders.
@@ -180,6 +184,7 @@ func (tx *Tx) init() {
 	tx.Attachment = NewAttachmentClient(tx.config)
 	tx.Calendar = NewCalendarClient(tx.config)
 	tx.Comment = NewCommentClient(tx.config)
+	tx.Contingent = NewContingentClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
 	tx.KnowledgeArticle = NewKnowledgeArticleClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
@@ -187,6 +192,7 @@ func (tx *Tx) init() {
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.SLAAlert = NewSLAAlertClient(tx.config)
 	tx.Sequence = NewSequenceClient(tx.config)
+	tx.Statement = NewStatementClient(tx.config)
 	tx.Task = NewTaskClient(tx.config)
 	tx.TaskNote = NewTaskNoteClient(tx.config)
 	tx.Ticket = NewTicketClient(tx.config)

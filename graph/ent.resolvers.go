@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"supportdesk/ent"
 	"supportdesk/graph/generated"
 
@@ -26,6 +27,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 // Calendars is the resolver for the calendars field.
 func (r *queryResolver) Calendars(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) (*ent.CalendarConnection, error) {
 	return r.Client.Calendar.Query().Paginate(ctx, after, first, before, last, ent.WithCalendarOrder(orderBy), ent.WithCalendarFilter(where.Filter))
+}
+
+// Contingents is the resolver for the contingents field.
+func (r *queryResolver) Contingents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) (*ent.ContingentConnection, error) {
+	panic(fmt.Errorf("not implemented: Contingents - contingents"))
 }
 
 // Contracts is the resolver for the contracts field.

@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -18,6 +19,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -163,6 +165,33 @@ func (f TraverseComment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CommentQuery", q)
+}
+
+// The ContingentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContingentFunc func(context.Context, *ent.ContingentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContingentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContingentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContingentQuery", q)
+}
+
+// The TraverseContingent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContingent func(context.Context, *ent.ContingentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContingent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContingent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContingentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContingentQuery", q)
 }
 
 // The ContractFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -354,6 +383,33 @@ func (f TraverseSequence) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SequenceQuery", q)
 }
 
+// The StatementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StatementFunc func(context.Context, *ent.StatementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StatementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StatementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StatementQuery", q)
+}
+
+// The TraverseStatement type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStatement func(context.Context, *ent.StatementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStatement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStatement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StatementQuery", q)
+}
+
 // The TaskFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TaskFunc func(context.Context, *ent.TaskQuery) (ent.Value, error)
 
@@ -525,6 +581,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CalendarQuery, predicate.Calendar, calendar.OrderOption]{typ: ent.TypeCalendar, tq: q}, nil
 	case *ent.CommentQuery:
 		return &query[*ent.CommentQuery, predicate.Comment, comment.OrderOption]{typ: ent.TypeComment, tq: q}, nil
+	case *ent.ContingentQuery:
+		return &query[*ent.ContingentQuery, predicate.Contingent, contingent.OrderOption]{typ: ent.TypeContingent, tq: q}, nil
 	case *ent.ContractQuery:
 		return &query[*ent.ContractQuery, predicate.Contract, contract.OrderOption]{typ: ent.TypeContract, tq: q}, nil
 	case *ent.KnowledgeArticleQuery:
@@ -539,6 +597,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SLAAlertQuery, predicate.SLAAlert, slaalert.OrderOption]{typ: ent.TypeSLAAlert, tq: q}, nil
 	case *ent.SequenceQuery:
 		return &query[*ent.SequenceQuery, predicate.Sequence, sequence.OrderOption]{typ: ent.TypeSequence, tq: q}, nil
+	case *ent.StatementQuery:
+		return &query[*ent.StatementQuery, predicate.Statement, statement.OrderOption]{typ: ent.TypeStatement, tq: q}, nil
 	case *ent.TaskQuery:
 		return &query[*ent.TaskQuery, predicate.Task, task.OrderOption]{typ: ent.TypeTask, tq: q}, nil
 	case *ent.TaskNoteQuery:

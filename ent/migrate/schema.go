@@ -121,6 +121,50 @@ var (
 			},
 		},
 	}
+	// ContingentsColumns holds the columns for the "contingents" table.
+	ContingentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "month", Type: field.TypeString},
+		{Name: "level", Type: field.TypeEnum, Enums: []string{"L1", "L2", "L3", "L4", "VENDOR"}},
+		{Name: "monthly_minutes", Type: field.TypeInt},
+		{Name: "carried_over_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "extra_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "used_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "warned", Type: field.TypeBool, Default: false},
+		{Name: "decision", Type: field.TypeEnum, Enums: []string{"NONE", "OPEN", "EXTENDED", "SUSPENDED"}, Default: "NONE"},
+		{Name: "carried_forward", Type: field.TypeBool, Default: false},
+		{Name: "contract_id", Type: field.TypeInt},
+		{Name: "customer_id", Type: field.TypeInt},
+	}
+	// ContingentsTable holds the schema information for the "contingents" table.
+	ContingentsTable = &schema.Table{
+		Name:       "contingents",
+		Columns:    ContingentsColumns,
+		PrimaryKey: []*schema.Column{ContingentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contingents_contracts_contract",
+				Columns:    []*schema.Column{ContingentsColumns[12]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "contingents_organizations_customer",
+				Columns:    []*schema.Column{ContingentsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contingent_contract_id_month_level",
+				Unique:  true,
+				Columns: []*schema.Column{ContingentsColumns[12], ContingentsColumns[3], ContingentsColumns[4]},
+			},
+		},
+	}
 	// ContractsColumns holds the columns for the "contracts" table.
 	ContractsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -364,6 +408,38 @@ var (
 		Name:       "sequences",
 		Columns:    SequencesColumns,
 		PrimaryKey: []*schema.Column{SequencesColumns[0]},
+	}
+	// StatementsColumns holds the columns for the "statements" table.
+	StatementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "month", Type: field.TypeString},
+		{Name: "total_cents", Type: field.TypeInt64},
+		{Name: "currency", Type: field.TypeString},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "issued_by_id", Type: field.TypeInt},
+		{Name: "contract_id", Type: field.TypeInt},
+	}
+	// StatementsTable holds the schema information for the "statements" table.
+	StatementsTable = &schema.Table{
+		Name:       "statements",
+		Columns:    StatementsColumns,
+		PrimaryKey: []*schema.Column{StatementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "statements_contracts_contract",
+				Columns:    []*schema.Column{StatementsColumns[7]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statement_contract_id_month",
+				Unique:  true,
+				Columns: []*schema.Column{StatementsColumns[7], StatementsColumns[2]},
+			},
+		},
 	}
 	// TasksColumns holds the columns for the "tasks" table.
 	TasksColumns = []*schema.Column{
@@ -785,6 +861,7 @@ var (
 		AttachmentsTable,
 		CalendarsTable,
 		CommentsTable,
+		ContingentsTable,
 		ContractsTable,
 		KnowledgeArticlesTable,
 		NotificationsTable,
@@ -792,6 +869,7 @@ var (
 		RefreshTokensTable,
 		SLAAlertsTable,
 		SequencesTable,
+		StatementsTable,
 		TasksTable,
 		TaskNotesTable,
 		TicketsTable,
@@ -820,6 +898,11 @@ func init() {
 	CommentsTable.ForeignKeys[2].RefTable = TicketsTable
 	CommentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	ContingentsTable.ForeignKeys[0].RefTable = ContractsTable
+	ContingentsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ContingentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	ContractsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ContractsTable.ForeignKeys[1].RefTable = CalendarsTable
@@ -852,6 +935,10 @@ func init() {
 	}
 	SequencesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	StatementsTable.ForeignKeys[0].RefTable = ContractsTable
+	StatementsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	TasksTable.ForeignKeys[0].RefTable = OrganizationsTable
 	TasksTable.ForeignKeys[1].RefTable = UsersTable

@@ -15,6 +15,9 @@ type Calendar func(*sql.Selector)
 // Comment is the predicate function for comment builders.
 type Comment func(*sql.Selector)
 
+// Contingent is the predicate function for contingent builders.
+type Contingent func(*sql.Selector)
+
 // Contract is the predicate function for contract builders.
 type Contract func(*sql.Selector)
 
@@ -35,6 +38,9 @@ type SLAAlert func(*sql.Selector)
 
 // Sequence is the predicate function for sequence builders.
 type Sequence func(*sql.Selector)
+
+// Statement is the predicate function for statement builders.
+type Statement func(*sql.Selector)
 
 // Task is the predicate function for task builders.
 type Task func(*sql.Selector)

@@ -183,6 +183,30 @@ func (f CommentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CommentMutation", m)
 }
 
+// The ContingentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ContingentQueryRuleFunc func(context.Context, *ent.ContingentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ContingentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContingentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ContingentQuery", q)
+}
+
+// The ContingentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ContingentMutationRuleFunc func(context.Context, *ent.ContingentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ContingentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ContingentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContingentMutation", m)
+}
+
 // The ContractQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ContractQueryRuleFunc func(context.Context, *ent.ContractQuery) error
@@ -349,6 +373,30 @@ func (f SequenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SequenceMutation", m)
+}
+
+// The StatementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StatementQueryRuleFunc func(context.Context, *ent.StatementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StatementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StatementQuery", q)
+}
+
+// The StatementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StatementMutationRuleFunc func(context.Context, *ent.StatementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StatementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StatementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StatementMutation", m)
 }
 
 // The TaskQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -536,6 +584,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CommentQuery:
 		return q.Filter(), nil
+	case *ent.ContingentQuery:
+		return q.Filter(), nil
 	case *ent.ContractQuery:
 		return q.Filter(), nil
 	case *ent.KnowledgeArticleQuery:
@@ -549,6 +599,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.SLAAlertQuery:
 		return q.Filter(), nil
 	case *ent.SequenceQuery:
+		return q.Filter(), nil
+	case *ent.StatementQuery:
 		return q.Filter(), nil
 	case *ent.TaskQuery:
 		return q.Filter(), nil
@@ -575,6 +627,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CommentMutation:
 		return m.Filter(), nil
+	case *ent.ContingentMutation:
+		return m.Filter(), nil
 	case *ent.ContractMutation:
 		return m.Filter(), nil
 	case *ent.KnowledgeArticleMutation:
@@ -588,6 +642,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SLAAlertMutation:
 		return m.Filter(), nil
 	case *ent.SequenceMutation:
+		return m.Filter(), nil
+	case *ent.StatementMutation:
 		return m.Filter(), nil
 	case *ent.TaskMutation:
 		return m.Filter(), nil

@@ -7,6 +7,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -15,6 +16,7 @@ import (
 	"supportdesk/ent/schema"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
+	"supportdesk/ent/statement"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -165,6 +167,60 @@ func init() {
 	commentDescInternal := commentFields[1].Descriptor()
 	// comment.DefaultInternal holds the default value on creation for the internal field.
 	comment.DefaultInternal = commentDescInternal.Default.(bool)
+	contingentMixin := schema.Contingent{}.Mixin()
+	contingent.Policy = privacy.NewPolicies(schema.Contingent{})
+	contingent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contingent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contingentMixinFields0 := contingentMixin[0].Fields()
+	_ = contingentMixinFields0
+	contingentFields := schema.Contingent{}.Fields()
+	_ = contingentFields
+	// contingentDescCreatedAt is the schema descriptor for created_at field.
+	contingentDescCreatedAt := contingentMixinFields0[0].Descriptor()
+	// contingent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contingent.DefaultCreatedAt = contingentDescCreatedAt.Default.(func() time.Time)
+	// contingentDescUpdatedAt is the schema descriptor for updated_at field.
+	contingentDescUpdatedAt := contingentMixinFields0[1].Descriptor()
+	// contingent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contingent.DefaultUpdatedAt = contingentDescUpdatedAt.Default.(func() time.Time)
+	// contingent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contingent.UpdateDefaultUpdatedAt = contingentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contingentDescMonthlyMinutes is the schema descriptor for monthly_minutes field.
+	contingentDescMonthlyMinutes := contingentFields[2].Descriptor()
+	// contingent.MonthlyMinutesValidator is a validator for the "monthly_minutes" field. It is called by the builders before save.
+	contingent.MonthlyMinutesValidator = contingentDescMonthlyMinutes.Validators[0].(func(int) error)
+	// contingentDescCarriedOverMinutes is the schema descriptor for carried_over_minutes field.
+	contingentDescCarriedOverMinutes := contingentFields[3].Descriptor()
+	// contingent.DefaultCarriedOverMinutes holds the default value on creation for the carried_over_minutes field.
+	contingent.DefaultCarriedOverMinutes = contingentDescCarriedOverMinutes.Default.(int)
+	// contingent.CarriedOverMinutesValidator is a validator for the "carried_over_minutes" field. It is called by the builders before save.
+	contingent.CarriedOverMinutesValidator = contingentDescCarriedOverMinutes.Validators[0].(func(int) error)
+	// contingentDescExtraMinutes is the schema descriptor for extra_minutes field.
+	contingentDescExtraMinutes := contingentFields[4].Descriptor()
+	// contingent.DefaultExtraMinutes holds the default value on creation for the extra_minutes field.
+	contingent.DefaultExtraMinutes = contingentDescExtraMinutes.Default.(int)
+	// contingent.ExtraMinutesValidator is a validator for the "extra_minutes" field. It is called by the builders before save.
+	contingent.ExtraMinutesValidator = contingentDescExtraMinutes.Validators[0].(func(int) error)
+	// contingentDescUsedMinutes is the schema descriptor for used_minutes field.
+	contingentDescUsedMinutes := contingentFields[5].Descriptor()
+	// contingent.DefaultUsedMinutes holds the default value on creation for the used_minutes field.
+	contingent.DefaultUsedMinutes = contingentDescUsedMinutes.Default.(int)
+	// contingent.UsedMinutesValidator is a validator for the "used_minutes" field. It is called by the builders before save.
+	contingent.UsedMinutesValidator = contingentDescUsedMinutes.Validators[0].(func(int) error)
+	// contingentDescWarned is the schema descriptor for warned field.
+	contingentDescWarned := contingentFields[6].Descriptor()
+	// contingent.DefaultWarned holds the default value on creation for the warned field.
+	contingent.DefaultWarned = contingentDescWarned.Default.(bool)
+	// contingentDescCarriedForward is the schema descriptor for carried_forward field.
+	contingentDescCarriedForward := contingentFields[8].Descriptor()
+	// contingent.DefaultCarriedForward holds the default value on creation for the carried_forward field.
+	contingent.DefaultCarriedForward = contingentDescCarriedForward.Default.(bool)
 	contractMixin := schema.Contract{}.Mixin()
 	contract.Policy = privacy.NewPolicies(schema.Contract{})
 	contract.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -446,6 +502,24 @@ func init() {
 	sequenceDescValue := sequenceFields[1].Descriptor()
 	// sequence.DefaultValue holds the default value on creation for the value field.
 	sequence.DefaultValue = sequenceDescValue.Default.(int64)
+	statementMixin := schema.Statement{}.Mixin()
+	statement.Policy = privacy.NewPolicies(schema.Statement{})
+	statement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	statementMixinFields0 := statementMixin[0].Fields()
+	_ = statementMixinFields0
+	statementFields := schema.Statement{}.Fields()
+	_ = statementFields
+	// statementDescCreatedAt is the schema descriptor for created_at field.
+	statementDescCreatedAt := statementMixinFields0[0].Descriptor()
+	// statement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	statement.DefaultCreatedAt = statementDescCreatedAt.Default.(func() time.Time)
 	taskMixin := schema.Task{}.Mixin()
 	task.Policy = privacy.NewPolicies(schema.Task{})
 	task.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"supportdesk/ent"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/organization"
@@ -147,6 +148,35 @@ type ComplexityRoot struct {
 
 	CommentPayload struct {
 		Comment func(childComplexity int) int
+	}
+
+	Contingent struct {
+		CarriedOverMinutes func(childComplexity int) int
+		Contract           func(childComplexity int) int
+		ContractID         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Customer           func(childComplexity int) int
+		CustomerID         func(childComplexity int) int
+		Decision           func(childComplexity int) int
+		ExtraMinutes       func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Level              func(childComplexity int) int
+		Month              func(childComplexity int) int
+		MonthlyMinutes     func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		UsedMinutes        func(childComplexity int) int
+		Warned             func(childComplexity int) int
+	}
+
+	ContingentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ContingentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Contract struct {
@@ -350,6 +380,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Calendars         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) int
+		Contingents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) int
 		Contracts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) int
 		KnowledgeArticles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) int
 		Me                func(childComplexity int) int
@@ -685,6 +716,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	Calendars(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) (*ent.CalendarConnection, error)
+	Contingents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) (*ent.ContingentConnection, error)
 	Contracts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) (*ent.ContractConnection, error)
 	KnowledgeArticles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) (*ent.KnowledgeArticleConnection, error)
 	Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error)
@@ -1072,6 +1104,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommentPayload.Comment(childComplexity), true
+
+	case "Contingent.carriedOverMinutes":
+		if e.ComplexityRoot.Contingent.CarriedOverMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.CarriedOverMinutes(childComplexity), true
+	case "Contingent.contract":
+		if e.ComplexityRoot.Contingent.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Contract(childComplexity), true
+	case "Contingent.contractID":
+		if e.ComplexityRoot.Contingent.ContractID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.ContractID(childComplexity), true
+	case "Contingent.createdAt":
+		if e.ComplexityRoot.Contingent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.CreatedAt(childComplexity), true
+	case "Contingent.customer":
+		if e.ComplexityRoot.Contingent.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Customer(childComplexity), true
+	case "Contingent.customerID":
+		if e.ComplexityRoot.Contingent.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.CustomerID(childComplexity), true
+	case "Contingent.decision":
+		if e.ComplexityRoot.Contingent.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Decision(childComplexity), true
+	case "Contingent.extraMinutes":
+		if e.ComplexityRoot.Contingent.ExtraMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.ExtraMinutes(childComplexity), true
+	case "Contingent.id":
+		if e.ComplexityRoot.Contingent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.ID(childComplexity), true
+	case "Contingent.level":
+		if e.ComplexityRoot.Contingent.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Level(childComplexity), true
+	case "Contingent.month":
+		if e.ComplexityRoot.Contingent.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Month(childComplexity), true
+	case "Contingent.monthlyMinutes":
+		if e.ComplexityRoot.Contingent.MonthlyMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.MonthlyMinutes(childComplexity), true
+	case "Contingent.updatedAt":
+		if e.ComplexityRoot.Contingent.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.UpdatedAt(childComplexity), true
+	case "Contingent.usedMinutes":
+		if e.ComplexityRoot.Contingent.UsedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.UsedMinutes(childComplexity), true
+	case "Contingent.warned":
+		if e.ComplexityRoot.Contingent.Warned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Warned(childComplexity), true
+
+	case "ContingentConnection.edges":
+		if e.ComplexityRoot.ContingentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContingentConnection.Edges(childComplexity), true
+	case "ContingentConnection.pageInfo":
+		if e.ComplexityRoot.ContingentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContingentConnection.PageInfo(childComplexity), true
+	case "ContingentConnection.totalCount":
+		if e.ComplexityRoot.ContingentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContingentConnection.TotalCount(childComplexity), true
+
+	case "ContingentEdge.cursor":
+		if e.ComplexityRoot.ContingentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContingentEdge.Cursor(childComplexity), true
+	case "ContingentEdge.node":
+		if e.ComplexityRoot.ContingentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContingentEdge.Node(childComplexity), true
 
 	case "Contract.agreementType":
 		if e.ComplexityRoot.Contract.AgreementType == nil {
@@ -2106,6 +2261,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calendars(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CalendarOrder), args["where"].(*ent.CalendarWhereInput)), true
+	case "Query.contingents":
+		if e.ComplexityRoot.Query.Contingents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contingents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Contingents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContingentOrder), args["where"].(*ent.ContingentWhereInput)), true
 	case "Query.contracts":
 		if e.ComplexityRoot.Query.Contracts == nil {
 			break
@@ -3481,6 +3647,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ChangeTicketTypeInput", ec.unmarshalInputChangeTicketTypeInput),
 			graphql.NewInputUnmarshaler("CommentOrder", ec.unmarshalInputCommentOrder),
 			graphql.NewInputUnmarshaler("CommentWhereInput", ec.unmarshalInputCommentWhereInput),
+			graphql.NewInputUnmarshaler("ContingentOrder", ec.unmarshalInputContingentOrder),
+			graphql.NewInputUnmarshaler("ContingentWhereInput", ec.unmarshalInputContingentWhereInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
 			graphql.NewInputUnmarshaler("ContractWhereInput", ec.unmarshalInputContractWhereInput),
 			graphql.NewInputUnmarshaler("CreateTicketInput", ec.unmarshalInputCreateTicketInput),
@@ -4106,6 +4274,228 @@ input CommentWhereInput {
   articleIDNotIn: [ID!]
   articleIDIsNil: Boolean
   articleIDNotNil: Boolean
+}
+type Contingent implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  month: String!
+  level: ContingentLevel!
+  monthlyMinutes: Int!
+  carriedOverMinutes: Int!
+  extraMinutes: Int!
+  usedMinutes: Int!
+  warned: Boolean!
+  decision: ContingentDecision!
+  contractID: ID!
+  customerID: ID!
+  contract: Contract!
+  customer: Organization!
+}
+"""
+A connection to a list of items.
+"""
+type ContingentConnection {
+  """
+  A list of edges.
+  """
+  edges: [ContingentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+ContingentDecision is enum for the field decision
+"""
+enum ContingentDecision @goModel(model: "supportdesk/ent/contingent.Decision") {
+  NONE
+  OPEN
+  EXTENDED
+  SUSPENDED
+}
+"""
+An edge in a connection.
+"""
+type ContingentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Contingent
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ContingentLevel is enum for the field level
+"""
+enum ContingentLevel @goModel(model: "supportdesk/ent/contingent.Level") {
+  L1
+  L2
+  L3
+  L4
+  VENDOR
+}
+"""
+Ordering options for Contingent connections
+"""
+input ContingentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Contingents.
+  """
+  field: ContingentOrderField!
+}
+"""
+Properties by which Contingent connections can be ordered.
+"""
+enum ContingentOrderField {
+  CREATED_AT
+  UPDATED_AT
+  MONTH
+}
+"""
+ContingentWhereInput is used for filtering Contingent objects.
+Input was generated by ent.
+"""
+input ContingentWhereInput {
+  not: ContingentWhereInput
+  and: [ContingentWhereInput!]
+  or: [ContingentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  month field predicates
+  """
+  month: String
+  monthNEQ: String
+  monthIn: [String!]
+  monthNotIn: [String!]
+  monthGT: String
+  monthGTE: String
+  monthLT: String
+  monthLTE: String
+  monthContains: String
+  monthHasPrefix: String
+  monthHasSuffix: String
+  monthEqualFold: String
+  monthContainsFold: String
+  """
+  level field predicates
+  """
+  level: ContingentLevel
+  levelNEQ: ContingentLevel
+  levelIn: [ContingentLevel!]
+  levelNotIn: [ContingentLevel!]
+  """
+  monthly_minutes field predicates
+  """
+  monthlyMinutes: Int
+  monthlyMinutesNEQ: Int
+  monthlyMinutesIn: [Int!]
+  monthlyMinutesNotIn: [Int!]
+  monthlyMinutesGT: Int
+  monthlyMinutesGTE: Int
+  monthlyMinutesLT: Int
+  monthlyMinutesLTE: Int
+  """
+  carried_over_minutes field predicates
+  """
+  carriedOverMinutes: Int
+  carriedOverMinutesNEQ: Int
+  carriedOverMinutesIn: [Int!]
+  carriedOverMinutesNotIn: [Int!]
+  carriedOverMinutesGT: Int
+  carriedOverMinutesGTE: Int
+  carriedOverMinutesLT: Int
+  carriedOverMinutesLTE: Int
+  """
+  extra_minutes field predicates
+  """
+  extraMinutes: Int
+  extraMinutesNEQ: Int
+  extraMinutesIn: [Int!]
+  extraMinutesNotIn: [Int!]
+  extraMinutesGT: Int
+  extraMinutesGTE: Int
+  extraMinutesLT: Int
+  extraMinutesLTE: Int
+  """
+  used_minutes field predicates
+  """
+  usedMinutes: Int
+  usedMinutesNEQ: Int
+  usedMinutesIn: [Int!]
+  usedMinutesNotIn: [Int!]
+  usedMinutesGT: Int
+  usedMinutesGTE: Int
+  usedMinutesLT: Int
+  usedMinutesLTE: Int
+  """
+  warned field predicates
+  """
+  warned: Boolean
+  warnedNEQ: Boolean
+  """
+  decision field predicates
+  """
+  decision: ContingentDecision
+  decisionNEQ: ContingentDecision
+  decisionIn: [ContingentDecision!]
+  decisionNotIn: [ContingentDecision!]
+  """
+  contract_id field predicates
+  """
+  contractID: ID
+  contractIDNEQ: ID
+  contractIDIn: [ID!]
+  contractIDNotIn: [ID!]
+  """
+  customer_id field predicates
+  """
+  customerID: ID
+  customerIDNEQ: ID
+  customerIDIn: [ID!]
+  customerIDNotIn: [ID!]
 }
 type Contract implements Node {
   id: ID!
@@ -5213,6 +5603,37 @@ type Query {
     """
     where: CalendarWhereInput
   ): CalendarConnection!
+  contingents(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Contingents returned from the connection.
+    """
+    orderBy: ContingentOrder
+
+    """
+    Filtering options for Contingents returned from the connection.
+    """
+    where: ContingentWhereInput
+  ): ContingentConnection!
   contracts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7825,6 +8246,64 @@ func (ec *executionContext) childFields_CommentPayload(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CommentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Contingent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Contingent_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Contingent_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Contingent_updatedAt(ctx, field)
+	case "month":
+		return ec.fieldContext_Contingent_month(ctx, field)
+	case "level":
+		return ec.fieldContext_Contingent_level(ctx, field)
+	case "monthlyMinutes":
+		return ec.fieldContext_Contingent_monthlyMinutes(ctx, field)
+	case "carriedOverMinutes":
+		return ec.fieldContext_Contingent_carriedOverMinutes(ctx, field)
+	case "extraMinutes":
+		return ec.fieldContext_Contingent_extraMinutes(ctx, field)
+	case "usedMinutes":
+		return ec.fieldContext_Contingent_usedMinutes(ctx, field)
+	case "warned":
+		return ec.fieldContext_Contingent_warned(ctx, field)
+	case "decision":
+		return ec.fieldContext_Contingent_decision(ctx, field)
+	case "contractID":
+		return ec.fieldContext_Contingent_contractID(ctx, field)
+	case "customerID":
+		return ec.fieldContext_Contingent_customerID(ctx, field)
+	case "contract":
+		return ec.fieldContext_Contingent_contract(ctx, field)
+	case "customer":
+		return ec.fieldContext_Contingent_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Contingent", field.Name)
+}
+
+func (ec *executionContext) childFields_ContingentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ContingentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContingentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ContingentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContingentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContingentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ContingentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ContingentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContingentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Contract(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9665,6 +10144,60 @@ func (ec *executionContext) field_Query_calendars_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.CalendarWhereInput, error) {
 			return ec.unmarshalOCalendarWhereInput2ᚖsupportdeskᚋentᚐCalendarWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_contingents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.ContingentOrder, error) {
+			return ec.unmarshalOContingentOrder2ᚖsupportdeskᚋentᚐContingentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ContingentWhereInput, error) {
+			return ec.unmarshalOContingentWhereInput2ᚖsupportdeskᚋentᚐContingentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11930,6 +12463,511 @@ func (ec *executionContext) fieldContext_CommentPayload_comment(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Contingent_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contingent_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Contingent_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Contingent_month(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "String")
+}
+
+func (ec *executionContext) _Contingent_level(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contingent.Level) graphql.Marshaler {
+			return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "ContingentLevel")
+}
+
+func (ec *executionContext) _Contingent_monthlyMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_monthlyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_monthlyMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contingent_carriedOverMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_carriedOverMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarriedOverMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_carriedOverMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contingent_extraMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_extraMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_extraMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contingent_usedMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_usedMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsedMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_usedMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Contingent_warned(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_warned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_warned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Contingent_decision(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contingent.Decision) graphql.Marshaler {
+			return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "ContingentDecision")
+}
+
+func (ec *executionContext) _Contingent_contractID(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_contractID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_contractID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contingent_customerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_customerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_customerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Contingent_contract(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖsupportdeskᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contingent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contingent_customer(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsupportdeskᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contingent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContingentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContingentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ContingentEdge) graphql.Marshaler {
+			return ec.marshalOContingentEdge2ᚕᚖsupportdeskᚋentᚐContingentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContingentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContingentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContingentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContingentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContingentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContingentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContingentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContingentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContingentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContingentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContingentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContingentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContingentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+			return ec.marshalOContingent2ᚖsupportdeskᚋentᚐContingent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContingentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContingentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contingent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContingentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContingentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContingentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContingentEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Contract_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
@@ -16215,6 +17253,50 @@ func (ec *executionContext) fieldContext_Query_calendars(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_calendars_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contingents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contingents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Contingents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ContingentOrder), fc.Args["where"].(*ent.ContingentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContingentConnection) graphql.Marshaler {
+			return ec.marshalNContingentConnection2ᚖsupportdeskᚋentᚐContingentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contingents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContingentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contingents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25029,6 +26111,724 @@ func (ec *executionContext) unmarshalInputCommentWhereInput(ctx context.Context,
 func UnmarshalCommentWhereInput(ctx context.Context, raw any) (ent.CommentWhereInput, error) {
 	var out ent.CommentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContingentOrder(ctx context.Context, obj any) (ent.ContingentOrder, error) {
+	var it ent.ContingentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNContingentOrderField2ᚖsupportdeskᚋentᚐContingentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContingentOrder unmarshals raw into the ContingentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContingentOrder(ctx context.Context, raw any) (ent.ContingentOrder, error) {
+	var out ent.ContingentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContingentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContingentWhereInput(ctx context.Context, obj any) (ent.ContingentWhereInput, error) {
+	var it ent.ContingentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "month", "monthNEQ", "monthIn", "monthNotIn", "monthGT", "monthGTE", "monthLT", "monthLTE", "monthContains", "monthHasPrefix", "monthHasSuffix", "monthEqualFold", "monthContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "monthlyMinutes", "monthlyMinutesNEQ", "monthlyMinutesIn", "monthlyMinutesNotIn", "monthlyMinutesGT", "monthlyMinutesGTE", "monthlyMinutesLT", "monthlyMinutesLTE", "carriedOverMinutes", "carriedOverMinutesNEQ", "carriedOverMinutesIn", "carriedOverMinutesNotIn", "carriedOverMinutesGT", "carriedOverMinutesGTE", "carriedOverMinutesLT", "carriedOverMinutesLTE", "extraMinutes", "extraMinutesNEQ", "extraMinutesIn", "extraMinutesNotIn", "extraMinutesGT", "extraMinutesGTE", "extraMinutesLT", "extraMinutesLTE", "usedMinutes", "usedMinutesNEQ", "usedMinutesIn", "usedMinutesNotIn", "usedMinutesGT", "usedMinutesGTE", "usedMinutesLT", "usedMinutesLTE", "warned", "warnedNEQ", "decision", "decisionNEQ", "decisionIn", "decisionNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOContingentWhereInput2ᚖsupportdeskᚋentᚐContingentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOContingentWhereInput2ᚕᚖsupportdeskᚋentᚐContingentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOContingentWhereInput2ᚕᚖsupportdeskᚋentᚐContingentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "month":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Month = data
+		case "monthNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthNEQ = data
+		case "monthIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthIn = data
+		case "monthNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthNotIn = data
+		case "monthGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthGT = data
+		case "monthGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthGTE = data
+		case "monthLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthLT = data
+		case "monthLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthLTE = data
+		case "monthContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthContains = data
+		case "monthHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthHasPrefix = data
+		case "monthHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthHasSuffix = data
+		case "monthEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthEqualFold = data
+		case "monthContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthContainsFold = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "levelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNEQ"))
+			data, err := ec.unmarshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNEQ = data
+		case "levelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelIn"))
+			data, err := ec.unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelIn = data
+		case "levelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNotIn"))
+			data, err := ec.unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNotIn = data
+		case "monthlyMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutes = data
+		case "monthlyMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesNEQ = data
+		case "monthlyMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesIn = data
+		case "monthlyMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesNotIn = data
+		case "monthlyMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesGT = data
+		case "monthlyMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesGTE = data
+		case "monthlyMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesLT = data
+		case "monthlyMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutesLTE = data
+		case "carriedOverMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutes = data
+		case "carriedOverMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesNEQ = data
+		case "carriedOverMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesIn = data
+		case "carriedOverMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesNotIn = data
+		case "carriedOverMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesGT = data
+		case "carriedOverMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesGTE = data
+		case "carriedOverMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesLT = data
+		case "carriedOverMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carriedOverMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarriedOverMinutesLTE = data
+		case "extraMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutes = data
+		case "extraMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesNEQ = data
+		case "extraMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesIn = data
+		case "extraMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesNotIn = data
+		case "extraMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesGT = data
+		case "extraMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesGTE = data
+		case "extraMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesLT = data
+		case "extraMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesLTE = data
+		case "usedMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutes = data
+		case "usedMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesNEQ = data
+		case "usedMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesIn = data
+		case "usedMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesNotIn = data
+		case "usedMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesGT = data
+		case "usedMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesGTE = data
+		case "usedMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesLT = data
+		case "usedMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usedMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsedMinutesLTE = data
+		case "warned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warned"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Warned = data
+		case "warnedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warnedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarnedNEQ = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "decisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNEQ"))
+			data, err := ec.unmarshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNEQ = data
+		case "decisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionIn"))
+			data, err := ec.unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionIn = data
+		case "decisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNotIn"))
+			data, err := ec.unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNotIn = data
+		case "contractID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractID = data
+		case "contractIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractIDNEQ = data
+		case "contractIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractIDIn = data
+		case "contractIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractIDNotIn = data
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "customerIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIDNEQ = data
+		case "customerIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIDIn = data
+		case "customerIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerIDNotIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContingentWhereInput unmarshals raw into the ContingentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContingentWhereInput(ctx context.Context, raw any) (ent.ContingentWhereInput, error) {
+	var out ent.ContingentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContingentWhereInput", raw, &out)
 	return out, err
 }
 
@@ -36015,6 +37815,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contract(ctx, sel, obj)
+	case *ent.Contingent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Contingent(ctx, sel, obj)
 	case *ent.Comment:
 		if obj == nil {
 			return graphql.Null
@@ -36648,6 +38453,192 @@ func (ec *executionContext) _CommentPayload(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("CommentPayload")
 		case "comment":
 			out.Values[i] = ec._CommentPayload_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contingentImplementors = []string{"Contingent", "Node"}
+
+func (ec *executionContext) _Contingent(ctx context.Context, sel ast.SelectionSet, obj *ent.Contingent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contingentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Contingent")
+		case "id":
+			out.Values[i] = ec._Contingent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Contingent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Contingent_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._Contingent_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._Contingent_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monthlyMinutes":
+			out.Values[i] = ec._Contingent_monthlyMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carriedOverMinutes":
+			out.Values[i] = ec._Contingent_carriedOverMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraMinutes":
+			out.Values[i] = ec._Contingent_extraMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usedMinutes":
+			out.Values[i] = ec._Contingent_usedMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warned":
+			out.Values[i] = ec._Contingent_warned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decision":
+			out.Values[i] = ec._Contingent_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contractID":
+			out.Values[i] = ec._Contingent_contractID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerID":
+			out.Values[i] = ec._Contingent_customerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contract":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_contract(ctx, field, obj)
+				})
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_customer(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contingentConnectionImplementors = []string{"ContingentConnection"}
+
+func (ec *executionContext) _ContingentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ContingentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contingentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContingentConnection")
+		case "edges":
+			out.Values[i] = ec._ContingentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContingentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ContingentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contingentEdgeImplementors = []string{"ContingentEdge"}
+
+func (ec *executionContext) _ContingentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ContingentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contingentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContingentEdge")
+		case "node":
+			out.Values[i] = ec._ContingentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ContingentEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38059,6 +40050,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_calendars(ctx, field)
+				})
+		case "contingents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contingents(ctx, field)
 				})
 		case "contracts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -40494,6 +42491,53 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContingentConnection2ᚖsupportdeskᚋentᚐContingentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ContingentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContingentConnection!")
+		return graphql.Null
+	}
+	return ec._ContingentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (contingent.Decision, error) {
+	var res contingent.Decision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v contingent.Decision) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (contingent.Level, error) {
+	var res contingent.Level
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v contingent.Level) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNContingentOrderField2ᚖsupportdeskᚋentᚐContingentOrderField(ctx context.Context, v any) (*ent.ContingentOrderField, error) {
+	var res = new(ent.ContingentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContingentOrderField2ᚖsupportdeskᚋentᚐContingentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ContingentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContingentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNContingentWhereInput2ᚖsupportdeskᚋentᚐContingentWhereInput(ctx context.Context, v any) (*ent.ContingentWhereInput, error) {
+	res, err := ec.unmarshalInputContingentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContract2ᚖsupportdeskᚋentᚐContract(ctx context.Context, sel ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Contract!")
@@ -41932,6 +43976,170 @@ func (ec *executionContext) unmarshalOCommentWhereInput2ᚖsupportdeskᚋentᚐC
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCommentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContingent2ᚖsupportdeskᚋentᚐContingent(ctx context.Context, sel ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Contingent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, v any) ([]contingent.Decision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]contingent.Decision, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent.Decision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (*contingent.Decision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(contingent.Decision)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v *contingent.Decision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOContingentEdge2ᚕᚖsupportdeskᚋentᚐContingentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ContingentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOContingentEdge2ᚖsupportdeskᚋentᚐContingentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOContingentEdge2ᚖsupportdeskᚋentᚐContingentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ContingentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContingentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, v any) ([]contingent.Level, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]contingent.Level, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent.Level) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (*contingent.Level, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(contingent.Level)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v *contingent.Level) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOContingentOrder2ᚖsupportdeskᚋentᚐContingentOrder(ctx context.Context, v any) (*ent.ContingentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContingentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOContingentWhereInput2ᚕᚖsupportdeskᚋentᚐContingentWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContingentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ContingentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContingentWhereInput2ᚖsupportdeskᚋentᚐContingentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContingentWhereInput2ᚖsupportdeskᚋentᚐContingentWhereInput(ctx context.Context, v any) (*ent.ContingentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContingentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/attachment"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -219,5 +220,22 @@ func FilterArticles() privacy.QueryRule {
 func FilterNotifications() privacy.QueryRule {
 	return privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *ent.NotificationQuery) error {
 		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(notification.RecipientID(v.UserID)) })
+	})
+}
+
+// FilterContingents: key users and approvers see their organisation's budgets (their own
+// money), end users none, providers the budgets of the contracts they provide.
+func FilterContingents() privacy.QueryRule {
+	return privacy.ContingentQueryRuleFunc(func(ctx context.Context, q *ent.ContingentQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			switch {
+			case v.IsCustomerSide() && v.Role == viewer.RoleEndUser:
+				q.Where(contingent.IDIn())
+			case v.IsCustomerSide():
+				q.Where(contingent.CustomerID(v.OrgID))
+			default:
+				q.Where(contingent.HasContractWith(contract.ProviderID(v.OrgID)))
+			}
+		})
 	})
 }
