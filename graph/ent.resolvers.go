@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"supportdesk/ent"
 	"supportdesk/graph/generated"
 
@@ -31,7 +30,7 @@ func (r *queryResolver) Calendars(ctx context.Context, after *entgql.Cursor[int]
 
 // Contingents is the resolver for the contingents field.
 func (r *queryResolver) Contingents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) (*ent.ContingentConnection, error) {
-	panic(fmt.Errorf("not implemented: Contingents - contingents"))
+	return r.Client.Contingent.Query().Paginate(ctx, after, first, before, last, ent.WithContingentOrder(orderBy), ent.WithContingentFilter(where.Filter))
 }
 
 // Contracts is the resolver for the contracts field.

@@ -5,6 +5,7 @@ package graph
 import (
 	"supportdesk/ent"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/sla"
@@ -20,5 +21,6 @@ type Resolver struct {
 	DevTasks   *devtask.Service
 	Knowledge  *kb.Service
 	Clocks     *sla.Service
+	Budgets    *contingent.Service
 	BcryptCost int
 }

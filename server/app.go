@@ -15,6 +15,7 @@ import (
 
 	"supportdesk/graph"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/contingent"
 	"supportdesk/internal/db"
 	"supportdesk/internal/demo"
 	"supportdesk/internal/devtask"
@@ -78,6 +79,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
 		Clocks:     slas,
+		Budgets:    &contingent.Service{Client: d.Client, Now: now},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

@@ -15,6 +15,7 @@ import (
 	"supportdesk/graph/gid"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/contingent"
 	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
 
@@ -27,6 +28,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
 	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
+	mux.Handle("GET /statements/{contract}/{file}", a.authenticate(http.HandlerFunc(a.statementCSV)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -159,4 +161,34 @@ func (a *App) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
 	w.Header().Set("Content-Length", strconv.FormatInt(att.Size, 10))
 	_, _ = io.Copy(w, rc)
+}
+
+// statementCSV serves a monthly statement as CSV, authorised exactly like the GraphQL query.
+func (a *App) statementCSV(w http.ResponseWriter, r *http.Request) {
+	if viewer.FromContext(r.Context()) == nil {
+		unauthenticated(w, "authentication required")
+		return
+	}
+	id, err := gid.Decode(r.PathValue("contract"))
+	month, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
+	if err != nil || !ok {
+		http.NotFound(w, r)
+		return
+	}
+	st, err := a.handler.Budgets.Statement(r.Context(), id, month)
+	if err != nil {
+		switch apperr.CodeOf(err) {
+		case apperr.NotFound:
+			http.NotFound(w, r)
+		case apperr.Validation:
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		default:
+			a.Log.ErrorContext(r.Context(), "statement csv", "request_id", reqlog.ID(r.Context()), "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "statement-" + month + ".csv"}))
+	_ = contingent.WriteCSV(w, st)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"supportdesk/graph/gid"
@@ -17,3 +18,5 @@ func mustID(s string) int {
 	}
 	return id
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -10,7 +10,7 @@ import (
 	"math"
 	"strconv"
 	"supportdesk/ent"
-	"supportdesk/ent/contingent"
+	contingent1 "supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/organization"
@@ -23,6 +23,7 @@ import (
 	"supportdesk/graph/gid"
 	"supportdesk/graph/model"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/sla"
@@ -281,11 +282,21 @@ type ComplexityRoot struct {
 		RateCents      func(childComplexity int) int
 	}
 
+	MonthlyStatement struct {
+		Currency   func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		Levels     func(childComplexity int) int
+		Lines      func(childComplexity int) int
+		Month      func(childComplexity int) int
+		TotalCents func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddComment              func(childComplexity int, input model.AddCommentInput) int
 		AddTaskNote             func(childComplexity int, taskID int, body string) int
 		AdvanceTask             func(childComplexity int, taskID int, stage task.Stage, fixVersion *string) int
 		AssignTicket            func(childComplexity int, input model.AssignTicketInput) int
+		BookTime                func(childComplexity int, input contingent.BookInput) int
 		ChangePriority          func(childComplexity int, input model.ChangePriorityInput) int
 		ChangeTicketType        func(childComplexity int, input model.ChangeTicketTypeInput) int
 		CreateArticle           func(childComplexity int, input kb.Input) int
@@ -294,11 +305,13 @@ type ComplexityRoot struct {
 		CreateTicket            func(childComplexity int, input ticketflow.CreateInput) int
 		CreateUser              func(childComplexity int, input auth.NewUser) int
 		DecideChangeRequest     func(childComplexity int, input model.DecideChangeRequestInput) int
+		DecideContingent        func(childComplexity int, contingentID int, extend bool, extraMinutes *int) int
 		DocumentHandover        func(childComplexity int, input ticketflow.HandoverInput) int
 		EscalateTicket          func(childComplexity int, input model.EscalateTicketInput) int
 		EstimateChangeRequest   func(childComplexity int, input model.EstimateChangeRequestInput) int
 		ForwardTicket           func(childComplexity int, ticketID int) int
 		HandBackTicket          func(childComplexity int, input model.HandBackTicketInput) int
+		IssueStatement          func(childComplexity int, contractID int, month string) int
 		LinkTickets             func(childComplexity int, ticketID int, otherID int) int
 		Login                   func(childComplexity int, email string, password string) int
 		Logout                  func(childComplexity int, refreshToken string) int
@@ -384,6 +397,7 @@ type ComplexityRoot struct {
 		Contracts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) int
 		KnowledgeArticles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) int
 		Me                func(childComplexity int) int
+		MonthlyStatement  func(childComplexity int, contractID int, month string) int
 		MyNotifications   func(childComplexity int, after *entgql.Cursor[int], first *int, unreadOnly *bool) int
 		Node              func(childComplexity int, id int) int
 		Nodes             func(childComplexity int, ids []int) int
@@ -443,6 +457,25 @@ type ComplexityRoot struct {
 	SplitTicketPayload struct {
 		Original func(childComplexity int) int
 		Tickets  func(childComplexity int) int
+	}
+
+	StatementLevel struct {
+		AmountCents         func(childComplexity int) int
+		BillableMinutes     func(childComplexity int) int
+		BudgetMinutes       func(childComplexity int) int
+		ExtraMinutes        func(childComplexity int) int
+		Level               func(childComplexity int) int
+		RateCents           func(childComplexity int) int
+		WithinBudgetMinutes func(childComplexity int) int
+	}
+
+	StatementLine struct {
+		AmountCents     func(childComplexity int) int
+		BillableMinutes func(childComplexity int) int
+		Level           func(childComplexity int) int
+		Minutes         func(childComplexity int) int
+		TicketNumber    func(childComplexity int) int
+		TicketTitle     func(childComplexity int) int
 	}
 
 	Task struct {
@@ -639,6 +672,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TimeEntryPayload struct {
+		TimeEntry func(childComplexity int) int
+	}
+
 	User struct {
 		Active         func(childComplexity int) int
 		CanApprove     func(childComplexity int) int
@@ -682,6 +719,9 @@ type MutationResolver interface {
 	RefreshToken(ctx context.Context, token string) (*model.AuthPayload, error)
 	Logout(ctx context.Context, refreshToken string) (bool, error)
 	UploadAttachment(ctx context.Context, ticketID int, file graphql.Upload, commentID *int, internal *bool) (*model.AttachmentPayload, error)
+	BookTime(ctx context.Context, input contingent.BookInput) (*model.TimeEntryPayload, error)
+	DecideContingent(ctx context.Context, contingentID int, extend bool, extraMinutes *int) (*ent.Contingent, error)
+	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -724,6 +764,7 @@ type QueryResolver interface {
 	Tickets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TicketOrder, where *ent.TicketWhereInput) (*ent.TicketConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
+	MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	SimilarItems(ctx context.Context, text string, excludeTicketID *int, first *int) ([]*model.SimilarItem, error)
 	SearchArticles(ctx context.Context, text string, language *string, module *string, first *int) ([]*ent.KnowledgeArticle, error)
 	MyNotifications(ctx context.Context, after *entgql.Cursor[int], first *int, unreadOnly *bool) (*ent.NotificationConnection, error)
@@ -1641,6 +1682,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LevelTerms.RateCents(childComplexity), true
 
+	case "MonthlyStatement.currency":
+		if e.ComplexityRoot.MonthlyStatement.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.Currency(childComplexity), true
+	case "MonthlyStatement.issuedAt":
+		if e.ComplexityRoot.MonthlyStatement.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.IssuedAt(childComplexity), true
+	case "MonthlyStatement.levels":
+		if e.ComplexityRoot.MonthlyStatement.Levels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.Levels(childComplexity), true
+	case "MonthlyStatement.lines":
+		if e.ComplexityRoot.MonthlyStatement.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.Lines(childComplexity), true
+	case "MonthlyStatement.month":
+		if e.ComplexityRoot.MonthlyStatement.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.Month(childComplexity), true
+	case "MonthlyStatement.totalCents":
+		if e.ComplexityRoot.MonthlyStatement.TotalCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyStatement.TotalCents(childComplexity), true
+
 	case "Mutation.addComment":
 		if e.ComplexityRoot.Mutation.AddComment == nil {
 			break
@@ -1685,6 +1763,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignTicket(childComplexity, args["input"].(model.AssignTicketInput)), true
+	case "Mutation.bookTime":
+		if e.ComplexityRoot.Mutation.BookTime == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_bookTime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BookTime(childComplexity, args["input"].(contingent.BookInput)), true
 	case "Mutation.changePriority":
 		if e.ComplexityRoot.Mutation.ChangePriority == nil {
 			break
@@ -1773,6 +1862,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideChangeRequest(childComplexity, args["input"].(model.DecideChangeRequestInput)), true
+	case "Mutation.decideContingent":
+		if e.ComplexityRoot.Mutation.DecideContingent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideContingent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideContingent(childComplexity, args["contingentID"].(int), args["extend"].(bool), args["extraMinutes"].(*int)), true
 	case "Mutation.documentHandover":
 		if e.ComplexityRoot.Mutation.DocumentHandover == nil {
 			break
@@ -1828,6 +1928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HandBackTicket(childComplexity, args["input"].(model.HandBackTicketInput)), true
+	case "Mutation.issueStatement":
+		if e.ComplexityRoot.Mutation.IssueStatement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueStatement(childComplexity, args["contractID"].(int), args["month"].(string)), true
 	case "Mutation.linkTickets":
 		if e.ComplexityRoot.Mutation.LinkTickets == nil {
 			break
@@ -2301,6 +2412,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.monthlyStatement":
+		if e.ComplexityRoot.Query.MonthlyStatement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_monthlyStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MonthlyStatement(childComplexity, args["contractID"].(int), args["month"].(string)), true
 	case "Query.myNotifications":
 		if e.ComplexityRoot.Query.MyNotifications == nil {
 			break
@@ -2623,6 +2745,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SplitTicketPayload.Tickets(childComplexity), true
+
+	case "StatementLevel.amountCents":
+		if e.ComplexityRoot.StatementLevel.AmountCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.AmountCents(childComplexity), true
+	case "StatementLevel.billableMinutes":
+		if e.ComplexityRoot.StatementLevel.BillableMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.BillableMinutes(childComplexity), true
+	case "StatementLevel.budgetMinutes":
+		if e.ComplexityRoot.StatementLevel.BudgetMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.BudgetMinutes(childComplexity), true
+	case "StatementLevel.extraMinutes":
+		if e.ComplexityRoot.StatementLevel.ExtraMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.ExtraMinutes(childComplexity), true
+	case "StatementLevel.level":
+		if e.ComplexityRoot.StatementLevel.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.Level(childComplexity), true
+	case "StatementLevel.rateCents":
+		if e.ComplexityRoot.StatementLevel.RateCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.RateCents(childComplexity), true
+	case "StatementLevel.withinBudgetMinutes":
+		if e.ComplexityRoot.StatementLevel.WithinBudgetMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLevel.WithinBudgetMinutes(childComplexity), true
+
+	case "StatementLine.amountCents":
+		if e.ComplexityRoot.StatementLine.AmountCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.AmountCents(childComplexity), true
+	case "StatementLine.billableMinutes":
+		if e.ComplexityRoot.StatementLine.BillableMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.BillableMinutes(childComplexity), true
+	case "StatementLine.level":
+		if e.ComplexityRoot.StatementLine.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.Level(childComplexity), true
+	case "StatementLine.minutes":
+		if e.ComplexityRoot.StatementLine.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.Minutes(childComplexity), true
+	case "StatementLine.ticketNumber":
+		if e.ComplexityRoot.StatementLine.TicketNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.TicketNumber(childComplexity), true
+	case "StatementLine.ticketTitle":
+		if e.ComplexityRoot.StatementLine.TicketTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementLine.TicketTitle(childComplexity), true
 
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
@@ -3514,6 +3716,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimeEntryEdge.Node(childComplexity), true
 
+	case "TimeEntryPayload.timeEntry":
+		if e.ComplexityRoot.TimeEntryPayload.TimeEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeEntryPayload.TimeEntry(childComplexity), true
+
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
 			break
@@ -3640,6 +3849,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AssignTicketInput", ec.unmarshalInputAssignTicketInput),
 			graphql.NewInputUnmarshaler("AttachmentOrder", ec.unmarshalInputAttachmentOrder),
 			graphql.NewInputUnmarshaler("AttachmentWhereInput", ec.unmarshalInputAttachmentWhereInput),
+			graphql.NewInputUnmarshaler("BookTimeInput", ec.unmarshalInputBookTimeInput),
 			graphql.NewInputUnmarshaler("CalendarInput", ec.unmarshalInputCalendarInput),
 			graphql.NewInputUnmarshaler("CalendarOrder", ec.unmarshalInputCalendarOrder),
 			graphql.NewInputUnmarshaler("CalendarWhereInput", ec.unmarshalInputCalendarWhereInput),
@@ -3798,6 +4008,65 @@ type Mutation {
   refreshToken(token: String!): AuthPayload!
   "Revokes the session family of a refresh token."
   logout(refreshToken: String!): Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/billing.graphql", Input: `input BookTimeInput {
+  ticketID: ID!
+  "Defaults to the ticket's level; must be a level the agent works."
+  level: SupportLevel
+  workDate: Time!
+  "Raw minutes; rounded up to the contract's increment (5 by default)."
+  minutes: Int!
+  description: String!
+  "Time spent delivering a vendor fix is never billable."
+  fixDelivery: Boolean
+  "A retried request with the same key books once."
+  idempotencyKey: String
+}
+
+type TimeEntryPayload {
+  timeEntry: TimeEntry!
+}
+
+type StatementLevel {
+  level: SupportLevel!
+  budgetMinutes: Int!
+  billableMinutes: Int!
+  withinBudgetMinutes: Int!
+  extraMinutes: Int!
+  rateCents: Int!
+  amountCents: Int!
+}
+
+type StatementLine {
+  ticketNumber: String!
+  ticketTitle: String!
+  level: SupportLevel!
+  minutes: Int!
+  billableMinutes: Int!
+  amountCents: Int!
+}
+
+"A contract's monthly statement; amounts in cents of currency. CSV: GET /statements/{contractID}/{month}.csv"
+type MonthlyStatement {
+  month: String!
+  currency: String!
+  levels: [StatementLevel!]!
+  lines: [StatementLine!]!
+  totalCents: Int!
+  "Set once issued; an issued month is closed for bookings."
+  issuedAt: Time
+}
+
+extend type Query {
+  monthlyStatement(contractID: ID!, month: String!): MonthlyStatement!
+}
+
+extend type Mutation {
+  bookTime(input: BookTimeInput!): TimeEntryPayload!
+  "The customer's answer to a contingent overrun: extend with extra minutes, or suspend the level for the rest of the month."
+  decideContingent(contingentID: ID!, extend: Boolean!, extraMinutes: Int): Contingent!
+  issueStatement(contractID: ID!, month: String!): MonthlyStatement!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -8508,6 +8777,24 @@ func (ec *executionContext) childFields_LevelTerms(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type LevelTerms", field.Name)
 }
 
+func (ec *executionContext) childFields_MonthlyStatement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthlyStatement_month(ctx, field)
+	case "currency":
+		return ec.fieldContext_MonthlyStatement_currency(ctx, field)
+	case "levels":
+		return ec.fieldContext_MonthlyStatement_levels(ctx, field)
+	case "lines":
+		return ec.fieldContext_MonthlyStatement_lines(ctx, field)
+	case "totalCents":
+		return ec.fieldContext_MonthlyStatement_totalCents(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_MonthlyStatement_issuedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyStatement", field.Name)
+}
+
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8720,6 +9007,44 @@ func (ec *executionContext) childFields_SplitTicketPayload(ctx context.Context, 
 		return ec.fieldContext_SplitTicketPayload_tickets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SplitTicketPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementLevel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_StatementLevel_level(ctx, field)
+	case "budgetMinutes":
+		return ec.fieldContext_StatementLevel_budgetMinutes(ctx, field)
+	case "billableMinutes":
+		return ec.fieldContext_StatementLevel_billableMinutes(ctx, field)
+	case "withinBudgetMinutes":
+		return ec.fieldContext_StatementLevel_withinBudgetMinutes(ctx, field)
+	case "extraMinutes":
+		return ec.fieldContext_StatementLevel_extraMinutes(ctx, field)
+	case "rateCents":
+		return ec.fieldContext_StatementLevel_rateCents(ctx, field)
+	case "amountCents":
+		return ec.fieldContext_StatementLevel_amountCents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementLevel", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticketNumber":
+		return ec.fieldContext_StatementLine_ticketNumber(ctx, field)
+	case "ticketTitle":
+		return ec.fieldContext_StatementLine_ticketTitle(ctx, field)
+	case "level":
+		return ec.fieldContext_StatementLine_level(ctx, field)
+	case "minutes":
+		return ec.fieldContext_StatementLine_minutes(ctx, field)
+	case "billableMinutes":
+		return ec.fieldContext_StatementLine_billableMinutes(ctx, field)
+	case "amountCents":
+		return ec.fieldContext_StatementLine_amountCents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementLine", field.Name)
 }
 
 func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9110,6 +9435,14 @@ func (ec *executionContext) childFields_TimeEntryEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type TimeEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TimeEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "timeEntry":
+		return ec.fieldContext_TimeEntryPayload_timeEntry(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeEntryPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9412,6 +9745,20 @@ func (ec *executionContext) field_Mutation_assignTicket_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_bookTime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (contingent.BookInput, error) {
+			return ec.unmarshalNBookTimeInput2supportdeskᚋinternalᚋcontingentᚐBookInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePriority_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9524,6 +9871,36 @@ func (ec *executionContext) field_Mutation_decideChangeRequest_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_decideContingent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contingentID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contingentID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "extend",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["extend"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "extraMinutes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["extraMinutes"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_documentHandover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9591,6 +9968,28 @@ func (ec *executionContext) field_Mutation_handBackTicket_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueStatement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contractID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contractID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -10311,6 +10710,28 @@ func (ec *executionContext) field_Query_knowledgeArticles_args(ctx context.Conte
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_monthlyStatement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contractID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contractID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -12569,7 +12990,7 @@ func (ec *executionContext) _Contingent_level(ctx context.Context, field graphql
 			return obj.Level, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v contingent.Level) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v contingent1.Level) graphql.Marshaler {
 			return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, selections, v)
 		},
 		true,
@@ -12707,7 +13128,7 @@ func (ec *executionContext) _Contingent_decision(ctx context.Context, field grap
 			return obj.Decision, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v contingent.Decision) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v contingent1.Decision) graphql.Marshaler {
 			return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, selections, v)
 		},
 		true,
@@ -14662,6 +15083,162 @@ func (ec *executionContext) fieldContext_LevelTerms_rateCents(_ context.Context,
 	return graphql.NewScalarFieldContext("LevelTerms", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MonthlyStatement_month(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyStatement", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyStatement_currency(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyStatement", field, false, false, "String")
+}
+
+func (ec *executionContext) _MonthlyStatement_levels(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_levels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Levels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*contingent.LevelSummary) graphql.Marshaler {
+			return ec.marshalNStatementLevel2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_levels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonthlyStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementLevel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyStatement_lines(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*contingent.Line) graphql.Marshaler {
+			return ec.marshalNStatementLine2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MonthlyStatement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MonthlyStatement_totalCents(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_totalCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_totalCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyStatement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MonthlyStatement_issuedAt(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MonthlyStatement_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MonthlyStatement_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MonthlyStatement", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14832,6 +15409,138 @@ func (ec *executionContext) fieldContext_Mutation_uploadAttachment(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_uploadAttachment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_bookTime(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_bookTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BookTime(ctx, fc.Args["input"].(contingent.BookInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeEntryPayload) graphql.Marshaler {
+			return ec.marshalNTimeEntryPayload2ᚖsupportdeskᚋgraphᚋmodelᚐTimeEntryPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_bookTime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntryPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_bookTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideContingent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideContingent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideContingent(ctx, fc.Args["contingentID"].(int), fc.Args["extend"].(bool), fc.Args["extraMinutes"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+			return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideContingent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contingent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideContingent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueStatement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueStatement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueStatement(ctx, fc.Args["contractID"].(int), fc.Args["month"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contingent.Statement) graphql.Marshaler {
+			return ec.marshalNMonthlyStatement2ᚖsupportdeskᚋinternalᚋcontingentᚐStatement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthlyStatement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17599,6 +18308,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_monthlyStatement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_monthlyStatement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MonthlyStatement(ctx, fc.Args["contractID"].(int), fc.Args["month"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *contingent.Statement) graphql.Marshaler {
+			return ec.marshalNMonthlyStatement2ᚖsupportdeskᚋinternalᚋcontingentᚐStatement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_monthlyStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MonthlyStatement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_monthlyStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_similarItems(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18691,6 +19444,305 @@ func (ec *executionContext) fieldContext_SplitTicketPayload_tickets(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatementLevel_level(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "SupportLevel")
+}
+
+func (ec *executionContext) _StatementLevel_budgetMinutes(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_budgetMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_budgetMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLevel_billableMinutes(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_billableMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BillableMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_billableMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLevel_withinBudgetMinutes(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_withinBudgetMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithinBudgetMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_withinBudgetMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLevel_extraMinutes(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_extraMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_extraMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLevel_rateCents(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_rateCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_rateCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLevel_amountCents(ctx context.Context, field graphql.CollectedField, obj *contingent.LevelSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLevel_amountCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLevel_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLevel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLine_ticketNumber(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_ticketNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_ticketNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementLine_ticketTitle(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_ticketTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketTitle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_ticketTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementLine_level(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "SupportLevel")
+}
+
+func (ec *executionContext) _StatementLine_minutes(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLine_billableMinutes(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_billableMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BillableMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_billableMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementLine_amountCents(ctx context.Context, field graphql.CollectedField, obj *contingent.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementLine_amountCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementLine_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
@@ -22441,6 +23493,38 @@ func (ec *executionContext) fieldContext_TimeEntryEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("TimeEntryEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _TimeEntryPayload_timeEntry(ctx context.Context, field graphql.CollectedField, obj *model.TimeEntryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeEntryPayload_timeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TimeEntry) graphql.Marshaler {
+			return ec.marshalNTimeEntry2ᚖsupportdeskᚋentᚐTimeEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeEntryPayload_timeEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimeEntryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24706,6 +25790,90 @@ func (ec *executionContext) unmarshalInputAttachmentWhereInput(ctx context.Conte
 func UnmarshalAttachmentWhereInput(ctx context.Context, raw any) (ent.AttachmentWhereInput, error) {
 	var out ent.AttachmentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttachmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBookTimeInput(ctx context.Context, obj any) (contingent.BookInput, error) {
+	var it contingent.BookInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ticketID", "level", "workDate", "minutes", "description", "fixDelivery", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ticketID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TicketID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOSupportLevel2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "workDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDate"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkDate = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "fixDelivery":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixDelivery"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FixDelivery = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBookTimeInput unmarshals raw into the BookTimeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBookTimeInput(ctx context.Context, raw any) (contingent.BookInput, error) {
+	var out contingent.BookInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BookTimeInput", raw, &out)
 	return out, err
 }
 
@@ -39332,6 +40500,64 @@ func (ec *executionContext) _LevelTerms(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var monthlyStatementImplementors = []string{"MonthlyStatement"}
+
+func (ec *executionContext) _MonthlyStatement(ctx context.Context, sel ast.SelectionSet, obj *contingent.Statement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, monthlyStatementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MonthlyStatement")
+		case "month":
+			out.Values[i] = ec._MonthlyStatement_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._MonthlyStatement_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "levels":
+			out.Values[i] = ec._MonthlyStatement_levels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._MonthlyStatement_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCents":
+			out.Values[i] = ec._MonthlyStatement_totalCents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._MonthlyStatement_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -39375,6 +40601,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "uploadAttachment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_uploadAttachment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookTime":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_bookTime(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideContingent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideContingent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueStatement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueStatement(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40099,6 +41346,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "monthlyStatement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_monthlyStatement(ctx, field)
+				})
 		case "similarItems":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40461,6 +41714,127 @@ func (ec *executionContext) _SplitTicketPayload(ctx context.Context, sel ast.Sel
 			}
 		case "tickets":
 			out.Values[i] = ec._SplitTicketPayload_tickets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statementLevelImplementors = []string{"StatementLevel"}
+
+func (ec *executionContext) _StatementLevel(ctx context.Context, sel ast.SelectionSet, obj *contingent.LevelSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementLevelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementLevel")
+		case "level":
+			out.Values[i] = ec._StatementLevel_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "budgetMinutes":
+			out.Values[i] = ec._StatementLevel_budgetMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "billableMinutes":
+			out.Values[i] = ec._StatementLevel_billableMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withinBudgetMinutes":
+			out.Values[i] = ec._StatementLevel_withinBudgetMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "extraMinutes":
+			out.Values[i] = ec._StatementLevel_extraMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateCents":
+			out.Values[i] = ec._StatementLevel_rateCents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountCents":
+			out.Values[i] = ec._StatementLevel_amountCents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statementLineImplementors = []string{"StatementLine"}
+
+func (ec *executionContext) _StatementLine(ctx context.Context, sel ast.SelectionSet, obj *contingent.Line) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementLine")
+		case "ticketNumber":
+			out.Values[i] = ec._StatementLine_ticketNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticketTitle":
+			out.Values[i] = ec._StatementLine_ticketTitle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._StatementLine_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._StatementLine_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "billableMinutes":
+			out.Values[i] = ec._StatementLine_billableMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountCents":
+			out.Values[i] = ec._StatementLine_amountCents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41701,6 +43075,39 @@ func (ec *executionContext) _TimeEntryEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var timeEntryPayloadImplementors = []string{"TimeEntryPayload"}
+
+func (ec *executionContext) _TimeEntryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TimeEntryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timeEntryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimeEntryPayload")
+		case "timeEntry":
+			out.Values[i] = ec._TimeEntryPayload_timeEntry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -42332,6 +43739,11 @@ func (ec *executionContext) marshalNAuthPayload2ᚖsupportdeskᚋgraphᚋmodel�
 	return ec._AuthPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBookTimeInput2supportdeskᚋinternalᚋcontingentᚐBookInput(ctx context.Context, v any) (contingent.BookInput, error) {
+	res, err := ec.unmarshalInputBookTimeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42491,6 +43903,14 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx context.Context, sel ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Contingent!")
+		return graphql.Null
+	}
+	return ec._Contingent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNContingentConnection2ᚖsupportdeskᚋentᚐContingentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ContingentConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ContingentConnection!")
@@ -42499,23 +43919,23 @@ func (ec *executionContext) marshalNContingentConnection2ᚖsupportdeskᚋentᚐ
 	return ec._ContingentConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (contingent.Decision, error) {
-	var res contingent.Decision
+func (ec *executionContext) unmarshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (contingent1.Decision, error) {
+	var res contingent1.Decision
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v contingent.Decision) graphql.Marshaler {
+func (ec *executionContext) marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v contingent1.Decision) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (contingent.Level, error) {
-	var res contingent.Level
+func (ec *executionContext) unmarshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (contingent1.Level, error) {
+	var res contingent1.Level
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v contingent.Level) graphql.Marshaler {
+func (ec *executionContext) marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v contingent1.Level) graphql.Marshaler {
 	return v
 }
 
@@ -42921,6 +44341,14 @@ func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋsche
 	return ec._LevelTerms(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNMonthlyStatement2ᚖsupportdeskᚋinternalᚋcontingentᚐStatement(ctx context.Context, sel ast.SelectionSet, v *contingent.Statement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MonthlyStatement!")
+		return graphql.Null
+	}
+	return ec._MonthlyStatement(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2supportdeskᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -43192,6 +44620,54 @@ func (ec *executionContext) marshalNSplitTicketPayload2ᚖsupportdeskᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._SplitTicketPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementLevel2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.LevelSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummary(ctx context.Context, sel ast.SelectionSet, v *contingent.LevelSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatementLevel!")
+		return graphql.Null
+	}
+	return ec._StatementLevel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementLine2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.Line) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatementLine2ᚖsupportdeskᚋinternalᚋcontingentᚐLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatementLine2ᚖsupportdeskᚋinternalᚋcontingentᚐLine(ctx context.Context, sel ast.SelectionSet, v *contingent.Line) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatementLine!")
+		return graphql.Null
+	}
+	return ec._StatementLine(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -43524,6 +45000,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTimeEntry2ᚖsupportdeskᚋentᚐTimeEntry(ctx context.Context, sel ast.SelectionSet, v *ent.TimeEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimeEntry!")
+		return graphql.Null
+	}
+	return ec._TimeEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTimeEntryConnection2ᚖsupportdeskᚋentᚐTimeEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TimeEntryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TimeEntryConnection!")
@@ -43554,6 +45038,14 @@ func (ec *executionContext) marshalNTimeEntryOrderField2ᚖsupportdeskᚋentᚐT
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNTimeEntryPayload2ᚖsupportdeskᚋgraphᚋmodelᚐTimeEntryPayload(ctx context.Context, sel ast.SelectionSet, v *model.TimeEntryPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimeEntryPayload!")
+		return graphql.Null
+	}
+	return ec._TimeEntryPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTimeEntryWhereInput2ᚖsupportdeskᚋentᚐTimeEntryWhereInput(ctx context.Context, v any) (*ent.TimeEntryWhereInput, error) {
@@ -43986,13 +45478,13 @@ func (ec *executionContext) marshalOContingent2ᚖsupportdeskᚋentᚐContingent
 	return ec._Contingent(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, v any) ([]contingent.Decision, error) {
+func (ec *executionContext) unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, v any) ([]contingent1.Decision, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]contingent.Decision, len(vSlice))
+	res := make([]contingent1.Decision, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, vSlice[i])
@@ -44003,7 +45495,7 @@ func (ec *executionContext) unmarshalOContingentDecision2ᚕsupportdeskᚋentᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent.Decision) graphql.Marshaler {
+func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋcontingentᚐDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent1.Decision) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44022,16 +45514,16 @@ func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋco
 	return ret
 }
 
-func (ec *executionContext) unmarshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (*contingent.Decision, error) {
+func (ec *executionContext) unmarshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, v any) (*contingent1.Decision, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(contingent.Decision)
+	var res = new(contingent1.Decision)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v *contingent.Decision) graphql.Marshaler {
+func (ec *executionContext) marshalOContingentDecision2ᚖsupportdeskᚋentᚋcontingentᚐDecision(ctx context.Context, sel ast.SelectionSet, v *contingent1.Decision) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44058,13 +45550,13 @@ func (ec *executionContext) marshalOContingentEdge2ᚖsupportdeskᚋentᚐContin
 	return ec._ContingentEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, v any) ([]contingent.Level, error) {
+func (ec *executionContext) unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, v any) ([]contingent1.Level, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]contingent.Level, len(vSlice))
+	res := make([]contingent1.Level, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, vSlice[i])
@@ -44075,7 +45567,7 @@ func (ec *executionContext) unmarshalOContingentLevel2ᚕsupportdeskᚋentᚋcon
 	return res, nil
 }
 
-func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent.Level) graphql.Marshaler {
+func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋcontingentᚐLevelᚄ(ctx context.Context, sel ast.SelectionSet, v []contingent1.Level) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44094,16 +45586,16 @@ func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋconti
 	return ret
 }
 
-func (ec *executionContext) unmarshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (*contingent.Level, error) {
+func (ec *executionContext) unmarshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, v any) (*contingent1.Level, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(contingent.Level)
+	var res = new(contingent1.Level)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v *contingent.Level) graphql.Marshaler {
+func (ec *executionContext) marshalOContingentLevel2ᚖsupportdeskᚋentᚋcontingentᚐLevel(ctx context.Context, sel ast.SelectionSet, v *contingent1.Level) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -45105,6 +46597,24 @@ func (ec *executionContext) marshalOSupportLevel2ᚕstringᚄ(ctx context.Contex
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSupportLevel2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSupportLevel2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOTask2ᚕᚖsupportdeskᚋentᚐTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Task) graphql.Marshaler {

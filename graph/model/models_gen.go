@@ -120,6 +120,10 @@ type TicketPayload struct {
 	Ticket *ent.Ticket `json:"ticket"`
 }
 
+type TimeEntryPayload struct {
+	TimeEntry *ent.TimeEntry `json:"timeEntry"`
+}
+
 type TransitionTicketInput struct {
 	TicketID   int           `json:"ticketID"`
 	Status     ticket.Status `json:"status"`

@@ -1,7 +1,8 @@
-// Package billing owns the money rules: rounding of booked minutes, the billing matrix
+// The money rules: rounding of booked minutes, the billing matrix
 // (agreement type × ticket type → billable, uses the contingent, minimum minutes), and exact
 // amounts in integer cents.
-package billing
+
+package contingent
 
 import (
 	"errors"

@@ -1,0 +1,329 @@
+// Package contingent owns time bookings against contracts: rounding and rate snapshots, the
+// monthly hour budget per level with race-free booking, the warning threshold and the
+// customer's overrun decision, and monthly statements.
+//
+// Race-free on both databases: a booking adds its minutes with one guarded UPDATE
+// (used + m <= monthly + carried + extra, level not suspended); exactly one row or
+// CONTINGENT_EXHAUSTED. On PostgreSQL the row lock of that UPDATE serialises concurrent
+// bookings of one budget and the second one re-evaluates the condition on the updated row; on
+// SQLite the immediate write transaction does. There is no read-then-write window, because
+// the check and the increment are one statement.
+package contingent
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"supportdesk/ent"
+	"supportdesk/ent/contingent"
+	"supportdesk/ent/contract"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/statement"
+	"supportdesk/ent/ticket"
+	"supportdesk/ent/timeentry"
+	"supportdesk/ent/user"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/notify"
+	"supportdesk/internal/ticketflow"
+	"supportdesk/internal/viewer"
+
+	"entgo.io/ent/dialect/sql"
+)
+
+// Service books time for the viewer in the context.
+type Service struct {
+	Client *ent.Client
+	Now    func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// BookInput is one booking.
+type BookInput struct {
+	TicketID       int       `json:"ticketID"`
+	Level          *string   `json:"level"`
+	WorkDate       time.Time `json:"workDate"`
+	Minutes        int       `json:"minutes"`
+	Description    string    `json:"description"`
+	FixDelivery    *bool     `json:"fixDelivery"`
+	IdempotencyKey *string   `json:"idempotencyKey"`
+}
+
+// trusted is the reviewed bypass of this package: contract terms, budgets and statements are
+// read and written for a booking the viewer is allowed to make (checked on the ticket).
+func trusted(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+
+// Book records time on a ticket. The level defaults to the ticket's and must be one the agent
+// works (SPEC 12.9); minutes are rounded up to the contract's increment; the rate in effect is
+// copied onto the entry. A retried request with the same idempotency key books once.
+func (s *Service) Book(ctx context.Context, in BookInput) (*ent.TimeEntry, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	if !v.IsStaff() {
+		return nil, apperr.Forbiddenf("time is booked by provider staff")
+	}
+	if in.IdempotencyKey != nil {
+		key := fmt.Sprintf("%d:%s", v.UserID, strings.TrimSpace(*in.IdempotencyKey))
+		in.IdempotencyKey = &key
+		if e, err := s.Client.TimeEntry.Query().Where(timeentry.IdempotencyKey(key)).Only(trusted(ctx)); err == nil {
+			return s.Client.TimeEntry.Get(ctx, e.ID)
+		}
+	}
+	if in.Minutes <= 0 || in.Minutes > 24*60 {
+		return nil, apperr.Invalid("minutes must be between 1 and 1440", "minutes")
+	}
+	if strings.TrimSpace(in.Description) == "" {
+		return nil, apperr.Invalid("describe the work", "description")
+	}
+	var id int
+	var exhausted *ent.Contingent
+	err := ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		e, ex, err := s.book(ctx, tx.Client(), v, in)
+		if e != nil {
+			id = e.ID
+		}
+		exhausted = ex
+		return err
+	})
+	if exhausted != nil {
+		// The failed booking wrote nothing; the customer's decision is opened on its own.
+		if derr := s.openDecision(ctx, exhausted); derr != nil {
+			return nil, derr
+		}
+	}
+	if ent.IsConstraintError(err) && in.IdempotencyKey != nil {
+		if e, qerr := s.Client.TimeEntry.Query().Where(timeentry.IdempotencyKey(*in.IdempotencyKey)).Only(trusted(ctx)); qerr == nil {
+			return s.Client.TimeEntry.Get(ctx, e.ID)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.TimeEntry.Get(ctx, id)
+}
+
+func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in BookInput) (*ent.TimeEntry, *ent.Contingent, error) {
+	t, err := c.Ticket.Get(ctx, in.TicketID)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.NotFoundf("ticket not found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.ContractID == nil {
+		return nil, nil, apperr.Invalid("the ticket has no contract to book on", "ticketID")
+	}
+	level := string(t.Level)
+	if in.Level != nil {
+		level = *in.Level
+	}
+	if timeentry.LevelValidator(timeentry.Level(level)) != nil || !v.HasLevel(level) {
+		return nil, nil, apperr.Invalid("book at a support level you work", "level")
+	}
+	if in.WorkDate.IsZero() || in.WorkDate.After(s.now().Add(24*time.Hour)) {
+		return nil, nil, apperr.Invalid("the work date must not lie in the future", "workDate")
+	}
+	tctx := trusted(ctx)
+	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).Only(tctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	month := Month(in.WorkDate)
+	closed, err := c.Statement.Query().Where(statement.ContractID(k.ID), statement.Month(month)).Exist(tctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if closed {
+		return nil, nil, apperr.E(apperr.Conflict, "%s is closed by an issued statement; book a correction in an open month", month)
+	}
+	rounded, err := RoundUp(in.Minutes, k.TimeIncrementMinutes)
+	if err != nil {
+		return nil, nil, apperr.Invalid(err.Error(), "minutes")
+	}
+	d := Decide(Terms{Agreement: string(k.AgreementType),
+		ChannelCovered:    ticketflow.ChannelCovered(k, t.Channel, t.ReceivedAt),
+		InHypercare:       ticketflow.InHypercare(k, in.WorkDate),
+		IncidentsBillable: k.IncidentsBillable || t.BillableReclassified, MinBillable: k.MinBillableMinutes},
+		string(t.Type), in.FixDelivery != nil && *in.FixDelivery)
+	var sums []struct {
+		Sum int `json:"sum"`
+	}
+	if err := c.TimeEntry.Query().Where(timeentry.TicketID(t.ID)).Aggregate(ent.Sum(timeentry.FieldBillableMinutes)).Scan(tctx, &sums); err != nil {
+		return nil, nil, err
+	}
+	already := 0
+	if len(sums) > 0 {
+		already = sums[0].Sum
+	}
+	billed := Billed(d, rounded, already)
+	rate := int64(0)
+	for _, lt := range k.LevelTerms {
+		if lt.Level == level {
+			rate = lt.RateCents
+		}
+	}
+	if billed > 0 && d.UsesContingent {
+		ex, err := s.charge(ctx, c, k, month, level, billed)
+		switch {
+		case err == errSuspended && t.Type == ticket.TypeINCIDENT:
+			billed = 0 // a suspended level still takes incidents, without billing them
+		case err == errSuspended:
+			return nil, nil, apperr.E(apperr.ContingentExhausted, "the %s contingent of %s is suspended for the rest of the month", level, month)
+		case err != nil:
+			return nil, ex, err
+		}
+	}
+	e, err := c.TimeEntry.Create().SetTicketID(t.ID).SetUserID(v.UserID).SetContractID(k.ID).SetCustomerID(t.CustomerID).
+		SetLevel(timeentry.Level(level)).SetWorkDate(in.WorkDate.UTC()).SetRawMinutes(in.Minutes).SetMinutes(rounded).
+		SetBillableMinutes(billed).SetBillable(billed > 0).SetDescription(strings.TrimSpace(in.Description)).
+		SetRateCents(rate).SetCurrency(k.Currency).SetNillableIdempotencyKey(in.IdempotencyKey).Save(ctx)
+	return e, nil, err
+}
+
+var errSuspended = apperr.E(apperr.ContingentExhausted, "suspended")
+
+// charge adds minutes to the level's budget of the month with one guarded UPDATE.
+func (s *Service) charge(ctx context.Context, c *ent.Client, k *ent.Contract, month, level string, minutes int) (*ent.Contingent, error) {
+	tctx := trusted(ctx)
+	b, err := s.budget(tctx, c, k, month, level)
+	if err != nil {
+		return nil, err
+	}
+	n, err := c.Contingent.Update().Where(contingent.ID(b.ID), contingent.DecisionNEQ(contingent.DecisionSUSPENDED),
+		func(sel *sql.Selector) {
+			sel.Where(sql.P(func(bd *sql.Builder) {
+				bd.WriteString(sel.C(contingent.FieldUsedMinutes) + " + ")
+				bd.Arg(minutes)
+				bd.WriteString(" <= " + sel.C(contingent.FieldMonthlyMinutes) + " + " + sel.C(contingent.FieldCarriedOverMinutes) +
+					" + " + sel.C(contingent.FieldExtraMinutes))
+			}))
+		}).AddUsedMinutes(minutes).Save(tctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		if b.Decision == contingent.DecisionSUSPENDED {
+			return nil, errSuspended
+		}
+		left := b.MonthlyMinutes + b.CarriedOverMinutes + b.ExtraMinutes - b.UsedMinutes
+		return b, apperr.E(apperr.ContingentExhausted,
+			"the %s contingent of %s has too few minutes left for this booking; the customer decides on extra minutes (about %d left)", level, month, left)
+	}
+	after, err := c.Contingent.Get(tctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	total := after.MonthlyMinutes + after.CarriedOverMinutes + after.ExtraMinutes
+	if !after.Warned && after.UsedMinutes*100 >= total*k.WarningThresholdPercent {
+		// Once per month and level: only the booking whose guarded update flips the flag warns.
+		flipped, err := c.Contingent.Update().Where(contingent.ID(b.ID), contingent.Warned(false)).
+			SetWarned(true).SetDecision(contingent.DecisionOPEN).Save(tctx)
+		if err != nil {
+			return nil, err
+		}
+		if flipped == 1 {
+			if err := s.notifyCustomer(tctx, c, k, after, "CONTINGENT_WARNING",
+				fmt.Sprintf("%s contingent %s: %d of %d minutes used", level, month, after.UsedMinutes, total)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// budget returns the contingent row of a month and level, creating it from the contract's
+// terms on first use (a concurrent creator wins; then it is read).
+func (s *Service) budget(ctx context.Context, c *ent.Client, k *ent.Contract, month, level string) (*ent.Contingent, error) {
+	q := c.Contingent.Query().Where(contingent.ContractID(k.ID), contingent.Month(month), contingent.LevelEQ(contingent.Level(level)))
+	if b, err := q.Only(ctx); err == nil {
+		return b, nil
+	}
+	monthly := 0
+	for _, lt := range k.LevelTerms {
+		if lt.Level == level {
+			monthly = lt.MonthlyMinutes
+		}
+	}
+	err := c.Contingent.Create().SetContractID(k.ID).SetCustomerID(k.CustomerID).SetMonth(month).
+		SetLevel(contingent.Level(level)).SetMonthlyMinutes(monthly).
+		OnConflictColumns(contingent.FieldContractID, contingent.FieldMonth, contingent.FieldLevel).DoNothing().Exec(ctx)
+	if err != nil && err.Error() != "sql: no rows in result set" {
+		return nil, err
+	}
+	return q.Only(ctx)
+}
+
+func (s *Service) openDecision(ctx context.Context, b *ent.Contingent) error {
+	tctx := trusted(ctx)
+	n, err := s.Client.Contingent.Update().Where(contingent.ID(b.ID), contingent.DecisionEQ(contingent.DecisionNONE)).
+		SetDecision(contingent.DecisionOPEN).Save(tctx)
+	if err != nil || n == 0 {
+		return err
+	}
+	k, err := s.Client.Contract.Get(tctx, b.ContractID)
+	if err != nil {
+		return err
+	}
+	return s.notifyCustomer(tctx, s.Client, k, b, "CONTINGENT_EXHAUSTED",
+		fmt.Sprintf("%s contingent %s is used up: approve extra minutes or suspend the level", b.Level, b.Month))
+}
+
+// notifyCustomer tells the customer's key users and approvers and the service manager, once
+// per contingent and kind.
+func (s *Service) notifyCustomer(ctx context.Context, c *ent.Client, k *ent.Contract, b *ent.Contingent, kind, title string) error {
+	ids, err := c.User.Query().Where(user.OrganizationID(k.CustomerID), user.Active(true),
+		user.RoleIn(user.RoleAPPROVER, user.RoleKEY_USER)).IDs(ctx)
+	if err != nil {
+		return err
+	}
+	if k.ServiceManagerID != nil {
+		ids = append(ids, *k.ServiceManagerID)
+	}
+	var msgs []notify.Message
+	for _, id := range ids {
+		msgs = append(msgs, notify.Message{RecipientID: id, Kind: kind, Title: title,
+			DedupKey: fmt.Sprintf("%s:%d:%d", strings.ToLower(kind), b.ID, id)})
+	}
+	return notify.Send(ctx, c, msgs...)
+}
+
+// Decide answers an open overrun decision: EXTENDED adds extra minutes (the booking can then go
+// through), SUSPENDED stops billable work at that level for the rest of the month.
+func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, extraMinutes int) (*ent.Contingent, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	b, err := s.Client.Contingent.Get(ctx, contingentID)
+	if ent.IsNotFound(err) {
+		return nil, apperr.NotFoundf("contingent not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsCustomerSide() || !v.CanApprove || b.CustomerID != v.OrgID {
+		return nil, apperr.Forbiddenf("the customer's approvers decide on contingent overruns")
+	}
+	if b.Decision != contingent.DecisionOPEN {
+		return nil, apperr.E(apperr.Conflict, "no decision is open for this contingent")
+	}
+	u := b.Update()
+	if extend {
+		if extraMinutes <= 0 || extraMinutes%5 != 0 {
+			return nil, apperr.Invalid("extra minutes must be a positive multiple of 5", "extraMinutes")
+		}
+		u.AddExtraMinutes(extraMinutes).SetDecision(contingent.DecisionEXTENDED)
+	} else {
+		u.SetDecision(contingent.DecisionSUSPENDED)
+	}
+	return u.Save(trusted(ctx))
+}

@@ -1,0 +1,196 @@
+package contingent
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+
+	"supportdesk/ent"
+	"supportdesk/ent/contingent"
+	"supportdesk/ent/contract"
+	"supportdesk/ent/statement"
+	"supportdesk/ent/ticket"
+	"supportdesk/ent/timeentry"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/viewer"
+)
+
+// LevelSummary is one support level of a statement.
+type LevelSummary struct {
+	Level               string
+	BudgetMinutes       int
+	BillableMinutes     int
+	WithinBudgetMinutes int
+	ExtraMinutes        int
+	RateCents           int64
+	AmountCents         int64
+}
+
+// Line is the billable time of one ticket at one level.
+type Line struct {
+	TicketNumber    string
+	TicketTitle     string
+	Level           string
+	Minutes         int
+	BillableMinutes int
+	AmountCents     int64
+}
+
+// Statement is a contract's monthly statement, exact to the cent and reproducible: it is
+// computed from the entries' own minutes and copied rates.
+type Statement struct {
+	ContractID int
+	Month      string
+	Currency   string
+	Levels     []*LevelSummary
+	Lines      []*Line
+	TotalCents int64
+	IssuedAt   *time.Time
+}
+
+func parseMonth(m string) (time.Time, error) {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return t, apperr.Invalid("month is YYYY-MM", "month")
+	}
+	return t, nil
+}
+
+// Statement computes the statement of a contract and month the viewer may see: provider staff
+// of the contract, and the customer's key users and approvers (their own money).
+func (s *Service) Statement(ctx context.Context, contractID int, month string) (*Statement, error) {
+	if viewer.FromContext(ctx) == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	start, err := parseMonth(month)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.Client.Contract.Get(ctx, contractID)
+	if ent.IsNotFound(err) {
+		return nil, apperr.NotFoundf("contract not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	tctx := trusted(ctx)
+	entries, err := s.Client.TimeEntry.Query().Where(timeentry.ContractID(k.ID), timeentry.WorkDateGTE(start),
+		timeentry.WorkDateLT(start.AddDate(0, 1, 0))).WithTicket(func(q *ent.TicketQuery) { q.Select(ticket.FieldNumber, ticket.FieldTitle) }).
+		Order(ent.Asc(timeentry.FieldID)).All(tctx)
+	if err != nil {
+		return nil, err
+	}
+	budgets, err := s.Client.Contingent.Query().Where(contingent.ContractID(k.ID), contingent.Month(month)).All(tctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &Statement{ContractID: k.ID, Month: month, Currency: k.Currency}
+	levels := map[string]*LevelSummary{}
+	lines := map[string]*Line{}
+	var order []string
+	for _, e := range entries {
+		l := levels[string(e.Level)]
+		if l == nil {
+			l = &LevelSummary{Level: string(e.Level), RateCents: e.RateCents}
+			levels[string(e.Level)] = l
+		}
+		l.BillableMinutes += e.BillableMinutes
+		key := e.Edges.Ticket.Number + "/" + string(e.Level)
+		ln := lines[key]
+		if ln == nil {
+			ln = &Line{TicketNumber: e.Edges.Ticket.Number, TicketTitle: e.Edges.Ticket.Title, Level: string(e.Level)}
+			lines[key] = ln
+			order = append(order, key)
+		}
+		ln.Minutes += e.Minutes
+		ln.BillableMinutes += e.BillableMinutes
+		ln.AmountCents += Amount(e.BillableMinutes, e.RateCents)
+	}
+	for _, b := range budgets {
+		l := levels[string(b.Level)]
+		if l == nil {
+			l = &LevelSummary{Level: string(b.Level)}
+			levels[string(b.Level)] = l
+		}
+		l.BudgetMinutes = b.MonthlyMinutes + b.CarriedOverMinutes
+	}
+	for _, l := range levels {
+		l.WithinBudgetMinutes = min(l.BillableMinutes, l.BudgetMinutes)
+		l.ExtraMinutes = l.BillableMinutes - l.WithinBudgetMinutes
+		l.AmountCents = Amount(l.BillableMinutes, l.RateCents)
+		st.TotalCents += l.AmountCents
+		st.Levels = append(st.Levels, l)
+	}
+	sort.Slice(st.Levels, func(i, j int) bool { return st.Levels[i].Level < st.Levels[j].Level })
+	sort.Strings(order)
+	for _, key := range order {
+		st.Lines = append(st.Lines, lines[key])
+	}
+	if issued, err := s.Client.Statement.Query().Where(statement.ContractID(k.ID), statement.Month(month)).Only(tctx); err == nil {
+		st.IssuedAt = &issued.CreatedAt
+	}
+	return st, nil
+}
+
+// Issue issues a month's statement, which closes the month for bookings.
+func (s *Service) Issue(ctx context.Context, contractID int, month string) (*Statement, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	if !v.IsStaff() || (v.Role != viewer.RoleAdmin && v.Role != viewer.RoleSDM) {
+		return nil, apperr.Forbiddenf("statements are issued by administrators and service delivery managers")
+	}
+	st, err := s.Statement(ctx, contractID, month)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.Client.Contract.Query().Where(contract.ID(contractID), contract.ProviderID(v.OrgID)).Exist(ctx); err != nil || !ok {
+		return nil, apperr.Forbiddenf("statements are issued by the contract's provider")
+	}
+	if st.IssuedAt != nil {
+		return nil, apperr.E(apperr.Conflict, "the statement of %s was issued already", month)
+	}
+	start, _ := parseMonth(month)
+	if !start.AddDate(0, 1, 0).Before(s.now().Add(time.Nanosecond)) {
+		return nil, apperr.Invalid("a month is billed after it ends", "month")
+	}
+	k, err := s.Client.Contract.Get(ctx, contractID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Client.Statement.Create().SetContractID(contractID).SetCustomerID(k.CustomerID).SetMonth(month).
+		SetTotalCents(st.TotalCents).SetCurrency(st.Currency).SetIssuedByID(v.UserID).Exec(trusted(ctx))
+	if ent.IsConstraintError(err) {
+		return nil, apperr.E(apperr.Conflict, "the statement of %s was issued already", month)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Statement(ctx, contractID, month)
+}
+
+// WriteCSV writes the statement's numbers as CSV: one row per ticket and level, then one per
+// level, then the total; amounts in cents and in currency units.
+func WriteCSV(w io.Writer, st *Statement) error {
+	cw := csv.NewWriter(w)
+	money := func(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+	rows := [][]string{{"kind", "ticket", "title", "level", "minutes", "billable_minutes", "within_budget_minutes", "extra_minutes", "rate_cents", "amount_cents", "amount", "currency"}}
+	for _, l := range st.Lines {
+		rows = append(rows, []string{"line", l.TicketNumber, l.TicketTitle, l.Level, strconv.Itoa(l.Minutes), strconv.Itoa(l.BillableMinutes),
+			"", "", "", strconv.FormatInt(l.AmountCents, 10), money(l.AmountCents), st.Currency})
+	}
+	for _, l := range st.Levels {
+		rows = append(rows, []string{"level", "", "", l.Level, "", strconv.Itoa(l.BillableMinutes), strconv.Itoa(l.WithinBudgetMinutes),
+			strconv.Itoa(l.ExtraMinutes), strconv.FormatInt(l.RateCents, 10), strconv.FormatInt(l.AmountCents, 10), money(l.AmountCents), st.Currency})
+	}
+	rows = append(rows, []string{"total", "", "", "", "", "", "", "", "", strconv.FormatInt(st.TotalCents, 10), money(st.TotalCents), st.Currency})
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
