@@ -35,6 +35,11 @@ func (r *mutationResolver) IssueStatement(ctx context.Context, contractID int, m
 	return r.Budgets.Issue(ctx, contractID, month)
 }
 
+// DeleteTimeEntry is the resolver for the deleteTimeEntry field.
+func (r *mutationResolver) DeleteTimeEntry(ctx context.Context, id int) (bool, error) {
+	return true, r.Budgets.Delete(ctx, id)
+}
+
 // MonthlyStatement is the resolver for the monthlyStatement field.
 func (r *queryResolver) MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error) {
 	return r.Budgets.Statement(ctx, contractID, month)

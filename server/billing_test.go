@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"supportdesk/ent/contingent"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/schema/schematype"
 )
@@ -212,6 +214,14 @@ func TestContingentThresholdExhaustionDecision(t *testing.T) {
 	if _, en := e.book(agent, inc.ID, "L3", 30, nil); en.Billable || en.BillableMinutes != 0 || en.Minutes != 30 {
 		t.Fatalf("incident on suspended level %+v", en)
 	}
+	// Deleting an entry gives its minutes back; only its author or an administrator may.
+	_, extraEntry := e.book(agent, tk.ID, "L2", 20, nil)
+	del := `mutation($id:ID!){ deleteTimeEntry(id:$id) }`
+	e.fails(e.token(w, "P1.SERVICE_DESK"), del, map[string]any{"id": extraEntry.ID}, "FORBIDDEN")
+	e.ok(agent, del, map[string]any{"id": extraEntry.ID}, nil)
+	if used := list(key)["L2"].UsedMinutes; used != 0 {
+		t.Fatalf("L2 used after delete = %d", used)
+	}
 	// Idempotency: a retried booking books once.
 	_, first := e.book(agent, tk.ID, "L2", 30, map[string]any{"idempotencyKey": "req-1"})
 	_, again := e.book(agent, tk.ID, "L2", 30, map[string]any{"idempotencyKey": "req-1"})
@@ -257,5 +267,47 @@ func TestConcurrentBookingsNeverExceedBudget(t *testing.T) {
 	entries := e.app.DB.Client.TimeEntry.Query().CountX(trusted())
 	if ok != 20 || exhausted != 30 || c.UsedMinutes != 480 || entries != 21 {
 		t.Fatalf("ok %d exhausted %d used %d entries %d", ok, exhausted, c.UsedMinutes, entries)
+	}
+}
+
+// TestCarryOverOnce: unused minutes move to the next month up to the cap, once, however often
+// and however concurrently the job runs.
+func TestCarryOverOnce(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	e.contingentContract(w)
+	e.app.DB.Client.Contract.UpdateOne(w.contracts["C1"]).SetCarryOver(true).SetCarryOverCapMinutes(120).ExecX(trusted())
+	e.clock.Set(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	key, agent := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	tk := e.create(key, map[string]any{"title": "Work", "type": "SERVICE_REQUEST", "priority": "P3", "channel": "PORTAL"})
+	e.book(agent, tk.ID, "L1", 400, nil) // 80 unused of 480 → 80 carried
+	e.book(agent, tk.ID, "L2", 100, nil) // 620 unused of 720 → capped at 120
+	svc := e.app.handler.Budgets
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := 0
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := svc.CarryOver(context.Background(), "2026-11")
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if n, _ := svc.CarryOver(context.Background(), "2026-11"); n+total != 2 {
+		t.Fatalf("carried %d times, want 2", n+total)
+	}
+	dec := map[string]int{}
+	for _, c := range e.app.DB.Client.Contingent.Query().Where(contingent.Month("2026-12")).AllX(trusted()) {
+		dec[string(c.Level)] = c.CarriedOverMinutes
+	}
+	if dec["L1"] != 80 || dec["L2"] != 120 || len(dec) != 2 {
+		t.Fatalf("December carried over %v", dec)
 	}
 }

@@ -306,6 +306,7 @@ type ComplexityRoot struct {
 		CreateUser              func(childComplexity int, input auth.NewUser) int
 		DecideChangeRequest     func(childComplexity int, input model.DecideChangeRequestInput) int
 		DecideContingent        func(childComplexity int, contingentID int, extend bool, extraMinutes *int) int
+		DeleteTimeEntry         func(childComplexity int, id int) int
 		DocumentHandover        func(childComplexity int, input ticketflow.HandoverInput) int
 		EscalateTicket          func(childComplexity int, input model.EscalateTicketInput) int
 		EstimateChangeRequest   func(childComplexity int, input model.EstimateChangeRequestInput) int
@@ -722,6 +723,7 @@ type MutationResolver interface {
 	BookTime(ctx context.Context, input contingent.BookInput) (*model.TimeEntryPayload, error)
 	DecideContingent(ctx context.Context, contingentID int, extend bool, extraMinutes *int) (*ent.Contingent, error)
 	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
+	DeleteTimeEntry(ctx context.Context, id int) (bool, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -1873,6 +1875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideContingent(childComplexity, args["contingentID"].(int), args["extend"].(bool), args["extraMinutes"].(*int)), true
+	case "Mutation.deleteTimeEntry":
+		if e.ComplexityRoot.Mutation.DeleteTimeEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTimeEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTimeEntry(childComplexity, args["id"].(int)), true
 	case "Mutation.documentHandover":
 		if e.ComplexityRoot.Mutation.DocumentHandover == nil {
 			break
@@ -4067,6 +4080,11 @@ extend type Mutation {
   "The customer's answer to a contingent overrun: extend with extra minutes, or suspend the level for the rest of the month."
   decideContingent(contingentID: ID!, extend: Boolean!, extraMinutes: Int): Contingent!
   issueStatement(contractID: ID!, month: String!): MonthlyStatement!
+}
+
+extend type Mutation {
+  "Deletes a time entry of an open month (its author or an administrator); its minutes go back to the budget."
+  deleteTimeEntry(id: ID!): Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -9901,6 +9919,20 @@ func (ec *executionContext) field_Mutation_decideContingent_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteTimeEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_documentHandover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15541,6 +15573,50 @@ func (ec *executionContext) fieldContext_Mutation_issueStatement(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_issueStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTimeEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTimeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTimeEntry(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTimeEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40622,6 +40698,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "issueStatement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_issueStatement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTimeEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTimeEntry(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -25,6 +25,7 @@ import (
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/billing"
 	"supportdesk/internal/notify"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
@@ -55,6 +56,9 @@ type BookInput struct {
 	FixDelivery    *bool     `json:"fixDelivery"`
 	IdempotencyKey *string   `json:"idempotencyKey"`
 }
+
+// Month is the billing month ("2026-11") of a work date.
+func Month(t time.Time) string { return t.UTC().Format("2006-01") }
 
 // trusted is the reviewed bypass of this package: contract terms, budgets and statements are
 // read and written for a booking the viewer is allowed to make (checked on the ticket).
@@ -145,15 +149,6 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	if closed {
 		return nil, nil, apperr.E(apperr.Conflict, "%s is closed by an issued statement; book a correction in an open month", month)
 	}
-	rounded, err := RoundUp(in.Minutes, k.TimeIncrementMinutes)
-	if err != nil {
-		return nil, nil, apperr.Invalid(err.Error(), "minutes")
-	}
-	d := Decide(Terms{Agreement: string(k.AgreementType),
-		ChannelCovered:    ticketflow.ChannelCovered(k, t.Channel, t.ReceivedAt),
-		InHypercare:       ticketflow.InHypercare(k, in.WorkDate),
-		IncidentsBillable: k.IncidentsBillable || t.BillableReclassified, MinBillable: k.MinBillableMinutes},
-		string(t.Type), in.FixDelivery != nil && *in.FixDelivery)
 	var sums []struct {
 		Sum int `json:"sum"`
 	}
@@ -164,7 +159,12 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	if len(sums) > 0 {
 		already = sums[0].Sum
 	}
-	billed := Billed(d, rounded, already)
+	rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
+		Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified,
+		FixDelivery: in.FixDelivery != nil && *in.FixDelivery, WorkDate: in.WorkDate, BilledBefore: already}, in.Minutes)
+	if err != nil {
+		return nil, nil, err
+	}
 	rate := int64(0)
 	for _, lt := range k.LevelTerms {
 		if lt.Level == level {
@@ -326,4 +326,64 @@ func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, ext
 		u.SetDecision(contingent.DecisionSUSPENDED)
 	}
 	return u.Save(trusted(ctx))
+}
+
+// EditInput changes an entry's minutes or description; nil leaves a field as it is.
+type EditInput struct {
+	Minutes     *int    `json:"minutes"`
+	Description *string `json:"description"`
+}
+
+// entryForChange loads an entry its author or an administrator may change: only in an open
+// month. Issued months are immutable; corrections are new entries in an open month.
+func (s *Service) entryForChange(ctx context.Context, c *ent.Client, id int) (*ent.TimeEntry, *viewer.Viewer, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	e, err := c.TimeEntry.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.NotFoundf("time entry not found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if e.UserID != v.UserID && !(v.IsStaff() && v.IsAdmin()) {
+		return nil, nil, apperr.Forbiddenf("time entries are changed by their author or an administrator")
+	}
+	if e.ContractID != nil {
+		closed, err := c.Statement.Query().Where(statement.ContractID(*e.ContractID), statement.Month(Month(e.WorkDate))).Exist(trusted(ctx))
+		if err != nil {
+			return nil, nil, err
+		}
+		if closed {
+			return nil, nil, apperr.E(apperr.Conflict, "%s is closed; book a correction in an open month", Month(e.WorkDate))
+		}
+	}
+	return e, v, nil
+}
+
+// Delete removes an entry in an open month and gives its minutes back to the budget.
+func (s *Service) Delete(ctx context.Context, id int) error {
+	return WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		c := tx.Client()
+		e, _, err := s.entryForChange(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := s.release(ctx, c, e, e.BillableMinutes); err != nil {
+			return err
+		}
+		return c.TimeEntry.DeleteOneID(e.ID).Exec(ctx)
+	})
+}
+
+// release gives billable minutes of an entry back to its contingent, if it used one.
+func (s *Service) release(ctx context.Context, c *ent.Client, e *ent.TimeEntry, minutes int) error {
+	if e.ContractID == nil || minutes == 0 {
+		return nil
+	}
+	_, err := c.Contingent.Update().Where(contingent.ContractID(*e.ContractID), contingent.Month(Month(e.WorkDate)),
+		contingent.LevelEQ(contingent.Level(e.Level)), contingent.UsedMinutesGTE(minutes)).AddUsedMinutes(-minutes).Save(trusted(ctx))
+	return err
 }

@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/timeentry"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/billing"
 	"supportdesk/internal/viewer"
 )
 
@@ -108,7 +109,7 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 		}
 		ln.Minutes += e.Minutes
 		ln.BillableMinutes += e.BillableMinutes
-		ln.AmountCents += Amount(e.BillableMinutes, e.RateCents)
+		ln.AmountCents += billing.Amount(e.BillableMinutes, e.RateCents)
 	}
 	for _, b := range budgets {
 		l := levels[string(b.Level)]
@@ -121,7 +122,7 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 	for _, l := range levels {
 		l.WithinBudgetMinutes = min(l.BillableMinutes, l.BudgetMinutes)
 		l.ExtraMinutes = l.BillableMinutes - l.WithinBudgetMinutes
-		l.AmountCents = Amount(l.BillableMinutes, l.RateCents)
+		l.AmountCents = billing.Amount(l.BillableMinutes, l.RateCents)
 		st.TotalCents += l.AmountCents
 		st.Levels = append(st.Levels, l)
 	}

@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/billing"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
 	"supportdesk/internal/viewer"
@@ -295,34 +296,24 @@ func ValidAt(k *ent.Contract, t time.Time) bool {
 	return !t.Before(k.ValidFrom) && (k.ValidUntil == nil || t.Before(*k.ValidUntil))
 }
 
-// InHypercare reports whether t lies in the contract's hyper-care period (SPEC 12.2).
-func InHypercare(k *ent.Contract, t time.Time) bool {
-	if k.HypercareTier == contract.HypercareTierNONE || k.FirstTrainingDay == nil {
-		return false
+// BillingTerms are a contract's terms in the billing package's form.
+func BillingTerms(k *ent.Contract) billing.Terms {
+	t := billing.Terms{Agreement: billing.Agreement(k.AgreementType), IncidentsBillable: k.IncidentsBillable,
+		MinBillableMinutes: k.MinBillableMinutes, Increment: k.TimeIncrementMinutes, HypercareTier: billing.HypercareTier(k.HypercareTier)}
+	for _, ch := range k.Channels {
+		t.Channels = append(t.Channels, billing.Channel(ch))
 	}
-	months := 3
-	if k.HypercareTier == contract.HypercareTierENTERPRISE {
-		months = 6
+	if k.FirstTrainingDay != nil {
+		t.FirstTrainingDay = *k.FirstTrainingDay
 	}
-	return !t.Before(*k.FirstTrainingDay) && t.Before(AddMonths(*k.FirstTrainingDay, months))
-}
-
-// AddMonths adds calendar months, clamping to the last day of a shorter month
-// (31 Jan + 1 month = 28/29 Feb, not 2/3 March as time.AddDate would give).
-func AddMonths(t time.Time, n int) time.Time {
-	y, m, d := t.Date()
-	first := time.Date(y, m+time.Month(n), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-	last := first.AddDate(0, 1, -1).Day()
-	if d > last {
-		d = last
-	}
-	return first.AddDate(0, 0, d-1)
+	return t
 }
 
 // ChannelCovered reports whether the contract covers a channel at t; during hyper care every
 // channel is open.
 func ChannelCovered(k *ent.Contract, ch ticket.Channel, t time.Time) bool {
-	return InHypercare(k, t) || contains(k.Channels, string(ch))
+	terms := BillingTerms(k)
+	return billing.InHypercare(terms, t) || billing.Covered(terms, billing.Channel(ch))
 }
 
 func contains[T comparable](xs []T, x T) bool {
