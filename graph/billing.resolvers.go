@@ -40,6 +40,15 @@ func (r *mutationResolver) DeleteTimeEntry(ctx context.Context, id int) (bool, e
 	return true, r.Budgets.Delete(ctx, id)
 }
 
+// EditTimeEntry is the resolver for the editTimeEntry field.
+func (r *mutationResolver) EditTimeEntry(ctx context.Context, id int, input contingent.EditInput) (*model.TimeEntryPayload, error) {
+	e, err := r.Budgets.Edit(ctx, id, input)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TimeEntryPayload{TimeEntry: e}, nil
+}
+
 // MonthlyStatement is the resolver for the monthlyStatement field.
 func (r *queryResolver) MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error) {
 	return r.Budgets.Statement(ctx, contractID, month)

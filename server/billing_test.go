@@ -216,6 +216,15 @@ func TestContingentThresholdExhaustionDecision(t *testing.T) {
 	}
 	// Deleting an entry gives its minutes back; only its author or an administrator may.
 	_, extraEntry := e.book(agent, tk.ID, "L2", 20, nil)
+	edit := `mutation($id:ID!,$m:Int){ editTimeEntry(id:$id, input:{minutes:$m}){ timeEntry{ minutes rawMinutes billableMinutes } } }`
+	var ed struct {
+		EditTimeEntry struct{ TimeEntry entryOut }
+	}
+	e.ok(agent, edit, map[string]any{"id": extraEntry.ID, "m": 33}, &ed)
+	if got := ed.EditTimeEntry.TimeEntry; got.Minutes != 35 || got.RawMinutes != 33 || got.BillableMinutes != 35 || list(key)["L2"].UsedMinutes != 35 {
+		t.Fatalf("edited %+v, L2 used %d", got, list(key)["L2"].UsedMinutes)
+	}
+	e.fails(e.token(w, "P1.SERVICE_DESK"), edit, map[string]any{"id": extraEntry.ID, "m": 5}, "FORBIDDEN")
 	del := `mutation($id:ID!){ deleteTimeEntry(id:$id) }`
 	e.fails(e.token(w, "P1.SERVICE_DESK"), del, map[string]any{"id": extraEntry.ID}, "FORBIDDEN")
 	e.ok(agent, del, map[string]any{"id": extraEntry.ID}, nil)

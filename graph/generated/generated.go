@@ -308,6 +308,7 @@ type ComplexityRoot struct {
 		DecideContingent        func(childComplexity int, contingentID int, extend bool, extraMinutes *int) int
 		DeleteTimeEntry         func(childComplexity int, id int) int
 		DocumentHandover        func(childComplexity int, input ticketflow.HandoverInput) int
+		EditTimeEntry           func(childComplexity int, id int, input contingent.EditInput) int
 		EscalateTicket          func(childComplexity int, input model.EscalateTicketInput) int
 		EstimateChangeRequest   func(childComplexity int, input model.EstimateChangeRequestInput) int
 		ForwardTicket           func(childComplexity int, ticketID int) int
@@ -724,6 +725,7 @@ type MutationResolver interface {
 	DecideContingent(ctx context.Context, contingentID int, extend bool, extraMinutes *int) (*ent.Contingent, error)
 	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	DeleteTimeEntry(ctx context.Context, id int) (bool, error)
+	EditTimeEntry(ctx context.Context, id int, input contingent.EditInput) (*model.TimeEntryPayload, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -1897,6 +1899,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DocumentHandover(childComplexity, args["input"].(ticketflow.HandoverInput)), true
+	case "Mutation.editTimeEntry":
+		if e.ComplexityRoot.Mutation.EditTimeEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editTimeEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditTimeEntry(childComplexity, args["id"].(int), args["input"].(contingent.EditInput)), true
 	case "Mutation.escalateTicket":
 		if e.ComplexityRoot.Mutation.EscalateTicket == nil {
 			break
@@ -3880,6 +3893,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DayHoursInput", ec.unmarshalInputDayHoursInput),
 			graphql.NewInputUnmarshaler("DecideChangeRequestInput", ec.unmarshalInputDecideChangeRequestInput),
 			graphql.NewInputUnmarshaler("DocumentHandoverInput", ec.unmarshalInputDocumentHandoverInput),
+			graphql.NewInputUnmarshaler("EditTimeEntryInput", ec.unmarshalInputEditTimeEntryInput),
 			graphql.NewInputUnmarshaler("EscalateTicketInput", ec.unmarshalInputEscalateTicketInput),
 			graphql.NewInputUnmarshaler("EstimateChangeRequestInput", ec.unmarshalInputEstimateChangeRequestInput),
 			graphql.NewInputUnmarshaler("HandBackTicketInput", ec.unmarshalInputHandBackTicketInput),
@@ -4085,6 +4099,16 @@ extend type Mutation {
 extend type Mutation {
   "Deletes a time entry of an open month (its author or an administrator); its minutes go back to the budget."
   deleteTimeEntry(id: ID!): Boolean!
+}
+
+input EditTimeEntryInput {
+  minutes: Int
+  description: String
+}
+
+extend type Mutation {
+  "Changes a time entry of an open month (its author or an administrator); the budget follows."
+  editTimeEntry(id: ID!, input: EditTimeEntryInput!): TimeEntryPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -9947,6 +9971,28 @@ func (ec *executionContext) field_Mutation_documentHandover_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_editTimeEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (contingent.EditInput, error) {
+			return ec.unmarshalNEditTimeEntryInput2supportdeskᚋinternalᚋcontingentᚐEditInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_escalateTicket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15617,6 +15663,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteTimeEntry(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editTimeEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editTimeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditTimeEntry(ctx, fc.Args["id"].(int), fc.Args["input"].(contingent.EditInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeEntryPayload) graphql.Marshaler {
+			return ec.marshalNTimeEntryPayload2ᚖsupportdeskᚋgraphᚋmodelᚐTimeEntryPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editTimeEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntryPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29858,6 +29948,55 @@ func UnmarshalDocumentHandoverInput(ctx context.Context, raw any) (ticketflow.Ha
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEditTimeEntryInput(ctx context.Context, obj any) (contingent.EditInput, error) {
+	var it contingent.EditInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minutes", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEditTimeEntryInput unmarshals raw into the EditTimeEntryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEditTimeEntryInput(ctx context.Context, raw any) (contingent.EditInput, error) {
+	var out contingent.EditInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EditTimeEntryInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEscalateTicketInput(ctx context.Context, obj any) (model.EscalateTicketInput, error) {
 	var it model.EscalateTicketInput
 	if obj == nil {
@@ -40709,6 +40848,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "editTimeEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editTimeEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "forwardTicket":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_forwardTicket(ctx, field)
@@ -44180,6 +44326,11 @@ func (ec *executionContext) unmarshalNDecideChangeRequestInput2supportdeskᚋgra
 
 func (ec *executionContext) unmarshalNDocumentHandoverInput2supportdeskᚋinternalᚋticketflowᚐHandoverInput(ctx context.Context, v any) (ticketflow.HandoverInput, error) {
 	res, err := ec.unmarshalInputDocumentHandoverInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEditTimeEntryInput2supportdeskᚋinternalᚋcontingentᚐEditInput(ctx context.Context, v any) (contingent.EditInput, error) {
+	res, err := ec.unmarshalInputEditTimeEntryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

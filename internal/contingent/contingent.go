@@ -387,3 +387,68 @@ func (s *Service) release(ctx context.Context, c *ent.Client, e *ent.TimeEntry, 
 		contingent.LevelEQ(contingent.Level(e.Level)), contingent.UsedMinutesGTE(minutes)).AddUsedMinutes(-minutes).Save(trusted(ctx))
 	return err
 }
+
+// Edit changes an entry of an open month. New minutes are rounded and billed again under the
+// same rules, and the budget is adjusted in the same transaction (CONTINGENT_EXHAUSTED if the
+// new minutes do not fit).
+func (s *Service) Edit(ctx context.Context, id int, in EditInput) (*ent.TimeEntry, error) {
+	if in.Description != nil && strings.TrimSpace(*in.Description) == "" {
+		return nil, apperr.Invalid("describe the work", "description")
+	}
+	if in.Minutes != nil && (*in.Minutes <= 0 || *in.Minutes > 24*60) {
+		return nil, apperr.Invalid("minutes must be between 1 and 1440", "minutes")
+	}
+	err := WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		c := tx.Client()
+		e, _, err := s.entryForChange(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		u := c.TimeEntry.UpdateOne(e)
+		if in.Description != nil {
+			u.SetDescription(strings.TrimSpace(*in.Description))
+		}
+		if in.Minutes != nil && *in.Minutes != e.RawMinutes {
+			tctx := trusted(ctx)
+			t, err := c.Ticket.Get(tctx, e.TicketID)
+			if err != nil {
+				return err
+			}
+			k, err := c.Contract.Get(tctx, *e.ContractID)
+			if err != nil {
+				return err
+			}
+			var sums []struct {
+				Sum int `json:"sum"`
+			}
+			if err := c.TimeEntry.Query().Where(timeentry.TicketID(t.ID), timeentry.IDNEQ(e.ID)).
+				Aggregate(ent.Sum(timeentry.FieldBillableMinutes)).Scan(tctx, &sums); err != nil {
+				return err
+			}
+			before := 0
+			if len(sums) > 0 {
+				before = sums[0].Sum
+			}
+			rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
+				Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified, WorkDate: e.WorkDate,
+				BilledBefore: before}, *in.Minutes)
+			if err != nil {
+				return err
+			}
+			if err := s.release(ctx, c, e, e.BillableMinutes); err != nil {
+				return err
+			}
+			if billed > 0 && d.UsesContingent {
+				if _, err := s.charge(ctx, c, k, Month(e.WorkDate), string(e.Level), billed); err != nil {
+					return err
+				}
+			}
+			u.SetRawMinutes(*in.Minutes).SetMinutes(rounded).SetBillableMinutes(billed).SetBillable(billed > 0)
+		}
+		return u.Exec(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.TimeEntry.Get(ctx, id)
+}
