@@ -17,7 +17,8 @@ import (
 )
 
 // BenchmarkBookAndStatement books BENCH_BOOKINGS time entries (default 100,000) one after the
-// other through the domain service on one contingent, then computes the month's statement.
+// other through the domain service on one contingent (1,000 tickets), then computes the month's
+// statement.
 // It reports bookings per second and the statement's time.
 func BenchmarkBookAndStatement(b *testing.B) {
 	total := 100_000
@@ -35,8 +36,13 @@ func BenchmarkBookAndStatement(b *testing.B) {
 		k := c.Contract.Create().SetName("K").SetAgreementType("CONTINGENT").SetChannels([]string{"PORTAL"}).
 			SetValidFrom(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetCustomerID(cu.ID).SetProviderID(p.ID).
 			SetLevelTerms([]schematype.LevelTerms{{Level: "L1", MonthlyMinutes: 100_000_000, RateCents: 7000}}).SaveX(ctx)
-		tk := c.Ticket.Create().SetNumber("SD-1").SetTitle("t").SetType("QUESTION").SetPriority("P3").SetChannel("PORTAL").
-			SetLevel("L1").SetReceivedAt(time.Now()).SetCustomerID(cu.ID).SetReporterID(key.ID).SetContractID(k.ID).SaveX(ctx)
+		// 1,000 tickets, booked round-robin: about 100 entries per ticket, as in a busy month.
+		var tickets []int
+		for n := 0; n < 1000; n++ {
+			tickets = append(tickets, c.Ticket.Create().SetNumber("SD-"+strconv.Itoa(n)).SetTitle("t").SetType("QUESTION").
+				SetPriority("P3").SetChannel("PORTAL").SetLevel("L1").SetReceivedAt(time.Now()).SetCustomerID(cu.ID).
+				SetReporterID(key.ID).SetContractID(k.ID).SaveX(ctx).ID)
+		}
 		v := &viewer.Viewer{UserID: agent.ID, OrgID: p.ID, OrgKind: viewer.Partner, Role: "AGENT", Levels: []string{"L1", "L2"},
 			ServedCustomerIDs: []int{cu.ID}}
 		vctx := viewer.NewContext(context.Background(), v)
@@ -44,7 +50,7 @@ func BenchmarkBookAndStatement(b *testing.B) {
 		work := time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC)
 		start := time.Now()
 		for n := 0; n < total; n++ {
-			if _, err := svc.Book(vctx, contingent.BookInput{TicketID: tk.ID, WorkDate: work, Minutes: 1 + n%61, Description: "w"}); err != nil {
+			if _, err := svc.Book(vctx, contingent.BookInput{TicketID: tickets[n%len(tickets)], WorkDate: work, Minutes: 1 + n%61, Description: "w"}); err != nil {
 				b.Fatal(err)
 			}
 		}
