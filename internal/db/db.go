@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"supportdesk/ent"
@@ -19,6 +20,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver "sqlite"
 )
 
@@ -43,8 +45,9 @@ type DB struct {
 	Dialect string
 }
 
-// Close closes the client and the pool.
-func (d *DB) Close() error { return d.Client.Close() }
+// Close closes the client and the pool. The pool is closed too when a WrapDriver does not pass
+// Close on.
+func (d *DB) Close() error { return errors.Join(d.Client.Close(), d.SQL.Close()) }
 
 // Open opens and migrates the database described by cfg.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
@@ -83,7 +86,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	if dia == dialect.Postgres {
-		if err := Migrate(ctx, sqldb, gd, dir, cfg.Logger, 0); err != nil {
+		if err := migrate(ctx, sqldb, gd, dir, cfg.Logger, 0); err != nil {
 			sqldb.Close()
 			return nil, err
 		}
@@ -136,17 +139,23 @@ func sqliteDSN(cfg Config, foreignKeys bool) (string, error) {
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite", nil
 }
 
+var sqliteMigrations sync.Mutex
+
 // migrateSQLite migrates on one dedicated connection with foreign keys off: SQLite changes a
 // table by copying it, and PRAGMA foreign_keys is a no-op inside the migration's transaction.
 // The foreign keys are checked once afterwards. version 0 means all migrations.
 func migrateSQLite(ctx context.Context, dsn string, log *slog.Logger, version int64) error {
+	// goose has no lock for SQLite: two Opens of one file at once would both apply the first
+	// migration. Serialise them within the process; one file is served by one process.
+	sqliteMigrations.Lock()
+	defer sqliteMigrations.Unlock()
 	mdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return err
 	}
 	defer mdb.Close()
 	mdb.SetMaxOpenConns(1)
-	if err := Migrate(ctx, mdb, goose.DialectSQLite3, "migrations/sqlite", log, version); err != nil {
+	if err := migrate(ctx, mdb, goose.DialectSQLite3, "migrations/sqlite", log, version); err != nil {
 		return err
 	}
 	rows, err := mdb.QueryContext(ctx, "PRAGMA foreign_key_check")
@@ -160,14 +169,24 @@ func migrateSQLite(ctx context.Context, dsn string, log *slog.Logger, version in
 	return rows.Err()
 }
 
-// Migrate applies the embedded migrations of one dialect that the database has not seen yet.
-// version 0 means all of them.
-func Migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, log *slog.Logger, version int64) error {
+// migrate applies the embedded migrations of one dialect that the database has not seen yet,
+// recording them in goose's version table. version 0 means all of them.
+func migrate(ctx context.Context, sqldb *sql.DB, gd goose.Dialect, dir string, log *slog.Logger, version int64) error {
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(gd, sqldb, fsys)
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if gd == goose.DialectPostgres {
+		// Several server instances may start at once against one database: an advisory lock
+		// lets one of them migrate while the others wait and then find nothing to do.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300)) // poll each second, 5 min
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, sqldb, fsys, opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
