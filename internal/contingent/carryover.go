@@ -7,6 +7,7 @@ import (
 	"supportdesk/ent"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/internal/ticketflow"
 )
 
 // CarryOver moves the unused minutes of a month's contingents to the next month where the
@@ -27,7 +28,7 @@ func (s *Service) CarryOver(ctx context.Context, month string) (int, error) {
 	}
 	carried := 0
 	for _, b := range due {
-		err := WithTx(tctx, s.Client, func(tx *ent.Tx) error {
+		err := ticketflow.WithTx(tctx, s.Client, func(tx *ent.Tx) error {
 			n, err := tx.Contingent.Update().Where(contingent.ID(b.ID), contingent.CarriedForward(false)).SetCarriedForward(true).Save(tctx)
 			if err != nil || n == 0 {
 				return err
@@ -47,19 +48,6 @@ func (s *Service) CarryOver(ctx context.Context, month string) (int, error) {
 		}
 	}
 	return carried, nil
-}
-
-// WithTx runs fn in a transaction of c.
-func WithTx(ctx context.Context, c *ent.Client, fn func(*ent.Tx) error) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }
 
 // CarryOverRun carries the previous month over once a day; safe on every instance.

@@ -365,7 +365,7 @@ func (s *Service) entryForChange(ctx context.Context, c *ent.Client, id int) (*e
 
 // Delete removes an entry in an open month and gives its minutes back to the budget.
 func (s *Service) Delete(ctx context.Context, id int) error {
-	return WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	return ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		c := tx.Client()
 		e, _, err := s.entryForChange(ctx, c, id)
 		if err != nil {
@@ -398,7 +398,7 @@ func (s *Service) Edit(ctx context.Context, id int, in EditInput) (*ent.TimeEntr
 	if in.Minutes != nil && (*in.Minutes <= 0 || *in.Minutes > 24*60) {
 		return nil, apperr.Invalid("minutes must be between 1 and 1440", "minutes")
 	}
-	err := WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err := ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		c := tx.Client()
 		e, _, err := s.entryForChange(ctx, c, id)
 		if err != nil {
