@@ -386,6 +386,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldActionsTaken:            {Type: field.TypeString, Column: ticket.FieldActionsTaken},
 			ticket.FieldEstimate:                {Type: field.TypeJSON, Column: ticket.FieldEstimate},
 			ticket.FieldEstimatePriceCents:      {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
+			ticket.FieldEstimateKind:            {Type: field.TypeEnum, Column: ticket.FieldEstimateKind},
+			ticket.FieldEstimateCreditCents:     {Type: field.TypeInt64, Column: ticket.FieldEstimateCreditCents},
 			ticket.FieldApprovedAt:              {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
 			ticket.FieldApprovedByID:            {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
 			ticket.FieldDeliveryStatus:          {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
@@ -445,6 +447,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldBillableMinutes: {Type: field.TypeInt, Column: timeentry.FieldBillableMinutes},
 			timeentry.FieldDescription:     {Type: field.TypeString, Column: timeentry.FieldDescription},
 			timeentry.FieldBillable:        {Type: field.TypeBool, Column: timeentry.FieldBillable},
+			timeentry.FieldEstimate:        {Type: field.TypeBool, Column: timeentry.FieldEstimate},
 			timeentry.FieldRateCents:       {Type: field.TypeInt64, Column: timeentry.FieldRateCents},
 			timeentry.FieldCurrency:        {Type: field.TypeString, Column: timeentry.FieldCurrency},
 			timeentry.FieldIdempotencyKey:  {Type: field.TypeString, Column: timeentry.FieldIdempotencyKey},
@@ -3100,6 +3103,16 @@ func (f *TicketFilter) WhereEstimatePriceCents(p entql.Int64P) {
 	f.Where(p.Field(ticket.FieldEstimatePriceCents))
 }
 
+// WhereEstimateKind applies the entql string predicate on the estimate_kind field.
+func (f *TicketFilter) WhereEstimateKind(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldEstimateKind))
+}
+
+// WhereEstimateCreditCents applies the entql int64 predicate on the estimate_credit_cents field.
+func (f *TicketFilter) WhereEstimateCreditCents(p entql.Int64P) {
+	f.Where(p.Field(ticket.FieldEstimateCreditCents))
+}
+
 // WhereApprovedAt applies the entql time.Time predicate on the approved_at field.
 func (f *TicketFilter) WhereApprovedAt(p entql.TimeP) {
 	f.Where(p.Field(ticket.FieldApprovedAt))
@@ -3581,6 +3594,11 @@ func (f *TimeEntryFilter) WhereDescription(p entql.StringP) {
 // WhereBillable applies the entql bool predicate on the billable field.
 func (f *TimeEntryFilter) WhereBillable(p entql.BoolP) {
 	f.Where(p.Field(timeentry.FieldBillable))
+}
+
+// WhereEstimate applies the entql bool predicate on the estimate field.
+func (f *TimeEntryFilter) WhereEstimate(p entql.BoolP) {
+	f.Where(p.Field(timeentry.FieldEstimate))
 }
 
 // WhereRateCents applies the entql int64 predicate on the rate_cents field.

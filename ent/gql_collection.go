@@ -2759,6 +2759,16 @@ func (_q *TicketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, ticket.FieldEstimatePriceCents)
 				fieldSeen[ticket.FieldEstimatePriceCents] = struct{}{}
 			}
+		case "estimateKind":
+			if _, ok := fieldSeen[ticket.FieldEstimateKind]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldEstimateKind)
+				fieldSeen[ticket.FieldEstimateKind] = struct{}{}
+			}
+		case "estimateCreditCents":
+			if _, ok := fieldSeen[ticket.FieldEstimateCreditCents]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldEstimateCreditCents)
+				fieldSeen[ticket.FieldEstimateCreditCents] = struct{}{}
+			}
 		case "approvedAt":
 			if _, ok := fieldSeen[ticket.FieldApprovedAt]; !ok {
 				selectedFields = append(selectedFields, ticket.FieldApprovedAt)
@@ -3152,6 +3162,11 @@ func (_q *TimeEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[timeentry.FieldBillable]; !ok {
 				selectedFields = append(selectedFields, timeentry.FieldBillable)
 				fieldSeen[timeentry.FieldBillable] = struct{}{}
+			}
+		case "estimate":
+			if _, ok := fieldSeen[timeentry.FieldEstimate]; !ok {
+				selectedFields = append(selectedFields, timeentry.FieldEstimate)
+				fieldSeen[timeentry.FieldEstimate] = struct{}{}
 			}
 		case "rateCents":
 			if _, ok := fieldSeen[timeentry.FieldRateCents]; !ok {

@@ -4947,6 +4947,26 @@ type TicketWhereInput struct {
 	EstimatePriceCentsIsNil  bool    `json:"estimatePriceCentsIsNil,omitempty"`
 	EstimatePriceCentsNotNil bool    `json:"estimatePriceCentsNotNil,omitempty"`
 
+	// "estimate_kind" field predicates.
+	EstimateKind       *ticket.EstimateKind  `json:"estimateKind,omitempty"`
+	EstimateKindNEQ    *ticket.EstimateKind  `json:"estimateKindNEQ,omitempty"`
+	EstimateKindIn     []ticket.EstimateKind `json:"estimateKindIn,omitempty"`
+	EstimateKindNotIn  []ticket.EstimateKind `json:"estimateKindNotIn,omitempty"`
+	EstimateKindIsNil  bool                  `json:"estimateKindIsNil,omitempty"`
+	EstimateKindNotNil bool                  `json:"estimateKindNotNil,omitempty"`
+
+	// "estimate_credit_cents" field predicates.
+	EstimateCreditCents       *int64  `json:"estimateCreditCents,omitempty"`
+	EstimateCreditCentsNEQ    *int64  `json:"estimateCreditCentsNEQ,omitempty"`
+	EstimateCreditCentsIn     []int64 `json:"estimateCreditCentsIn,omitempty"`
+	EstimateCreditCentsNotIn  []int64 `json:"estimateCreditCentsNotIn,omitempty"`
+	EstimateCreditCentsGT     *int64  `json:"estimateCreditCentsGT,omitempty"`
+	EstimateCreditCentsGTE    *int64  `json:"estimateCreditCentsGTE,omitempty"`
+	EstimateCreditCentsLT     *int64  `json:"estimateCreditCentsLT,omitempty"`
+	EstimateCreditCentsLTE    *int64  `json:"estimateCreditCentsLTE,omitempty"`
+	EstimateCreditCentsIsNil  bool    `json:"estimateCreditCentsIsNil,omitempty"`
+	EstimateCreditCentsNotNil bool    `json:"estimateCreditCentsNotNil,omitempty"`
+
 	// "approved_at" field predicates.
 	ApprovedAt       *time.Time  `json:"approvedAt,omitempty"`
 	ApprovedAtNEQ    *time.Time  `json:"approvedAtNEQ,omitempty"`
@@ -6115,6 +6135,54 @@ func (i *TicketWhereInput) P() (predicate.Ticket, error) {
 	if i.EstimatePriceCentsNotNil {
 		predicates = append(predicates, ticket.EstimatePriceCentsNotNil())
 	}
+	if i.EstimateKind != nil {
+		predicates = append(predicates, ticket.EstimateKindEQ(*i.EstimateKind))
+	}
+	if i.EstimateKindNEQ != nil {
+		predicates = append(predicates, ticket.EstimateKindNEQ(*i.EstimateKindNEQ))
+	}
+	if len(i.EstimateKindIn) > 0 {
+		predicates = append(predicates, ticket.EstimateKindIn(i.EstimateKindIn...))
+	}
+	if len(i.EstimateKindNotIn) > 0 {
+		predicates = append(predicates, ticket.EstimateKindNotIn(i.EstimateKindNotIn...))
+	}
+	if i.EstimateKindIsNil {
+		predicates = append(predicates, ticket.EstimateKindIsNil())
+	}
+	if i.EstimateKindNotNil {
+		predicates = append(predicates, ticket.EstimateKindNotNil())
+	}
+	if i.EstimateCreditCents != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsEQ(*i.EstimateCreditCents))
+	}
+	if i.EstimateCreditCentsNEQ != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsNEQ(*i.EstimateCreditCentsNEQ))
+	}
+	if len(i.EstimateCreditCentsIn) > 0 {
+		predicates = append(predicates, ticket.EstimateCreditCentsIn(i.EstimateCreditCentsIn...))
+	}
+	if len(i.EstimateCreditCentsNotIn) > 0 {
+		predicates = append(predicates, ticket.EstimateCreditCentsNotIn(i.EstimateCreditCentsNotIn...))
+	}
+	if i.EstimateCreditCentsGT != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsGT(*i.EstimateCreditCentsGT))
+	}
+	if i.EstimateCreditCentsGTE != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsGTE(*i.EstimateCreditCentsGTE))
+	}
+	if i.EstimateCreditCentsLT != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsLT(*i.EstimateCreditCentsLT))
+	}
+	if i.EstimateCreditCentsLTE != nil {
+		predicates = append(predicates, ticket.EstimateCreditCentsLTE(*i.EstimateCreditCentsLTE))
+	}
+	if i.EstimateCreditCentsIsNil {
+		predicates = append(predicates, ticket.EstimateCreditCentsIsNil())
+	}
+	if i.EstimateCreditCentsNotNil {
+		predicates = append(predicates, ticket.EstimateCreditCentsNotNil())
+	}
 	if i.ApprovedAt != nil {
 		predicates = append(predicates, ticket.ApprovedAtEQ(*i.ApprovedAt))
 	}
@@ -6877,6 +6945,10 @@ type TimeEntryWhereInput struct {
 	Billable    *bool `json:"billable,omitempty"`
 	BillableNEQ *bool `json:"billableNEQ,omitempty"`
 
+	// "estimate" field predicates.
+	Estimate    *bool `json:"estimate,omitempty"`
+	EstimateNEQ *bool `json:"estimateNEQ,omitempty"`
+
 	// "rate_cents" field predicates.
 	RateCents      *int64  `json:"rateCents,omitempty"`
 	RateCentsNEQ   *int64  `json:"rateCentsNEQ,omitempty"`
@@ -7224,6 +7296,12 @@ func (i *TimeEntryWhereInput) P() (predicate.TimeEntry, error) {
 	}
 	if i.BillableNEQ != nil {
 		predicates = append(predicates, timeentry.BillableNEQ(*i.BillableNEQ))
+	}
+	if i.Estimate != nil {
+		predicates = append(predicates, timeentry.EstimateEQ(*i.Estimate))
+	}
+	if i.EstimateNEQ != nil {
+		predicates = append(predicates, timeentry.EstimateNEQ(*i.EstimateNEQ))
 	}
 	if i.RateCents != nil {
 		predicates = append(predicates, timeentry.RateCentsEQ(*i.RateCents))

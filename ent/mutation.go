@@ -14098,6 +14098,9 @@ type TicketMutation struct {
 	appendestimate                []schematype.LevelMinutes
 	estimate_price_cents          *int64
 	addestimate_price_cents       *int64
+	estimate_kind                 *ticket.EstimateKind
+	estimate_credit_cents         *int64
+	addestimate_credit_cents      *int64
 	approved_at                   *time.Time
 	delivery_status               *ticket.DeliveryStatus
 	delivery_notes                *string
@@ -15725,6 +15728,125 @@ func (m *TicketMutation) ResetEstimatePriceCents() {
 	delete(m.clearedFields, ticket.FieldEstimatePriceCents)
 }
 
+// SetEstimateKind sets the "estimate_kind" field.
+func (m *TicketMutation) SetEstimateKind(tk ticket.EstimateKind) {
+	m.estimate_kind = &tk
+}
+
+// EstimateKind returns the value of the "estimate_kind" field in the mutation.
+func (m *TicketMutation) EstimateKind() (r ticket.EstimateKind, exists bool) {
+	v := m.estimate_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimateKind returns the old "estimate_kind" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldEstimateKind(ctx context.Context) (v *ticket.EstimateKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimateKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimateKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimateKind: %w", err)
+	}
+	return oldValue.EstimateKind, nil
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (m *TicketMutation) ClearEstimateKind() {
+	m.estimate_kind = nil
+	m.clearedFields[ticket.FieldEstimateKind] = struct{}{}
+}
+
+// EstimateKindCleared returns if the "estimate_kind" field was cleared in this mutation.
+func (m *TicketMutation) EstimateKindCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldEstimateKind]
+	return ok
+}
+
+// ResetEstimateKind resets all changes to the "estimate_kind" field.
+func (m *TicketMutation) ResetEstimateKind() {
+	m.estimate_kind = nil
+	delete(m.clearedFields, ticket.FieldEstimateKind)
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (m *TicketMutation) SetEstimateCreditCents(i int64) {
+	m.estimate_credit_cents = &i
+	m.addestimate_credit_cents = nil
+}
+
+// EstimateCreditCents returns the value of the "estimate_credit_cents" field in the mutation.
+func (m *TicketMutation) EstimateCreditCents() (r int64, exists bool) {
+	v := m.estimate_credit_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimateCreditCents returns the old "estimate_credit_cents" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldEstimateCreditCents(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimateCreditCents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimateCreditCents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimateCreditCents: %w", err)
+	}
+	return oldValue.EstimateCreditCents, nil
+}
+
+// AddEstimateCreditCents adds i to the "estimate_credit_cents" field.
+func (m *TicketMutation) AddEstimateCreditCents(i int64) {
+	if m.addestimate_credit_cents != nil {
+		*m.addestimate_credit_cents += i
+	} else {
+		m.addestimate_credit_cents = &i
+	}
+}
+
+// AddedEstimateCreditCents returns the value that was added to the "estimate_credit_cents" field in this mutation.
+func (m *TicketMutation) AddedEstimateCreditCents() (r int64, exists bool) {
+	v := m.addestimate_credit_cents
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (m *TicketMutation) ClearEstimateCreditCents() {
+	m.estimate_credit_cents = nil
+	m.addestimate_credit_cents = nil
+	m.clearedFields[ticket.FieldEstimateCreditCents] = struct{}{}
+}
+
+// EstimateCreditCentsCleared returns if the "estimate_credit_cents" field was cleared in this mutation.
+func (m *TicketMutation) EstimateCreditCentsCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldEstimateCreditCents]
+	return ok
+}
+
+// ResetEstimateCreditCents resets all changes to the "estimate_credit_cents" field.
+func (m *TicketMutation) ResetEstimateCreditCents() {
+	m.estimate_credit_cents = nil
+	m.addestimate_credit_cents = nil
+	delete(m.clearedFields, ticket.FieldEstimateCreditCents)
+}
+
 // SetApprovedAt sets the "approved_at" field.
 func (m *TicketMutation) SetApprovedAt(t time.Time) {
 	m.approved_at = &t
@@ -17245,7 +17367,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 50)
+	fields := make([]string, 0, 52)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -17344,6 +17466,12 @@ func (m *TicketMutation) Fields() []string {
 	}
 	if m.estimate_price_cents != nil {
 		fields = append(fields, ticket.FieldEstimatePriceCents)
+	}
+	if m.estimate_kind != nil {
+		fields = append(fields, ticket.FieldEstimateKind)
+	}
+	if m.estimate_credit_cents != nil {
+		fields = append(fields, ticket.FieldEstimateCreditCents)
 	}
 	if m.approved_at != nil {
 		fields = append(fields, ticket.FieldApprovedAt)
@@ -17470,6 +17598,10 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.Estimate()
 	case ticket.FieldEstimatePriceCents:
 		return m.EstimatePriceCents()
+	case ticket.FieldEstimateKind:
+		return m.EstimateKind()
+	case ticket.FieldEstimateCreditCents:
+		return m.EstimateCreditCents()
 	case ticket.FieldApprovedAt:
 		return m.ApprovedAt()
 	case ticket.FieldApprovedByID:
@@ -17579,6 +17711,10 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldEstimate(ctx)
 	case ticket.FieldEstimatePriceCents:
 		return m.OldEstimatePriceCents(ctx)
+	case ticket.FieldEstimateKind:
+		return m.OldEstimateKind(ctx)
+	case ticket.FieldEstimateCreditCents:
+		return m.OldEstimateCreditCents(ctx)
 	case ticket.FieldApprovedAt:
 		return m.OldApprovedAt(ctx)
 	case ticket.FieldApprovedByID:
@@ -17853,6 +17989,20 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEstimatePriceCents(v)
 		return nil
+	case ticket.FieldEstimateKind:
+		v, ok := value.(ticket.EstimateKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimateKind(v)
+		return nil
+	case ticket.FieldEstimateCreditCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimateCreditCents(v)
+		return nil
 	case ticket.FieldApprovedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -17983,6 +18133,9 @@ func (m *TicketMutation) AddedFields() []string {
 	if m.addestimate_price_cents != nil {
 		fields = append(fields, ticket.FieldEstimatePriceCents)
 	}
+	if m.addestimate_credit_cents != nil {
+		fields = append(fields, ticket.FieldEstimateCreditCents)
+	}
 	if m.addsla_first_response_minutes != nil {
 		fields = append(fields, ticket.FieldSLAFirstResponseMinutes)
 	}
@@ -17999,6 +18152,8 @@ func (m *TicketMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case ticket.FieldEstimatePriceCents:
 		return m.AddedEstimatePriceCents()
+	case ticket.FieldEstimateCreditCents:
+		return m.AddedEstimateCreditCents()
 	case ticket.FieldSLAFirstResponseMinutes:
 		return m.AddedSLAFirstResponseMinutes()
 	case ticket.FieldSLAResolutionMinutes:
@@ -18018,6 +18173,13 @@ func (m *TicketMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddEstimatePriceCents(v)
+		return nil
+	case ticket.FieldEstimateCreditCents:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEstimateCreditCents(v)
 		return nil
 	case ticket.FieldSLAFirstResponseMinutes:
 		v, ok := value.(int)
@@ -18097,6 +18259,12 @@ func (m *TicketMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(ticket.FieldEstimatePriceCents) {
 		fields = append(fields, ticket.FieldEstimatePriceCents)
+	}
+	if m.FieldCleared(ticket.FieldEstimateKind) {
+		fields = append(fields, ticket.FieldEstimateKind)
+	}
+	if m.FieldCleared(ticket.FieldEstimateCreditCents) {
+		fields = append(fields, ticket.FieldEstimateCreditCents)
 	}
 	if m.FieldCleared(ticket.FieldApprovedAt) {
 		fields = append(fields, ticket.FieldApprovedAt)
@@ -18213,6 +18381,12 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldEstimatePriceCents:
 		m.ClearEstimatePriceCents()
+		return nil
+	case ticket.FieldEstimateKind:
+		m.ClearEstimateKind()
+		return nil
+	case ticket.FieldEstimateCreditCents:
+		m.ClearEstimateCreditCents()
 		return nil
 	case ticket.FieldApprovedAt:
 		m.ClearApprovedAt()
@@ -18365,6 +18539,12 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldEstimatePriceCents:
 		m.ResetEstimatePriceCents()
+		return nil
+	case ticket.FieldEstimateKind:
+		m.ResetEstimateKind()
+		return nil
+	case ticket.FieldEstimateCreditCents:
+		m.ResetEstimateCreditCents()
 		return nil
 	case ticket.FieldApprovedAt:
 		m.ResetApprovedAt()
@@ -19663,6 +19843,7 @@ type TimeEntryMutation struct {
 	addbillable_minutes *int
 	description         *string
 	billable            *bool
+	estimate            *bool
 	rate_cents          *int64
 	addrate_cents       *int64
 	currency            *string
@@ -20163,6 +20344,42 @@ func (m *TimeEntryMutation) ResetBillable() {
 	m.billable = nil
 }
 
+// SetEstimate sets the "estimate" field.
+func (m *TimeEntryMutation) SetEstimate(b bool) {
+	m.estimate = &b
+}
+
+// Estimate returns the value of the "estimate" field in the mutation.
+func (m *TimeEntryMutation) Estimate() (r bool, exists bool) {
+	v := m.estimate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimate returns the old "estimate" field's value of the TimeEntry entity.
+// If the TimeEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimeEntryMutation) OldEstimate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimate: %w", err)
+	}
+	return oldValue.Estimate, nil
+}
+
+// ResetEstimate resets all changes to the "estimate" field.
+func (m *TimeEntryMutation) ResetEstimate() {
+	m.estimate = nil
+}
+
 // SetRateCents sets the "rate_cents" field.
 func (m *TimeEntryMutation) SetRateCents(i int64) {
 	m.rate_cents = &i
@@ -20603,7 +20820,7 @@ func (m *TimeEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimeEntryMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, timeentry.FieldCreatedAt)
 	}
@@ -20630,6 +20847,9 @@ func (m *TimeEntryMutation) Fields() []string {
 	}
 	if m.billable != nil {
 		fields = append(fields, timeentry.FieldBillable)
+	}
+	if m.estimate != nil {
+		fields = append(fields, timeentry.FieldEstimate)
 	}
 	if m.rate_cents != nil {
 		fields = append(fields, timeentry.FieldRateCents)
@@ -20678,6 +20898,8 @@ func (m *TimeEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case timeentry.FieldBillable:
 		return m.Billable()
+	case timeentry.FieldEstimate:
+		return m.Estimate()
 	case timeentry.FieldRateCents:
 		return m.RateCents()
 	case timeentry.FieldCurrency:
@@ -20719,6 +20941,8 @@ func (m *TimeEntryMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDescription(ctx)
 	case timeentry.FieldBillable:
 		return m.OldBillable(ctx)
+	case timeentry.FieldEstimate:
+		return m.OldEstimate(ctx)
 	case timeentry.FieldRateCents:
 		return m.OldRateCents(ctx)
 	case timeentry.FieldCurrency:
@@ -20804,6 +21028,13 @@ func (m *TimeEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBillable(v)
+		return nil
+	case timeentry.FieldEstimate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimate(v)
 		return nil
 	case timeentry.FieldRateCents:
 		v, ok := value.(int64)
@@ -20995,6 +21226,9 @@ func (m *TimeEntryMutation) ResetField(name string) error {
 		return nil
 	case timeentry.FieldBillable:
 		m.ResetBillable()
+		return nil
+	case timeentry.FieldEstimate:
+		m.ResetEstimate()
 		return nil
 	case timeentry.FieldRateCents:
 		m.ResetRateCents()

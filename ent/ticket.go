@@ -88,6 +88,10 @@ type Ticket struct {
 	Estimate []schematype.LevelMinutes `json:"estimate,omitempty"`
 	// EstimatePriceCents holds the value of the "estimate_price_cents" field.
 	EstimatePriceCents *int64 `json:"estimate_price_cents,omitempty"`
+	// EstimateKind holds the value of the "estimate_kind" field.
+	EstimateKind *ticket.EstimateKind `json:"estimate_kind,omitempty"`
+	// EstimateCreditCents holds the value of the "estimate_credit_cents" field.
+	EstimateCreditCents *int64 `json:"estimate_credit_cents,omitempty"`
 	// ApprovedAt holds the value of the "approved_at" field.
 	ApprovedAt *time.Time `json:"approved_at,omitempty"`
 	// ApprovedByID holds the value of the "approved_by_id" field.
@@ -334,9 +338,9 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet:
 			values[i] = new(sql.NullBool)
-		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
+		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
-		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
+		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldEstimateKind, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
 			values[i] = new(sql.NullString)
 		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue:
 			values[i] = new(sql.NullTime)
@@ -566,6 +570,20 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.EstimatePriceCents = new(int64)
 				*_m.EstimatePriceCents = value.Int64
+			}
+		case ticket.FieldEstimateKind:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field estimate_kind", values[i])
+			} else if value.Valid {
+				_m.EstimateKind = new(ticket.EstimateKind)
+				*_m.EstimateKind = ticket.EstimateKind(value.String)
+			}
+		case ticket.FieldEstimateCreditCents:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field estimate_credit_cents", values[i])
+			} else if value.Valid {
+				_m.EstimateCreditCents = new(int64)
+				*_m.EstimateCreditCents = value.Int64
 			}
 		case ticket.FieldApprovedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -903,6 +921,16 @@ func (_m *Ticket) String() string {
 	builder.WriteString(", ")
 	if v := _m.EstimatePriceCents; v != nil {
 		builder.WriteString("estimate_price_cents=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EstimateKind; v != nil {
+		builder.WriteString("estimate_kind=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EstimateCreditCents; v != nil {
+		builder.WriteString("estimate_credit_cents=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

@@ -429,6 +429,34 @@ func (_c *TicketCreate) SetNillableEstimatePriceCents(v *int64) *TicketCreate {
 	return _c
 }
 
+// SetEstimateKind sets the "estimate_kind" field.
+func (_c *TicketCreate) SetEstimateKind(v ticket.EstimateKind) *TicketCreate {
+	_c.mutation.SetEstimateKind(v)
+	return _c
+}
+
+// SetNillableEstimateKind sets the "estimate_kind" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableEstimateKind(v *ticket.EstimateKind) *TicketCreate {
+	if v != nil {
+		_c.SetEstimateKind(*v)
+	}
+	return _c
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (_c *TicketCreate) SetEstimateCreditCents(v int64) *TicketCreate {
+	_c.mutation.SetEstimateCreditCents(v)
+	return _c
+}
+
+// SetNillableEstimateCreditCents sets the "estimate_credit_cents" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableEstimateCreditCents(v *int64) *TicketCreate {
+	if v != nil {
+		_c.SetEstimateCreditCents(*v)
+	}
+	return _c
+}
+
 // SetApprovedAt sets the "approved_at" field.
 func (_c *TicketCreate) SetApprovedAt(v time.Time) *TicketCreate {
 	_c.mutation.SetApprovedAt(v)
@@ -971,6 +999,11 @@ func (_c *TicketCreate) check() error {
 	if _, ok := _c.mutation.ReceivedAt(); !ok {
 		return &ValidationError{Name: "received_at", err: errors.New(`ent: missing required field "Ticket.received_at"`)}
 	}
+	if v, ok := _c.mutation.EstimateKind(); ok {
+		if err := ticket.EstimateKindValidator(v); err != nil {
+			return &ValidationError{Name: "estimate_kind", err: fmt.Errorf(`ent: validator failed for field "Ticket.estimate_kind": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.DeliveryStatus(); ok {
 		if err := ticket.DeliveryStatusValidator(v); err != nil {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
@@ -1146,6 +1179,14 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EstimatePriceCents(); ok {
 		_spec.SetField(ticket.FieldEstimatePriceCents, field.TypeInt64, value)
 		_node.EstimatePriceCents = &value
+	}
+	if value, ok := _c.mutation.EstimateKind(); ok {
+		_spec.SetField(ticket.FieldEstimateKind, field.TypeEnum, value)
+		_node.EstimateKind = &value
+	}
+	if value, ok := _c.mutation.EstimateCreditCents(); ok {
+		_spec.SetField(ticket.FieldEstimateCreditCents, field.TypeInt64, value)
+		_node.EstimateCreditCents = &value
 	}
 	if value, ok := _c.mutation.ApprovedAt(); ok {
 		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)
@@ -1951,6 +1992,48 @@ func (u *TicketUpsert) AddEstimatePriceCents(v int64) *TicketUpsert {
 // ClearEstimatePriceCents clears the value of the "estimate_price_cents" field.
 func (u *TicketUpsert) ClearEstimatePriceCents() *TicketUpsert {
 	u.SetNull(ticket.FieldEstimatePriceCents)
+	return u
+}
+
+// SetEstimateKind sets the "estimate_kind" field.
+func (u *TicketUpsert) SetEstimateKind(v ticket.EstimateKind) *TicketUpsert {
+	u.Set(ticket.FieldEstimateKind, v)
+	return u
+}
+
+// UpdateEstimateKind sets the "estimate_kind" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateEstimateKind() *TicketUpsert {
+	u.SetExcluded(ticket.FieldEstimateKind)
+	return u
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (u *TicketUpsert) ClearEstimateKind() *TicketUpsert {
+	u.SetNull(ticket.FieldEstimateKind)
+	return u
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (u *TicketUpsert) SetEstimateCreditCents(v int64) *TicketUpsert {
+	u.Set(ticket.FieldEstimateCreditCents, v)
+	return u
+}
+
+// UpdateEstimateCreditCents sets the "estimate_credit_cents" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateEstimateCreditCents() *TicketUpsert {
+	u.SetExcluded(ticket.FieldEstimateCreditCents)
+	return u
+}
+
+// AddEstimateCreditCents adds v to the "estimate_credit_cents" field.
+func (u *TicketUpsert) AddEstimateCreditCents(v int64) *TicketUpsert {
+	u.Add(ticket.FieldEstimateCreditCents, v)
+	return u
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (u *TicketUpsert) ClearEstimateCreditCents() *TicketUpsert {
+	u.SetNull(ticket.FieldEstimateCreditCents)
 	return u
 }
 
@@ -2839,6 +2922,55 @@ func (u *TicketUpsertOne) UpdateEstimatePriceCents() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearEstimatePriceCents() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearEstimatePriceCents()
+	})
+}
+
+// SetEstimateKind sets the "estimate_kind" field.
+func (u *TicketUpsertOne) SetEstimateKind(v ticket.EstimateKind) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimateKind(v)
+	})
+}
+
+// UpdateEstimateKind sets the "estimate_kind" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateEstimateKind() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimateKind()
+	})
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (u *TicketUpsertOne) ClearEstimateKind() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimateKind()
+	})
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (u *TicketUpsertOne) SetEstimateCreditCents(v int64) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimateCreditCents(v)
+	})
+}
+
+// AddEstimateCreditCents adds v to the "estimate_credit_cents" field.
+func (u *TicketUpsertOne) AddEstimateCreditCents(v int64) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddEstimateCreditCents(v)
+	})
+}
+
+// UpdateEstimateCreditCents sets the "estimate_credit_cents" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateEstimateCreditCents() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimateCreditCents()
+	})
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (u *TicketUpsertOne) ClearEstimateCreditCents() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimateCreditCents()
 	})
 }
 
@@ -3940,6 +4072,55 @@ func (u *TicketUpsertBulk) UpdateEstimatePriceCents() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearEstimatePriceCents() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearEstimatePriceCents()
+	})
+}
+
+// SetEstimateKind sets the "estimate_kind" field.
+func (u *TicketUpsertBulk) SetEstimateKind(v ticket.EstimateKind) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimateKind(v)
+	})
+}
+
+// UpdateEstimateKind sets the "estimate_kind" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateEstimateKind() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimateKind()
+	})
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (u *TicketUpsertBulk) ClearEstimateKind() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimateKind()
+	})
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (u *TicketUpsertBulk) SetEstimateCreditCents(v int64) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetEstimateCreditCents(v)
+	})
+}
+
+// AddEstimateCreditCents adds v to the "estimate_credit_cents" field.
+func (u *TicketUpsertBulk) AddEstimateCreditCents(v int64) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddEstimateCreditCents(v)
+	})
+}
+
+// UpdateEstimateCreditCents sets the "estimate_credit_cents" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateEstimateCreditCents() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateEstimateCreditCents()
+	})
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (u *TicketUpsertBulk) ClearEstimateCreditCents() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearEstimateCreditCents()
 	})
 }
 

@@ -555,6 +555,53 @@ func (_u *TicketUpdate) ClearEstimatePriceCents() *TicketUpdate {
 	return _u
 }
 
+// SetEstimateKind sets the "estimate_kind" field.
+func (_u *TicketUpdate) SetEstimateKind(v ticket.EstimateKind) *TicketUpdate {
+	_u.mutation.SetEstimateKind(v)
+	return _u
+}
+
+// SetNillableEstimateKind sets the "estimate_kind" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableEstimateKind(v *ticket.EstimateKind) *TicketUpdate {
+	if v != nil {
+		_u.SetEstimateKind(*v)
+	}
+	return _u
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (_u *TicketUpdate) ClearEstimateKind() *TicketUpdate {
+	_u.mutation.ClearEstimateKind()
+	return _u
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (_u *TicketUpdate) SetEstimateCreditCents(v int64) *TicketUpdate {
+	_u.mutation.ResetEstimateCreditCents()
+	_u.mutation.SetEstimateCreditCents(v)
+	return _u
+}
+
+// SetNillableEstimateCreditCents sets the "estimate_credit_cents" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableEstimateCreditCents(v *int64) *TicketUpdate {
+	if v != nil {
+		_u.SetEstimateCreditCents(*v)
+	}
+	return _u
+}
+
+// AddEstimateCreditCents adds value to the "estimate_credit_cents" field.
+func (_u *TicketUpdate) AddEstimateCreditCents(v int64) *TicketUpdate {
+	_u.mutation.AddEstimateCreditCents(v)
+	return _u
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (_u *TicketUpdate) ClearEstimateCreditCents() *TicketUpdate {
+	_u.mutation.ClearEstimateCreditCents()
+	return _u
+}
+
 // SetApprovedAt sets the "approved_at" field.
 func (_u *TicketUpdate) SetApprovedAt(v time.Time) *TicketUpdate {
 	_u.mutation.SetApprovedAt(v)
@@ -1309,6 +1356,11 @@ func (_u *TicketUpdate) check() error {
 			return &ValidationError{Name: "fixed_in_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.fixed_in_version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.EstimateKind(); ok {
+		if err := ticket.EstimateKindValidator(v); err != nil {
+			return &ValidationError{Name: "estimate_kind", err: fmt.Errorf(`ent: validator failed for field "Ticket.estimate_kind": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeliveryStatus(); ok {
 		if err := ticket.DeliveryStatusValidator(v); err != nil {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
@@ -1492,6 +1544,21 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.EstimatePriceCentsCleared() {
 		_spec.ClearField(ticket.FieldEstimatePriceCents, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.EstimateKind(); ok {
+		_spec.SetField(ticket.FieldEstimateKind, field.TypeEnum, value)
+	}
+	if _u.mutation.EstimateKindCleared() {
+		_spec.ClearField(ticket.FieldEstimateKind, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.EstimateCreditCents(); ok {
+		_spec.SetField(ticket.FieldEstimateCreditCents, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEstimateCreditCents(); ok {
+		_spec.AddField(ticket.FieldEstimateCreditCents, field.TypeInt64, value)
+	}
+	if _u.mutation.EstimateCreditCentsCleared() {
+		_spec.ClearField(ticket.FieldEstimateCreditCents, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.ApprovedAt(); ok {
 		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)
@@ -2608,6 +2675,53 @@ func (_u *TicketUpdateOne) ClearEstimatePriceCents() *TicketUpdateOne {
 	return _u
 }
 
+// SetEstimateKind sets the "estimate_kind" field.
+func (_u *TicketUpdateOne) SetEstimateKind(v ticket.EstimateKind) *TicketUpdateOne {
+	_u.mutation.SetEstimateKind(v)
+	return _u
+}
+
+// SetNillableEstimateKind sets the "estimate_kind" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableEstimateKind(v *ticket.EstimateKind) *TicketUpdateOne {
+	if v != nil {
+		_u.SetEstimateKind(*v)
+	}
+	return _u
+}
+
+// ClearEstimateKind clears the value of the "estimate_kind" field.
+func (_u *TicketUpdateOne) ClearEstimateKind() *TicketUpdateOne {
+	_u.mutation.ClearEstimateKind()
+	return _u
+}
+
+// SetEstimateCreditCents sets the "estimate_credit_cents" field.
+func (_u *TicketUpdateOne) SetEstimateCreditCents(v int64) *TicketUpdateOne {
+	_u.mutation.ResetEstimateCreditCents()
+	_u.mutation.SetEstimateCreditCents(v)
+	return _u
+}
+
+// SetNillableEstimateCreditCents sets the "estimate_credit_cents" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableEstimateCreditCents(v *int64) *TicketUpdateOne {
+	if v != nil {
+		_u.SetEstimateCreditCents(*v)
+	}
+	return _u
+}
+
+// AddEstimateCreditCents adds value to the "estimate_credit_cents" field.
+func (_u *TicketUpdateOne) AddEstimateCreditCents(v int64) *TicketUpdateOne {
+	_u.mutation.AddEstimateCreditCents(v)
+	return _u
+}
+
+// ClearEstimateCreditCents clears the value of the "estimate_credit_cents" field.
+func (_u *TicketUpdateOne) ClearEstimateCreditCents() *TicketUpdateOne {
+	_u.mutation.ClearEstimateCreditCents()
+	return _u
+}
+
 // SetApprovedAt sets the "approved_at" field.
 func (_u *TicketUpdateOne) SetApprovedAt(v time.Time) *TicketUpdateOne {
 	_u.mutation.SetApprovedAt(v)
@@ -3375,6 +3489,11 @@ func (_u *TicketUpdateOne) check() error {
 			return &ValidationError{Name: "fixed_in_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.fixed_in_version": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.EstimateKind(); ok {
+		if err := ticket.EstimateKindValidator(v); err != nil {
+			return &ValidationError{Name: "estimate_kind", err: fmt.Errorf(`ent: validator failed for field "Ticket.estimate_kind": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeliveryStatus(); ok {
 		if err := ticket.DeliveryStatusValidator(v); err != nil {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
@@ -3575,6 +3694,21 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.EstimatePriceCentsCleared() {
 		_spec.ClearField(ticket.FieldEstimatePriceCents, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.EstimateKind(); ok {
+		_spec.SetField(ticket.FieldEstimateKind, field.TypeEnum, value)
+	}
+	if _u.mutation.EstimateKindCleared() {
+		_spec.ClearField(ticket.FieldEstimateKind, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.EstimateCreditCents(); ok {
+		_spec.SetField(ticket.FieldEstimateCreditCents, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedEstimateCreditCents(); ok {
+		_spec.AddField(ticket.FieldEstimateCreditCents, field.TypeInt64, value)
+	}
+	if _u.mutation.EstimateCreditCentsCleared() {
+		_spec.ClearField(ticket.FieldEstimateCreditCents, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.ApprovedAt(); ok {
 		_spec.SetField(ticket.FieldApprovedAt, field.TypeTime, value)

@@ -78,3 +78,11 @@ func calendarPayload(c *ent.Calendar, err error) (*model.CalendarPayload, error)
 	}
 	return &model.CalendarPayload{Calendar: c}, nil
 }
+
+// valueOr returns *p, or the zero value of T when p is nil.
+func valueOr[T any](p *T) (v T) {
+	if p != nil {
+		v = *p
+	}
+	return v
+}

@@ -69,7 +69,8 @@ func (r *mutationResolver) MarkDuplicate(ctx context.Context, ticketID int, orig
 
 // EstimateChangeRequest is the resolver for the estimateChangeRequest field.
 func (r *mutationResolver) EstimateChangeRequest(ctx context.Context, input model.EstimateChangeRequestInput) (*model.TicketPayload, error) {
-	return ticketPayload(r.Flow.Estimate(ctx, input.TicketID, derefAll(input.Minutes), int64(input.PriceCents)))
+	return ticketPayload(r.Flow.Estimate(ctx, ticketflow.EstimateInput{TicketID: input.TicketID, Minutes: derefAll(input.Minutes),
+		PriceCents: int64(input.PriceCents), Kind: valueOr(input.Kind), EstimationMinutes: input.EstimationMinutes}))
 }
 
 // DecideChangeRequest is the resolver for the decideChangeRequest field.

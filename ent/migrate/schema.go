@@ -543,6 +543,8 @@ var (
 		{Name: "actions_taken", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "estimate", Type: field.TypeJSON, Nullable: true},
 		{Name: "estimate_price_cents", Type: field.TypeInt64, Nullable: true},
+		{Name: "estimate_kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"ROUGH", "DETAILED"}},
+		{Name: "estimate_credit_cents", Type: field.TypeInt64, Nullable: true},
 		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "delivery_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"AVAILABLE", "DELIVERED"}},
 		{Name: "delivery_notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -569,43 +571,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[44]},
+				Columns:    []*schema.Column{TicketsColumns[46]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[45]},
+				Columns:    []*schema.Column{TicketsColumns[47]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[46]},
+				Columns:    []*schema.Column{TicketsColumns[48]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[47]},
+				Columns:    []*schema.Column{TicketsColumns[49]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_approved_by",
-				Columns:    []*schema.Column{TicketsColumns[48]},
+				Columns:    []*schema.Column{TicketsColumns[50]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[49]},
+				Columns:    []*schema.Column{TicketsColumns[51]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[50]},
+				Columns:    []*schema.Column{TicketsColumns[52]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -614,7 +616,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[44], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[46], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -624,17 +626,17 @@ var (
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[49]},
+				Columns: []*schema.Column{TicketsColumns[51]},
 			},
 			{
 				Name:    "ticket_assignee_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[50]},
+				Columns: []*schema.Column{TicketsColumns[52]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[45]},
+				Columns: []*schema.Column{TicketsColumns[47]},
 			},
 			{
 				Name:    "ticket_received_at",
@@ -693,6 +695,7 @@ var (
 		{Name: "billable_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "billable", Type: field.TypeBool, Default: true},
+		{Name: "estimate", Type: field.TypeBool, Default: false},
 		{Name: "rate_cents", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
 		{Name: "idempotency_key", Type: field.TypeString, Unique: true, Nullable: true},
@@ -709,25 +712,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "time_entries_tickets_time_entries",
-				Columns:    []*schema.Column{TimeEntriesColumns[13]},
+				Columns:    []*schema.Column{TimeEntriesColumns[14]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_users_user",
-				Columns:    []*schema.Column{TimeEntriesColumns[14]},
+				Columns:    []*schema.Column{TimeEntriesColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_contracts_contract",
-				Columns:    []*schema.Column{TimeEntriesColumns[15]},
+				Columns:    []*schema.Column{TimeEntriesColumns[16]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "time_entries_organizations_customer",
-				Columns:    []*schema.Column{TimeEntriesColumns[16]},
+				Columns:    []*schema.Column{TimeEntriesColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -736,12 +739,12 @@ var (
 			{
 				Name:    "timeentry_contract_id_work_date",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[15], TimeEntriesColumns[4]},
+				Columns: []*schema.Column{TimeEntriesColumns[16], TimeEntriesColumns[4]},
 			},
 			{
 				Name:    "timeentry_ticket_id",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[13]},
+				Columns: []*schema.Column{TimeEntriesColumns[14]},
 			},
 		},
 	}

@@ -57,6 +57,10 @@ func (Ticket) Fields() []ent.Field {
 		field.Text("actions_taken").Optional(),
 		field.JSON("estimate", []schematype.LevelMinutes{}).Optional().Annotations(entgql.Type("[LevelMinutes!]"), state),
 		field.Int64("estimate_price_cents").Optional().Nillable().Annotations(state),
+		// A ROUGH estimate is free; a DETAILED one is booked as billable time (seed 004) and its
+		// cost is credited against the price when the customer accepts the offer.
+		field.Enum("estimate_kind").Values("ROUGH", "DETAILED").Optional().Nillable().Annotations(state),
+		field.Int64("estimate_credit_cents").Optional().Nillable().Annotations(state),
 		field.Time("approved_at").Optional().Nillable().Annotations(state),
 		field.Int("approved_by_id").Optional().Nillable().Annotations(state),
 		field.Enum("delivery_status").Values("AVAILABLE", "DELIVERED").Optional().Nillable().Annotations(state),

@@ -28,6 +28,9 @@ func (TimeEntry) Fields() []ent.Field {
 		field.Int("billable_minutes").NonNegative().Default(0),
 		field.Text("description").Default(""),
 		field.Bool("billable").Default(true),
+		// Estimate marks time spent on a detailed change-request estimate, credited against the
+		// offer's price when the customer accepts it.
+		field.Bool("estimate").Default(false).Immutable(),
 		field.Int64("rate_cents").Default(0),
 		field.String("currency").Default("EUR").MaxLen(3),
 		field.String("idempotency_key").Optional().Nillable().Unique().Immutable().Annotations(entgql.Skip()),

@@ -84,6 +84,10 @@ const (
 	FieldEstimate = "estimate"
 	// FieldEstimatePriceCents holds the string denoting the estimate_price_cents field in the database.
 	FieldEstimatePriceCents = "estimate_price_cents"
+	// FieldEstimateKind holds the string denoting the estimate_kind field in the database.
+	FieldEstimateKind = "estimate_kind"
+	// FieldEstimateCreditCents holds the string denoting the estimate_credit_cents field in the database.
+	FieldEstimateCreditCents = "estimate_credit_cents"
 	// FieldApprovedAt holds the string denoting the approved_at field in the database.
 	FieldApprovedAt = "approved_at"
 	// FieldApprovedByID holds the string denoting the approved_by_id field in the database.
@@ -274,6 +278,8 @@ var Columns = []string{
 	FieldActionsTaken,
 	FieldEstimate,
 	FieldEstimatePriceCents,
+	FieldEstimateKind,
+	FieldEstimateCreditCents,
 	FieldApprovedAt,
 	FieldApprovedByID,
 	FieldDeliveryStatus,
@@ -510,6 +516,29 @@ func EnvironmentValidator(e Environment) error {
 	}
 }
 
+// EstimateKind defines the type for the "estimate_kind" enum field.
+type EstimateKind string
+
+// EstimateKind values.
+const (
+	EstimateKindROUGH    EstimateKind = "ROUGH"
+	EstimateKindDETAILED EstimateKind = "DETAILED"
+)
+
+func (ek EstimateKind) String() string {
+	return string(ek)
+}
+
+// EstimateKindValidator is a validator for the "estimate_kind" field enum values. It is called by the builders before save.
+func EstimateKindValidator(ek EstimateKind) error {
+	switch ek {
+	case EstimateKindROUGH, EstimateKindDETAILED:
+		return nil
+	default:
+		return fmt.Errorf("ticket: invalid enum value for estimate_kind field: %q", ek)
+	}
+}
+
 // DeliveryStatus defines the type for the "delivery_status" enum field.
 type DeliveryStatus string
 
@@ -699,6 +728,16 @@ func ByActionsTaken(opts ...sql.OrderTermOption) OrderOption {
 // ByEstimatePriceCents orders the results by the estimate_price_cents field.
 func ByEstimatePriceCents(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEstimatePriceCents, opts...).ToFunc()
+}
+
+// ByEstimateKind orders the results by the estimate_kind field.
+func ByEstimateKind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEstimateKind, opts...).ToFunc()
+}
+
+// ByEstimateCreditCents orders the results by the estimate_credit_cents field.
+func ByEstimateCreditCents(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEstimateCreditCents, opts...).ToFunc()
 }
 
 // ByApprovedAt orders the results by the approved_at field.
@@ -1151,6 +1190,24 @@ func (e *Environment) UnmarshalGQL(val interface{}) error {
 	*e = Environment(str)
 	if err := EnvironmentValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Environment", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e EstimateKind) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *EstimateKind) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = EstimateKind(str)
+	if err := EstimateKindValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid EstimateKind", str)
 	}
 	return nil
 }

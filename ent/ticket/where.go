@@ -185,6 +185,11 @@ func EstimatePriceCents(v int64) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldEstimatePriceCents, v))
 }
 
+// EstimateCreditCents applies equality check predicate on the "estimate_credit_cents" field. It's identical to EstimateCreditCentsEQ.
+func EstimateCreditCents(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldEstimateCreditCents, v))
+}
+
 // ApprovedAt applies equality check predicate on the "approved_at" field. It's identical to ApprovedAtEQ.
 func ApprovedAt(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldApprovedAt, v))
@@ -1893,6 +1898,86 @@ func EstimatePriceCentsIsNil() predicate.Ticket {
 // EstimatePriceCentsNotNil applies the NotNil predicate on the "estimate_price_cents" field.
 func EstimatePriceCentsNotNil() predicate.Ticket {
 	return predicate.Ticket(sql.FieldNotNull(FieldEstimatePriceCents))
+}
+
+// EstimateKindEQ applies the EQ predicate on the "estimate_kind" field.
+func EstimateKindEQ(v EstimateKind) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldEstimateKind, v))
+}
+
+// EstimateKindNEQ applies the NEQ predicate on the "estimate_kind" field.
+func EstimateKindNEQ(v EstimateKind) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldEstimateKind, v))
+}
+
+// EstimateKindIn applies the In predicate on the "estimate_kind" field.
+func EstimateKindIn(vs ...EstimateKind) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldEstimateKind, vs...))
+}
+
+// EstimateKindNotIn applies the NotIn predicate on the "estimate_kind" field.
+func EstimateKindNotIn(vs ...EstimateKind) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldEstimateKind, vs...))
+}
+
+// EstimateKindIsNil applies the IsNil predicate on the "estimate_kind" field.
+func EstimateKindIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldEstimateKind))
+}
+
+// EstimateKindNotNil applies the NotNil predicate on the "estimate_kind" field.
+func EstimateKindNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldEstimateKind))
+}
+
+// EstimateCreditCentsEQ applies the EQ predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsEQ(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsNEQ applies the NEQ predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsNEQ(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsIn applies the In predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsIn(vs ...int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldEstimateCreditCents, vs...))
+}
+
+// EstimateCreditCentsNotIn applies the NotIn predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsNotIn(vs ...int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldEstimateCreditCents, vs...))
+}
+
+// EstimateCreditCentsGT applies the GT predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsGT(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsGTE applies the GTE predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsGTE(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsLT applies the LT predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsLT(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsLTE applies the LTE predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsLTE(v int64) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldEstimateCreditCents, v))
+}
+
+// EstimateCreditCentsIsNil applies the IsNil predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldEstimateCreditCents))
+}
+
+// EstimateCreditCentsNotNil applies the NotNil predicate on the "estimate_credit_cents" field.
+func EstimateCreditCentsNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldEstimateCreditCents))
 }
 
 // ApprovedAtEQ applies the EQ predicate on the "approved_at" field.

@@ -36,6 +36,8 @@ const (
 	FieldDescription = "description"
 	// FieldBillable holds the string denoting the billable field in the database.
 	FieldBillable = "billable"
+	// FieldEstimate holds the string denoting the estimate field in the database.
+	FieldEstimate = "estimate"
 	// FieldRateCents holds the string denoting the rate_cents field in the database.
 	FieldRateCents = "rate_cents"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldBillableMinutes,
 	FieldDescription,
 	FieldBillable,
+	FieldEstimate,
 	FieldRateCents,
 	FieldCurrency,
 	FieldIdempotencyKey,
@@ -147,6 +150,8 @@ var (
 	DefaultDescription string
 	// DefaultBillable holds the default value on creation for the "billable" field.
 	DefaultBillable bool
+	// DefaultEstimate holds the default value on creation for the "estimate" field.
+	DefaultEstimate bool
 	// DefaultRateCents holds the default value on creation for the "rate_cents" field.
 	DefaultRateCents int64
 	// DefaultCurrency holds the default value on creation for the "currency" field.
@@ -232,6 +237,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByBillable orders the results by the billable field.
 func ByBillable(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBillable, opts...).ToFunc()
+}
+
+// ByEstimate orders the results by the estimate field.
+func ByEstimate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEstimate, opts...).ToFunc()
 }
 
 // ByRateCents orders the results by the rate_cents field.

@@ -95,6 +95,11 @@ func Billable(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldBillable, v))
 }
 
+// Estimate applies equality check predicate on the "estimate" field. It's identical to EstimateEQ.
+func Estimate(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldEstimate, v))
+}
+
 // RateCents applies equality check predicate on the "rate_cents" field. It's identical to RateCentsEQ.
 func RateCents(v int64) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldRateCents, v))
@@ -463,6 +468,16 @@ func BillableEQ(v bool) predicate.TimeEntry {
 // BillableNEQ applies the NEQ predicate on the "billable" field.
 func BillableNEQ(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldNEQ(FieldBillable, v))
+}
+
+// EstimateEQ applies the EQ predicate on the "estimate" field.
+func EstimateEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldEstimate, v))
+}
+
+// EstimateNEQ applies the NEQ predicate on the "estimate" field.
+func EstimateNEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldNEQ(FieldEstimate, v))
 }
 
 // RateCentsEQ applies the EQ predicate on the "rate_cents" field.

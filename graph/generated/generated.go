@@ -558,6 +558,8 @@ type ComplexityRoot struct {
 		Duplicates           func(childComplexity int) int
 		Environment          func(childComplexity int) int
 		Estimate             func(childComplexity int) int
+		EstimateCreditCents  func(childComplexity int) int
+		EstimateKind         func(childComplexity int) int
 		EstimatePriceCents   func(childComplexity int) int
 		Events               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
 		Findings             func(childComplexity int) int
@@ -650,6 +652,7 @@ type ComplexityRoot struct {
 		Customer        func(childComplexity int) int
 		CustomerID      func(childComplexity int) int
 		Description     func(childComplexity int) int
+		Estimate        func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Level           func(childComplexity int) int
 		Minutes         func(childComplexity int) int
@@ -3217,6 +3220,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.Estimate(childComplexity), true
+	case "Ticket.estimateCreditCents":
+		if e.ComplexityRoot.Ticket.EstimateCreditCents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.EstimateCreditCents(childComplexity), true
+	case "Ticket.estimateKind":
+		if e.ComplexityRoot.Ticket.EstimateKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.EstimateKind(childComplexity), true
 	case "Ticket.estimatePriceCents":
 		if e.ComplexityRoot.Ticket.EstimatePriceCents == nil {
 			break
@@ -3643,6 +3658,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimeEntry.Description(childComplexity), true
+	case "TimeEntry.estimate":
+		if e.ComplexityRoot.TimeEntry.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeEntry.Estimate(childComplexity), true
 	case "TimeEntry.id":
 		if e.ComplexityRoot.TimeEntry.ID == nil {
 			break
@@ -6501,6 +6522,8 @@ type Ticket implements Node {
   actionsTaken: String
   estimate: [LevelMinutes!]
   estimatePriceCents: Int
+  estimateKind: TicketEstimateKind
+  estimateCreditCents: Int
   approvedAt: Time
   approvedByID: ID
   deliveryStatus: TicketDeliveryStatus
@@ -6656,6 +6679,13 @@ enum TicketEnvironment @goModel(model: "supportdesk/ent/ticket.Environment") {
   QA
   DEV
   STANDARD_DEMO
+}
+"""
+TicketEstimateKind is enum for the field estimate_kind
+"""
+enum TicketEstimateKind @goModel(model: "supportdesk/ent/ticket.EstimateKind") {
+  ROUGH
+  DETAILED
 }
 type TicketEvent implements Node {
   id: ID!
@@ -7363,6 +7393,28 @@ input TicketWhereInput {
   estimatePriceCentsIsNil: Boolean
   estimatePriceCentsNotNil: Boolean
   """
+  estimate_kind field predicates
+  """
+  estimateKind: TicketEstimateKind
+  estimateKindNEQ: TicketEstimateKind
+  estimateKindIn: [TicketEstimateKind!]
+  estimateKindNotIn: [TicketEstimateKind!]
+  estimateKindIsNil: Boolean
+  estimateKindNotNil: Boolean
+  """
+  estimate_credit_cents field predicates
+  """
+  estimateCreditCents: Int
+  estimateCreditCentsNEQ: Int
+  estimateCreditCentsIn: [Int!]
+  estimateCreditCentsNotIn: [Int!]
+  estimateCreditCentsGT: Int
+  estimateCreditCentsGTE: Int
+  estimateCreditCentsLT: Int
+  estimateCreditCentsLTE: Int
+  estimateCreditCentsIsNil: Boolean
+  estimateCreditCentsNotNil: Boolean
+  """
   approved_at field predicates
   """
   approvedAt: Time
@@ -7487,6 +7539,7 @@ type TimeEntry implements Node {
   billableMinutes: Int!
   description: String!
   billable: Boolean!
+  estimate: Boolean!
   rateCents: Int!
   currency: String!
   ticketID: ID!
@@ -7672,6 +7725,11 @@ input TimeEntryWhereInput {
   """
   billable: Boolean
   billableNEQ: Boolean
+  """
+  estimate field predicates
+  """
+  estimate: Boolean
+  estimateNEQ: Boolean
   """
   rate_cents field predicates
   """
@@ -7960,10 +8018,19 @@ input SplitPartInput {
   type: TicketType
 }
 
+"A rough estimate is free; a detailed one is billed as time spent and credited against the price when the offer is accepted (seed 004)."
+enum EstimateKind {
+  ROUGH
+  DETAILED
+}
+
 input EstimateChangeRequestInput {
   ticketID: ID!
   minutes: [LevelMinutesInput!]!
   priceCents: Int!
+  kind: EstimateKind = ROUGH
+  "Minutes spent on a DETAILED estimate, booked as billable L2 time; not allowed with ROUGH."
+  estimationMinutes: Int
 }
 
 input DecideChangeRequestInput {
@@ -9263,6 +9330,10 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_estimate(ctx, field)
 	case "estimatePriceCents":
 		return ec.fieldContext_Ticket_estimatePriceCents(ctx, field)
+	case "estimateKind":
+		return ec.fieldContext_Ticket_estimateKind(ctx, field)
+	case "estimateCreditCents":
+		return ec.fieldContext_Ticket_estimateCreditCents(ctx, field)
 	case "approvedAt":
 		return ec.fieldContext_Ticket_approvedAt(ctx, field)
 	case "approvedByID":
@@ -9431,6 +9502,8 @@ func (ec *executionContext) childFields_TimeEntry(ctx context.Context, field gra
 		return ec.fieldContext_TimeEntry_description(ctx, field)
 	case "billable":
 		return ec.fieldContext_TimeEntry_billable(ctx, field)
+	case "estimate":
+		return ec.fieldContext_TimeEntry_estimate(ctx, field)
 	case "rateCents":
 		return ec.fieldContext_TimeEntry_rateCents(ctx, field)
 	case "currency":
@@ -21592,6 +21665,52 @@ func (ec *executionContext) fieldContext_Ticket_estimatePriceCents(_ context.Con
 	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Ticket_estimateKind(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_estimateKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimateKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ticket.EstimateKind) graphql.Marshaler {
+			return ec.marshalOTicketEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_estimateKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketEstimateKind")
+}
+
+func (ec *executionContext) _Ticket_estimateCreditCents(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_estimateCreditCents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimateCreditCents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_estimateCreditCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Ticket_approvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23248,6 +23367,29 @@ func (ec *executionContext) _TimeEntry_billable(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_TimeEntry_billable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TimeEntry_estimate(ctx context.Context, field graphql.CollectedField, obj *ent.TimeEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeEntry_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeEntry_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Boolean")
 }
 
@@ -30071,7 +30213,11 @@ func (ec *executionContext) unmarshalInputEstimateChangeRequestInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"ticketID", "minutes", "priceCents"}
+	if _, present := asMap["kind"]; !present {
+		asMap["kind"] = "ROUGH"
+	}
+
+	fieldsInOrder := [...]string{"ticketID", "minutes", "priceCents", "kind", "estimationMinutes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30099,6 +30245,20 @@ func (ec *executionContext) unmarshalInputEstimateChangeRequestInput(ctx context
 				return it, err
 			}
 			it.PriceCents = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "estimationMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimationMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimationMinutes = data
 		}
 	}
 	return it, nil
@@ -34530,7 +34690,7 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "estimateKind", "estimateKindNEQ", "estimateKindIn", "estimateKindNotIn", "estimateKindIsNil", "estimateKindNotNil", "estimateCreditCents", "estimateCreditCentsNEQ", "estimateCreditCentsIn", "estimateCreditCentsNotIn", "estimateCreditCentsGT", "estimateCreditCentsGTE", "estimateCreditCentsLT", "estimateCreditCentsLTE", "estimateCreditCentsIsNil", "estimateCreditCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36889,6 +37049,118 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.EstimatePriceCentsNotNil = data
+		case "estimateKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKind"))
+			data, err := ec.unmarshalOTicketEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKind = data
+		case "estimateKindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKindNEQ"))
+			data, err := ec.unmarshalOTicketEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKindNEQ = data
+		case "estimateKindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKindIn"))
+			data, err := ec.unmarshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋticketᚐEstimateKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKindIn = data
+		case "estimateKindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKindNotIn"))
+			data, err := ec.unmarshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋticketᚐEstimateKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKindNotIn = data
+		case "estimateKindIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKindIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKindIsNil = data
+		case "estimateKindNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateKindNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateKindNotNil = data
+		case "estimateCreditCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCents"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCents = data
+		case "estimateCreditCentsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsNEQ = data
+		case "estimateCreditCentsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsIn = data
+		case "estimateCreditCentsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsNotIn = data
+		case "estimateCreditCentsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsGT = data
+		case "estimateCreditCentsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsGTE = data
+		case "estimateCreditCentsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsLT = data
+		case "estimateCreditCentsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsLTE = data
+		case "estimateCreditCentsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsIsNil = data
+		case "estimateCreditCentsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateCreditCentsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateCreditCentsNotNil = data
 		case "approvedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -37481,7 +37753,7 @@ func (ec *executionContext) unmarshalInputTimeEntryWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "level", "levelNEQ", "levelIn", "levelNotIn", "workDate", "workDateNEQ", "workDateIn", "workDateNotIn", "workDateGT", "workDateGTE", "workDateLT", "workDateLTE", "rawMinutes", "rawMinutesNEQ", "rawMinutesIn", "rawMinutesNotIn", "rawMinutesGT", "rawMinutesGTE", "rawMinutesLT", "rawMinutesLTE", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "billableMinutes", "billableMinutesNEQ", "billableMinutesIn", "billableMinutesNotIn", "billableMinutesGT", "billableMinutesGTE", "billableMinutesLT", "billableMinutesLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "billable", "billableNEQ", "rateCents", "rateCentsNEQ", "rateCentsIn", "rateCentsNotIn", "rateCentsGT", "rateCentsGTE", "rateCentsLT", "rateCentsLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "ticketID", "ticketIDNEQ", "ticketIDIn", "ticketIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "level", "levelNEQ", "levelIn", "levelNotIn", "workDate", "workDateNEQ", "workDateIn", "workDateNotIn", "workDateGT", "workDateGTE", "workDateLT", "workDateLTE", "rawMinutes", "rawMinutesNEQ", "rawMinutesIn", "rawMinutesNotIn", "rawMinutesGT", "rawMinutesGTE", "rawMinutesLT", "rawMinutesLTE", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "billableMinutes", "billableMinutesNEQ", "billableMinutesIn", "billableMinutesNotIn", "billableMinutesGT", "billableMinutesGTE", "billableMinutesLT", "billableMinutesLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "billable", "billableNEQ", "estimate", "estimateNEQ", "rateCents", "rateCentsNEQ", "rateCentsIn", "rateCentsNotIn", "rateCentsGT", "rateCentsGTE", "rateCentsLT", "rateCentsLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "ticketID", "ticketIDNEQ", "ticketIDIn", "ticketIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38034,6 +38306,20 @@ func (ec *executionContext) unmarshalInputTimeEntryWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.BillableNEQ = data
+		case "estimate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Estimate = data
+		case "estimateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimateNEQ = data
 		case "rateCents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateCents"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -42610,6 +42896,16 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "estimateKind":
+			out.Values[i] = ec._Ticket_estimateKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimateCreditCents":
+			out.Values[i] = ec._Ticket_estimateCreditCents(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "approvedAt":
 			out.Values[i] = ec._Ticket_approvedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -43149,6 +43445,11 @@ func (ec *executionContext) _TimeEntry(ctx context.Context, sel ast.SelectionSet
 			}
 		case "billable":
 			out.Values[i] = ec._TimeEntry_billable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimate":
+			out.Values[i] = ec._TimeEntry_estimate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -45097,6 +45398,16 @@ func (ec *executionContext) marshalNTicketEnvironment2supportdeskᚋentᚋticket
 	return v
 }
 
+func (ec *executionContext) unmarshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, v any) (ticket.EstimateKind, error) {
+	var res ticket.EstimateKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, sel ast.SelectionSet, v ticket.EstimateKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNTicketEventConnection2ᚖsupportdeskᚋentᚐTicketEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TicketEventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TicketEventConnection!")
@@ -46199,6 +46510,22 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, v any) (*ticket.EstimateKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.EstimateKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, sel ast.SelectionSet, v *ticket.EstimateKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -47274,6 +47601,58 @@ func (ec *executionContext) unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋt
 }
 
 func (ec *executionContext) marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋticketᚐEstimateKindᚄ(ctx context.Context, v any) ([]ticket.EstimateKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ticket.EstimateKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋticketᚐEstimateKindᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.EstimateKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTicketEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, v any) (*ticket.EstimateKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.EstimateKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, sel ast.SelectionSet, v *ticket.EstimateKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -87,6 +87,9 @@ type EstimateChangeRequestInput struct {
 	TicketID   int                        `json:"ticketID"`
 	Minutes    []*schematype.LevelMinutes `json:"minutes"`
 	PriceCents int                        `json:"priceCents"`
+	Kind       *ticket.EstimateKind       `json:"kind,omitempty"`
+	// Minutes spent on a DETAILED estimate, booked as billable L2 time; not allowed with ROUGH.
+	EstimationMinutes *int `json:"estimationMinutes,omitempty"`
 }
 
 type HandBackTicketInput struct {

@@ -16,6 +16,10 @@
 //     INVOICED rules. Seed 004: an "error" caused by the customer changing implemented workflows
 //     is a billable service request, and work not covered by an agreement is billed for the time
 //     used, at least 15 minutes per started inquiry.
+//     A detailed change-request estimate is billable work in the same way (seed 004:
+//     "Decideret estimering og udarbejdelse af tilbud … faktureres efter gældende takst"); a rough
+//     estimate is never booked as such. Its cost is credited against the offer's price when the
+//     customer accepts it (package ticketflow keeps the credit on the ticket).
 //  4. During hyper care QUESTIONs and INCIDENTs are free (SPEC 12.2). CHANGE_REQUESTs and
 //     SERVICE_REQUESTs are billed by the table as usual, with every channel counted as covered,
 //     because hyper care opens all channels; so on EXTENDED and BASIC they stay included, on

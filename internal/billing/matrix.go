@@ -24,6 +24,8 @@ const (
 	ReasonHypercare Reason = "HYPERCARE"
 	// ReasonProductIdea: product ideas are never billed.
 	ReasonProductIdea Reason = "PRODUCT_IDEA"
+	// ReasonDetailedEstimate: a detailed change-request estimate is billed (seed 004).
+	ReasonDetailedEstimate Reason = "DETAILED_ESTIMATE"
 	// ReasonFixDelivery: delivering a vendor fix is never billed.
 	ReasonFixDelivery Reason = "FIX_DELIVERY"
 	// ReasonUnknown: Decide got an agreement or ticket type it does not know; see Validate.
@@ -123,6 +125,8 @@ func Decide(t Terms, b Booking) Decision {
 		return Decision{Reason: ReasonUnknown}
 	}
 	switch {
+	case b.Estimate:
+		return withMinimum(t, billableWork(row, ReasonDetailedEstimate))
 	case b.ReclassifiedBillable:
 		return withMinimum(t, billableWork(row, ReasonReclassified))
 	case hyper && (b.TicketType == Question || b.TicketType == Incident):

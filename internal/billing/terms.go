@@ -106,7 +106,10 @@ type Booking struct {
 	ReclassifiedBillable bool
 	// FixDelivery marks time spent delivering a vendor fix, never billable (SPEC 12.11).
 	FixDelivery bool
-	WorkDate    time.Time
+	// Estimate marks time spent on a detailed change-request estimate, billed at the rate in
+	// force whatever the agreement (seed 004).
+	Estimate bool
+	WorkDate time.Time
 	// BilledBefore is the billable minutes already booked on this inquiry, so the minimum
 	// applies once per started inquiry.
 	BilledBefore int

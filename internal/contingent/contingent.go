@@ -55,6 +55,8 @@ type BookInput struct {
 	Description    string    `json:"description"`
 	FixDelivery    *bool     `json:"fixDelivery"`
 	IdempotencyKey *string   `json:"idempotencyKey"`
+	// estimate marks the time of a detailed change-request estimate (BookEstimate).
+	estimate bool
 }
 
 // Month is the billing month ("2026-11") of a work date.
@@ -161,7 +163,7 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	}
 	rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
 		Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified,
-		FixDelivery: in.FixDelivery != nil && *in.FixDelivery, WorkDate: in.WorkDate, BilledBefore: already}, in.Minutes)
+		FixDelivery: in.FixDelivery != nil && *in.FixDelivery, Estimate: in.estimate, WorkDate: in.WorkDate, BilledBefore: already}, in.Minutes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -185,7 +187,7 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	e, err := c.TimeEntry.Create().SetTicketID(t.ID).SetUserID(v.UserID).SetContractID(k.ID).SetCustomerID(t.CustomerID).
 		SetLevel(timeentry.Level(level)).SetWorkDate(in.WorkDate.UTC()).SetRawMinutes(in.Minutes).SetMinutes(rounded).
 		SetBillableMinutes(billed).SetBillable(billed > 0).SetDescription(strings.TrimSpace(in.Description)).
-		SetRateCents(rate).SetCurrency(k.Currency).SetNillableIdempotencyKey(in.IdempotencyKey).Save(ctx)
+		SetRateCents(rate).SetCurrency(k.Currency).SetNillableIdempotencyKey(in.IdempotencyKey).SetEstimate(in.estimate).Save(ctx)
 	return e, nil, err
 }
 

@@ -72,11 +72,12 @@ var transitions = map[ticket.Status][]move{
 		{ticket.StatusOPEN, false, true}, {ticket.StatusIN_PROGRESS, false, true},
 		{ticket.StatusWAITING_FOR_CUSTOMER, false, true}, {ticket.StatusRESOLVED, false, true},
 		{ticket.StatusCLOSED, true, false}, {ticket.StatusREJECTED, false, true}, {ticket.StatusDUPLICATE, false, true},
+		{ticket.StatusESTIMATED, false, true},
 	},
 	ticket.StatusOPEN: {
 		{ticket.StatusIN_PROGRESS, false, true}, {ticket.StatusWAITING_FOR_CUSTOMER, false, true},
 		{ticket.StatusRESOLVED, false, true}, {ticket.StatusREJECTED, false, true}, {ticket.StatusCLOSED, true, false},
-		{ticket.StatusDUPLICATE, false, true},
+		{ticket.StatusDUPLICATE, false, true}, {ticket.StatusESTIMATED, false, true},
 	},
 	ticket.StatusIN_PROGRESS: {
 		{ticket.StatusOPEN, false, true}, {ticket.StatusWAITING_FOR_CUSTOMER, false, true},

@@ -28,7 +28,11 @@ type Service struct {
 	Storage storage.Storage
 	// SLA freezes SLA results when a clock stops; nil leaves them to be computed live.
 	SLA *sla.Service
-	Now func() time.Time
+	// BookEstimate books the time spent on a detailed change-request estimate as billable work
+	// in the caller's transaction (package contingent; set by the server's wiring, because
+	// contingent builds on this package).
+	BookEstimate func(ctx context.Context, c *ent.Client, t *ent.Ticket, minutes int) (*ent.TimeEntry, error)
+	Now          func() time.Time
 }
 
 // freeze stores stopped SLA measures of a ticket in the current transaction.

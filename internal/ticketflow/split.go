@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"supportdesk/ent"
-	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/internal/apperr"
@@ -134,78 +133,6 @@ func (s *Service) MarkDuplicate(ctx context.Context, id, originalID int) (*ent.T
 			return err
 		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(ticket.StatusDUPLICATE), "duplicate of "+o.Number)
-	})
-}
-
-// Estimate records an L2 estimate of a change request (minutes per level and price) and puts
-// it before the customer's approver.
-func (s *Service) Estimate(ctx context.Context, id int, minutes []schematype.LevelMinutes, priceCents int64) (*ent.Ticket, error) {
-	return s.mutate(ctx, id, func(c *ent.Client, v *viewer.Viewer, t *ent.Ticket) error {
-		if !v.IsStaff() || !(v.HasLevel("L2") || v.IsAdmin()) {
-			return apperr.Forbiddenf("change requests are estimated by L2 consultants")
-		}
-		if t.Type != ticket.TypeCHANGE_REQUEST {
-			return apperr.E(apperr.IllegalTransition, "only change requests are estimated")
-		}
-		if len(minutes) == 0 {
-			return apperr.Invalid("an estimate names the minutes per level", "minutes")
-		}
-		for _, m := range minutes {
-			if m.Minutes <= 0 || !contains([]string{"L1", "L2", "L3", "L4"}, m.Level) {
-				return apperr.Invalid("estimated minutes must be positive, per level L1..L4", "minutes")
-			}
-		}
-		if priceCents < 0 {
-			return apperr.Invalid("the price cannot be negative", "priceCents")
-		}
-		from := t.Status
-		if from != ticket.StatusESTIMATED {
-			if err := CheckTransition(t.Type, from, ticket.StatusESTIMATED, Staff); err != nil {
-				return err
-			}
-		}
-		if err := c.Ticket.UpdateOne(t).SetEstimate(minutes).SetEstimatePriceCents(priceCents).
-			SetStatus(ticket.StatusAWAITING_APPROVAL).Exec(ctx); err != nil {
-			return err
-		}
-		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindESTIMATED, "", itoa64(priceCents), estimateText(minutes)); err != nil {
-			return err
-		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(from), string(ticket.StatusAWAITING_APPROVAL), "")
-	})
-}
-
-func estimateText(ms []schematype.LevelMinutes) string {
-	var parts []string
-	for _, m := range ms {
-		parts = append(parts, m.Level+" "+itoa(m.Minutes)+" min")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// Decide approves or declines an estimated change request. Only the customer's approvers (or
-// key users holding the approval permission) decide; approval records who approved.
-func (s *Service) Decide(ctx context.Context, id int, approve bool, reason string) (*ent.Ticket, error) {
-	return s.mutate(ctx, id, func(c *ent.Client, v *viewer.Viewer, t *ent.Ticket) error {
-		if !v.IsCustomerSide() || !v.CanApprove || v.OrgID != t.CustomerID {
-			return apperr.Forbiddenf("only the customer's approvers decide on estimates")
-		}
-		if t.Status != ticket.StatusAWAITING_APPROVAL {
-			return apperr.E(apperr.IllegalTransition, "the ticket is %s, not awaiting approval", t.Status)
-		}
-		to, kind := ticket.StatusDECLINED, ticketevent.KindDECLINED
-		u := c.Ticket.UpdateOne(t)
-		if approve {
-			to, kind = ticket.StatusAPPROVED, ticketevent.KindAPPROVED
-			u.SetApprovedByID(v.UserID).SetApprovedAt(s.now())
-		}
-		if err := u.SetStatus(to).Exec(ctx); err != nil {
-			return err
-		}
-		if err := Record(ctx, c, t.ID, v.UserID, kind, "", "", reason); err != nil {
-			return err
-		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(to), reason)
 	})
 }
 
