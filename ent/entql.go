@@ -445,6 +445,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldBillableMinutes: {Type: field.TypeInt, Column: timeentry.FieldBillableMinutes},
 			timeentry.FieldDescription:     {Type: field.TypeString, Column: timeentry.FieldDescription},
 			timeentry.FieldBillable:        {Type: field.TypeBool, Column: timeentry.FieldBillable},
+			timeentry.FieldFixDelivery:     {Type: field.TypeBool, Column: timeentry.FieldFixDelivery},
 			timeentry.FieldRateCents:       {Type: field.TypeInt64, Column: timeentry.FieldRateCents},
 			timeentry.FieldCurrency:        {Type: field.TypeString, Column: timeentry.FieldCurrency},
 			timeentry.FieldIdempotencyKey:  {Type: field.TypeString, Column: timeentry.FieldIdempotencyKey},
@@ -3581,6 +3582,11 @@ func (f *TimeEntryFilter) WhereDescription(p entql.StringP) {
 // WhereBillable applies the entql bool predicate on the billable field.
 func (f *TimeEntryFilter) WhereBillable(p entql.BoolP) {
 	f.Where(p.Field(timeentry.FieldBillable))
+}
+
+// WhereFixDelivery applies the entql bool predicate on the fix_delivery field.
+func (f *TimeEntryFilter) WhereFixDelivery(p entql.BoolP) {
+	f.Where(p.Field(timeentry.FieldFixDelivery))
 }
 
 // WhereRateCents applies the entql int64 predicate on the rate_cents field.

@@ -6877,6 +6877,10 @@ type TimeEntryWhereInput struct {
 	Billable    *bool `json:"billable,omitempty"`
 	BillableNEQ *bool `json:"billableNEQ,omitempty"`
 
+	// "fix_delivery" field predicates.
+	FixDelivery    *bool `json:"fixDelivery,omitempty"`
+	FixDeliveryNEQ *bool `json:"fixDeliveryNEQ,omitempty"`
+
 	// "rate_cents" field predicates.
 	RateCents      *int64  `json:"rateCents,omitempty"`
 	RateCentsNEQ   *int64  `json:"rateCentsNEQ,omitempty"`
@@ -7224,6 +7228,12 @@ func (i *TimeEntryWhereInput) P() (predicate.TimeEntry, error) {
 	}
 	if i.BillableNEQ != nil {
 		predicates = append(predicates, timeentry.BillableNEQ(*i.BillableNEQ))
+	}
+	if i.FixDelivery != nil {
+		predicates = append(predicates, timeentry.FixDeliveryEQ(*i.FixDelivery))
+	}
+	if i.FixDeliveryNEQ != nil {
+		predicates = append(predicates, timeentry.FixDeliveryNEQ(*i.FixDeliveryNEQ))
 	}
 	if i.RateCents != nil {
 		predicates = append(predicates, timeentry.RateCentsEQ(*i.RateCents))

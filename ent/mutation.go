@@ -19663,6 +19663,7 @@ type TimeEntryMutation struct {
 	addbillable_minutes *int
 	description         *string
 	billable            *bool
+	fix_delivery        *bool
 	rate_cents          *int64
 	addrate_cents       *int64
 	currency            *string
@@ -20163,6 +20164,42 @@ func (m *TimeEntryMutation) ResetBillable() {
 	m.billable = nil
 }
 
+// SetFixDelivery sets the "fix_delivery" field.
+func (m *TimeEntryMutation) SetFixDelivery(b bool) {
+	m.fix_delivery = &b
+}
+
+// FixDelivery returns the value of the "fix_delivery" field in the mutation.
+func (m *TimeEntryMutation) FixDelivery() (r bool, exists bool) {
+	v := m.fix_delivery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFixDelivery returns the old "fix_delivery" field's value of the TimeEntry entity.
+// If the TimeEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimeEntryMutation) OldFixDelivery(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFixDelivery is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFixDelivery requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFixDelivery: %w", err)
+	}
+	return oldValue.FixDelivery, nil
+}
+
+// ResetFixDelivery resets all changes to the "fix_delivery" field.
+func (m *TimeEntryMutation) ResetFixDelivery() {
+	m.fix_delivery = nil
+}
+
 // SetRateCents sets the "rate_cents" field.
 func (m *TimeEntryMutation) SetRateCents(i int64) {
 	m.rate_cents = &i
@@ -20603,7 +20640,7 @@ func (m *TimeEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimeEntryMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, timeentry.FieldCreatedAt)
 	}
@@ -20630,6 +20667,9 @@ func (m *TimeEntryMutation) Fields() []string {
 	}
 	if m.billable != nil {
 		fields = append(fields, timeentry.FieldBillable)
+	}
+	if m.fix_delivery != nil {
+		fields = append(fields, timeentry.FieldFixDelivery)
 	}
 	if m.rate_cents != nil {
 		fields = append(fields, timeentry.FieldRateCents)
@@ -20678,6 +20718,8 @@ func (m *TimeEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case timeentry.FieldBillable:
 		return m.Billable()
+	case timeentry.FieldFixDelivery:
+		return m.FixDelivery()
 	case timeentry.FieldRateCents:
 		return m.RateCents()
 	case timeentry.FieldCurrency:
@@ -20719,6 +20761,8 @@ func (m *TimeEntryMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDescription(ctx)
 	case timeentry.FieldBillable:
 		return m.OldBillable(ctx)
+	case timeentry.FieldFixDelivery:
+		return m.OldFixDelivery(ctx)
 	case timeentry.FieldRateCents:
 		return m.OldRateCents(ctx)
 	case timeentry.FieldCurrency:
@@ -20804,6 +20848,13 @@ func (m *TimeEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBillable(v)
+		return nil
+	case timeentry.FieldFixDelivery:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFixDelivery(v)
 		return nil
 	case timeentry.FieldRateCents:
 		v, ok := value.(int64)
@@ -20995,6 +21046,9 @@ func (m *TimeEntryMutation) ResetField(name string) error {
 		return nil
 	case timeentry.FieldBillable:
 		m.ResetBillable()
+		return nil
+	case timeentry.FieldFixDelivery:
+		m.ResetFixDelivery()
 		return nil
 	case timeentry.FieldRateCents:
 		m.ResetRateCents()

@@ -39,6 +39,8 @@ type TimeEntry struct {
 	Description string `json:"description,omitempty"`
 	// Billable holds the value of the "billable" field.
 	Billable bool `json:"billable,omitempty"`
+	// FixDelivery holds the value of the "fix_delivery" field.
+	FixDelivery bool `json:"fix_delivery,omitempty"`
 	// RateCents holds the value of the "rate_cents" field.
 	RateCents int64 `json:"rate_cents,omitempty"`
 	// Currency holds the value of the "currency" field.
@@ -125,7 +127,7 @@ func (*TimeEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case timeentry.FieldBillable:
+		case timeentry.FieldBillable, timeentry.FieldFixDelivery:
 			values[i] = new(sql.NullBool)
 		case timeentry.FieldID, timeentry.FieldRawMinutes, timeentry.FieldMinutes, timeentry.FieldBillableMinutes, timeentry.FieldRateCents, timeentry.FieldTicketID, timeentry.FieldUserID, timeentry.FieldContractID, timeentry.FieldCustomerID:
 			values[i] = new(sql.NullInt64)
@@ -207,6 +209,12 @@ func (_m *TimeEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field billable", values[i])
 			} else if value.Valid {
 				_m.Billable = value.Bool
+			}
+		case timeentry.FieldFixDelivery:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field fix_delivery", values[i])
+			} else if value.Valid {
+				_m.FixDelivery = value.Bool
 			}
 		case timeentry.FieldRateCents:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -334,6 +342,9 @@ func (_m *TimeEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("billable=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Billable))
+	builder.WriteString(", ")
+	builder.WriteString("fix_delivery=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FixDelivery))
 	builder.WriteString(", ")
 	builder.WriteString("rate_cents=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RateCents))

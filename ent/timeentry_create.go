@@ -120,6 +120,20 @@ func (_c *TimeEntryCreate) SetNillableBillable(v *bool) *TimeEntryCreate {
 	return _c
 }
 
+// SetFixDelivery sets the "fix_delivery" field.
+func (_c *TimeEntryCreate) SetFixDelivery(v bool) *TimeEntryCreate {
+	_c.mutation.SetFixDelivery(v)
+	return _c
+}
+
+// SetNillableFixDelivery sets the "fix_delivery" field if the given value is not nil.
+func (_c *TimeEntryCreate) SetNillableFixDelivery(v *bool) *TimeEntryCreate {
+	if v != nil {
+		_c.SetFixDelivery(*v)
+	}
+	return _c
+}
+
 // SetRateCents sets the "rate_cents" field.
 func (_c *TimeEntryCreate) SetRateCents(v int64) *TimeEntryCreate {
 	_c.mutation.SetRateCents(v)
@@ -277,6 +291,10 @@ func (_c *TimeEntryCreate) defaults() error {
 		v := timeentry.DefaultBillable
 		_c.mutation.SetBillable(v)
 	}
+	if _, ok := _c.mutation.FixDelivery(); !ok {
+		v := timeentry.DefaultFixDelivery
+		_c.mutation.SetFixDelivery(v)
+	}
 	if _, ok := _c.mutation.RateCents(); !ok {
 		v := timeentry.DefaultRateCents
 		_c.mutation.SetRateCents(v)
@@ -336,6 +354,9 @@ func (_c *TimeEntryCreate) check() error {
 	}
 	if _, ok := _c.mutation.Billable(); !ok {
 		return &ValidationError{Name: "billable", err: errors.New(`ent: missing required field "TimeEntry.billable"`)}
+	}
+	if _, ok := _c.mutation.FixDelivery(); !ok {
+		return &ValidationError{Name: "fix_delivery", err: errors.New(`ent: missing required field "TimeEntry.fix_delivery"`)}
 	}
 	if _, ok := _c.mutation.RateCents(); !ok {
 		return &ValidationError{Name: "rate_cents", err: errors.New(`ent: missing required field "TimeEntry.rate_cents"`)}
@@ -428,6 +449,10 @@ func (_c *TimeEntryCreate) createSpec() (*TimeEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Billable(); ok {
 		_spec.SetField(timeentry.FieldBillable, field.TypeBool, value)
 		_node.Billable = value
+	}
+	if value, ok := _c.mutation.FixDelivery(); ok {
+		_spec.SetField(timeentry.FieldFixDelivery, field.TypeBool, value)
+		_node.FixDelivery = value
 	}
 	if value, ok := _c.mutation.RateCents(); ok {
 		_spec.SetField(timeentry.FieldRateCents, field.TypeInt64, value)
@@ -718,6 +743,9 @@ func (u *TimeEntryUpsertOne) UpdateNewValues() *TimeEntryUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(timeentry.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.FixDelivery(); exists {
+			s.SetIgnore(timeentry.FieldFixDelivery)
 		}
 		if _, exists := u.create.mutation.IdempotencyKey(); exists {
 			s.SetIgnore(timeentry.FieldIdempotencyKey)
@@ -1111,6 +1139,9 @@ func (u *TimeEntryUpsertBulk) UpdateNewValues() *TimeEntryUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(timeentry.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.FixDelivery(); exists {
+				s.SetIgnore(timeentry.FieldFixDelivery)
 			}
 			if _, exists := b.mutation.IdempotencyKey(); exists {
 				s.SetIgnore(timeentry.FieldIdempotencyKey)

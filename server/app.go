@@ -76,10 +76,12 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	similar.Postgres = d.Dialect == dialect.Postgres
+	budgets := &contingent.Service{Client: d.Client, Now: now}
+	a.Flow.OnTypeChange = budgets.Rebill
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
 		Clocks:     slas,
-		Budgets:    &contingent.Service{Client: d.Client, Now: now},
+		Budgets:    budgets,
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

@@ -36,6 +36,8 @@ const (
 	FieldDescription = "description"
 	// FieldBillable holds the string denoting the billable field in the database.
 	FieldBillable = "billable"
+	// FieldFixDelivery holds the string denoting the fix_delivery field in the database.
+	FieldFixDelivery = "fix_delivery"
 	// FieldRateCents holds the string denoting the rate_cents field in the database.
 	FieldRateCents = "rate_cents"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldBillableMinutes,
 	FieldDescription,
 	FieldBillable,
+	FieldFixDelivery,
 	FieldRateCents,
 	FieldCurrency,
 	FieldIdempotencyKey,
@@ -147,6 +150,8 @@ var (
 	DefaultDescription string
 	// DefaultBillable holds the default value on creation for the "billable" field.
 	DefaultBillable bool
+	// DefaultFixDelivery holds the default value on creation for the "fix_delivery" field.
+	DefaultFixDelivery bool
 	// DefaultRateCents holds the default value on creation for the "rate_cents" field.
 	DefaultRateCents int64
 	// DefaultCurrency holds the default value on creation for the "currency" field.
@@ -232,6 +237,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByBillable orders the results by the billable field.
 func ByBillable(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBillable, opts...).ToFunc()
+}
+
+// ByFixDelivery orders the results by the fix_delivery field.
+func ByFixDelivery(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFixDelivery, opts...).ToFunc()
 }
 
 // ByRateCents orders the results by the rate_cents field.

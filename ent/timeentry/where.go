@@ -95,6 +95,11 @@ func Billable(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldBillable, v))
 }
 
+// FixDelivery applies equality check predicate on the "fix_delivery" field. It's identical to FixDeliveryEQ.
+func FixDelivery(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldFixDelivery, v))
+}
+
 // RateCents applies equality check predicate on the "rate_cents" field. It's identical to RateCentsEQ.
 func RateCents(v int64) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldRateCents, v))
@@ -463,6 +468,16 @@ func BillableEQ(v bool) predicate.TimeEntry {
 // BillableNEQ applies the NEQ predicate on the "billable" field.
 func BillableNEQ(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldNEQ(FieldBillable, v))
+}
+
+// FixDeliveryEQ applies the EQ predicate on the "fix_delivery" field.
+func FixDeliveryEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldFixDelivery, v))
+}
+
+// FixDeliveryNEQ applies the NEQ predicate on the "fix_delivery" field.
+func FixDeliveryNEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldNEQ(FieldFixDelivery, v))
 }
 
 // RateCentsEQ applies the EQ predicate on the "rate_cents" field.

@@ -29,6 +29,10 @@ type Service struct {
 	// SLA freezes SLA results when a clock stops; nil leaves them to be computed live.
 	SLA *sla.Service
 	Now func() time.Time
+	// OnTypeChange runs in the type change's transaction (client c) after the ticket changed
+	// from before: package contingent bills the ticket's time entries of open months again
+	// (SPEC 12.9). nil does nothing.
+	OnTypeChange func(ctx context.Context, c *ent.Client, before *ent.Ticket, actorID int) error
 }
 
 // freeze stores stopped SLA measures of a ticket in the current transaction.
