@@ -169,7 +169,7 @@ func (s *Service) rebill(ctx context.Context, c *ent.Client, ticketID int, r reb
 		if err != nil {
 			return rebilled{}, err
 		}
-		in[i] = billing.InquiryEntry{Minutes: e.Minutes, Fixed: fixed, Billed: e.BillableMinutes}
+		in[i] = billing.InquiryEntry{Minutes: e.Minutes, Billable: e.Billable, Fixed: fixed, Billed: e.BillableMinutes}
 		if fixed {
 			continue
 		}
