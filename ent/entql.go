@@ -448,6 +448,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldDescription:     {Type: field.TypeString, Column: timeentry.FieldDescription},
 			timeentry.FieldBillable:        {Type: field.TypeBool, Column: timeentry.FieldBillable},
 			timeentry.FieldEstimate:        {Type: field.TypeBool, Column: timeentry.FieldEstimate},
+			timeentry.FieldFixDelivery:     {Type: field.TypeBool, Column: timeentry.FieldFixDelivery},
 			timeentry.FieldRateCents:       {Type: field.TypeInt64, Column: timeentry.FieldRateCents},
 			timeentry.FieldCurrency:        {Type: field.TypeString, Column: timeentry.FieldCurrency},
 			timeentry.FieldIdempotencyKey:  {Type: field.TypeString, Column: timeentry.FieldIdempotencyKey},
@@ -3599,6 +3600,11 @@ func (f *TimeEntryFilter) WhereBillable(p entql.BoolP) {
 // WhereEstimate applies the entql bool predicate on the estimate field.
 func (f *TimeEntryFilter) WhereEstimate(p entql.BoolP) {
 	f.Where(p.Field(timeentry.FieldEstimate))
+}
+
+// WhereFixDelivery applies the entql bool predicate on the fix_delivery field.
+func (f *TimeEntryFilter) WhereFixDelivery(p entql.BoolP) {
+	f.Where(p.Field(timeentry.FieldFixDelivery))
 }
 
 // WhereRateCents applies the entql int64 predicate on the rate_cents field.

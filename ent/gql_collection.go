@@ -3168,6 +3168,11 @@ func (_q *TimeEntryQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, timeentry.FieldEstimate)
 				fieldSeen[timeentry.FieldEstimate] = struct{}{}
 			}
+		case "fixDelivery":
+			if _, ok := fieldSeen[timeentry.FieldFixDelivery]; !ok {
+				selectedFields = append(selectedFields, timeentry.FieldFixDelivery)
+				fieldSeen[timeentry.FieldFixDelivery] = struct{}{}
+			}
 		case "rateCents":
 			if _, ok := fieldSeen[timeentry.FieldRateCents]; !ok {
 				selectedFields = append(selectedFields, timeentry.FieldRateCents)

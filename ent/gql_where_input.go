@@ -6949,6 +6949,10 @@ type TimeEntryWhereInput struct {
 	Estimate    *bool `json:"estimate,omitempty"`
 	EstimateNEQ *bool `json:"estimateNEQ,omitempty"`
 
+	// "fix_delivery" field predicates.
+	FixDelivery    *bool `json:"fixDelivery,omitempty"`
+	FixDeliveryNEQ *bool `json:"fixDeliveryNEQ,omitempty"`
+
 	// "rate_cents" field predicates.
 	RateCents      *int64  `json:"rateCents,omitempty"`
 	RateCentsNEQ   *int64  `json:"rateCentsNEQ,omitempty"`
@@ -7302,6 +7306,12 @@ func (i *TimeEntryWhereInput) P() (predicate.TimeEntry, error) {
 	}
 	if i.EstimateNEQ != nil {
 		predicates = append(predicates, timeentry.EstimateNEQ(*i.EstimateNEQ))
+	}
+	if i.FixDelivery != nil {
+		predicates = append(predicates, timeentry.FixDeliveryEQ(*i.FixDelivery))
+	}
+	if i.FixDeliveryNEQ != nil {
+		predicates = append(predicates, timeentry.FixDeliveryNEQ(*i.FixDeliveryNEQ))
 	}
 	if i.RateCents != nil {
 		predicates = append(predicates, timeentry.RateCentsEQ(*i.RateCents))

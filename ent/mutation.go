@@ -19844,6 +19844,7 @@ type TimeEntryMutation struct {
 	description         *string
 	billable            *bool
 	estimate            *bool
+	fix_delivery        *bool
 	rate_cents          *int64
 	addrate_cents       *int64
 	currency            *string
@@ -20380,6 +20381,42 @@ func (m *TimeEntryMutation) ResetEstimate() {
 	m.estimate = nil
 }
 
+// SetFixDelivery sets the "fix_delivery" field.
+func (m *TimeEntryMutation) SetFixDelivery(b bool) {
+	m.fix_delivery = &b
+}
+
+// FixDelivery returns the value of the "fix_delivery" field in the mutation.
+func (m *TimeEntryMutation) FixDelivery() (r bool, exists bool) {
+	v := m.fix_delivery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFixDelivery returns the old "fix_delivery" field's value of the TimeEntry entity.
+// If the TimeEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimeEntryMutation) OldFixDelivery(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFixDelivery is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFixDelivery requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFixDelivery: %w", err)
+	}
+	return oldValue.FixDelivery, nil
+}
+
+// ResetFixDelivery resets all changes to the "fix_delivery" field.
+func (m *TimeEntryMutation) ResetFixDelivery() {
+	m.fix_delivery = nil
+}
+
 // SetRateCents sets the "rate_cents" field.
 func (m *TimeEntryMutation) SetRateCents(i int64) {
 	m.rate_cents = &i
@@ -20820,7 +20857,7 @@ func (m *TimeEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimeEntryMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, timeentry.FieldCreatedAt)
 	}
@@ -20850,6 +20887,9 @@ func (m *TimeEntryMutation) Fields() []string {
 	}
 	if m.estimate != nil {
 		fields = append(fields, timeentry.FieldEstimate)
+	}
+	if m.fix_delivery != nil {
+		fields = append(fields, timeentry.FieldFixDelivery)
 	}
 	if m.rate_cents != nil {
 		fields = append(fields, timeentry.FieldRateCents)
@@ -20900,6 +20940,8 @@ func (m *TimeEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.Billable()
 	case timeentry.FieldEstimate:
 		return m.Estimate()
+	case timeentry.FieldFixDelivery:
+		return m.FixDelivery()
 	case timeentry.FieldRateCents:
 		return m.RateCents()
 	case timeentry.FieldCurrency:
@@ -20943,6 +20985,8 @@ func (m *TimeEntryMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldBillable(ctx)
 	case timeentry.FieldEstimate:
 		return m.OldEstimate(ctx)
+	case timeentry.FieldFixDelivery:
+		return m.OldFixDelivery(ctx)
 	case timeentry.FieldRateCents:
 		return m.OldRateCents(ctx)
 	case timeentry.FieldCurrency:
@@ -21035,6 +21079,13 @@ func (m *TimeEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEstimate(v)
+		return nil
+	case timeentry.FieldFixDelivery:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFixDelivery(v)
 		return nil
 	case timeentry.FieldRateCents:
 		v, ok := value.(int64)
@@ -21229,6 +21280,9 @@ func (m *TimeEntryMutation) ResetField(name string) error {
 		return nil
 	case timeentry.FieldEstimate:
 		m.ResetEstimate()
+		return nil
+	case timeentry.FieldFixDelivery:
+		m.ResetFixDelivery()
 		return nil
 	case timeentry.FieldRateCents:
 		m.ResetRateCents()

@@ -41,6 +41,8 @@ type TimeEntry struct {
 	Billable bool `json:"billable,omitempty"`
 	// Estimate holds the value of the "estimate" field.
 	Estimate bool `json:"estimate,omitempty"`
+	// FixDelivery holds the value of the "fix_delivery" field.
+	FixDelivery bool `json:"fix_delivery,omitempty"`
 	// RateCents holds the value of the "rate_cents" field.
 	RateCents int64 `json:"rate_cents,omitempty"`
 	// Currency holds the value of the "currency" field.
@@ -127,7 +129,7 @@ func (*TimeEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case timeentry.FieldBillable, timeentry.FieldEstimate:
+		case timeentry.FieldBillable, timeentry.FieldEstimate, timeentry.FieldFixDelivery:
 			values[i] = new(sql.NullBool)
 		case timeentry.FieldID, timeentry.FieldRawMinutes, timeentry.FieldMinutes, timeentry.FieldBillableMinutes, timeentry.FieldRateCents, timeentry.FieldTicketID, timeentry.FieldUserID, timeentry.FieldContractID, timeentry.FieldCustomerID:
 			values[i] = new(sql.NullInt64)
@@ -215,6 +217,12 @@ func (_m *TimeEntry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field estimate", values[i])
 			} else if value.Valid {
 				_m.Estimate = value.Bool
+			}
+		case timeentry.FieldFixDelivery:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field fix_delivery", values[i])
+			} else if value.Valid {
+				_m.FixDelivery = value.Bool
 			}
 		case timeentry.FieldRateCents:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -345,6 +353,9 @@ func (_m *TimeEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("estimate=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Estimate))
+	builder.WriteString(", ")
+	builder.WriteString("fix_delivery=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FixDelivery))
 	builder.WriteString(", ")
 	builder.WriteString("rate_cents=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RateCents))

@@ -134,6 +134,20 @@ func (_c *TimeEntryCreate) SetNillableEstimate(v *bool) *TimeEntryCreate {
 	return _c
 }
 
+// SetFixDelivery sets the "fix_delivery" field.
+func (_c *TimeEntryCreate) SetFixDelivery(v bool) *TimeEntryCreate {
+	_c.mutation.SetFixDelivery(v)
+	return _c
+}
+
+// SetNillableFixDelivery sets the "fix_delivery" field if the given value is not nil.
+func (_c *TimeEntryCreate) SetNillableFixDelivery(v *bool) *TimeEntryCreate {
+	if v != nil {
+		_c.SetFixDelivery(*v)
+	}
+	return _c
+}
+
 // SetRateCents sets the "rate_cents" field.
 func (_c *TimeEntryCreate) SetRateCents(v int64) *TimeEntryCreate {
 	_c.mutation.SetRateCents(v)
@@ -295,6 +309,10 @@ func (_c *TimeEntryCreate) defaults() error {
 		v := timeentry.DefaultEstimate
 		_c.mutation.SetEstimate(v)
 	}
+	if _, ok := _c.mutation.FixDelivery(); !ok {
+		v := timeentry.DefaultFixDelivery
+		_c.mutation.SetFixDelivery(v)
+	}
 	if _, ok := _c.mutation.RateCents(); !ok {
 		v := timeentry.DefaultRateCents
 		_c.mutation.SetRateCents(v)
@@ -357,6 +375,9 @@ func (_c *TimeEntryCreate) check() error {
 	}
 	if _, ok := _c.mutation.Estimate(); !ok {
 		return &ValidationError{Name: "estimate", err: errors.New(`ent: missing required field "TimeEntry.estimate"`)}
+	}
+	if _, ok := _c.mutation.FixDelivery(); !ok {
+		return &ValidationError{Name: "fix_delivery", err: errors.New(`ent: missing required field "TimeEntry.fix_delivery"`)}
 	}
 	if _, ok := _c.mutation.RateCents(); !ok {
 		return &ValidationError{Name: "rate_cents", err: errors.New(`ent: missing required field "TimeEntry.rate_cents"`)}
@@ -453,6 +474,10 @@ func (_c *TimeEntryCreate) createSpec() (*TimeEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Estimate(); ok {
 		_spec.SetField(timeentry.FieldEstimate, field.TypeBool, value)
 		_node.Estimate = value
+	}
+	if value, ok := _c.mutation.FixDelivery(); ok {
+		_spec.SetField(timeentry.FieldFixDelivery, field.TypeBool, value)
+		_node.FixDelivery = value
 	}
 	if value, ok := _c.mutation.RateCents(); ok {
 		_spec.SetField(timeentry.FieldRateCents, field.TypeInt64, value)
@@ -746,6 +771,9 @@ func (u *TimeEntryUpsertOne) UpdateNewValues() *TimeEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.Estimate(); exists {
 			s.SetIgnore(timeentry.FieldEstimate)
+		}
+		if _, exists := u.create.mutation.FixDelivery(); exists {
+			s.SetIgnore(timeentry.FieldFixDelivery)
 		}
 		if _, exists := u.create.mutation.IdempotencyKey(); exists {
 			s.SetIgnore(timeentry.FieldIdempotencyKey)
@@ -1142,6 +1170,9 @@ func (u *TimeEntryUpsertBulk) UpdateNewValues() *TimeEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.Estimate(); exists {
 				s.SetIgnore(timeentry.FieldEstimate)
+			}
+			if _, exists := b.mutation.FixDelivery(); exists {
+				s.SetIgnore(timeentry.FieldFixDelivery)
 			}
 			if _, exists := b.mutation.IdempotencyKey(); exists {
 				s.SetIgnore(timeentry.FieldIdempotencyKey)

@@ -78,6 +78,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	similar.Postgres = d.Dialect == dialect.Postgres
 	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a.Flow.BookEstimate = budgets.BookEstimate
+	a.Flow.OnTypeChange = budgets.Rebill
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
 		Clocks:     slas,

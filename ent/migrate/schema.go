@@ -696,6 +696,7 @@ var (
 		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "billable", Type: field.TypeBool, Default: true},
 		{Name: "estimate", Type: field.TypeBool, Default: false},
+		{Name: "fix_delivery", Type: field.TypeBool, Default: false},
 		{Name: "rate_cents", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
 		{Name: "idempotency_key", Type: field.TypeString, Unique: true, Nullable: true},
@@ -712,25 +713,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "time_entries_tickets_time_entries",
-				Columns:    []*schema.Column{TimeEntriesColumns[14]},
+				Columns:    []*schema.Column{TimeEntriesColumns[15]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_users_user",
-				Columns:    []*schema.Column{TimeEntriesColumns[15]},
+				Columns:    []*schema.Column{TimeEntriesColumns[16]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_contracts_contract",
-				Columns:    []*schema.Column{TimeEntriesColumns[16]},
+				Columns:    []*schema.Column{TimeEntriesColumns[17]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "time_entries_organizations_customer",
-				Columns:    []*schema.Column{TimeEntriesColumns[17]},
+				Columns:    []*schema.Column{TimeEntriesColumns[18]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -739,12 +740,12 @@ var (
 			{
 				Name:    "timeentry_contract_id_work_date",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[16], TimeEntriesColumns[4]},
+				Columns: []*schema.Column{TimeEntriesColumns[17], TimeEntriesColumns[4]},
 			},
 			{
 				Name:    "timeentry_ticket_id",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[14]},
+				Columns: []*schema.Column{TimeEntriesColumns[15]},
 			},
 		},
 	}

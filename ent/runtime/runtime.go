@@ -741,12 +741,16 @@ func init() {
 	timeentryDescEstimate := timeentryFields[7].Descriptor()
 	// timeentry.DefaultEstimate holds the default value on creation for the estimate field.
 	timeentry.DefaultEstimate = timeentryDescEstimate.Default.(bool)
+	// timeentryDescFixDelivery is the schema descriptor for fix_delivery field.
+	timeentryDescFixDelivery := timeentryFields[8].Descriptor()
+	// timeentry.DefaultFixDelivery holds the default value on creation for the fix_delivery field.
+	timeentry.DefaultFixDelivery = timeentryDescFixDelivery.Default.(bool)
 	// timeentryDescRateCents is the schema descriptor for rate_cents field.
-	timeentryDescRateCents := timeentryFields[8].Descriptor()
+	timeentryDescRateCents := timeentryFields[9].Descriptor()
 	// timeentry.DefaultRateCents holds the default value on creation for the rate_cents field.
 	timeentry.DefaultRateCents = timeentryDescRateCents.Default.(int64)
 	// timeentryDescCurrency is the schema descriptor for currency field.
-	timeentryDescCurrency := timeentryFields[9].Descriptor()
+	timeentryDescCurrency := timeentryFields[10].Descriptor()
 	// timeentry.DefaultCurrency holds the default value on creation for the currency field.
 	timeentry.DefaultCurrency = timeentryDescCurrency.Default.(string)
 	// timeentry.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.

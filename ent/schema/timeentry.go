@@ -27,10 +27,16 @@ func (TimeEntry) Fields() []ent.Field {
 		field.Int("minutes").Positive(),
 		field.Int("billable_minutes").NonNegative().Default(0),
 		field.Text("description").Default(""),
+		// billable: the entry's billing decision bills (the work is billable under the contract).
+		// billable_minutes is what the entry adds to its inquiry's bill, which can be 0 for
+		// billable work when the inquiry's minimum already covers it (package billing).
 		field.Bool("billable").Default(true),
 		// Estimate marks time spent on a detailed change-request estimate, credited against the
 		// offer's price when the customer accepts it.
 		field.Bool("estimate").Default(false).Immutable(),
+		// fix_delivery: time spent delivering a vendor fix, never billable (SPEC 12.11); kept so
+		// a re-bill after a type change decides the entry the same way.
+		field.Bool("fix_delivery").Default(false).Immutable(),
 		field.Int64("rate_cents").Default(0),
 		field.String("currency").Default("EUR").MaxLen(3),
 		field.String("idempotency_key").Optional().Nillable().Unique().Immutable().Annotations(entgql.Skip()),

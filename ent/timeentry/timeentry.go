@@ -38,6 +38,8 @@ const (
 	FieldBillable = "billable"
 	// FieldEstimate holds the string denoting the estimate field in the database.
 	FieldEstimate = "estimate"
+	// FieldFixDelivery holds the string denoting the fix_delivery field in the database.
+	FieldFixDelivery = "fix_delivery"
 	// FieldRateCents holds the string denoting the rate_cents field in the database.
 	FieldRateCents = "rate_cents"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -105,6 +107,7 @@ var Columns = []string{
 	FieldDescription,
 	FieldBillable,
 	FieldEstimate,
+	FieldFixDelivery,
 	FieldRateCents,
 	FieldCurrency,
 	FieldIdempotencyKey,
@@ -152,6 +155,8 @@ var (
 	DefaultBillable bool
 	// DefaultEstimate holds the default value on creation for the "estimate" field.
 	DefaultEstimate bool
+	// DefaultFixDelivery holds the default value on creation for the "fix_delivery" field.
+	DefaultFixDelivery bool
 	// DefaultRateCents holds the default value on creation for the "rate_cents" field.
 	DefaultRateCents int64
 	// DefaultCurrency holds the default value on creation for the "currency" field.
@@ -242,6 +247,11 @@ func ByBillable(opts ...sql.OrderTermOption) OrderOption {
 // ByEstimate orders the results by the estimate field.
 func ByEstimate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEstimate, opts...).ToFunc()
+}
+
+// ByFixDelivery orders the results by the fix_delivery field.
+func ByFixDelivery(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFixDelivery, opts...).ToFunc()
 }
 
 // ByRateCents orders the results by the rate_cents field.

@@ -100,6 +100,11 @@ func Estimate(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldEstimate, v))
 }
 
+// FixDelivery applies equality check predicate on the "fix_delivery" field. It's identical to FixDeliveryEQ.
+func FixDelivery(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldFixDelivery, v))
+}
+
 // RateCents applies equality check predicate on the "rate_cents" field. It's identical to RateCentsEQ.
 func RateCents(v int64) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldRateCents, v))
@@ -478,6 +483,16 @@ func EstimateEQ(v bool) predicate.TimeEntry {
 // EstimateNEQ applies the NEQ predicate on the "estimate" field.
 func EstimateNEQ(v bool) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldNEQ(FieldEstimate, v))
+}
+
+// FixDeliveryEQ applies the EQ predicate on the "fix_delivery" field.
+func FixDeliveryEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldFixDelivery, v))
+}
+
+// FixDeliveryNEQ applies the NEQ predicate on the "fix_delivery" field.
+func FixDeliveryNEQ(v bool) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldNEQ(FieldFixDelivery, v))
 }
 
 // RateCentsEQ applies the EQ predicate on the "rate_cents" field.

@@ -653,6 +653,7 @@ type ComplexityRoot struct {
 		CustomerID      func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Estimate        func(childComplexity int) int
+		FixDelivery     func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Level           func(childComplexity int) int
 		Minutes         func(childComplexity int) int
@@ -3664,6 +3665,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TimeEntry.Estimate(childComplexity), true
+	case "TimeEntry.fixDelivery":
+		if e.ComplexityRoot.TimeEntry.FixDelivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeEntry.FixDelivery(childComplexity), true
 	case "TimeEntry.id":
 		if e.ComplexityRoot.TimeEntry.ID == nil {
 			break
@@ -7540,6 +7547,7 @@ type TimeEntry implements Node {
   description: String!
   billable: Boolean!
   estimate: Boolean!
+  fixDelivery: Boolean!
   rateCents: Int!
   currency: String!
   ticketID: ID!
@@ -7730,6 +7738,11 @@ input TimeEntryWhereInput {
   """
   estimate: Boolean
   estimateNEQ: Boolean
+  """
+  fix_delivery field predicates
+  """
+  fixDelivery: Boolean
+  fixDeliveryNEQ: Boolean
   """
   rate_cents field predicates
   """
@@ -9504,6 +9517,8 @@ func (ec *executionContext) childFields_TimeEntry(ctx context.Context, field gra
 		return ec.fieldContext_TimeEntry_billable(ctx, field)
 	case "estimate":
 		return ec.fieldContext_TimeEntry_estimate(ctx, field)
+	case "fixDelivery":
+		return ec.fieldContext_TimeEntry_fixDelivery(ctx, field)
 	case "rateCents":
 		return ec.fieldContext_TimeEntry_rateCents(ctx, field)
 	case "currency":
@@ -23390,6 +23405,29 @@ func (ec *executionContext) _TimeEntry_estimate(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_TimeEntry_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TimeEntry_fixDelivery(ctx context.Context, field graphql.CollectedField, obj *ent.TimeEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeEntry_fixDelivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FixDelivery, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeEntry_fixDelivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Boolean")
 }
 
@@ -37753,7 +37791,7 @@ func (ec *executionContext) unmarshalInputTimeEntryWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "level", "levelNEQ", "levelIn", "levelNotIn", "workDate", "workDateNEQ", "workDateIn", "workDateNotIn", "workDateGT", "workDateGTE", "workDateLT", "workDateLTE", "rawMinutes", "rawMinutesNEQ", "rawMinutesIn", "rawMinutesNotIn", "rawMinutesGT", "rawMinutesGTE", "rawMinutesLT", "rawMinutesLTE", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "billableMinutes", "billableMinutesNEQ", "billableMinutesIn", "billableMinutesNotIn", "billableMinutesGT", "billableMinutesGTE", "billableMinutesLT", "billableMinutesLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "billable", "billableNEQ", "estimate", "estimateNEQ", "rateCents", "rateCentsNEQ", "rateCentsIn", "rateCentsNotIn", "rateCentsGT", "rateCentsGTE", "rateCentsLT", "rateCentsLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "ticketID", "ticketIDNEQ", "ticketIDIn", "ticketIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "level", "levelNEQ", "levelIn", "levelNotIn", "workDate", "workDateNEQ", "workDateIn", "workDateNotIn", "workDateGT", "workDateGTE", "workDateLT", "workDateLTE", "rawMinutes", "rawMinutesNEQ", "rawMinutesIn", "rawMinutesNotIn", "rawMinutesGT", "rawMinutesGTE", "rawMinutesLT", "rawMinutesLTE", "minutes", "minutesNEQ", "minutesIn", "minutesNotIn", "minutesGT", "minutesGTE", "minutesLT", "minutesLTE", "billableMinutes", "billableMinutesNEQ", "billableMinutesIn", "billableMinutesNotIn", "billableMinutesGT", "billableMinutesGTE", "billableMinutesLT", "billableMinutesLTE", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "billable", "billableNEQ", "estimate", "estimateNEQ", "fixDelivery", "fixDeliveryNEQ", "rateCents", "rateCentsNEQ", "rateCentsIn", "rateCentsNotIn", "rateCentsGT", "rateCentsGTE", "rateCentsLT", "rateCentsLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "ticketID", "ticketIDNEQ", "ticketIDIn", "ticketIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38320,6 +38358,20 @@ func (ec *executionContext) unmarshalInputTimeEntryWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.EstimateNEQ = data
+		case "fixDelivery":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixDelivery"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FixDelivery = data
+		case "fixDeliveryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixDeliveryNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FixDeliveryNEQ = data
 		case "rateCents":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateCents"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -43450,6 +43502,11 @@ func (ec *executionContext) _TimeEntry(ctx context.Context, sel ast.SelectionSet
 			}
 		case "estimate":
 			out.Values[i] = ec._TimeEntry_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fixDelivery":
+			out.Values[i] = ec._TimeEntry_fixDelivery(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

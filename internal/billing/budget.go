@@ -61,14 +61,13 @@ type LevelStatement struct {
 	RateCents     int64
 	WithinCents   int64
 	ExtraCents    int64
-	// TotalCents is WithinCents + ExtraCents, so the printed statement adds up.
+	// TotalCents is Amount(UsedMinutes, RateCents) and exactly WithinCents + ExtraCents.
 	TotalCents int64
 }
 
 // StatementLine builds a level's statement line from its used minutes, budget and hourly rate.
-// Amounts are rounded once per part on summed minutes (Amount), so per-ticket lines rounded one
-// by one may differ from the level's total by less than a cent each; a caller whose entries
-// carry different snapshot rates builds one line per rate.
+// The level's total is Amount(used, rate), rounded once; within and extra are that total
+// apportioned by the minutes within and beyond the budget (Apportion), so they add up to it.
 func StatementLine(used int, b Budget, rateCentsPerHour int64) LevelStatement {
 	within, extra := Split(used, b)
 	s := LevelStatement{
@@ -76,9 +75,11 @@ func StatementLine(used int, b Budget, rateCentsPerHour int64) LevelStatement {
 		WithinMinutes: within,
 		ExtraMinutes:  extra,
 		RateCents:     rateCentsPerHour,
-		WithinCents:   Amount(within, rateCentsPerHour),
-		ExtraCents:    Amount(extra, rateCentsPerHour),
+		TotalCents:    Amount(used, rateCentsPerHour),
 	}
-	s.TotalCents = s.WithinCents + s.ExtraCents
+	if used > 0 {
+		parts := Apportion([]int{within, extra}, rateCentsPerHour)
+		s.WithinCents, s.ExtraCents = parts[0], parts[1]
+	}
 	return s
 }

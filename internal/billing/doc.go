@@ -36,10 +36,34 @@
 // # Minutes and money
 //
 // RoundUp rounds every booking up to the contract's increment (5 minutes by default). The
-// minimum applies once per started inquiry: BillableMinutes raises a booking only by what the
-// inquiry still lacks, given the minutes already billed on it. Amount turns minutes and an hourly
-// rate in cents into cents with integer math only, rounding half away from zero, so a correction
-// entry of -m minutes exactly cancels an entry of m minutes.
+// minimum applies to an inquiry's total, not to each entry (SPEC 12.12, seed 004 "mindst 15
+// minutter pr. påbegyndt henvendelse"): an inquiry bills max(total, minimum), where total is the
+// rounded minutes of its billable entries (InquiryBill). Each entry bills only what it raises
+// that by, in booking order (InquiryBilled; BillableMinutes for a new booking from the
+// inquiry's WorkedBefore and BilledBefore): under INVOICED rules 5 → 15, another 5 → 0, a
+// further 10 → 5, 20 in all. A booking order, not the work date, keeps a retroactive booking
+// from moving the minimum onto another entry. A split part is its own ticket, so its own
+// inquiry with its own minimum.
+//
+// An entry's billable flag is its decision (Decision.Billable): the work is billable under the
+// contract. Its billable minutes are what it adds to the inquiry's bill, so billable work can
+// bill 0 minutes when the minimum already covers it; it still counts towards the inquiry's
+// total. A non-billable entry bills 0 and counts nowhere.
+//
+// Amount turns minutes and an hourly rate in cents into cents with integer math only, rounding
+// half away from zero, so a correction entry of -m minutes exactly cancels an entry of m minutes.
+//
+// # Statements add up
+//
+// One rounding rule (SPEC 12.12): money is rounded once per level and rate, never per entry or
+// line. A level's amount is Σ over the snapshot rates of its entries of Amount(its billable
+// minutes at that rate, rate); the statement's total is the sum of its levels. Everything
+// shown below a level is apportioned from that amount by minutes (Apportion: exact shares
+// rounded down, the missing cents to the largest remainders): the ticket lines of the level at
+// each rate, and the split into minutes within the budget and extra minutes (StatementLine).
+// So lines add up to their level, within + extra to the level, and levels to the total, to the
+// cent, in the API, the CSV and the issued statement alike. Three lines of 10 minutes at 70.00
+// an hour cost 35.00 together and show 11.67, 11.67 and 11.66.
 //
 // # Dates
 //

@@ -158,9 +158,10 @@ func withMinimum(t Terms, d Decision) Decision {
 
 // BillableMinutes decides booking b under terms t for rawMinutes of work. minutes is rawMinutes
 // rounded up to the contract's increment; billable is 0 when the decision does not bill, else
-// minutes raised by what the inquiry still lacks of its minimum given b.BilledBefore, so only
-// the first booking of an inquiry is raised (the top-up itself is not rounded to the increment).
-// Invalid terms, booking or minutes give a VALIDATION error.
+// what this entry adds to the inquiry's bill: InquiryBill(b.WorkedBefore+minutes, minimum) less
+// b.BilledBefore, never negative. So two 5-minute entries under INVOICED rules bill 15 and 0, a
+// third of 10 bills 5 (the top-up itself is not rounded to the increment). Invalid terms, booking
+// or minutes give a VALIDATION error.
 func BillableMinutes(t Terms, b Booking, rawMinutes int) (minutes, billable int, d Decision, err error) {
 	if err := t.Validate(); err != nil {
 		return 0, 0, Decision{}, err
@@ -176,5 +177,5 @@ func BillableMinutes(t Terms, b Booking, rawMinutes int) (minutes, billable int,
 	if !d.Billable {
 		return minutes, 0, d, nil
 	}
-	return minutes, max(minutes, d.MinimumMinutes-b.BilledBefore), d, nil
+	return minutes, max(0, InquiryBill(b.WorkedBefore+minutes, d.MinimumMinutes)-b.BilledBefore), d, nil
 }

@@ -165,8 +165,9 @@ func TestAmountOverflowPanics(t *testing.T) {
 	}
 }
 
-// TestBillableMinutesInquiryMinimum books several entries on one inquiry, carrying the billed
-// minutes forward as the caller does: the minimum raises only until the inquiry reaches it.
+// TestBillableMinutesInquiryMinimum books several entries on one inquiry, carrying the worked
+// and billed minutes forward as the caller does: the inquiry bills max(total, minimum), each
+// entry only what it raises that by (seed 004: at least 15 minutes per started inquiry).
 func TestBillableMinutesInquiryMinimum(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -180,12 +181,17 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 		{
 			name:  "invoiced: first entry raised to 15, later ones only rounded",
 			terms: Terms{Agreement: Invoiced}, channel: Email,
-			raw: []int{7, 7, 3}, wantMinutes: []int{10, 10, 5}, wantBillable: []int{15, 10, 5},
+			raw: []int{7, 7, 3}, wantMinutes: []int{10, 10, 5}, wantBillable: []int{15, 5, 5},
 		},
 		{
 			name:  "invoiced: first entry above the minimum",
 			terms: Terms{Agreement: Invoiced}, channel: Portal,
 			raw: []int{20, 1}, wantMinutes: []int{20, 5}, wantBillable: []int{20, 5},
+		},
+		{
+			name:  "invoiced: two 5s bill 15, a third 10 raises the total to 20",
+			terms: Terms{Agreement: Invoiced}, channel: Portal,
+			raw: []int{5, 5, 10}, wantMinutes: []int{5, 5, 10}, wantBillable: []int{15, 0, 5},
 		},
 		{
 			name:  "invoiced: exactly the minimum",
@@ -195,7 +201,7 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 		{
 			name:  "basic by phone: uncovered, INVOICED rules",
 			terms: Terms{Agreement: Basic}, channel: Phone,
-			raw: []int{2, 2}, wantMinutes: []int{5, 5}, wantBillable: []int{15, 5},
+			raw: []int{2, 2, 2, 2}, wantMinutes: []int{5, 5, 5, 5}, wantBillable: []int{15, 0, 0, 5},
 		},
 		{
 			name:  "basic by portal: included",
@@ -205,7 +211,7 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 		{
 			name:  "invoiced with a contract minimum of 30",
 			terms: Terms{Agreement: Invoiced, MinBillableMinutes: 30}, channel: Email,
-			raw: []int{7, 7, 20}, wantMinutes: []int{10, 10, 20}, wantBillable: []int{30, 10, 20},
+			raw: []int{7, 7, 20}, wantMinutes: []int{10, 10, 20}, wantBillable: []int{30, 0, 10},
 		},
 		{
 			name:  "contingent: no minimum by default",
@@ -215,7 +221,7 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 		{
 			name:  "increment 10 with minimum 15: the top-up is not rounded",
 			terms: Terms{Agreement: Invoiced, Increment: 10}, channel: Email,
-			raw: []int{7, 7}, wantMinutes: []int{10, 10}, wantBillable: []int{15, 10},
+			raw: []int{7, 7}, wantMinutes: []int{10, 10}, wantBillable: []int{15, 5},
 		},
 		{
 			name:  "increment 15",
@@ -225,10 +231,11 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := 0
+			before, worked := 0, 0
+			total := 0
 			for i, raw := range tc.raw {
-				b := Booking{TicketType: Question, Channel: tc.channel, BilledBefore: before}
-				minutes, billable, _, err := BillableMinutes(tc.terms, b, raw)
+				b := Booking{TicketType: Question, Channel: tc.channel, WorkedBefore: worked, BilledBefore: before}
+				minutes, billable, d, err := BillableMinutes(tc.terms, b, raw)
 				if err != nil {
 					t.Fatalf("entry %d: %v", i, err)
 				}
@@ -237,6 +244,13 @@ func TestBillableMinutesInquiryMinimum(t *testing.T) {
 						i, raw, before, minutes, billable, tc.wantMinutes[i], tc.wantBillable[i])
 				}
 				before += billable
+				if d.Billable {
+					worked += minutes
+					total += minutes
+				}
+			}
+			if want := InquiryBill(total, Decide(tc.terms, Booking{TicketType: Question, Channel: tc.channel}).MinimumMinutes); before != want && total > 0 {
+				t.Errorf("inquiry billed %d, want max(total, minimum) = %d", before, want)
 			}
 		})
 	}
@@ -246,20 +260,24 @@ func TestBillableMinutesPartlyBilledInquiry(t *testing.T) {
 	t.Parallel()
 	terms := Terms{Agreement: Invoiced}
 	tests := []struct {
-		before, raw, want int
+		worked, before, raw, want int
 	}{
-		{0, 5, 15},
-		{5, 5, 10},
-		{10, 5, 5},
-		{10, 1, 5},
-		{14, 1, 5},
-		{15, 5, 5},
-		{100, 5, 5},
+		{0, 0, 5, 15},
+		{5, 15, 5, 0},
+		{10, 15, 5, 0},
+		{10, 15, 1, 0},
+		{10, 15, 10, 5},
+		{15, 15, 5, 5},
+		{100, 100, 5, 5},
+		// An issued month billed more than the rule asks now: nothing more, never negative.
+		{5, 30, 5, 0},
+		// An issued entry was free, the open one catches up to the minimum.
+		{5, 0, 5, 15},
 	}
 	for _, tc := range tests {
-		b := Booking{TicketType: ServiceRequest, Channel: Portal, BilledBefore: tc.before}
+		b := Booking{TicketType: ServiceRequest, Channel: Portal, WorkedBefore: tc.worked, BilledBefore: tc.before}
 		if _, got, _, err := BillableMinutes(terms, b, tc.raw); err != nil || got != tc.want {
-			t.Errorf("before %d, raw %d: billable %d, %v; want %d", tc.before, tc.raw, got, err, tc.want)
+			t.Errorf("worked %d, billed %d, raw %d: billable %d, %v; want %d", tc.worked, tc.before, tc.raw, got, err, tc.want)
 		}
 	}
 }
@@ -293,6 +311,7 @@ func TestBillableMinutesInvalid(t *testing.T) {
 		{"several term fields", Terms{Agreement: "X", MinBillableMinutes: -1}, booking, 5, []string{"agreementType", "minBillableMinutes"}},
 		{"unknown ticket type", good, Booking{TicketType: "BUG", Channel: Portal}, 5, []string{"ticketType"}},
 		{"missing channel", good, Booking{TicketType: Question}, 5, []string{"channel"}},
+		{"negative worked before", good, Booking{TicketType: Question, Channel: Portal, WorkedBefore: -5}, 5, []string{"workedBefore"}},
 		{"negative billed before", good, Booking{TicketType: Question, Channel: Portal, BilledBefore: -15}, 5, []string{"billedBefore"}},
 		{"zero minutes", good, booking, 0, []string{"minutes"}},
 		{"negative minutes", good, booking, -10, []string{"minutes"}},
@@ -316,6 +335,34 @@ func TestValidateAcceptsEmptyTier(t *testing.T) {
 	for _, tier := range []HypercareTier{"", NoHypercare, StandardHypercare, EnterpriseHypercare} {
 		if err := (Terms{Agreement: Extended, HypercareTier: tier}).Validate(); err != nil {
 			t.Errorf("tier %q: %v", tier, err)
+		}
+	}
+}
+
+func TestInquiryBilled(t *testing.T) {
+	t.Parallel()
+	open := func(m int) InquiryEntry { return InquiryEntry{Minutes: m, Billable: true, Minimum: 15} }
+	free := func(m int) InquiryEntry { return InquiryEntry{Minutes: m} }
+	fixed := func(m, billed int) InquiryEntry {
+		return InquiryEntry{Minutes: m, Billable: true, Minimum: 15, Fixed: true, Billed: billed}
+	}
+	tests := []struct {
+		name    string
+		entries []InquiryEntry
+		want    []int
+	}{
+		{"two 5s and a 10", []InquiryEntry{open(5), open(5), open(10)}, []int{15, 0, 5}},
+		{"the first 5 deleted: the remaining one bills 15", []InquiryEntry{open(5)}, []int{15}},
+		{"a free entry first does not start the inquiry's bill", []InquiryEntry{free(20), open(5), open(5)}, []int{0, 15, 0}},
+		{"contingent: no minimum", []InquiryEntry{{Minutes: 5, Billable: true}, {Minutes: 10, Billable: true}}, []int{5, 10}},
+		{"issued entry keeps 15, open ones add what lacks", []InquiryEntry{fixed(5, 15), open(5), open(10)}, []int{15, 0, 5}},
+		{"issued free entry, open one catches up", []InquiryEntry{fixed(5, 0), open(5)}, []int{0, 15}},
+		{"issued over-billed entry is kept", []InquiryEntry{fixed(5, 30), open(5)}, []int{30, 0}},
+		{"nothing", nil, []int{}},
+	}
+	for _, tc := range tests {
+		if got := InquiryBilled(tc.entries); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

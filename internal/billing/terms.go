@@ -110,8 +110,11 @@ type Booking struct {
 	// force whatever the agreement (seed 004).
 	Estimate bool
 	WorkDate time.Time
-	// BilledBefore is the billable minutes already booked on this inquiry, so the minimum
-	// applies once per started inquiry.
+	// WorkedBefore is the inquiry's billable work booked before this entry: the rounded
+	// minutes of its earlier entries whose decision bills (billable entries, whatever they
+	// billed). Together with BilledBefore it applies the minimum once per started inquiry.
+	WorkedBefore int
+	// BilledBefore is the billable minutes the inquiry's earlier entries bill.
 	BilledBefore int
 }
 
@@ -178,6 +181,9 @@ func (b Booking) Validate() error {
 	}
 	if !slices.Contains(Channels, b.Channel) {
 		bad = append(bad, "channel")
+	}
+	if b.WorkedBefore < 0 {
+		bad = append(bad, "workedBefore")
 	}
 	if b.BilledBefore < 0 {
 		bad = append(bad, "billedBefore")

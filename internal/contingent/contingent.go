@@ -151,19 +151,14 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	if closed {
 		return nil, nil, apperr.E(apperr.Conflict, "%s is closed by an issued statement; book a correction in an open month", month)
 	}
-	var sums []struct {
-		Sum int `json:"sum"`
-	}
-	if err := c.TimeEntry.Query().Where(timeentry.TicketID(t.ID)).Aggregate(ent.Sum(timeentry.FieldBillableMinutes)).Scan(tctx, &sums); err != nil {
+	worked, already, err := inquirySoFar(tctx, c, t.ID, 0)
+	if err != nil {
 		return nil, nil, err
 	}
-	already := 0
-	if len(sums) > 0 {
-		already = sums[0].Sum
-	}
+	fix := in.FixDelivery != nil && *in.FixDelivery
 	rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
 		Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified,
-		FixDelivery: in.FixDelivery != nil && *in.FixDelivery, Estimate: in.estimate, WorkDate: in.WorkDate, BilledBefore: already}, in.Minutes)
+		FixDelivery: fix, Estimate: in.estimate, WorkDate: in.WorkDate, WorkedBefore: worked, BilledBefore: already}, in.Minutes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -173,11 +168,12 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 			rate = lt.RateCents
 		}
 	}
+	billable := d.Billable
 	if billed > 0 && d.UsesContingent {
 		ex, err := s.charge(ctx, c, k, month, level, billed)
 		switch {
 		case err == errSuspended && t.Type == ticket.TypeINCIDENT:
-			billed = 0 // a suspended level still takes incidents, without billing them
+			billed, billable = 0, false // a suspended level still takes incidents, without billing them
 		case err == errSuspended:
 			return nil, nil, apperr.E(apperr.ContingentExhausted, "the %s contingent of %s is suspended for the rest of the month", level, month)
 		case err != nil:
@@ -186,7 +182,7 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	}
 	e, err := c.TimeEntry.Create().SetTicketID(t.ID).SetUserID(v.UserID).SetContractID(k.ID).SetCustomerID(t.CustomerID).
 		SetLevel(timeentry.Level(level)).SetWorkDate(in.WorkDate.UTC()).SetRawMinutes(in.Minutes).SetMinutes(rounded).
-		SetBillableMinutes(billed).SetBillable(billed > 0).SetDescription(strings.TrimSpace(in.Description)).
+		SetBillableMinutes(billed).SetBillable(billable).SetFixDelivery(fix).SetDescription(strings.TrimSpace(in.Description)).
 		SetRateCents(rate).SetCurrency(k.Currency).SetNillableIdempotencyKey(in.IdempotencyKey).SetEstimate(in.estimate).Save(ctx)
 	return e, nil, err
 }
@@ -365,7 +361,9 @@ func (s *Service) entryForChange(ctx context.Context, c *ent.Client, id int) (*e
 	return e, v, nil
 }
 
-// Delete removes an entry in an open month and gives its minutes back to the budget.
+// Delete removes an entry in an open month and gives its minutes back to the budget; the
+// inquiry's other entries in open months are billed again, so it still bills max(total,
+// minimum) (deleting the first of two 5-minute entries leaves the other billing 15).
 func (s *Service) Delete(ctx context.Context, id int) error {
 	return ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		c := tx.Client()
@@ -373,26 +371,18 @@ func (s *Service) Delete(ctx context.Context, id int) error {
 		if err != nil {
 			return err
 		}
-		if err := s.release(ctx, c, e, e.BillableMinutes); err != nil {
+		if err := c.TimeEntry.DeleteOneID(e.ID).Exec(ctx); err != nil {
 			return err
 		}
-		return c.TimeEntry.DeleteOneID(e.ID).Exec(ctx)
+		_, err = s.rebill(ctx, c, e.TicketID, rebill{removed: e})
+		return err
 	})
 }
 
-// release gives billable minutes of an entry back to its contingent, if it used one.
-func (s *Service) release(ctx context.Context, c *ent.Client, e *ent.TimeEntry, minutes int) error {
-	if e.ContractID == nil || minutes == 0 {
-		return nil
-	}
-	_, err := c.Contingent.Update().Where(contingent.ContractID(*e.ContractID), contingent.Month(Month(e.WorkDate)),
-		contingent.LevelEQ(contingent.Level(e.Level)), contingent.UsedMinutesGTE(minutes)).AddUsedMinutes(-minutes).Save(trusted(ctx))
-	return err
-}
-
-// Edit changes an entry of an open month. New minutes are rounded and billed again under the
-// same rules, and the budget is adjusted in the same transaction (CONTINGENT_EXHAUSTED if the
-// new minutes do not fit).
+// Edit changes an entry of an open month. New minutes are rounded, the inquiry's entries of open
+// months are billed again under the same rules (the inquiry bills max(total, minimum)), and the
+// budget is adjusted in the same transaction (CONTINGENT_EXHAUSTED if the new minutes do not
+// fit).
 func (s *Service) Edit(ctx context.Context, id int, in EditInput) (*ent.TimeEntry, error) {
 	if in.Description != nil && strings.TrimSpace(*in.Description) == "" {
 		return nil, apperr.Invalid("describe the work", "description")
@@ -411,41 +401,16 @@ func (s *Service) Edit(ctx context.Context, id int, in EditInput) (*ent.TimeEntr
 			u.SetDescription(strings.TrimSpace(*in.Description))
 		}
 		if in.Minutes != nil && *in.Minutes != e.RawMinutes {
-			tctx := trusted(ctx)
-			t, err := c.Ticket.Get(tctx, e.TicketID)
+			rounded, err := s.roundFor(ctx, c, e, *in.Minutes)
 			if err != nil {
 				return err
 			}
-			k, err := c.Contract.Get(tctx, *e.ContractID)
-			if err != nil {
+			if err := u.SetRawMinutes(*in.Minutes).SetMinutes(rounded).Exec(ctx); err != nil {
 				return err
 			}
-			var sums []struct {
-				Sum int `json:"sum"`
-			}
-			if err := c.TimeEntry.Query().Where(timeentry.TicketID(t.ID), timeentry.IDNEQ(e.ID)).
-				Aggregate(ent.Sum(timeentry.FieldBillableMinutes)).Scan(tctx, &sums); err != nil {
-				return err
-			}
-			before := 0
-			if len(sums) > 0 {
-				before = sums[0].Sum
-			}
-			rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
-				Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified, WorkDate: e.WorkDate,
-				BilledBefore: before}, *in.Minutes)
-			if err != nil {
-				return err
-			}
-			if err := s.release(ctx, c, e, e.BillableMinutes); err != nil {
-				return err
-			}
-			if billed > 0 && d.UsesContingent {
-				if _, err := s.charge(ctx, c, k, Month(e.WorkDate), string(e.Level), billed); err != nil {
-					return err
-				}
-			}
-			u.SetRawMinutes(*in.Minutes).SetMinutes(rounded).SetBillableMinutes(billed).SetBillable(billed > 0)
+			// The inquiry's open entries are billed again; only growth is checked against the budget.
+			_, err = s.rebill(ctx, c, e.TicketID, rebill{strict: true})
+			return err
 		}
 		return u.Exec(ctx)
 	})

@@ -90,27 +90,7 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 		return nil, err
 	}
 	st := &Statement{ContractID: k.ID, Month: month, Currency: k.Currency}
-	levels := map[string]*LevelSummary{}
-	lines := map[string]*Line{}
-	var order []string
-	for _, e := range entries {
-		l := levels[string(e.Level)]
-		if l == nil {
-			l = &LevelSummary{Level: string(e.Level), RateCents: e.RateCents}
-			levels[string(e.Level)] = l
-		}
-		l.BillableMinutes += e.BillableMinutes
-		key := e.Edges.Ticket.Number + "/" + string(e.Level)
-		ln := lines[key]
-		if ln == nil {
-			ln = &Line{TicketNumber: e.Edges.Ticket.Number, TicketTitle: e.Edges.Ticket.Title, Level: string(e.Level)}
-			lines[key] = ln
-			order = append(order, key)
-		}
-		ln.Minutes += e.Minutes
-		ln.BillableMinutes += e.BillableMinutes
-		ln.AmountCents += billing.Amount(e.BillableMinutes, e.RateCents)
-	}
+	levels, lines, order := priceEntries(entries)
 	for _, b := range budgets {
 		l := levels[string(b.Level)]
 		if l == nil {
@@ -122,12 +102,10 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 	for _, l := range levels {
 		l.WithinBudgetMinutes = min(l.BillableMinutes, l.BudgetMinutes)
 		l.ExtraMinutes = l.BillableMinutes - l.WithinBudgetMinutes
-		l.AmountCents = billing.Amount(l.BillableMinutes, l.RateCents)
 		st.TotalCents += l.AmountCents
 		st.Levels = append(st.Levels, l)
 	}
 	sort.Slice(st.Levels, func(i, j int) bool { return st.Levels[i].Level < st.Levels[j].Level })
-	sort.Strings(order)
 	for _, key := range order {
 		st.Lines = append(st.Lines, lines[key])
 	}
@@ -194,4 +172,63 @@ func WriteCSV(w io.Writer, st *Statement) error {
 		return err
 	}
 	return cw.Error()
+}
+
+// priceEntries sums a month's entries into levels and lines (ticket × level, in ticket number
+// order) and prices them by the rule of package billing: per level and snapshot rate, the
+// level's minutes at that rate cost billing.Amount once, and that amount is apportioned to the
+// lines by their minutes at that rate (billing.Apportion). A level's amount is the sum over its
+// rates, a line's the sum of its shares, so lines add up to their level and levels to the
+// total to the cent. When a level's entries carry several rates (a rate changed during the
+// month), each rate is priced on its own minutes and the level's rateCents shows the rate of
+// its latest entry.
+func priceEntries(entries []*ent.TimeEntry) (map[string]*LevelSummary, map[string]*Line, []string) {
+	type group struct {
+		level string
+		rate  int64
+	}
+	levels := map[string]*LevelSummary{}
+	lines := map[string]*Line{}
+	var order []string
+	minutes := map[group]map[string]int{}
+	var groups []group
+	for _, e := range entries {
+		l := levels[string(e.Level)]
+		if l == nil {
+			l = &LevelSummary{Level: string(e.Level)}
+			levels[string(e.Level)] = l
+		}
+		l.RateCents = e.RateCents // entries come in id order: the latest rate stays
+		l.BillableMinutes += e.BillableMinutes
+		key := e.Edges.Ticket.Number + "/" + string(e.Level)
+		ln := lines[key]
+		if ln == nil {
+			ln = &Line{TicketNumber: e.Edges.Ticket.Number, TicketTitle: e.Edges.Ticket.Title, Level: string(e.Level)}
+			lines[key] = ln
+			order = append(order, key)
+		}
+		ln.Minutes += e.Minutes
+		ln.BillableMinutes += e.BillableMinutes
+		g := group{string(e.Level), e.RateCents}
+		if minutes[g] == nil {
+			minutes[g] = map[string]int{}
+			groups = append(groups, g)
+		}
+		minutes[g][key] += e.BillableMinutes
+	}
+	sort.Strings(order)
+	for _, g := range groups {
+		var keys []string
+		var parts []int
+		for _, key := range order {
+			if m, ok := minutes[g][key]; ok {
+				keys, parts = append(keys, key), append(parts, m)
+			}
+		}
+		for i, c := range billing.Apportion(parts, g.rate) {
+			lines[keys[i]].AmountCents += c
+			levels[g.level].AmountCents += c
+		}
+	}
+	return levels, lines, order
 }

@@ -32,6 +32,10 @@ type Service struct {
 	// in the caller's transaction (package contingent; set by the server's wiring, because
 	// contingent builds on this package).
 	BookEstimate func(ctx context.Context, c *ent.Client, t *ent.Ticket, minutes int) (*ent.TimeEntry, error)
+	// OnTypeChange runs in the type change's transaction (client c) after the ticket changed
+	// from before: package contingent bills the ticket's time entries of open months again
+	// (SPEC 12.9). nil does nothing.
+	OnTypeChange func(ctx context.Context, c *ent.Client, before *ent.Ticket, actorID int) error
 	Now          func() time.Time
 }
 

@@ -158,6 +158,12 @@ func (s *Service) ChangeType(ctx context.Context, id int, typ ticket.Type, reaso
 		if billable {
 			reason += " (billable)"
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindTYPE_CHANGED, string(t.Type), string(typ), reason)
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindTYPE_CHANGED, string(t.Type), string(typ), reason); err != nil {
+			return err
+		}
+		if s.OnTypeChange != nil {
+			return s.OnTypeChange(ctx, c, t, v.UserID)
+		}
+		return nil
 	})
 }
