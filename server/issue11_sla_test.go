@@ -145,7 +145,9 @@ func TestSLAResolvedResultFrozen(t *testing.T) {
 	// A priority change of a resolved ticket is not a reason to recompute it either, nor is a
 	// staff comment written after the resolution.
 	e.mut(f.agent, opComment, map[string]any{"in": map[string]any{"ticketID": f.b, "body": "Late note"}})
-	check("after a comment on resolved tickets")
+	e.mut(f.agent, `mutation($in: ChangePriorityInput!){ changePriority(input:$in){ ticket{ id } } }`,
+		map[string]any{"in": map[string]any{"ticketID": f.a, "priority": "P2", "reason": "reclassified"}})
+	check("after a comment and a priority change on resolved tickets")
 }
 
 // TestSLAReportPastMonthStable: the November report has exact counts that add up (resolved =
