@@ -353,58 +353,62 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Ticket",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			ticket.FieldCreatedAt:               {Type: field.TypeTime, Column: ticket.FieldCreatedAt},
-			ticket.FieldUpdatedAt:               {Type: field.TypeTime, Column: ticket.FieldUpdatedAt},
-			ticket.FieldNumber:                  {Type: field.TypeString, Column: ticket.FieldNumber},
-			ticket.FieldTitle:                   {Type: field.TypeString, Column: ticket.FieldTitle},
-			ticket.FieldDescription:             {Type: field.TypeString, Column: ticket.FieldDescription},
-			ticket.FieldType:                    {Type: field.TypeEnum, Column: ticket.FieldType},
-			ticket.FieldPriority:                {Type: field.TypeEnum, Column: ticket.FieldPriority},
-			ticket.FieldChannel:                 {Type: field.TypeEnum, Column: ticket.FieldChannel},
-			ticket.FieldLevel:                   {Type: field.TypeEnum, Column: ticket.FieldLevel},
-			ticket.FieldStatus:                  {Type: field.TypeEnum, Column: ticket.FieldStatus},
-			ticket.FieldModule:                  {Type: field.TypeString, Column: ticket.FieldModule},
-			ticket.FieldSoftwareVersion:         {Type: field.TypeString, Column: ticket.FieldSoftwareVersion},
-			ticket.FieldEnvironment:             {Type: field.TypeEnum, Column: ticket.FieldEnvironment},
-			ticket.FieldImpact:                  {Type: field.TypeString, Column: ticket.FieldImpact},
-			ticket.FieldSteps:                   {Type: field.TypeString, Column: ticket.FieldSteps},
-			ticket.FieldFirstOccurredAt:         {Type: field.TypeTime, Column: ticket.FieldFirstOccurredAt},
-			ticket.FieldReproduction:            {Type: field.TypeString, Column: ticket.FieldReproduction},
-			ticket.FieldReproducible:            {Type: field.TypeBool, Column: ticket.FieldReproducible},
-			ticket.FieldFindings:                {Type: field.TypeString, Column: ticket.FieldFindings},
-			ticket.FieldVendorCaseRef:           {Type: field.TypeString, Column: ticket.FieldVendorCaseRef},
-			ticket.FieldFixedInVersion:          {Type: field.TypeString, Column: ticket.FieldFixedInVersion},
-			ticket.FieldResolution:              {Type: field.TypeString, Column: ticket.FieldResolution},
-			ticket.FieldVendorInvolved:          {Type: field.TypeBool, Column: ticket.FieldVendorInvolved},
-			ticket.FieldBillableReclassified:    {Type: field.TypeBool, Column: ticket.FieldBillableReclassified},
-			ticket.FieldReceivedAt:              {Type: field.TypeTime, Column: ticket.FieldReceivedAt},
-			ticket.FieldFirstResponseAt:         {Type: field.TypeTime, Column: ticket.FieldFirstResponseAt},
-			ticket.FieldResolvedAt:              {Type: field.TypeTime, Column: ticket.FieldResolvedAt},
-			ticket.FieldClosedAt:                {Type: field.TypeTime, Column: ticket.FieldClosedAt},
-			ticket.FieldSituation:               {Type: field.TypeString, Column: ticket.FieldSituation},
-			ticket.FieldContext:                 {Type: field.TypeString, Column: ticket.FieldContext},
-			ticket.FieldActionsTaken:            {Type: field.TypeString, Column: ticket.FieldActionsTaken},
-			ticket.FieldEstimate:                {Type: field.TypeJSON, Column: ticket.FieldEstimate},
-			ticket.FieldEstimatePriceCents:      {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
-			ticket.FieldEstimateKind:            {Type: field.TypeEnum, Column: ticket.FieldEstimateKind},
-			ticket.FieldEstimateCreditCents:     {Type: field.TypeInt64, Column: ticket.FieldEstimateCreditCents},
-			ticket.FieldApprovedAt:              {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
-			ticket.FieldApprovedByID:            {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
-			ticket.FieldDeliveryStatus:          {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
-			ticket.FieldDeliveryNotes:           {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
-			ticket.FieldWaitingPeriods:          {Type: field.TypeJSON, Column: ticket.FieldWaitingPeriods},
-			ticket.FieldSLAFirstResponseDue:     {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseDue},
-			ticket.FieldSLAResolutionDue:        {Type: field.TypeTime, Column: ticket.FieldSLAResolutionDue},
-			ticket.FieldSLAFirstResponseMinutes: {Type: field.TypeInt, Column: ticket.FieldSLAFirstResponseMinutes},
-			ticket.FieldSLAResolutionMinutes:    {Type: field.TypeInt, Column: ticket.FieldSLAResolutionMinutes},
-			ticket.FieldSLAFirstResponseMet:     {Type: field.TypeBool, Column: ticket.FieldSLAFirstResponseMet},
-			ticket.FieldSLAResolutionMet:        {Type: field.TypeBool, Column: ticket.FieldSLAResolutionMet},
-			ticket.FieldCustomerID:              {Type: field.TypeInt, Column: ticket.FieldCustomerID},
-			ticket.FieldContractID:              {Type: field.TypeInt, Column: ticket.FieldContractID},
-			ticket.FieldReporterID:              {Type: field.TypeInt, Column: ticket.FieldReporterID},
-			ticket.FieldAssigneeID:              {Type: field.TypeInt, Column: ticket.FieldAssigneeID},
-			ticket.FieldDuplicateOfID:           {Type: field.TypeInt, Column: ticket.FieldDuplicateOfID},
-			ticket.FieldSplitFromID:             {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
+			ticket.FieldCreatedAt:                 {Type: field.TypeTime, Column: ticket.FieldCreatedAt},
+			ticket.FieldUpdatedAt:                 {Type: field.TypeTime, Column: ticket.FieldUpdatedAt},
+			ticket.FieldNumber:                    {Type: field.TypeString, Column: ticket.FieldNumber},
+			ticket.FieldTitle:                     {Type: field.TypeString, Column: ticket.FieldTitle},
+			ticket.FieldDescription:               {Type: field.TypeString, Column: ticket.FieldDescription},
+			ticket.FieldType:                      {Type: field.TypeEnum, Column: ticket.FieldType},
+			ticket.FieldPriority:                  {Type: field.TypeEnum, Column: ticket.FieldPriority},
+			ticket.FieldChannel:                   {Type: field.TypeEnum, Column: ticket.FieldChannel},
+			ticket.FieldLevel:                     {Type: field.TypeEnum, Column: ticket.FieldLevel},
+			ticket.FieldStatus:                    {Type: field.TypeEnum, Column: ticket.FieldStatus},
+			ticket.FieldModule:                    {Type: field.TypeString, Column: ticket.FieldModule},
+			ticket.FieldSoftwareVersion:           {Type: field.TypeString, Column: ticket.FieldSoftwareVersion},
+			ticket.FieldEnvironment:               {Type: field.TypeEnum, Column: ticket.FieldEnvironment},
+			ticket.FieldImpact:                    {Type: field.TypeString, Column: ticket.FieldImpact},
+			ticket.FieldSteps:                     {Type: field.TypeString, Column: ticket.FieldSteps},
+			ticket.FieldFirstOccurredAt:           {Type: field.TypeTime, Column: ticket.FieldFirstOccurredAt},
+			ticket.FieldReproduction:              {Type: field.TypeString, Column: ticket.FieldReproduction},
+			ticket.FieldReproducible:              {Type: field.TypeBool, Column: ticket.FieldReproducible},
+			ticket.FieldFindings:                  {Type: field.TypeString, Column: ticket.FieldFindings},
+			ticket.FieldVendorCaseRef:             {Type: field.TypeString, Column: ticket.FieldVendorCaseRef},
+			ticket.FieldFixedInVersion:            {Type: field.TypeString, Column: ticket.FieldFixedInVersion},
+			ticket.FieldResolution:                {Type: field.TypeString, Column: ticket.FieldResolution},
+			ticket.FieldVendorInvolved:            {Type: field.TypeBool, Column: ticket.FieldVendorInvolved},
+			ticket.FieldBillableReclassified:      {Type: field.TypeBool, Column: ticket.FieldBillableReclassified},
+			ticket.FieldReceivedAt:                {Type: field.TypeTime, Column: ticket.FieldReceivedAt},
+			ticket.FieldFirstResponseAt:           {Type: field.TypeTime, Column: ticket.FieldFirstResponseAt},
+			ticket.FieldResolvedAt:                {Type: field.TypeTime, Column: ticket.FieldResolvedAt},
+			ticket.FieldClosedAt:                  {Type: field.TypeTime, Column: ticket.FieldClosedAt},
+			ticket.FieldSituation:                 {Type: field.TypeString, Column: ticket.FieldSituation},
+			ticket.FieldContext:                   {Type: field.TypeString, Column: ticket.FieldContext},
+			ticket.FieldActionsTaken:              {Type: field.TypeString, Column: ticket.FieldActionsTaken},
+			ticket.FieldEstimate:                  {Type: field.TypeJSON, Column: ticket.FieldEstimate},
+			ticket.FieldEstimatePriceCents:        {Type: field.TypeInt64, Column: ticket.FieldEstimatePriceCents},
+			ticket.FieldEstimateKind:              {Type: field.TypeEnum, Column: ticket.FieldEstimateKind},
+			ticket.FieldEstimateCreditCents:       {Type: field.TypeInt64, Column: ticket.FieldEstimateCreditCents},
+			ticket.FieldApprovedAt:                {Type: field.TypeTime, Column: ticket.FieldApprovedAt},
+			ticket.FieldApprovedByID:              {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
+			ticket.FieldDeliveryStatus:            {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
+			ticket.FieldDeliveryNotes:             {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
+			ticket.FieldWaitingPeriods:            {Type: field.TypeJSON, Column: ticket.FieldWaitingPeriods},
+			ticket.FieldSLAFirstResponseDue:       {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseDue},
+			ticket.FieldSLAResolutionDue:          {Type: field.TypeTime, Column: ticket.FieldSLAResolutionDue},
+			ticket.FieldSLAFirstResponseMinutes:   {Type: field.TypeInt, Column: ticket.FieldSLAFirstResponseMinutes},
+			ticket.FieldSLAResolutionMinutes:      {Type: field.TypeInt, Column: ticket.FieldSLAResolutionMinutes},
+			ticket.FieldSLAFirstResponseMet:       {Type: field.TypeBool, Column: ticket.FieldSLAFirstResponseMet},
+			ticket.FieldSLAResolutionMet:          {Type: field.TypeBool, Column: ticket.FieldSLAResolutionMet},
+			ticket.FieldSLAFirstResponseTarget:    {Type: field.TypeInt, Column: ticket.FieldSLAFirstResponseTarget},
+			ticket.FieldSLAResolutionTarget:       {Type: field.TypeInt, Column: ticket.FieldSLAResolutionTarget},
+			ticket.FieldSLAFirstResponseStoppedAt: {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseStoppedAt},
+			ticket.FieldSLAResolutionStoppedAt:    {Type: field.TypeTime, Column: ticket.FieldSLAResolutionStoppedAt},
+			ticket.FieldCustomerID:                {Type: field.TypeInt, Column: ticket.FieldCustomerID},
+			ticket.FieldContractID:                {Type: field.TypeInt, Column: ticket.FieldContractID},
+			ticket.FieldReporterID:                {Type: field.TypeInt, Column: ticket.FieldReporterID},
+			ticket.FieldAssigneeID:                {Type: field.TypeInt, Column: ticket.FieldAssigneeID},
+			ticket.FieldDuplicateOfID:             {Type: field.TypeInt, Column: ticket.FieldDuplicateOfID},
+			ticket.FieldSplitFromID:               {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
@@ -3167,6 +3171,26 @@ func (f *TicketFilter) WhereSLAFirstResponseMet(p entql.BoolP) {
 // WhereSLAResolutionMet applies the entql bool predicate on the sla_resolution_met field.
 func (f *TicketFilter) WhereSLAResolutionMet(p entql.BoolP) {
 	f.Where(p.Field(ticket.FieldSLAResolutionMet))
+}
+
+// WhereSLAFirstResponseTarget applies the entql int predicate on the sla_first_response_target field.
+func (f *TicketFilter) WhereSLAFirstResponseTarget(p entql.IntP) {
+	f.Where(p.Field(ticket.FieldSLAFirstResponseTarget))
+}
+
+// WhereSLAResolutionTarget applies the entql int predicate on the sla_resolution_target field.
+func (f *TicketFilter) WhereSLAResolutionTarget(p entql.IntP) {
+	f.Where(p.Field(ticket.FieldSLAResolutionTarget))
+}
+
+// WhereSLAFirstResponseStoppedAt applies the entql time.Time predicate on the sla_first_response_stopped_at field.
+func (f *TicketFilter) WhereSLAFirstResponseStoppedAt(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldSLAFirstResponseStoppedAt))
+}
+
+// WhereSLAResolutionStoppedAt applies the entql time.Time predicate on the sla_resolution_stopped_at field.
+func (f *TicketFilter) WhereSLAResolutionStoppedAt(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldSLAResolutionStoppedAt))
 }
 
 // WhereCustomerID applies the entql int predicate on the customer_id field.

@@ -14114,6 +14114,12 @@ type TicketMutation struct {
 	addsla_resolution_minutes     *int
 	sla_first_response_met        *bool
 	sla_resolution_met            *bool
+	sla_first_response_target     *int
+	addsla_first_response_target  *int
+	sla_resolution_target         *int
+	addsla_resolution_target      *int
+	sla_first_response_stopped_at *time.Time
+	sla_resolution_stopped_at     *time.Time
 	clearedFields                 map[string]struct{}
 	customer                      *int
 	clearedcustomer               bool
@@ -16444,6 +16450,244 @@ func (m *TicketMutation) ResetSLAResolutionMet() {
 	delete(m.clearedFields, ticket.FieldSLAResolutionMet)
 }
 
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (m *TicketMutation) SetSLAFirstResponseTarget(i int) {
+	m.sla_first_response_target = &i
+	m.addsla_first_response_target = nil
+}
+
+// SLAFirstResponseTarget returns the value of the "sla_first_response_target" field in the mutation.
+func (m *TicketMutation) SLAFirstResponseTarget() (r int, exists bool) {
+	v := m.sla_first_response_target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAFirstResponseTarget returns the old "sla_first_response_target" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAFirstResponseTarget(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAFirstResponseTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAFirstResponseTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAFirstResponseTarget: %w", err)
+	}
+	return oldValue.SLAFirstResponseTarget, nil
+}
+
+// AddSLAFirstResponseTarget adds i to the "sla_first_response_target" field.
+func (m *TicketMutation) AddSLAFirstResponseTarget(i int) {
+	if m.addsla_first_response_target != nil {
+		*m.addsla_first_response_target += i
+	} else {
+		m.addsla_first_response_target = &i
+	}
+}
+
+// AddedSLAFirstResponseTarget returns the value that was added to the "sla_first_response_target" field in this mutation.
+func (m *TicketMutation) AddedSLAFirstResponseTarget() (r int, exists bool) {
+	v := m.addsla_first_response_target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (m *TicketMutation) ClearSLAFirstResponseTarget() {
+	m.sla_first_response_target = nil
+	m.addsla_first_response_target = nil
+	m.clearedFields[ticket.FieldSLAFirstResponseTarget] = struct{}{}
+}
+
+// SLAFirstResponseTargetCleared returns if the "sla_first_response_target" field was cleared in this mutation.
+func (m *TicketMutation) SLAFirstResponseTargetCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAFirstResponseTarget]
+	return ok
+}
+
+// ResetSLAFirstResponseTarget resets all changes to the "sla_first_response_target" field.
+func (m *TicketMutation) ResetSLAFirstResponseTarget() {
+	m.sla_first_response_target = nil
+	m.addsla_first_response_target = nil
+	delete(m.clearedFields, ticket.FieldSLAFirstResponseTarget)
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (m *TicketMutation) SetSLAResolutionTarget(i int) {
+	m.sla_resolution_target = &i
+	m.addsla_resolution_target = nil
+}
+
+// SLAResolutionTarget returns the value of the "sla_resolution_target" field in the mutation.
+func (m *TicketMutation) SLAResolutionTarget() (r int, exists bool) {
+	v := m.sla_resolution_target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAResolutionTarget returns the old "sla_resolution_target" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAResolutionTarget(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAResolutionTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAResolutionTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAResolutionTarget: %w", err)
+	}
+	return oldValue.SLAResolutionTarget, nil
+}
+
+// AddSLAResolutionTarget adds i to the "sla_resolution_target" field.
+func (m *TicketMutation) AddSLAResolutionTarget(i int) {
+	if m.addsla_resolution_target != nil {
+		*m.addsla_resolution_target += i
+	} else {
+		m.addsla_resolution_target = &i
+	}
+}
+
+// AddedSLAResolutionTarget returns the value that was added to the "sla_resolution_target" field in this mutation.
+func (m *TicketMutation) AddedSLAResolutionTarget() (r int, exists bool) {
+	v := m.addsla_resolution_target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (m *TicketMutation) ClearSLAResolutionTarget() {
+	m.sla_resolution_target = nil
+	m.addsla_resolution_target = nil
+	m.clearedFields[ticket.FieldSLAResolutionTarget] = struct{}{}
+}
+
+// SLAResolutionTargetCleared returns if the "sla_resolution_target" field was cleared in this mutation.
+func (m *TicketMutation) SLAResolutionTargetCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAResolutionTarget]
+	return ok
+}
+
+// ResetSLAResolutionTarget resets all changes to the "sla_resolution_target" field.
+func (m *TicketMutation) ResetSLAResolutionTarget() {
+	m.sla_resolution_target = nil
+	m.addsla_resolution_target = nil
+	delete(m.clearedFields, ticket.FieldSLAResolutionTarget)
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (m *TicketMutation) SetSLAFirstResponseStoppedAt(t time.Time) {
+	m.sla_first_response_stopped_at = &t
+}
+
+// SLAFirstResponseStoppedAt returns the value of the "sla_first_response_stopped_at" field in the mutation.
+func (m *TicketMutation) SLAFirstResponseStoppedAt() (r time.Time, exists bool) {
+	v := m.sla_first_response_stopped_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAFirstResponseStoppedAt returns the old "sla_first_response_stopped_at" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAFirstResponseStoppedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAFirstResponseStoppedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAFirstResponseStoppedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAFirstResponseStoppedAt: %w", err)
+	}
+	return oldValue.SLAFirstResponseStoppedAt, nil
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (m *TicketMutation) ClearSLAFirstResponseStoppedAt() {
+	m.sla_first_response_stopped_at = nil
+	m.clearedFields[ticket.FieldSLAFirstResponseStoppedAt] = struct{}{}
+}
+
+// SLAFirstResponseStoppedAtCleared returns if the "sla_first_response_stopped_at" field was cleared in this mutation.
+func (m *TicketMutation) SLAFirstResponseStoppedAtCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAFirstResponseStoppedAt]
+	return ok
+}
+
+// ResetSLAFirstResponseStoppedAt resets all changes to the "sla_first_response_stopped_at" field.
+func (m *TicketMutation) ResetSLAFirstResponseStoppedAt() {
+	m.sla_first_response_stopped_at = nil
+	delete(m.clearedFields, ticket.FieldSLAFirstResponseStoppedAt)
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (m *TicketMutation) SetSLAResolutionStoppedAt(t time.Time) {
+	m.sla_resolution_stopped_at = &t
+}
+
+// SLAResolutionStoppedAt returns the value of the "sla_resolution_stopped_at" field in the mutation.
+func (m *TicketMutation) SLAResolutionStoppedAt() (r time.Time, exists bool) {
+	v := m.sla_resolution_stopped_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAResolutionStoppedAt returns the old "sla_resolution_stopped_at" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLAResolutionStoppedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAResolutionStoppedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAResolutionStoppedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAResolutionStoppedAt: %w", err)
+	}
+	return oldValue.SLAResolutionStoppedAt, nil
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (m *TicketMutation) ClearSLAResolutionStoppedAt() {
+	m.sla_resolution_stopped_at = nil
+	m.clearedFields[ticket.FieldSLAResolutionStoppedAt] = struct{}{}
+}
+
+// SLAResolutionStoppedAtCleared returns if the "sla_resolution_stopped_at" field was cleared in this mutation.
+func (m *TicketMutation) SLAResolutionStoppedAtCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLAResolutionStoppedAt]
+	return ok
+}
+
+// ResetSLAResolutionStoppedAt resets all changes to the "sla_resolution_stopped_at" field.
+func (m *TicketMutation) ResetSLAResolutionStoppedAt() {
+	m.sla_resolution_stopped_at = nil
+	delete(m.clearedFields, ticket.FieldSLAResolutionStoppedAt)
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (m *TicketMutation) SetCustomerID(i int) {
 	m.customer = &i
@@ -17367,7 +17611,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 52)
+	fields := make([]string, 0, 56)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -17506,6 +17750,18 @@ func (m *TicketMutation) Fields() []string {
 	if m.sla_resolution_met != nil {
 		fields = append(fields, ticket.FieldSLAResolutionMet)
 	}
+	if m.sla_first_response_target != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseTarget)
+	}
+	if m.sla_resolution_target != nil {
+		fields = append(fields, ticket.FieldSLAResolutionTarget)
+	}
+	if m.sla_first_response_stopped_at != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseStoppedAt)
+	}
+	if m.sla_resolution_stopped_at != nil {
+		fields = append(fields, ticket.FieldSLAResolutionStoppedAt)
+	}
 	if m.customer != nil {
 		fields = append(fields, ticket.FieldCustomerID)
 	}
@@ -17624,6 +17880,14 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.SLAFirstResponseMet()
 	case ticket.FieldSLAResolutionMet:
 		return m.SLAResolutionMet()
+	case ticket.FieldSLAFirstResponseTarget:
+		return m.SLAFirstResponseTarget()
+	case ticket.FieldSLAResolutionTarget:
+		return m.SLAResolutionTarget()
+	case ticket.FieldSLAFirstResponseStoppedAt:
+		return m.SLAFirstResponseStoppedAt()
+	case ticket.FieldSLAResolutionStoppedAt:
+		return m.SLAResolutionStoppedAt()
 	case ticket.FieldCustomerID:
 		return m.CustomerID()
 	case ticket.FieldContractID:
@@ -17737,6 +18001,14 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldSLAFirstResponseMet(ctx)
 	case ticket.FieldSLAResolutionMet:
 		return m.OldSLAResolutionMet(ctx)
+	case ticket.FieldSLAFirstResponseTarget:
+		return m.OldSLAFirstResponseTarget(ctx)
+	case ticket.FieldSLAResolutionTarget:
+		return m.OldSLAResolutionTarget(ctx)
+	case ticket.FieldSLAFirstResponseStoppedAt:
+		return m.OldSLAFirstResponseStoppedAt(ctx)
+	case ticket.FieldSLAResolutionStoppedAt:
+		return m.OldSLAResolutionStoppedAt(ctx)
 	case ticket.FieldCustomerID:
 		return m.OldCustomerID(ctx)
 	case ticket.FieldContractID:
@@ -18080,6 +18352,34 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSLAResolutionMet(v)
 		return nil
+	case ticket.FieldSLAFirstResponseTarget:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAFirstResponseTarget(v)
+		return nil
+	case ticket.FieldSLAResolutionTarget:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAResolutionTarget(v)
+		return nil
+	case ticket.FieldSLAFirstResponseStoppedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAFirstResponseStoppedAt(v)
+		return nil
+	case ticket.FieldSLAResolutionStoppedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAResolutionStoppedAt(v)
+		return nil
 	case ticket.FieldCustomerID:
 		v, ok := value.(int)
 		if !ok {
@@ -18142,6 +18442,12 @@ func (m *TicketMutation) AddedFields() []string {
 	if m.addsla_resolution_minutes != nil {
 		fields = append(fields, ticket.FieldSLAResolutionMinutes)
 	}
+	if m.addsla_first_response_target != nil {
+		fields = append(fields, ticket.FieldSLAFirstResponseTarget)
+	}
+	if m.addsla_resolution_target != nil {
+		fields = append(fields, ticket.FieldSLAResolutionTarget)
+	}
 	return fields
 }
 
@@ -18158,6 +18464,10 @@ func (m *TicketMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSLAFirstResponseMinutes()
 	case ticket.FieldSLAResolutionMinutes:
 		return m.AddedSLAResolutionMinutes()
+	case ticket.FieldSLAFirstResponseTarget:
+		return m.AddedSLAFirstResponseTarget()
+	case ticket.FieldSLAResolutionTarget:
+		return m.AddedSLAResolutionTarget()
 	}
 	return nil, false
 }
@@ -18194,6 +18504,20 @@ func (m *TicketMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSLAResolutionMinutes(v)
+		return nil
+	case ticket.FieldSLAFirstResponseTarget:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAFirstResponseTarget(v)
+		return nil
+	case ticket.FieldSLAResolutionTarget:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSLAResolutionTarget(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Ticket numeric field %s", name)
@@ -18298,6 +18622,18 @@ func (m *TicketMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(ticket.FieldSLAResolutionMet) {
 		fields = append(fields, ticket.FieldSLAResolutionMet)
+	}
+	if m.FieldCleared(ticket.FieldSLAFirstResponseTarget) {
+		fields = append(fields, ticket.FieldSLAFirstResponseTarget)
+	}
+	if m.FieldCleared(ticket.FieldSLAResolutionTarget) {
+		fields = append(fields, ticket.FieldSLAResolutionTarget)
+	}
+	if m.FieldCleared(ticket.FieldSLAFirstResponseStoppedAt) {
+		fields = append(fields, ticket.FieldSLAFirstResponseStoppedAt)
+	}
+	if m.FieldCleared(ticket.FieldSLAResolutionStoppedAt) {
+		fields = append(fields, ticket.FieldSLAResolutionStoppedAt)
 	}
 	if m.FieldCleared(ticket.FieldContractID) {
 		fields = append(fields, ticket.FieldContractID)
@@ -18420,6 +18756,18 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldSLAResolutionMet:
 		m.ClearSLAResolutionMet()
+		return nil
+	case ticket.FieldSLAFirstResponseTarget:
+		m.ClearSLAFirstResponseTarget()
+		return nil
+	case ticket.FieldSLAResolutionTarget:
+		m.ClearSLAResolutionTarget()
+		return nil
+	case ticket.FieldSLAFirstResponseStoppedAt:
+		m.ClearSLAFirstResponseStoppedAt()
+		return nil
+	case ticket.FieldSLAResolutionStoppedAt:
+		m.ClearSLAResolutionStoppedAt()
 		return nil
 	case ticket.FieldContractID:
 		m.ClearContractID()
@@ -18578,6 +18926,18 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldSLAResolutionMet:
 		m.ResetSLAResolutionMet()
+		return nil
+	case ticket.FieldSLAFirstResponseTarget:
+		m.ResetSLAFirstResponseTarget()
+		return nil
+	case ticket.FieldSLAResolutionTarget:
+		m.ResetSLAResolutionTarget()
+		return nil
+	case ticket.FieldSLAFirstResponseStoppedAt:
+		m.ResetSLAFirstResponseStoppedAt()
+		return nil
+	case ticket.FieldSLAResolutionStoppedAt:
+		m.ResetSLAResolutionStoppedAt()
 		return nil
 	case ticket.FieldCustomerID:
 		m.ResetCustomerID()

@@ -114,6 +114,14 @@ type Ticket struct {
 	SLAFirstResponseMet *bool `json:"sla_first_response_met,omitempty"`
 	// SLAResolutionMet holds the value of the "sla_resolution_met" field.
 	SLAResolutionMet *bool `json:"sla_resolution_met,omitempty"`
+	// SLAFirstResponseTarget holds the value of the "sla_first_response_target" field.
+	SLAFirstResponseTarget *int `json:"sla_first_response_target,omitempty"`
+	// SLAResolutionTarget holds the value of the "sla_resolution_target" field.
+	SLAResolutionTarget *int `json:"sla_resolution_target,omitempty"`
+	// SLAFirstResponseStoppedAt holds the value of the "sla_first_response_stopped_at" field.
+	SLAFirstResponseStoppedAt *time.Time `json:"sla_first_response_stopped_at,omitempty"`
+	// SLAResolutionStoppedAt holds the value of the "sla_resolution_stopped_at" field.
+	SLAResolutionStoppedAt *time.Time `json:"sla_resolution_stopped_at,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
@@ -338,11 +346,11 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet:
 			values[i] = new(sql.NullBool)
-		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
+		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldSLAFirstResponseTarget, ticket.FieldSLAResolutionTarget, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
 		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldEstimateKind, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
 			values[i] = new(sql.NullString)
-		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue:
+		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue, ticket.FieldSLAFirstResponseStoppedAt, ticket.FieldSLAResolutionStoppedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -661,6 +669,34 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SLAResolutionMet = new(bool)
 				*_m.SLAResolutionMet = value.Bool
+			}
+		case ticket.FieldSLAFirstResponseTarget:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_first_response_target", values[i])
+			} else if value.Valid {
+				_m.SLAFirstResponseTarget = new(int)
+				*_m.SLAFirstResponseTarget = int(value.Int64)
+			}
+		case ticket.FieldSLAResolutionTarget:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_resolution_target", values[i])
+			} else if value.Valid {
+				_m.SLAResolutionTarget = new(int)
+				*_m.SLAResolutionTarget = int(value.Int64)
+			}
+		case ticket.FieldSLAFirstResponseStoppedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_first_response_stopped_at", values[i])
+			} else if value.Valid {
+				_m.SLAFirstResponseStoppedAt = new(time.Time)
+				*_m.SLAFirstResponseStoppedAt = value.Time
+			}
+		case ticket.FieldSLAResolutionStoppedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_resolution_stopped_at", values[i])
+			} else if value.Valid {
+				_m.SLAResolutionStoppedAt = new(time.Time)
+				*_m.SLAResolutionStoppedAt = value.Time
 			}
 		case ticket.FieldCustomerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -983,6 +1019,26 @@ func (_m *Ticket) String() string {
 	if v := _m.SLAResolutionMet; v != nil {
 		builder.WriteString("sla_resolution_met=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAFirstResponseTarget; v != nil {
+		builder.WriteString("sla_first_response_target=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAResolutionTarget; v != nil {
+		builder.WriteString("sla_resolution_target=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAFirstResponseStoppedAt; v != nil {
+		builder.WriteString("sla_first_response_stopped_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAResolutionStoppedAt; v != nil {
+		builder.WriteString("sla_resolution_stopped_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")

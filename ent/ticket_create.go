@@ -603,6 +603,62 @@ func (_c *TicketCreate) SetNillableSLAResolutionMet(v *bool) *TicketCreate {
 	return _c
 }
 
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (_c *TicketCreate) SetSLAFirstResponseTarget(v int) *TicketCreate {
+	_c.mutation.SetSLAFirstResponseTarget(v)
+	return _c
+}
+
+// SetNillableSLAFirstResponseTarget sets the "sla_first_response_target" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAFirstResponseTarget(v *int) *TicketCreate {
+	if v != nil {
+		_c.SetSLAFirstResponseTarget(*v)
+	}
+	return _c
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (_c *TicketCreate) SetSLAResolutionTarget(v int) *TicketCreate {
+	_c.mutation.SetSLAResolutionTarget(v)
+	return _c
+}
+
+// SetNillableSLAResolutionTarget sets the "sla_resolution_target" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAResolutionTarget(v *int) *TicketCreate {
+	if v != nil {
+		_c.SetSLAResolutionTarget(*v)
+	}
+	return _c
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (_c *TicketCreate) SetSLAFirstResponseStoppedAt(v time.Time) *TicketCreate {
+	_c.mutation.SetSLAFirstResponseStoppedAt(v)
+	return _c
+}
+
+// SetNillableSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAFirstResponseStoppedAt(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetSLAFirstResponseStoppedAt(*v)
+	}
+	return _c
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (_c *TicketCreate) SetSLAResolutionStoppedAt(v time.Time) *TicketCreate {
+	_c.mutation.SetSLAResolutionStoppedAt(v)
+	return _c
+}
+
+// SetNillableSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLAResolutionStoppedAt(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetSLAResolutionStoppedAt(*v)
+	}
+	return _c
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (_c *TicketCreate) SetCustomerID(v int) *TicketCreate {
 	_c.mutation.SetCustomerID(v)
@@ -1227,6 +1283,22 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SLAResolutionMet(); ok {
 		_spec.SetField(ticket.FieldSLAResolutionMet, field.TypeBool, value)
 		_node.SLAResolutionMet = &value
+	}
+	if value, ok := _c.mutation.SLAFirstResponseTarget(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseTarget, field.TypeInt, value)
+		_node.SLAFirstResponseTarget = &value
+	}
+	if value, ok := _c.mutation.SLAResolutionTarget(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionTarget, field.TypeInt, value)
+		_node.SLAResolutionTarget = &value
+	}
+	if value, ok := _c.mutation.SLAFirstResponseStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseStoppedAt, field.TypeTime, value)
+		_node.SLAFirstResponseStoppedAt = &value
+	}
+	if value, ok := _c.mutation.SLAResolutionStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime, value)
+		_node.SLAResolutionStoppedAt = &value
 	}
 	if nodes := _c.mutation.CustomerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -2247,6 +2319,90 @@ func (u *TicketUpsert) ClearSLAResolutionMet() *TicketUpsert {
 	return u
 }
 
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (u *TicketUpsert) SetSLAFirstResponseTarget(v int) *TicketUpsert {
+	u.Set(ticket.FieldSLAFirstResponseTarget, v)
+	return u
+}
+
+// UpdateSLAFirstResponseTarget sets the "sla_first_response_target" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAFirstResponseTarget() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAFirstResponseTarget)
+	return u
+}
+
+// AddSLAFirstResponseTarget adds v to the "sla_first_response_target" field.
+func (u *TicketUpsert) AddSLAFirstResponseTarget(v int) *TicketUpsert {
+	u.Add(ticket.FieldSLAFirstResponseTarget, v)
+	return u
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (u *TicketUpsert) ClearSLAFirstResponseTarget() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAFirstResponseTarget)
+	return u
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (u *TicketUpsert) SetSLAResolutionTarget(v int) *TicketUpsert {
+	u.Set(ticket.FieldSLAResolutionTarget, v)
+	return u
+}
+
+// UpdateSLAResolutionTarget sets the "sla_resolution_target" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAResolutionTarget() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAResolutionTarget)
+	return u
+}
+
+// AddSLAResolutionTarget adds v to the "sla_resolution_target" field.
+func (u *TicketUpsert) AddSLAResolutionTarget(v int) *TicketUpsert {
+	u.Add(ticket.FieldSLAResolutionTarget, v)
+	return u
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (u *TicketUpsert) ClearSLAResolutionTarget() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAResolutionTarget)
+	return u
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (u *TicketUpsert) SetSLAFirstResponseStoppedAt(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldSLAFirstResponseStoppedAt, v)
+	return u
+}
+
+// UpdateSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAFirstResponseStoppedAt() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAFirstResponseStoppedAt)
+	return u
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (u *TicketUpsert) ClearSLAFirstResponseStoppedAt() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAFirstResponseStoppedAt)
+	return u
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (u *TicketUpsert) SetSLAResolutionStoppedAt(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldSLAResolutionStoppedAt, v)
+	return u
+}
+
+// UpdateSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLAResolutionStoppedAt() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLAResolutionStoppedAt)
+	return u
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (u *TicketUpsert) ClearSLAResolutionStoppedAt() *TicketUpsert {
+	u.SetNull(ticket.FieldSLAResolutionStoppedAt)
+	return u
+}
+
 // SetContractID sets the "contract_id" field.
 func (u *TicketUpsert) SetContractID(v int) *TicketUpsert {
 	u.Set(ticket.FieldContractID, v)
@@ -3216,6 +3372,104 @@ func (u *TicketUpsertOne) UpdateSLAResolutionMet() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearSLAResolutionMet() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearSLAResolutionMet()
+	})
+}
+
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (u *TicketUpsertOne) SetSLAFirstResponseTarget(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseTarget(v)
+	})
+}
+
+// AddSLAFirstResponseTarget adds v to the "sla_first_response_target" field.
+func (u *TicketUpsertOne) AddSLAFirstResponseTarget(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAFirstResponseTarget(v)
+	})
+}
+
+// UpdateSLAFirstResponseTarget sets the "sla_first_response_target" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAFirstResponseTarget() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseTarget()
+	})
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (u *TicketUpsertOne) ClearSLAFirstResponseTarget() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseTarget()
+	})
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (u *TicketUpsertOne) SetSLAResolutionTarget(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionTarget(v)
+	})
+}
+
+// AddSLAResolutionTarget adds v to the "sla_resolution_target" field.
+func (u *TicketUpsertOne) AddSLAResolutionTarget(v int) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAResolutionTarget(v)
+	})
+}
+
+// UpdateSLAResolutionTarget sets the "sla_resolution_target" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAResolutionTarget() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionTarget()
+	})
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (u *TicketUpsertOne) ClearSLAResolutionTarget() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionTarget()
+	})
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (u *TicketUpsertOne) SetSLAFirstResponseStoppedAt(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseStoppedAt(v)
+	})
+}
+
+// UpdateSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAFirstResponseStoppedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseStoppedAt()
+	})
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (u *TicketUpsertOne) ClearSLAFirstResponseStoppedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseStoppedAt()
+	})
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (u *TicketUpsertOne) SetSLAResolutionStoppedAt(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionStoppedAt(v)
+	})
+}
+
+// UpdateSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLAResolutionStoppedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionStoppedAt()
+	})
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (u *TicketUpsertOne) ClearSLAResolutionStoppedAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionStoppedAt()
 	})
 }
 
@@ -4366,6 +4620,104 @@ func (u *TicketUpsertBulk) UpdateSLAResolutionMet() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearSLAResolutionMet() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearSLAResolutionMet()
+	})
+}
+
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (u *TicketUpsertBulk) SetSLAFirstResponseTarget(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseTarget(v)
+	})
+}
+
+// AddSLAFirstResponseTarget adds v to the "sla_first_response_target" field.
+func (u *TicketUpsertBulk) AddSLAFirstResponseTarget(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAFirstResponseTarget(v)
+	})
+}
+
+// UpdateSLAFirstResponseTarget sets the "sla_first_response_target" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAFirstResponseTarget() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseTarget()
+	})
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (u *TicketUpsertBulk) ClearSLAFirstResponseTarget() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseTarget()
+	})
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (u *TicketUpsertBulk) SetSLAResolutionTarget(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionTarget(v)
+	})
+}
+
+// AddSLAResolutionTarget adds v to the "sla_resolution_target" field.
+func (u *TicketUpsertBulk) AddSLAResolutionTarget(v int) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.AddSLAResolutionTarget(v)
+	})
+}
+
+// UpdateSLAResolutionTarget sets the "sla_resolution_target" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAResolutionTarget() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionTarget()
+	})
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (u *TicketUpsertBulk) ClearSLAResolutionTarget() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionTarget()
+	})
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (u *TicketUpsertBulk) SetSLAFirstResponseStoppedAt(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAFirstResponseStoppedAt(v)
+	})
+}
+
+// UpdateSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAFirstResponseStoppedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAFirstResponseStoppedAt()
+	})
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (u *TicketUpsertBulk) ClearSLAFirstResponseStoppedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAFirstResponseStoppedAt()
+	})
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (u *TicketUpsertBulk) SetSLAResolutionStoppedAt(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLAResolutionStoppedAt(v)
+	})
+}
+
+// UpdateSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLAResolutionStoppedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLAResolutionStoppedAt()
+	})
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (u *TicketUpsertBulk) ClearSLAResolutionStoppedAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLAResolutionStoppedAt()
 	})
 }
 

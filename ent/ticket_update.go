@@ -834,6 +834,100 @@ func (_u *TicketUpdate) ClearSLAResolutionMet() *TicketUpdate {
 	return _u
 }
 
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (_u *TicketUpdate) SetSLAFirstResponseTarget(v int) *TicketUpdate {
+	_u.mutation.ResetSLAFirstResponseTarget()
+	_u.mutation.SetSLAFirstResponseTarget(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseTarget sets the "sla_first_response_target" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAFirstResponseTarget(v *int) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAFirstResponseTarget(*v)
+	}
+	return _u
+}
+
+// AddSLAFirstResponseTarget adds value to the "sla_first_response_target" field.
+func (_u *TicketUpdate) AddSLAFirstResponseTarget(v int) *TicketUpdate {
+	_u.mutation.AddSLAFirstResponseTarget(v)
+	return _u
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (_u *TicketUpdate) ClearSLAFirstResponseTarget() *TicketUpdate {
+	_u.mutation.ClearSLAFirstResponseTarget()
+	return _u
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (_u *TicketUpdate) SetSLAResolutionTarget(v int) *TicketUpdate {
+	_u.mutation.ResetSLAResolutionTarget()
+	_u.mutation.SetSLAResolutionTarget(v)
+	return _u
+}
+
+// SetNillableSLAResolutionTarget sets the "sla_resolution_target" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAResolutionTarget(v *int) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAResolutionTarget(*v)
+	}
+	return _u
+}
+
+// AddSLAResolutionTarget adds value to the "sla_resolution_target" field.
+func (_u *TicketUpdate) AddSLAResolutionTarget(v int) *TicketUpdate {
+	_u.mutation.AddSLAResolutionTarget(v)
+	return _u
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (_u *TicketUpdate) ClearSLAResolutionTarget() *TicketUpdate {
+	_u.mutation.ClearSLAResolutionTarget()
+	return _u
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (_u *TicketUpdate) SetSLAFirstResponseStoppedAt(v time.Time) *TicketUpdate {
+	_u.mutation.SetSLAFirstResponseStoppedAt(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAFirstResponseStoppedAt(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAFirstResponseStoppedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (_u *TicketUpdate) ClearSLAFirstResponseStoppedAt() *TicketUpdate {
+	_u.mutation.ClearSLAFirstResponseStoppedAt()
+	return _u
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (_u *TicketUpdate) SetSLAResolutionStoppedAt(v time.Time) *TicketUpdate {
+	_u.mutation.SetSLAResolutionStoppedAt(v)
+	return _u
+}
+
+// SetNillableSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLAResolutionStoppedAt(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetSLAResolutionStoppedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (_u *TicketUpdate) ClearSLAResolutionStoppedAt() *TicketUpdate {
+	_u.mutation.ClearSLAResolutionStoppedAt()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdate) SetContractID(v int) *TicketUpdate {
 	_u.mutation.SetContractID(v)
@@ -1630,6 +1724,36 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SLAResolutionMetCleared() {
 		_spec.ClearField(ticket.FieldSLAResolutionMet, field.TypeBool)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseTarget(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseTarget, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAFirstResponseTarget(); ok {
+		_spec.AddField(ticket.FieldSLAFirstResponseTarget, field.TypeInt, value)
+	}
+	if _u.mutation.SLAFirstResponseTargetCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseTarget, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAResolutionTarget(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionTarget, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAResolutionTarget(); ok {
+		_spec.AddField(ticket.FieldSLAResolutionTarget, field.TypeInt, value)
+	}
+	if _u.mutation.SLAResolutionTargetCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionTarget, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseStoppedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAFirstResponseStoppedAtCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseStoppedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAResolutionStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAResolutionStoppedAtCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2954,6 +3078,100 @@ func (_u *TicketUpdateOne) ClearSLAResolutionMet() *TicketUpdateOne {
 	return _u
 }
 
+// SetSLAFirstResponseTarget sets the "sla_first_response_target" field.
+func (_u *TicketUpdateOne) SetSLAFirstResponseTarget(v int) *TicketUpdateOne {
+	_u.mutation.ResetSLAFirstResponseTarget()
+	_u.mutation.SetSLAFirstResponseTarget(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseTarget sets the "sla_first_response_target" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAFirstResponseTarget(v *int) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAFirstResponseTarget(*v)
+	}
+	return _u
+}
+
+// AddSLAFirstResponseTarget adds value to the "sla_first_response_target" field.
+func (_u *TicketUpdateOne) AddSLAFirstResponseTarget(v int) *TicketUpdateOne {
+	_u.mutation.AddSLAFirstResponseTarget(v)
+	return _u
+}
+
+// ClearSLAFirstResponseTarget clears the value of the "sla_first_response_target" field.
+func (_u *TicketUpdateOne) ClearSLAFirstResponseTarget() *TicketUpdateOne {
+	_u.mutation.ClearSLAFirstResponseTarget()
+	return _u
+}
+
+// SetSLAResolutionTarget sets the "sla_resolution_target" field.
+func (_u *TicketUpdateOne) SetSLAResolutionTarget(v int) *TicketUpdateOne {
+	_u.mutation.ResetSLAResolutionTarget()
+	_u.mutation.SetSLAResolutionTarget(v)
+	return _u
+}
+
+// SetNillableSLAResolutionTarget sets the "sla_resolution_target" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAResolutionTarget(v *int) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAResolutionTarget(*v)
+	}
+	return _u
+}
+
+// AddSLAResolutionTarget adds value to the "sla_resolution_target" field.
+func (_u *TicketUpdateOne) AddSLAResolutionTarget(v int) *TicketUpdateOne {
+	_u.mutation.AddSLAResolutionTarget(v)
+	return _u
+}
+
+// ClearSLAResolutionTarget clears the value of the "sla_resolution_target" field.
+func (_u *TicketUpdateOne) ClearSLAResolutionTarget() *TicketUpdateOne {
+	_u.mutation.ClearSLAResolutionTarget()
+	return _u
+}
+
+// SetSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field.
+func (_u *TicketUpdateOne) SetSLAFirstResponseStoppedAt(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetSLAFirstResponseStoppedAt(v)
+	return _u
+}
+
+// SetNillableSLAFirstResponseStoppedAt sets the "sla_first_response_stopped_at" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAFirstResponseStoppedAt(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAFirstResponseStoppedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAFirstResponseStoppedAt clears the value of the "sla_first_response_stopped_at" field.
+func (_u *TicketUpdateOne) ClearSLAFirstResponseStoppedAt() *TicketUpdateOne {
+	_u.mutation.ClearSLAFirstResponseStoppedAt()
+	return _u
+}
+
+// SetSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field.
+func (_u *TicketUpdateOne) SetSLAResolutionStoppedAt(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetSLAResolutionStoppedAt(v)
+	return _u
+}
+
+// SetNillableSLAResolutionStoppedAt sets the "sla_resolution_stopped_at" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLAResolutionStoppedAt(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLAResolutionStoppedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAResolutionStoppedAt clears the value of the "sla_resolution_stopped_at" field.
+func (_u *TicketUpdateOne) ClearSLAResolutionStoppedAt() *TicketUpdateOne {
+	_u.mutation.ClearSLAResolutionStoppedAt()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdateOne) SetContractID(v int) *TicketUpdateOne {
 	_u.mutation.SetContractID(v)
@@ -3780,6 +3998,36 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.SLAResolutionMetCleared() {
 		_spec.ClearField(ticket.FieldSLAResolutionMet, field.TypeBool)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseTarget(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseTarget, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAFirstResponseTarget(); ok {
+		_spec.AddField(ticket.FieldSLAFirstResponseTarget, field.TypeInt, value)
+	}
+	if _u.mutation.SLAFirstResponseTargetCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseTarget, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAResolutionTarget(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionTarget, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedSLAResolutionTarget(); ok {
+		_spec.AddField(ticket.FieldSLAResolutionTarget, field.TypeInt, value)
+	}
+	if _u.mutation.SLAResolutionTargetCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionTarget, field.TypeInt)
+	}
+	if value, ok := _u.mutation.SLAFirstResponseStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAFirstResponseStoppedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAFirstResponseStoppedAtCleared() {
+		_spec.ClearField(ticket.FieldSLAFirstResponseStoppedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAResolutionStoppedAt(); ok {
+		_spec.SetField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAResolutionStoppedAtCleared() {
+		_spec.ClearField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -10,13 +10,14 @@ import (
 )
 
 const reportQuery = `query($f: SLAReportFilter!){ slaReport(filter:$f){
-  total { tickets resolved met breached metPercent firstResponseMedian firstResponseP90 resolutionMedian resolutionP90 }
-  groups { priority tickets resolved met breached metPercent firstResponseMedian firstResponseP90 resolutionMedian resolutionP90 }
+  total { tickets resolved met breached overdue metPercent firstResponseMedian firstResponseP90 resolutionMedian resolutionP90 }
+  groups { priority tickets resolved met breached overdue metPercent firstResponseMedian firstResponseP90 resolutionMedian resolutionP90 }
   breaches(first: 50) { totalCount edges { node { title } } } } }`
 
 type groupOut struct {
 	Priority                              *string
 	Tickets, Resolved, Met, Breached      int
+	Overdue                               int
 	MetPercent                            *float64
 	FirstResponseMedian, FirstResponseP90 *int
 	ResolutionMedian, ResolutionP90       *int
@@ -73,19 +74,19 @@ func TestSLAMonthReport(t *testing.T) {
 	var staff reportOut
 	e.ok(e.token(w, "P1.AGENT"), reportQuery, map[string]any{"f": filter}, &staff)
 	wantGroups := []groupOut{
-		{sp("P1"), 3, 3, 2, 1, fp(66.67), ip(30), ip(50), ip(200), ip(400)},
-		{sp("P2"), 2, 1, 1, 1, fp(100), ip(20), ip(40), ip(300), ip(300)},
-		{sp("P3"), 1, 1, 1, 0, fp(100), ip(5), ip(5), ip(50), ip(50)},
+		{sp("P1"), 3, 3, 2, 1, 0, fp(66.67), ip(30), ip(50), ip(200), ip(400)},
+		{sp("P2"), 2, 1, 1, 0, 1, fp(100), ip(20), ip(40), ip(300), ip(300)},
+		{sp("P3"), 1, 1, 1, 0, 0, fp(100), ip(5), ip(5), ip(50), ip(50)},
 	}
 	if !reflect.DeepEqual(staff.SLAReport.Groups, wantGroups) {
 		t.Errorf("partner groups\n got %s\nwant %s", show(staff.SLAReport.Groups), show(wantGroups))
 	}
-	if want := (groupOut{nil, 6, 5, 4, 2, fp(80), ip(20), ip(50), ip(200), ip(400)}); !reflect.DeepEqual(staff.SLAReport.Total, want) {
+	if want := (groupOut{nil, 6, 5, 4, 1, 1, fp(80), ip(20), ip(50), ip(200), ip(400)}); !reflect.DeepEqual(staff.SLAReport.Total, want) {
 		t.Errorf("partner total\n got %s\nwant %s", show([]groupOut{staff.SLAReport.Total}), show([]groupOut{want}))
 	}
 	var cust reportOut
 	e.ok(e.token(w, "C1.KEY_USER"), reportQuery, map[string]any{"f": filter}, &cust)
-	if want := (groupOut{nil, 5, 4, 3, 2, fp(75), ip(30), ip(50), ip(200), ip(400)}); !reflect.DeepEqual(cust.SLAReport.Total, want) ||
+	if want := (groupOut{nil, 5, 4, 3, 1, 1, fp(75), ip(30), ip(50), ip(200), ip(400)}); !reflect.DeepEqual(cust.SLAReport.Total, want) ||
 		cust.SLAReport.Breaches.TotalCount != 2 || len(cust.SLAReport.Groups) != 2 {
 		t.Errorf("customer report %s, %d breaches", show([]groupOut{cust.SLAReport.Total}), cust.SLAReport.Breaches.TotalCount)
 	}
@@ -145,7 +146,7 @@ func show(gs []groupOut) string {
 		if g.MetPercent != nil {
 			mp = fmt.Sprint(*g.MetPercent)
 		}
-		out += fmt.Sprintf("[%s t%d r%d m%d b%d %s%% fr %s/%s res %s/%s] ", pr, g.Tickets, g.Resolved, g.Met, g.Breached, mp,
+		out += fmt.Sprintf("[%s t%d r%d m%d b%d o%d %s%% fr %s/%s res %s/%s] ", pr, g.Tickets, g.Resolved, g.Met, g.Breached, g.Overdue, mp,
 			v(g.FirstResponseMedian), v(g.FirstResponseP90), v(g.ResolutionMedian), v(g.ResolutionP90))
 	}
 	return out

@@ -555,6 +555,10 @@ var (
 		{Name: "sla_resolution_minutes", Type: field.TypeInt, Nullable: true},
 		{Name: "sla_first_response_met", Type: field.TypeBool, Nullable: true},
 		{Name: "sla_resolution_met", Type: field.TypeBool, Nullable: true},
+		{Name: "sla_first_response_target", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_resolution_target", Type: field.TypeInt, Nullable: true},
+		{Name: "sla_first_response_stopped_at", Type: field.TypeTime, Nullable: true},
+		{Name: "sla_resolution_stopped_at", Type: field.TypeTime, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
 		{Name: "duplicate_of_id", Type: field.TypeInt, Nullable: true},
@@ -571,43 +575,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[46]},
+				Columns:    []*schema.Column{TicketsColumns[50]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[47]},
+				Columns:    []*schema.Column{TicketsColumns[51]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[48]},
+				Columns:    []*schema.Column{TicketsColumns[52]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[49]},
+				Columns:    []*schema.Column{TicketsColumns[53]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_approved_by",
-				Columns:    []*schema.Column{TicketsColumns[50]},
+				Columns:    []*schema.Column{TicketsColumns[54]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[51]},
+				Columns:    []*schema.Column{TicketsColumns[55]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[52]},
+				Columns:    []*schema.Column{TicketsColumns[56]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -616,7 +620,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[46], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[50], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -626,17 +630,17 @@ var (
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[51]},
+				Columns: []*schema.Column{TicketsColumns[55]},
 			},
 			{
 				Name:    "ticket_assignee_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[52]},
+				Columns: []*schema.Column{TicketsColumns[56]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[47]},
+				Columns: []*schema.Column{TicketsColumns[51]},
 			},
 			{
 				Name:    "ticket_received_at",

@@ -72,6 +72,11 @@ func (Ticket) Fields() []ent.Field {
 		field.Int("sla_resolution_minutes").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Bool("sla_first_response_met").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Bool("sla_resolution_met").Optional().Nillable().Annotations(entgql.Skip(), state),
+		// Frozen with the measure: the target it was measured against and when its clock stopped.
+		field.Int("sla_first_response_target").Optional().Nillable().Annotations(entgql.Skip(), state),
+		field.Int("sla_resolution_target").Optional().Nillable().Annotations(entgql.Skip(), state),
+		field.Time("sla_first_response_stopped_at").Optional().Nillable().Annotations(entgql.Skip(), state),
+		field.Time("sla_resolution_stopped_at").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Int("customer_id").Immutable().Annotations(state),
 		field.Int("contract_id").Optional().Nillable().Annotations(state),
 		field.Int("reporter_id").Immutable().Annotations(state),

@@ -110,6 +110,14 @@ const (
 	FieldSLAFirstResponseMet = "sla_first_response_met"
 	// FieldSLAResolutionMet holds the string denoting the sla_resolution_met field in the database.
 	FieldSLAResolutionMet = "sla_resolution_met"
+	// FieldSLAFirstResponseTarget holds the string denoting the sla_first_response_target field in the database.
+	FieldSLAFirstResponseTarget = "sla_first_response_target"
+	// FieldSLAResolutionTarget holds the string denoting the sla_resolution_target field in the database.
+	FieldSLAResolutionTarget = "sla_resolution_target"
+	// FieldSLAFirstResponseStoppedAt holds the string denoting the sla_first_response_stopped_at field in the database.
+	FieldSLAFirstResponseStoppedAt = "sla_first_response_stopped_at"
+	// FieldSLAResolutionStoppedAt holds the string denoting the sla_resolution_stopped_at field in the database.
+	FieldSLAResolutionStoppedAt = "sla_resolution_stopped_at"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
 	// FieldContractID holds the string denoting the contract_id field in the database.
@@ -291,6 +299,10 @@ var Columns = []string{
 	FieldSLAResolutionMinutes,
 	FieldSLAFirstResponseMet,
 	FieldSLAResolutionMet,
+	FieldSLAFirstResponseTarget,
+	FieldSLAResolutionTarget,
+	FieldSLAFirstResponseStoppedAt,
+	FieldSLAResolutionStoppedAt,
 	FieldCustomerID,
 	FieldContractID,
 	FieldReporterID,
@@ -788,6 +800,26 @@ func BySLAFirstResponseMet(opts ...sql.OrderTermOption) OrderOption {
 // BySLAResolutionMet orders the results by the sla_resolution_met field.
 func BySLAResolutionMet(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSLAResolutionMet, opts...).ToFunc()
+}
+
+// BySLAFirstResponseTarget orders the results by the sla_first_response_target field.
+func BySLAFirstResponseTarget(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAFirstResponseTarget, opts...).ToFunc()
+}
+
+// BySLAResolutionTarget orders the results by the sla_resolution_target field.
+func BySLAResolutionTarget(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAResolutionTarget, opts...).ToFunc()
+}
+
+// BySLAFirstResponseStoppedAt orders the results by the sla_first_response_stopped_at field.
+func BySLAFirstResponseStoppedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAFirstResponseStoppedAt, opts...).ToFunc()
+}
+
+// BySLAResolutionStoppedAt orders the results by the sla_resolution_stopped_at field.
+func BySLAResolutionStoppedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAResolutionStoppedAt, opts...).ToFunc()
 }
 
 // ByCustomerID orders the results by the customer_id field.

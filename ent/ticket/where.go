@@ -235,6 +235,26 @@ func SLAResolutionMet(v bool) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionMet, v))
 }
 
+// SLAFirstResponseTarget applies equality check predicate on the "sla_first_response_target" field. It's identical to SLAFirstResponseTargetEQ.
+func SLAFirstResponseTarget(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAResolutionTarget applies equality check predicate on the "sla_resolution_target" field. It's identical to SLAResolutionTargetEQ.
+func SLAResolutionTarget(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionTarget, v))
+}
+
+// SLAFirstResponseStoppedAt applies equality check predicate on the "sla_first_response_stopped_at" field. It's identical to SLAFirstResponseStoppedAtEQ.
+func SLAFirstResponseStoppedAt(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAResolutionStoppedAt applies equality check predicate on the "sla_resolution_stopped_at" field. It's identical to SLAResolutionStoppedAtEQ.
+func SLAResolutionStoppedAt(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionStoppedAt, v))
+}
+
 // CustomerID applies equality check predicate on the "customer_id" field. It's identical to CustomerIDEQ.
 func CustomerID(v int) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldCustomerID, v))
@@ -2413,6 +2433,206 @@ func SLAResolutionMetIsNil() predicate.Ticket {
 // SLAResolutionMetNotNil applies the NotNil predicate on the "sla_resolution_met" field.
 func SLAResolutionMetNotNil() predicate.Ticket {
 	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionMet))
+}
+
+// SLAFirstResponseTargetEQ applies the EQ predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetNEQ applies the NEQ predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetNEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetIn applies the In predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAFirstResponseTarget, vs...))
+}
+
+// SLAFirstResponseTargetNotIn applies the NotIn predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetNotIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAFirstResponseTarget, vs...))
+}
+
+// SLAFirstResponseTargetGT applies the GT predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetGT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetGTE applies the GTE predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetGTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetLT applies the LT predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetLT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetLTE applies the LTE predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetLTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAFirstResponseTarget, v))
+}
+
+// SLAFirstResponseTargetIsNil applies the IsNil predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAFirstResponseTarget))
+}
+
+// SLAFirstResponseTargetNotNil applies the NotNil predicate on the "sla_first_response_target" field.
+func SLAFirstResponseTargetNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAFirstResponseTarget))
+}
+
+// SLAResolutionTargetEQ applies the EQ predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetNEQ applies the NEQ predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetNEQ(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetIn applies the In predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAResolutionTarget, vs...))
+}
+
+// SLAResolutionTargetNotIn applies the NotIn predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetNotIn(vs ...int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAResolutionTarget, vs...))
+}
+
+// SLAResolutionTargetGT applies the GT predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetGT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetGTE applies the GTE predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetGTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetLT applies the LT predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetLT(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetLTE applies the LTE predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetLTE(v int) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAResolutionTarget, v))
+}
+
+// SLAResolutionTargetIsNil applies the IsNil predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAResolutionTarget))
+}
+
+// SLAResolutionTargetNotNil applies the NotNil predicate on the "sla_resolution_target" field.
+func SLAResolutionTargetNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionTarget))
+}
+
+// SLAFirstResponseStoppedAtEQ applies the EQ predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtNEQ applies the NEQ predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtIn applies the In predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAFirstResponseStoppedAt, vs...))
+}
+
+// SLAFirstResponseStoppedAtNotIn applies the NotIn predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAFirstResponseStoppedAt, vs...))
+}
+
+// SLAFirstResponseStoppedAtGT applies the GT predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtGTE applies the GTE predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtLT applies the LT predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtLTE applies the LTE predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAFirstResponseStoppedAt, v))
+}
+
+// SLAFirstResponseStoppedAtIsNil applies the IsNil predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAFirstResponseStoppedAt))
+}
+
+// SLAFirstResponseStoppedAtNotNil applies the NotNil predicate on the "sla_first_response_stopped_at" field.
+func SLAFirstResponseStoppedAtNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAFirstResponseStoppedAt))
+}
+
+// SLAResolutionStoppedAtEQ applies the EQ predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtNEQ applies the NEQ predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtIn applies the In predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLAResolutionStoppedAt, vs...))
+}
+
+// SLAResolutionStoppedAtNotIn applies the NotIn predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLAResolutionStoppedAt, vs...))
+}
+
+// SLAResolutionStoppedAtGT applies the GT predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtGTE applies the GTE predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtLT applies the LT predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtLTE applies the LTE predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLAResolutionStoppedAt, v))
+}
+
+// SLAResolutionStoppedAtIsNil applies the IsNil predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLAResolutionStoppedAt))
+}
+
+// SLAResolutionStoppedAtNotNil applies the NotNil predicate on the "sla_resolution_stopped_at" field.
+func SLAResolutionStoppedAtNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionStoppedAt))
 }
 
 // CustomerIDEQ applies the EQ predicate on the "customer_id" field.

@@ -436,6 +436,7 @@ type ComplexityRoot struct {
 		FirstResponseP90    func(childComplexity int) int
 		Met                 func(childComplexity int) int
 		MetPercent          func(childComplexity int) int
+		Overdue             func(childComplexity int) int
 		Priority            func(childComplexity int) int
 		ResolutionMedian    func(childComplexity int) int
 		ResolutionP90       func(childComplexity int) int
@@ -2688,6 +2689,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SLAReportGroup.MetPercent(childComplexity), true
+	case "SLAReportGroup.overdue":
+		if e.ComplexityRoot.SLAReportGroup.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SLAReportGroup.Overdue(childComplexity), true
 	case "SLAReportGroup.priority":
 		if e.ComplexityRoot.SLAReportGroup.Priority == nil {
 			break
@@ -8248,7 +8255,11 @@ input LevelMinutesInput {
   MET
 }
 
-"One SLA target of a ticket, in business minutes of the contract's calendar."
+"""
+One SLA target of a ticket, in business minutes of the contract's calendar. Once its clock has
+stopped (first response given or finalised at resolution; ticket resolved) every field is frozen
+and no later change of targets or calendars alters it.
+"""
 type SLAMeasure {
   targetMinutes: Int!
   dueAt: Time!
@@ -8315,17 +8326,35 @@ input SLAReportFilter {
   level: TicketLevel
 }
 
-"SLA figures of a group of tickets; minutes are business minutes, percentiles nearest-rank."
+"""
+SLA figures of a group of tickets; minutes are business minutes, percentiles nearest-rank.
+resolved = met + breached and metPercent = met / resolved, from the results frozen when each
+ticket was resolved, so a past period reads the same after any change of SLA targets or
+calendars. Open tickets are counted apart in overdue.
+"""
 type SLAReportGroup {
   "Null on the total line."
   priority: TicketPriority
+  "Inquiries received in the period (any status)."
   tickets: Int!
+  "Tickets with an SLA that are resolved (also when closed afterwards)."
   resolved: Int!
+  "Resolved tickets that met both targets, first response and resolution."
   met: Int!
+  "Resolved tickets that missed at least one target (resolved - met)."
   breached: Int!
+  """
+  Tickets not resolved (nor closed, rejected, duplicate or declined) that have already missed a
+  target as of now: a late first response, none after its due time, or resolution past its due
+  time. Not part of resolved, met or breached.
+  """
+  overdue: Int!
+  "met / resolved in percent, two decimals; null when nothing is resolved."
   metPercent: Float
+  "First response of every ticket whose first response is frozen (given, or finalised at resolution)."
   firstResponseMedian: Int
   firstResponseP90: Int
+  "Resolution of the resolved tickets."
   resolutionMedian: Int
   resolutionP90: Int
 }
@@ -8333,7 +8362,7 @@ type SLAReportGroup {
 type SLAReport {
   total: SLAReportGroup!
   groups: [SLAReportGroup!]!
-  "Tickets that missed a target or are past their resolution due time."
+  "The tickets counted in breached and in overdue."
   breaches(after: Cursor, first: Int, before: Cursor, last: Int): TicketConnection!
 }
 
@@ -9081,6 +9110,8 @@ func (ec *executionContext) childFields_SLAReportGroup(ctx context.Context, fiel
 		return ec.fieldContext_SLAReportGroup_met(ctx, field)
 	case "breached":
 		return ec.fieldContext_SLAReportGroup_breached(ctx, field)
+	case "overdue":
+		return ec.fieldContext_SLAReportGroup_overdue(ctx, field)
 	case "metPercent":
 		return ec.fieldContext_SLAReportGroup_metPercent(ctx, field)
 	case "firstResponseMedian":
@@ -19348,6 +19379,29 @@ func (ec *executionContext) _SLAReportGroup_breached(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_SLAReportGroup_breached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SLAReportGroup_overdue(ctx context.Context, field graphql.CollectedField, obj *sla.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SLAReportGroup_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SLAReportGroup_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SLAReportGroup", field, false, false, "Int")
 }
 
@@ -42127,6 +42181,11 @@ func (ec *executionContext) _SLAReportGroup(ctx context.Context, sel ast.Selecti
 			}
 		case "breached":
 			out.Values[i] = ec._SLAReportGroup_breached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._SLAReportGroup_overdue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

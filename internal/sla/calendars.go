@@ -6,7 +6,9 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/schematype"
+	"supportdesk/ent/ticket"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/calendar"
 	"supportdesk/internal/viewer"
@@ -101,13 +103,57 @@ func (s *Service) UpdateCalendar(ctx context.Context, id int, in CalendarInput) 
 	if _, err := calendar.New(spec); err != nil {
 		return nil, err
 	}
-	u := c.Update().SetTimeZone(spec.TimeZone).SetWeeklyHours(spec.Weekly).SetHolidayCountry(spec.HolidayCountry).
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := tx.Calendar.UpdateOne(c).SetTimeZone(spec.TimeZone).SetWeeklyHours(spec.Weekly).SetHolidayCountry(spec.HolidayCountry).
 		SetHolidayRegion(spec.HolidayRegion).SetClosedDates(spec.ClosedDates).SetRecurringClosedDays(spec.RecurringClosedDays).
 		SetExtraHours(spec.Extra)
 	if in.Name != nil {
 		u.SetName(strings.TrimSpace(*in.Name))
 	}
-	return u.Save(ctx)
+	out, err := u.Save(ctx)
+	if err == nil {
+		var ks []int
+		ks, err = tx.Contract.Query().Where(contract.CalendarID(id)).IDs(privacy.DecisionContext(ctx, privacy.Allow))
+		if err == nil {
+			err = s.refreshOpen(ctx, tx.Client(), ks)
+		}
+	}
+	if err := commit(tx, err); err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
+}
+
+// commit ends tx: committed when err is nil, else rolled back and err returned.
+func commit(tx *ent.Tx, err error) error {
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// refreshOpen stores the current due times of the open tickets of some contracts after their
+// terms changed: open tickets follow the current terms. Frozen measures stay as they are.
+func (s *Service) refreshOpen(ctx context.Context, c *ent.Client, contractIDs []int) error {
+	if len(contractIDs) == 0 {
+		return nil
+	}
+	trusted := privacy.DecisionContext(ctx, privacy.Allow)
+	ids, err := c.Ticket.Query().Where(ticket.ContractIDIn(contractIDs...), ticket.SLAResolutionMetIsNil(), ticket.ResolvedAtIsNil(),
+		ticket.StatusNotIn(ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED, ticket.StatusDECLINED)).IDs(trusted)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.Freeze(ctx, c, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetContractSLA sets a contract's calendar and SLA targets (business minutes per priority).
@@ -130,12 +176,25 @@ func (s *Service) SetContractSLA(ctx context.Context, contractID int, calendarID
 		}
 		seen[t.Priority] = true
 	}
-	u := k.Update().SetSLATargets(targets)
 	if calendarID != nil {
 		if _, err := s.Client.Calendar.Get(ctx, *calendarID); err != nil {
 			return nil, apperr.NotFoundf("calendar not found")
 		}
+	}
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := tx.Contract.UpdateOne(k).SetSLATargets(targets)
+	if calendarID != nil {
 		u.SetCalendarID(*calendarID)
 	}
-	return u.Save(ctx)
+	out, err := u.Save(ctx)
+	if err == nil {
+		err = s.refreshOpen(ctx, tx.Client(), []int{k.ID})
+	}
+	if err := commit(tx, err); err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
 }

@@ -81,7 +81,8 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 			m      Measure
 			open   bool
 		}{
-			{slaalert.TargetFIRST_RESPONSE, st.FirstResponse, t.FirstResponseAt == nil},
+			// A frozen measure never alerts (a reopened ticket's first response stays frozen).
+			{slaalert.TargetFIRST_RESPONSE, st.FirstResponse, firstResponseStop(t) == nil && t.SLAFirstResponseMet == nil},
 			{slaalert.TargetRESOLUTION, st.Resolution, t.ResolvedAt == nil},
 		} {
 			if !m.open || (m.m.State != AtRisk && m.m.State != Breached) {

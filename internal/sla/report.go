@@ -29,12 +29,15 @@ type ReportFilter struct {
 }
 
 // Group is one line of a report: counts, met share and percentiles in business minutes.
+// Resolved = Met + Breached, MetPercent = Met / Resolved; Overdue counts open tickets apart
+// (see the package doc).
 type Group struct {
 	Priority            *ticket.Priority
 	Tickets             int
 	Resolved            int
 	Met                 int
 	Breached            int
+	Overdue             int
 	MetPercent          *float64
 	FirstResponseMedian *int
 	FirstResponseP90    *int
@@ -77,11 +80,25 @@ func (f ReportFilter) predicates(ctx context.Context, c *ent.Client) ([]predicat
 	return ps, nil
 }
 
-// breached is the predicate of tickets that missed a target, or whose resolution is overdue.
+// breachedResolved is the predicate of resolved tickets that missed a target (first response
+// or resolution), read from the results frozen at resolution.
+func breachedResolved() predicate.Ticket {
+	return ticket.And(ticket.SLAResolutionMetNotNil(), ticket.Or(ticket.SLAResolutionMet(false), ticket.SLAFirstResponseMet(false)))
+}
+
+// overdue is the predicate of tickets still open at now that already missed a target: a late
+// first response, no first response after its due time, or a resolution past its due time.
+func overdue(now time.Time) predicate.Ticket {
+	return ticket.And(ticket.SLAResolutionMetIsNil(), ticket.ResolvedAtIsNil(), ticket.SLAResolutionDueNotNil(),
+		ticket.StatusNotIn(ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED, ticket.StatusDECLINED),
+		ticket.Or(ticket.SLAFirstResponseMet(false), ticket.SLAResolutionDueLT(now),
+			ticket.And(ticket.SLAFirstResponseMetIsNil(), ticket.FirstResponseAtIsNil(), ticket.SLAFirstResponseDueLT(now))))
+}
+
+// breached is the predicate of a report's breach list: resolved tickets that missed a target
+// and open tickets that are overdue.
 func breached(now time.Time) predicate.Ticket {
-	return ticket.Or(ticket.SLAResolutionMet(false), ticket.SLAFirstResponseMet(false),
-		ticket.And(ticket.ResolvedAtIsNil(), ticket.SLAResolutionDueLT(now),
-			ticket.StatusNotIn(ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED, ticket.StatusDECLINED)))
+	return ticket.Or(breachedResolved(), overdue(now))
 }
 
 // Report computes an SLA report over the tickets the viewer may see (the privacy rules apply
@@ -108,6 +125,7 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 		Resolved int      `json:"resolved"`
 		Met      int      `json:"met"`
 		Breached int      `json:"breached"`
+		Overdue  int      `json:"overdue"`
 		FRMed    *float64 `json:"fr_med"`
 		FRP90    *float64 `json:"fr_p90"`
 		ResMed   *float64 `json:"res_med"`
@@ -120,7 +138,12 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 	}
 	aggs := []ent.AggregateFunc{ent.Count(),
 		sum("resolved", func(s *sql.Selector) string { return s.C(ticket.FieldSLAResolutionMet) + " IS NOT NULL" }),
-		sum("met", func(s *sql.Selector) string { return s.C(ticket.FieldSLAResolutionMet) + " = " + boolLit(pg, true) }),
+		// Met: resolved with both targets met (a first response frozen as NULL predates the
+		// rule that resolution finalises it and counts as met).
+		sum("met", func(s *sql.Selector) string {
+			return s.C(ticket.FieldSLAResolutionMet) + " = " + boolLit(pg, true) + " AND (" + s.C(ticket.FieldSLAFirstResponseMet) +
+				" IS NULL OR " + s.C(ticket.FieldSLAFirstResponseMet) + " = " + boolLit(pg, true) + ")"
+		}),
 	}
 	if pg {
 		pct := func(label, col string, p float64) ent.AggregateFunc {
@@ -135,17 +158,17 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 	if err := s.Client.Ticket.Query().Where(ps...).GroupBy(ticket.FieldPriority).Aggregate(aggs...).Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
-	var brows []struct {
+	var orows []struct {
 		Priority string `json:"priority"`
 		Count    int    `json:"count"`
 	}
-	if err := s.Client.Ticket.Query().Where(append(ps, breached(now))...).GroupBy(ticket.FieldPriority).
-		Aggregate(ent.Count()).Scan(ctx, &brows); err != nil {
+	if err := s.Client.Ticket.Query().Where(append(ps, overdue(now))...).GroupBy(ticket.FieldPriority).
+		Aggregate(ent.Count()).Scan(ctx, &orows); err != nil {
 		return nil, err
 	}
-	breaches := map[string]int{}
-	for _, b := range brows {
-		breaches[b.Priority] = b.Count
+	overdues := map[string]int{}
+	for _, o := range orows {
+		overdues[o.Priority] = o.Count
 	}
 	var frAll, resAll []int
 	values := map[string][2][]int{}
@@ -177,7 +200,7 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Priority < rows[j].Priority })
 	for _, r := range rows {
 		p := ticket.Priority(r.Priority)
-		g := &Group{Priority: &p, Tickets: r.Count, Resolved: r.Resolved, Met: r.Met, Breached: breaches[r.Priority]}
+		g := &Group{Priority: &p, Tickets: r.Count, Resolved: r.Resolved, Met: r.Met, Breached: r.Resolved - r.Met, Overdue: overdues[r.Priority]}
 		if pg {
 			g.FirstResponseMedian, g.FirstResponseP90, g.ResolutionMedian, g.ResolutionP90 = round(r.FRMed), round(r.FRP90), round(r.ResMed), round(r.ResP90)
 		} else {
@@ -191,6 +214,7 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 		rep.Total.Resolved += g.Resolved
 		rep.Total.Met += g.Met
 		rep.Total.Breached += g.Breached
+		rep.Total.Overdue += g.Overdue
 	}
 	rep.Total.MetPercent = percent(rep.Total.Met, rep.Total.Resolved)
 	rep.Total.FirstResponseMedian, rep.Total.FirstResponseP90 = Percentile(frAll, 0.5), Percentile(frAll, 0.9)

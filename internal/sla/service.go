@@ -92,14 +92,35 @@ func (s *Service) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*cal
 	return cal, target, err == nil, err
 }
 
-// Compute returns the SLA status of a ticket, or nil when its contract sets no target for its
-// priority or has no calendar.
+// Compute returns the SLA status of a ticket, or nil when it has no SLA. A measure frozen on
+// the ticket (first response given or finalised, ticket resolved) is returned as frozen, whatever
+// the contract's terms and calendar say today; a running measure follows the current terms. A
+// ticket whose measures are all frozen needs no terms; one with a running measure has no SLA
+// while its contract sets no target for its priority or has no calendar.
 func (s *Service) Compute(ctx context.Context, c *ent.Client, t *ent.Ticket) (*Status, error) {
+	fr, frOK := frozenFirstResponse(t)
+	res, resOK := frozenResolution(t)
+	if frOK && resOK && fr.TargetMinutes > 0 && res.TargetMinutes > 0 {
+		return &Status{FirstResponse: fr, Resolution: res, Paused: paused(t)}, nil
+	}
 	cal, target, ok, err := s.terms(ctx, c, t)
 	if err != nil || !ok {
 		return nil, err
 	}
-	return status(Clock{Cal: cal}, target, t, s.now()), nil
+	st := status(Clock{Cal: cal}, target, t, s.now())
+	if frOK {
+		if fr.TargetMinutes == 0 { // frozen before targets were stored
+			fr.TargetMinutes, fr.RemainingMinutes = target.FirstResponseMinutes, max(target.FirstResponseMinutes-fr.ElapsedMinutes, 0)
+		}
+		st.FirstResponse = fr
+	}
+	if resOK {
+		if res.TargetMinutes == 0 {
+			res.TargetMinutes, res.RemainingMinutes = target.ResolutionMinutes, max(target.ResolutionMinutes-res.ElapsedMinutes, 0)
+		}
+		st.Resolution = res
+	}
+	return st, nil
 }
 
 // ForTicket is Compute with the service's client.
@@ -107,40 +128,122 @@ func (s *Service) ForTicket(ctx context.Context, t *ent.Ticket) (*Status, error)
 	return s.Compute(ctx, s.Client, t)
 }
 
-func status(clk Clock, target schematype.SLATarget, t *ent.Ticket, now time.Time) *Status {
-	st := &Status{
-		FirstResponse: clk.Measure(target.FirstResponseMinutes, t.ReceivedAt, t.FirstResponseAt, t.WaitingPeriods, now),
-		Resolution:    clk.Measure(target.ResolutionMinutes, t.ReceivedAt, t.ResolvedAt, t.WaitingPeriods, now),
+// frozen rebuilds a stopped measure from the values stored on the ticket.
+func frozen(target *int, due *time.Time, minutes *int, met *bool, stopped *time.Time) (Measure, bool) {
+	if met == nil || minutes == nil || due == nil || stopped == nil {
+		return Measure{}, false
 	}
-	for _, p := range t.WaitingPeriods {
-		if p.End == nil {
-			st.Paused = true
-		}
+	m := Measure{DueAt: due.UTC(), ElapsedMinutes: *minutes, State: Breached}
+	if target != nil {
+		m.TargetMinutes, m.RemainingMinutes = *target, max(*target-*minutes, 0)
 	}
-	return st
+	if *met {
+		m.State = Met
+	}
+	at := stopped.UTC()
+	m.StoppedAt = &at
+	return m, true
 }
 
-// Freeze stores the measures that have stopped (first response given, ticket resolved) on the
-// ticket, so reports read them and later edits of calendars or targets never rewrite them. It
-// runs in the caller's transaction after the ticket's timestamps were set.
+func frozenFirstResponse(t *ent.Ticket) (Measure, bool) {
+	stopped := t.SLAFirstResponseStoppedAt
+	if stopped == nil { // frozen before stop times were stored
+		stopped = firstResponseStop(t)
+	}
+	return frozen(t.SLAFirstResponseTarget, t.SLAFirstResponseDue, t.SLAFirstResponseMinutes, t.SLAFirstResponseMet, stopped)
+}
+
+func frozenResolution(t *ent.Ticket) (Measure, bool) {
+	if t.ResolvedAt == nil { // reopened: runs again until Freeze has cleared it
+		return Measure{}, false
+	}
+	stopped := t.SLAResolutionStoppedAt
+	if stopped == nil {
+		stopped = t.ResolvedAt
+	}
+	return frozen(t.SLAResolutionTarget, t.SLAResolutionDue, t.SLAResolutionMinutes, t.SLAResolutionMet, stopped)
+}
+
+// firstResponseStop is when the first-response clock stops: at the first public staff reply,
+// or, for a ticket resolved without one, at its resolution (see the package doc).
+func firstResponseStop(t *ent.Ticket) *time.Time {
+	if t.FirstResponseAt != nil {
+		return t.FirstResponseAt
+	}
+	return t.ResolvedAt
+}
+
+func paused(t *ent.Ticket) bool {
+	for _, p := range t.WaitingPeriods {
+		if p.End == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func status(clk Clock, target schematype.SLATarget, t *ent.Ticket, now time.Time) *Status {
+	return &Status{
+		FirstResponse: clk.Measure(target.FirstResponseMinutes, t.ReceivedAt, firstResponseStop(t), t.WaitingPeriods, now),
+		Resolution:    clk.Measure(target.ResolutionMinutes, t.ReceivedAt, t.ResolvedAt, t.WaitingPeriods, now),
+		Paused:        paused(t),
+	}
+}
+
+// Freeze keeps the SLA figures stored on a ticket in step with its timestamps. It runs in the
+// caller's transaction after the ticket's timestamps were set (creation, first response,
+// resolution, reopening, priority change):
+//   - a measure whose clock has stopped and that is not frozen yet is frozen: target, due time,
+//     elapsed minutes, met or breached and the stop time are stored and never recomputed;
+//   - a frozen measure is left alone (a later priority change or terms edit does not touch it);
+//   - a reopened ticket (resolution frozen, no longer resolved) gets the time it spent resolved
+//     as a pause of its clock, and its resolution measure runs again;
+//   - running measures get their current due times, which reports use for overdue tickets.
 func (s *Service) Freeze(ctx context.Context, c *ent.Client, id int) error {
 	trusted := privacy.DecisionContext(ctx, privacy.Allow)
 	t, err := c.Ticket.Get(trusted, id)
 	if err != nil {
 		return err
 	}
-	st, err := s.Compute(ctx, c, t)
-	if err != nil || st == nil {
+	u := c.Ticket.UpdateOne(t)
+	changed := false
+	if t.SLAResolutionMet != nil && t.ResolvedAt == nil {
+		if from := t.SLAResolutionStoppedAt; from != nil {
+			to := s.now()
+			if to.After(*from) {
+				t.WaitingPeriods = append(append([]schematype.Period{}, t.WaitingPeriods...), schematype.Period{Start: *from, End: &to})
+				u.SetWaitingPeriods(t.WaitingPeriods)
+			}
+		}
+		u.ClearSLAResolutionMinutes().ClearSLAResolutionMet().ClearSLAResolutionTarget().ClearSLAResolutionStoppedAt()
+		t.SLAResolutionMet = nil
+		changed = true
+	}
+	frDone, resDone := t.SLAFirstResponseMet != nil, t.SLAResolutionMet != nil
+	cal, target, ok, err := s.terms(ctx, c, t)
+	if err != nil {
 		return err
 	}
-	u := c.Ticket.UpdateOne(t).SetSLAFirstResponseDue(st.FirstResponse.DueAt).SetSLAResolutionDue(st.Resolution.DueAt)
-	if t.FirstResponseAt != nil {
-		u.SetSLAFirstResponseMinutes(st.FirstResponse.ElapsedMinutes).SetSLAFirstResponseMet(st.FirstResponse.State == Met)
+	if ok && (!frDone || !resDone) {
+		st := status(Clock{Cal: cal}, target, t, s.now())
+		if !frDone {
+			u.SetSLAFirstResponseDue(st.FirstResponse.DueAt)
+			if stop := firstResponseStop(t); stop != nil {
+				u.SetSLAFirstResponseMinutes(st.FirstResponse.ElapsedMinutes).SetSLAFirstResponseMet(st.FirstResponse.State == Met).
+					SetSLAFirstResponseTarget(st.FirstResponse.TargetMinutes).SetSLAFirstResponseStoppedAt(*stop)
+			}
+		}
+		if !resDone {
+			u.SetSLAResolutionDue(st.Resolution.DueAt)
+			if t.ResolvedAt != nil {
+				u.SetSLAResolutionMinutes(st.Resolution.ElapsedMinutes).SetSLAResolutionMet(st.Resolution.State == Met).
+					SetSLAResolutionTarget(st.Resolution.TargetMinutes).SetSLAResolutionStoppedAt(*t.ResolvedAt)
+			}
+		}
+		changed = true
 	}
-	if t.ResolvedAt != nil {
-		u.SetSLAResolutionMinutes(st.Resolution.ElapsedMinutes).SetSLAResolutionMet(st.Resolution.State == Met)
-	} else {
-		u.ClearSLAResolutionMinutes().ClearSLAResolutionMet()
+	if !changed {
+		return nil
 	}
 	return u.Exec(trusted)
 }
