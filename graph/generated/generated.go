@@ -533,66 +533,69 @@ type ComplexityRoot struct {
 	}
 
 	Ticket struct {
-		ActionsTaken         func(childComplexity int) int
-		ApprovedAt           func(childComplexity int) int
-		ApprovedBy           func(childComplexity int) int
-		ApprovedByID         func(childComplexity int) int
-		Assignee             func(childComplexity int) int
-		AssigneeID           func(childComplexity int) int
-		Attachments          func(childComplexity int) int
-		BillableReclassified func(childComplexity int) int
-		Channel              func(childComplexity int) int
-		ClosedAt             func(childComplexity int) int
-		Comments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentOrder) int
-		Context              func(childComplexity int) int
-		Contract             func(childComplexity int) int
-		ContractID           func(childComplexity int) int
-		CreatedAt            func(childComplexity int) int
-		Customer             func(childComplexity int) int
-		CustomerID           func(childComplexity int) int
-		DeliveryNotes        func(childComplexity int) int
-		DeliveryStatus       func(childComplexity int) int
-		Description          func(childComplexity int) int
-		DuplicateOf          func(childComplexity int) int
-		DuplicateOfID        func(childComplexity int) int
-		Duplicates           func(childComplexity int) int
-		Environment          func(childComplexity int) int
-		Estimate             func(childComplexity int) int
-		EstimatePriceCents   func(childComplexity int) int
-		Events               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
-		Findings             func(childComplexity int) int
-		FirstOccurredAt      func(childComplexity int) int
-		FirstResponseAt      func(childComplexity int) int
-		FixedInVersion       func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		Impact               func(childComplexity int) int
-		Level                func(childComplexity int) int
-		Module               func(childComplexity int) int
-		Number               func(childComplexity int) int
-		Priority             func(childComplexity int) int
-		ReceivedAt           func(childComplexity int) int
-		Related              func(childComplexity int) int
-		Reporter             func(childComplexity int) int
-		ReporterID           func(childComplexity int) int
-		Reproducible         func(childComplexity int) int
-		Reproduction         func(childComplexity int) int
-		Resolution           func(childComplexity int) int
-		ResolvedAt           func(childComplexity int) int
-		SLA                  func(childComplexity int) int
-		Situation            func(childComplexity int) int
-		SoftwareVersion      func(childComplexity int) int
-		SplitFrom            func(childComplexity int) int
-		SplitFromID          func(childComplexity int) int
-		SplitTickets         func(childComplexity int) int
-		Status               func(childComplexity int) int
-		Steps                func(childComplexity int) int
-		Tasks                func(childComplexity int) int
-		TimeEntries          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TimeEntryOrder) int
-		Title                func(childComplexity int) int
-		Type                 func(childComplexity int) int
-		UpdatedAt            func(childComplexity int) int
-		VendorCaseRef        func(childComplexity int) int
-		VendorInvolved       func(childComplexity int) int
+		ActionsTaken            func(childComplexity int) int
+		ApprovedAt              func(childComplexity int) int
+		ApprovedBy              func(childComplexity int) int
+		ApprovedByID            func(childComplexity int) int
+		Assignee                func(childComplexity int) int
+		AssigneeID              func(childComplexity int) int
+		Attachments             func(childComplexity int) int
+		BillableReclassified    func(childComplexity int) int
+		Channel                 func(childComplexity int) int
+		ClosedAt                func(childComplexity int) int
+		Comments                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentOrder) int
+		Context                 func(childComplexity int) int
+		Contract                func(childComplexity int) int
+		ContractID              func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Customer                func(childComplexity int) int
+		CustomerID              func(childComplexity int) int
+		DeliveredAt             func(childComplexity int) int
+		DeliveredVersion        func(childComplexity int) int
+		DeliveryNotes           func(childComplexity int) int
+		DeliveryStatus          func(childComplexity int) int
+		Description             func(childComplexity int) int
+		DuplicateOf             func(childComplexity int) int
+		DuplicateOfID           func(childComplexity int) int
+		Duplicates              func(childComplexity int) int
+		Environment             func(childComplexity int) int
+		Estimate                func(childComplexity int) int
+		EstimatePriceCents      func(childComplexity int) int
+		Events                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
+		Findings                func(childComplexity int) int
+		FirstOccurredAt         func(childComplexity int) int
+		FirstResponseAt         func(childComplexity int) int
+		FixedInVersion          func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Impact                  func(childComplexity int) int
+		Level                   func(childComplexity int) int
+		Module                  func(childComplexity int) int
+		Number                  func(childComplexity int) int
+		Priority                func(childComplexity int) int
+		ReceivedAt              func(childComplexity int) int
+		Related                 func(childComplexity int) int
+		Reporter                func(childComplexity int) int
+		ReporterID              func(childComplexity int) int
+		ReproducedInEnvironment func(childComplexity int) int
+		Reproducible            func(childComplexity int) int
+		Reproduction            func(childComplexity int) int
+		Resolution              func(childComplexity int) int
+		ResolvedAt              func(childComplexity int) int
+		SLA                     func(childComplexity int) int
+		Situation               func(childComplexity int) int
+		SoftwareVersion         func(childComplexity int) int
+		SplitFrom               func(childComplexity int) int
+		SplitFromID             func(childComplexity int) int
+		SplitTickets            func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Steps                   func(childComplexity int) int
+		Tasks                   func(childComplexity int) int
+		TimeEntries             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TimeEntryOrder) int
+		Title                   func(childComplexity int) int
+		Type                    func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		VendorCaseRef           func(childComplexity int) int
+		VendorInvolved          func(childComplexity int) int
 	}
 
 	TicketConnection struct {
@@ -3169,6 +3172,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.CustomerID(childComplexity), true
+	case "Ticket.deliveredAt":
+		if e.ComplexityRoot.Ticket.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveredAt(childComplexity), true
+	case "Ticket.deliveredVersion":
+		if e.ComplexityRoot.Ticket.DeliveredVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveredVersion(childComplexity), true
 	case "Ticket.deliveryNotes":
 		if e.ComplexityRoot.Ticket.DeliveryNotes == nil {
 			break
@@ -3318,6 +3333,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.ReporterID(childComplexity), true
+	case "Ticket.reproducedInEnvironment":
+		if e.ComplexityRoot.Ticket.ReproducedInEnvironment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ReproducedInEnvironment(childComplexity), true
 	case "Ticket.reproducible":
 		if e.ComplexityRoot.Ticket.Reproducible == nil {
 			break
@@ -6480,7 +6501,7 @@ type Ticket implements Node {
   status: TicketStatus!
   module: String
   softwareVersion: String
-  environment: TicketEnvironment
+  environment: TicketTicketEnvironment
   impact: String
   steps: String
   firstOccurredAt: Time
@@ -6505,6 +6526,9 @@ type Ticket implements Node {
   approvedByID: ID
   deliveryStatus: TicketDeliveryStatus
   deliveryNotes: String
+  deliveredVersion: String
+  deliveredAt: Time
+  reproducedInEnvironment: TicketEnvironment
   customerID: ID!
   contractID: ID
   reporterID: ID!
@@ -6648,9 +6672,9 @@ type TicketEdge {
   cursor: Cursor!
 }
 """
-TicketEnvironment is enum for the field environment
+TicketEnvironment is enum for the field reproduced_in_environment
 """
-enum TicketEnvironment @goModel(model: "supportdesk/ent/ticket.Environment") {
+enum TicketEnvironment @goModel(model: "supportdesk/ent/ticket.ReproducedInEnvironment") {
   LIVE
   TEST
   QA
@@ -6913,6 +6937,16 @@ enum TicketStatus @goModel(model: "supportdesk/ent/ticket.Status") {
   DECLINED
 }
 """
+TicketTicketEnvironment is enum for the field environment
+"""
+enum TicketTicketEnvironment @goModel(model: "supportdesk/ent/ticket.Environment") {
+  LIVE
+  TEST
+  QA
+  DEV
+  STANDARD_DEMO
+}
+"""
 TicketType is enum for the field type
 """
 enum TicketType @goModel(model: "supportdesk/ent/ticket.Type") {
@@ -7085,10 +7119,10 @@ input TicketWhereInput {
   """
   environment field predicates
   """
-  environment: TicketEnvironment
-  environmentNEQ: TicketEnvironment
-  environmentIn: [TicketEnvironment!]
-  environmentNotIn: [TicketEnvironment!]
+  environment: TicketTicketEnvironment
+  environmentNEQ: TicketTicketEnvironment
+  environmentIn: [TicketTicketEnvironment!]
+  environmentNotIn: [TicketTicketEnvironment!]
   environmentIsNil: Boolean
   environmentNotNil: Boolean
   """
@@ -7411,6 +7445,46 @@ input TicketWhereInput {
   deliveryNotesNotNil: Boolean
   deliveryNotesEqualFold: String
   deliveryNotesContainsFold: String
+  """
+  delivered_version field predicates
+  """
+  deliveredVersion: String
+  deliveredVersionNEQ: String
+  deliveredVersionIn: [String!]
+  deliveredVersionNotIn: [String!]
+  deliveredVersionGT: String
+  deliveredVersionGTE: String
+  deliveredVersionLT: String
+  deliveredVersionLTE: String
+  deliveredVersionContains: String
+  deliveredVersionHasPrefix: String
+  deliveredVersionHasSuffix: String
+  deliveredVersionIsNil: Boolean
+  deliveredVersionNotNil: Boolean
+  deliveredVersionEqualFold: String
+  deliveredVersionContainsFold: String
+  """
+  delivered_at field predicates
+  """
+  deliveredAt: Time
+  deliveredAtNEQ: Time
+  deliveredAtIn: [Time!]
+  deliveredAtNotIn: [Time!]
+  deliveredAtGT: Time
+  deliveredAtGTE: Time
+  deliveredAtLT: Time
+  deliveredAtLTE: Time
+  deliveredAtIsNil: Boolean
+  deliveredAtNotNil: Boolean
+  """
+  reproduced_in_environment field predicates
+  """
+  reproducedInEnvironment: TicketEnvironment
+  reproducedInEnvironmentNEQ: TicketEnvironment
+  reproducedInEnvironmentIn: [TicketEnvironment!]
+  reproducedInEnvironmentNotIn: [TicketEnvironment!]
+  reproducedInEnvironmentIsNil: Boolean
+  reproducedInEnvironmentNotNil: Boolean
   """
   customer_id field predicates
   """
@@ -9271,6 +9345,12 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_deliveryStatus(ctx, field)
 	case "deliveryNotes":
 		return ec.fieldContext_Ticket_deliveryNotes(ctx, field)
+	case "deliveredVersion":
+		return ec.fieldContext_Ticket_deliveredVersion(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_Ticket_deliveredAt(ctx, field)
+	case "reproducedInEnvironment":
+		return ec.fieldContext_Ticket_reproducedInEnvironment(ctx, field)
 	case "customerID":
 		return ec.fieldContext_Ticket_customerID(ctx, field)
 	case "contractID":
@@ -21113,14 +21193,14 @@ func (ec *executionContext) _Ticket_environment(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
-			return ec.marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, selections, v)
+			return ec.marshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Ticket_environment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketEnvironment")
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketTicketEnvironment")
 }
 
 func (ec *executionContext) _Ticket_impact(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -21682,6 +21762,75 @@ func (ec *executionContext) _Ticket_deliveryNotes(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Ticket_deliveryNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_deliveredVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveredVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveredVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ticket_reproducedInEnvironment(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_reproducedInEnvironment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducedInEnvironment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ticket.ReproducedInEnvironment) graphql.Marshaler {
+			return ec.marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_reproducedInEnvironment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketEnvironment")
 }
 
 func (ec *executionContext) _Ticket_customerID(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -34530,7 +34679,7 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "deliveredVersion", "deliveredVersionNEQ", "deliveredVersionIn", "deliveredVersionNotIn", "deliveredVersionGT", "deliveredVersionGTE", "deliveredVersionLT", "deliveredVersionLTE", "deliveredVersionContains", "deliveredVersionHasPrefix", "deliveredVersionHasSuffix", "deliveredVersionIsNil", "deliveredVersionNotNil", "deliveredVersionEqualFold", "deliveredVersionContainsFold", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "reproducedInEnvironment", "reproducedInEnvironmentNEQ", "reproducedInEnvironmentIn", "reproducedInEnvironmentNotIn", "reproducedInEnvironmentIsNil", "reproducedInEnvironmentNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35351,28 +35500,28 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 			it.SoftwareVersionContainsFold = data
 		case "environment":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environment"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Environment = data
 		case "environmentNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentNEQ"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EnvironmentNEQ = data
 		case "environmentIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentIn"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EnvironmentIn = data
 		case "environmentNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentNotIn"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37148,6 +37297,223 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.DeliveryNotesContainsFold = data
+		case "deliveredVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersion = data
+		case "deliveredVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNEQ = data
+		case "deliveredVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionIn = data
+		case "deliveredVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNotIn = data
+		case "deliveredVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionGT = data
+		case "deliveredVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionGTE = data
+		case "deliveredVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionLT = data
+		case "deliveredVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionLTE = data
+		case "deliveredVersionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionContains = data
+		case "deliveredVersionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionHasPrefix = data
+		case "deliveredVersionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionHasSuffix = data
+		case "deliveredVersionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionIsNil = data
+		case "deliveredVersionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNotNil = data
+		case "deliveredVersionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionEqualFold = data
+		case "deliveredVersionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionContainsFold = data
+		case "deliveredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAt = data
+		case "deliveredAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNEQ = data
+		case "deliveredAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtIn = data
+		case "deliveredAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNotIn = data
+		case "deliveredAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtGT = data
+		case "deliveredAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtGTE = data
+		case "deliveredAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtLT = data
+		case "deliveredAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtLTE = data
+		case "deliveredAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtIsNil = data
+		case "deliveredAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNotNil = data
+		case "reproducedInEnvironment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironment"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironment = data
+		case "reproducedInEnvironmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNEQ"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNEQ = data
+		case "reproducedInEnvironmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentIn"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentIn = data
+		case "reproducedInEnvironmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNotIn"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNotIn = data
+		case "reproducedInEnvironmentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentIsNil = data
+		case "reproducedInEnvironmentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNotNil = data
 		case "customerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -42630,6 +42996,21 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "deliveredVersion":
+			out.Values[i] = ec._Ticket_deliveredVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._Ticket_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reproducedInEnvironment":
+			out.Values[i] = ec._Ticket_reproducedInEnvironment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "customerID":
 			out.Values[i] = ec._Ticket_customerID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -45087,13 +45468,13 @@ func (ec *executionContext) marshalNTicketDeliveryStatus2supportdeskᚋentᚋtic
 	return v
 }
 
-func (ec *executionContext) unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (ticket.Environment, error) {
-	var res ticket.Environment
+func (ec *executionContext) unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, v any) (ticket.ReproducedInEnvironment, error) {
+	var res ticket.ReproducedInEnvironment
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.Environment) graphql.Marshaler {
+func (ec *executionContext) marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.ReproducedInEnvironment) graphql.Marshaler {
 	return v
 }
 
@@ -45202,6 +45583,16 @@ func (ec *executionContext) unmarshalNTicketStatus2supportdeskᚋentᚋticketᚐ
 }
 
 func (ec *executionContext) marshalNTicketStatus2supportdeskᚋentᚋticketᚐStatus(ctx context.Context, sel ast.SelectionSet, v ticket.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (ticket.Environment, error) {
+	var res ticket.Environment
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.Environment) graphql.Marshaler {
 	return v
 }
 
@@ -47228,16 +47619,16 @@ func (ec *executionContext) marshalOTicketEdge2ᚖsupportdeskᚋentᚐTicketEdge
 	return ec._TicketEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, v any) ([]ticket.Environment, error) {
+func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx context.Context, v any) ([]ticket.ReproducedInEnvironment, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]ticket.Environment, len(vSlice))
+	res := make([]ticket.ReproducedInEnvironment, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -47245,14 +47636,14 @@ func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋt
 	return res, nil
 }
 
-func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.Environment) graphql.Marshaler {
+func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.ReproducedInEnvironment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
+		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -47274,6 +47665,22 @@ func (ec *executionContext) unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋt
 }
 
 func (ec *executionContext) marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, v any) (*ticket.ReproducedInEnvironment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.ReproducedInEnvironment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.ReproducedInEnvironment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -47566,6 +47973,58 @@ func (ec *executionContext) unmarshalOTicketStatus2ᚖsupportdeskᚋentᚋticket
 }
 
 func (ec *executionContext) marshalOTicketStatus2ᚖsupportdeskᚋentᚋticketᚐStatus(ctx context.Context, sel ast.SelectionSet, v *ticket.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, v any) ([]ticket.Environment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ticket.Environment, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.Environment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (*ticket.Environment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.Environment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
