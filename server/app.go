@@ -70,6 +70,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		now = time.Now
 	}
 	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
+	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
@@ -77,9 +78,9 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
-		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
+		DevTasks:   &devtask.Service{Client: d.Client, Bookings: budgets, Now: now},
 		Clocks:     slas,
-		Budgets:    &contingent.Service{Client: d.Client, Now: now},
+		Budgets:    budgets,
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

@@ -651,7 +651,7 @@ var (
 	TicketEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATED", "STATUS_CHANGED", "LEVEL_CHANGED", "PRIORITY_CHANGED", "ASSIGNEE_CHANGED", "TYPE_CHANGED", "UPDATED", "COMMENTED", "SPLIT", "LINKED", "DUPLICATE_MARKED", "ESTIMATED", "APPROVED", "DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATED", "STATUS_CHANGED", "LEVEL_CHANGED", "PRIORITY_CHANGED", "ASSIGNEE_CHANGED", "TYPE_CHANGED", "UPDATED", "COMMENTED", "SPLIT", "LINKED", "DUPLICATE_MARKED", "ESTIMATED", "APPROVED", "DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED", "DELIVERED"}},
 		{Name: "from_value", Type: field.TypeString, Nullable: true},
 		{Name: "to_value", Type: field.TypeString, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},

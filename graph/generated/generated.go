@@ -50,6 +50,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
 	Query() QueryResolver
 	SLAReport() SLAReportResolver
 	Ticket() TicketResolver
@@ -240,6 +241,21 @@ type ComplexityRoot struct {
 		Weekday   func(childComplexity int) int
 	}
 
+	DeliverFixPayload struct {
+		Ticket    func(childComplexity int) int
+		TimeEntry func(childComplexity int) int
+	}
+
+	EscalationRules struct {
+		Escalations func(childComplexity int) int
+		HandBacks   func(childComplexity int) int
+	}
+
+	EscalationRulesPayload struct {
+		Organization func(childComplexity int) int
+		Rules        func(childComplexity int) int
+	}
+
 	Interval struct {
 		End   func(childComplexity int) int
 		Start func(childComplexity int) int
@@ -276,6 +292,11 @@ type ComplexityRoot struct {
 		Minutes func(childComplexity int) int
 	}
 
+	LevelRoute struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	LevelTerms struct {
 		Level          func(childComplexity int) int
 		MonthlyMinutes func(childComplexity int) int
@@ -307,6 +328,7 @@ type ComplexityRoot struct {
 		DecideChangeRequest     func(childComplexity int, input model.DecideChangeRequestInput) int
 		DecideContingent        func(childComplexity int, contingentID int, extend bool, extraMinutes *int) int
 		DeleteTimeEntry         func(childComplexity int, id int) int
+		DeliverFix              func(childComplexity int, input devtask.DeliverInput) int
 		DocumentHandover        func(childComplexity int, input ticketflow.HandoverInput) int
 		EditTimeEntry           func(childComplexity int, id int, input contingent.EditInput) int
 		EscalateTicket          func(childComplexity int, input model.EscalateTicketInput) int
@@ -323,6 +345,7 @@ type ComplexityRoot struct {
 		ResolveAsFixedInVersion func(childComplexity int, ticketID int, version string) int
 		SendArticleToTicket     func(childComplexity int, articleID int, ticketID int, explanation string) int
 		SetContractSLA          func(childComplexity int, contractID int, calendarID *int, targets []*schematype.SLATarget) int
+		SetEscalationRules      func(childComplexity int, input schematype.EscalationRules) int
 		SplitTicket             func(childComplexity int, ticketID int, parts []*ticketflow.SplitPart) int
 		TransitionTicket        func(childComplexity int, input model.TransitionTicketInput) int
 		UpdateArticle           func(childComplexity int, id int, input kb.Input) int
@@ -357,17 +380,18 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Children     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
-		Contracts    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		ParentID     func(childComplexity int) int
-		TicketPrefix func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Users        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
+		Children        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
+		Contracts       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
+		CreatedAt       func(childComplexity int) int
+		EscalationRules func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Parent          func(childComplexity int) int
+		ParentID        func(childComplexity int) int
+		TicketPrefix    func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Users           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
 	}
 
 	OrganizationConnection struct {
@@ -729,6 +753,8 @@ type MutationResolver interface {
 	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	DeleteTimeEntry(ctx context.Context, id int) (bool, error)
 	EditTimeEntry(ctx context.Context, id int, input contingent.EditInput) (*model.TimeEntryPayload, error)
+	SetEscalationRules(ctx context.Context, input schematype.EscalationRules) (*model.EscalationRulesPayload, error)
+	DeliverFix(ctx context.Context, input devtask.DeliverInput) (*model.DeliverFixPayload, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -758,6 +784,9 @@ type MutationResolver interface {
 	AssignTicket(ctx context.Context, input model.AssignTicketInput) (*model.TicketPayload, error)
 	ChangePriority(ctx context.Context, input model.ChangePriorityInput) (*model.TicketPayload, error)
 	AddComment(ctx context.Context, input model.AddCommentInput) (*model.CommentPayload, error)
+}
+type OrganizationResolver interface {
+	EscalationRules(ctx context.Context, obj *ent.Organization) (*schematype.EscalationRules, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1539,6 +1568,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DayHours.Weekday(childComplexity), true
 
+	case "DeliverFixPayload.ticket":
+		if e.ComplexityRoot.DeliverFixPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliverFixPayload.Ticket(childComplexity), true
+	case "DeliverFixPayload.timeEntry":
+		if e.ComplexityRoot.DeliverFixPayload.TimeEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliverFixPayload.TimeEntry(childComplexity), true
+
+	case "EscalationRules.escalations":
+		if e.ComplexityRoot.EscalationRules.Escalations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRules.Escalations(childComplexity), true
+	case "EscalationRules.handBacks":
+		if e.ComplexityRoot.EscalationRules.HandBacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRules.HandBacks(childComplexity), true
+
+	case "EscalationRulesPayload.organization":
+		if e.ComplexityRoot.EscalationRulesPayload.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRulesPayload.Organization(childComplexity), true
+	case "EscalationRulesPayload.rules":
+		if e.ComplexityRoot.EscalationRulesPayload.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRulesPayload.Rules(childComplexity), true
+
 	case "Interval.end":
 		if e.ComplexityRoot.Interval.End == nil {
 			break
@@ -1669,6 +1737,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LevelMinutes.Minutes(childComplexity), true
+
+	case "LevelRoute.from":
+		if e.ComplexityRoot.LevelRoute.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelRoute.From(childComplexity), true
+	case "LevelRoute.to":
+		if e.ComplexityRoot.LevelRoute.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelRoute.To(childComplexity), true
 
 	case "LevelTerms.level":
 		if e.ComplexityRoot.LevelTerms.Level == nil {
@@ -1891,6 +1972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTimeEntry(childComplexity, args["id"].(int)), true
+	case "Mutation.deliverFix":
+		if e.ComplexityRoot.Mutation.DeliverFix == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deliverFix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeliverFix(childComplexity, args["input"].(devtask.DeliverInput)), true
 	case "Mutation.documentHandover":
 		if e.ComplexityRoot.Mutation.DocumentHandover == nil {
 			break
@@ -2067,6 +2159,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetContractSLA(childComplexity, args["contractID"].(int), args["calendarID"].(*int), args["targets"].([]*schematype.SLATarget)), true
+	case "Mutation.setEscalationRules":
+		if e.ComplexityRoot.Mutation.SetEscalationRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEscalationRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEscalationRules(childComplexity, args["input"].(schematype.EscalationRules)), true
 	case "Mutation.splitTicket":
 		if e.ComplexityRoot.Mutation.SplitTicket == nil {
 			break
@@ -2266,6 +2369,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
+	case "Organization.escalationRules":
+		if e.ComplexityRoot.Organization.EscalationRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.EscalationRules(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -3913,6 +4022,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DatedHoursInput", ec.unmarshalInputDatedHoursInput),
 			graphql.NewInputUnmarshaler("DayHoursInput", ec.unmarshalInputDayHoursInput),
 			graphql.NewInputUnmarshaler("DecideChangeRequestInput", ec.unmarshalInputDecideChangeRequestInput),
+			graphql.NewInputUnmarshaler("DeliverFixInput", ec.unmarshalInputDeliverFixInput),
 			graphql.NewInputUnmarshaler("DocumentHandoverInput", ec.unmarshalInputDocumentHandoverInput),
 			graphql.NewInputUnmarshaler("EditTimeEntryInput", ec.unmarshalInputEditTimeEntryInput),
 			graphql.NewInputUnmarshaler("EscalateTicketInput", ec.unmarshalInputEscalateTicketInput),
@@ -3922,6 +4032,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("KnowledgeArticleOrder", ec.unmarshalInputKnowledgeArticleOrder),
 			graphql.NewInputUnmarshaler("KnowledgeArticleWhereInput", ec.unmarshalInputKnowledgeArticleWhereInput),
 			graphql.NewInputUnmarshaler("LevelMinutesInput", ec.unmarshalInputLevelMinutesInput),
+			graphql.NewInputUnmarshaler("LevelRouteInput", ec.unmarshalInputLevelRouteInput),
 			graphql.NewInputUnmarshaler("LevelTermsInput", ec.unmarshalInputLevelTermsInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
@@ -3930,6 +4041,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
 			graphql.NewInputUnmarshaler("SLAReportFilter", ec.unmarshalInputSLAReportFilter),
 			graphql.NewInputUnmarshaler("SLATargetInput", ec.unmarshalInputSLATargetInput),
+			graphql.NewInputUnmarshaler("SetEscalationRulesInput", ec.unmarshalInputSetEscalationRulesInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskNoteOrder", ec.unmarshalInputTaskNoteOrder),
@@ -6744,6 +6856,7 @@ enum TicketEventKind @goModel(model: "supportdesk/ent/ticketevent.Kind") {
   RELEASED
   SLA_AT_RISK
   SLA_BREACHED
+  DELIVERED
 }
 """
 Ordering options for TicketEvent connections
@@ -8003,6 +8116,80 @@ input UserWhereInput {
   hasOrganizationWith: [OrganizationWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../../schema/flow.graphql", Input: `"The levels a ticket at one level may move to (an escalation target or a hand-back path)."
+type LevelRoute {
+  from: SupportLevel!
+  to: [SupportLevel!]!
+}
+
+input LevelRouteInput {
+  from: SupportLevel!
+  to: [SupportLevel!]!
+}
+
+"""
+A providing organisation's escalation targets and hand-back paths (SPEC 12.7). The rules used
+for a ticket are those of its contract's provider; an organisation that never set its own uses
+the default table (L1→L2; L2→L3, L4, VENDOR; L3→L4, VENDOR; L4→VENDOR; hand-backs L2→L1,
+L3→L2, L4→L2/L3, VENDOR→L2/L3).
+"""
+type EscalationRules {
+  escalations: [LevelRoute!]!
+  handBacks: [LevelRoute!]!
+}
+
+"""
+The complete table that replaces the provider's rules. Escalations go up, hand-backs go down;
+a level appears at most once as from; CUSTOMER is never a from or a target (forwarding is
+forwardTicket).
+"""
+input SetEscalationRulesInput {
+  escalations: [LevelRouteInput!]!
+  handBacks: [LevelRouteInput!]!
+}
+
+type EscalationRulesPayload {
+  organization: Organization!
+  rules: EscalationRules!
+}
+
+extend type Organization {
+  "The organisation's escalation rules; readable by its own staff, null for everyone else."
+  escalationRules: EscalationRules
+}
+
+"""
+The serving partner delivers an available vendor fix to the customer (SPEC 12.11). Minutes,
+when given, are booked on the ticket in the same transaction as fix-delivery time: never
+billable.
+"""
+input DeliverFixInput {
+  ticketID: ID!
+  "The version installed at the customer (required)."
+  version: String!
+  "What was installed and how (required); the customer reads it on the ticket."
+  installationNotes: String!
+  "Time spent delivering, booked unbilled; omit to book nothing."
+  minutes: Int
+  "The level the time is booked at; defaults to the ticket's level and must be one the booking agent works."
+  level: SupportLevel
+  "Description of the booked time; defaults to \"Fix delivery <version>\"."
+  description: String
+}
+
+type DeliverFixPayload {
+  ticket: Ticket!
+  "The unbilled time entry, when minutes were given."
+  timeEntry: TimeEntry
+}
+
+extend type Mutation {
+  "The providing organisation's ADMIN replaces its escalation rules."
+  setEscalationRules(input: SetEscalationRulesInput!): EscalationRulesPayload!
+  "Marks an available fix DELIVERED on one ticket (staff of the serving partner)."
+  deliverFix(input: DeliverFixInput!): DeliverFixPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/process.graphql", Input: `input EscalateTicketInput {
   ticketID: ID!
   "The next level: L1→L2; L2→L3, L4 or VENDOR; L3→L4 or VENDOR; L4→VENDOR."
@@ -8809,6 +8996,36 @@ func (ec *executionContext) childFields_DayHours(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type DayHours", field.Name)
 }
 
+func (ec *executionContext) childFields_DeliverFixPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticket":
+		return ec.fieldContext_DeliverFixPayload_ticket(ctx, field)
+	case "timeEntry":
+		return ec.fieldContext_DeliverFixPayload_timeEntry(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliverFixPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "escalations":
+		return ec.fieldContext_EscalationRules_escalations(ctx, field)
+	case "handBacks":
+		return ec.fieldContext_EscalationRules_handBacks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationRules", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationRulesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_EscalationRulesPayload_organization(ctx, field)
+	case "rules":
+		return ec.fieldContext_EscalationRulesPayload_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationRulesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -8879,6 +9096,16 @@ func (ec *executionContext) childFields_LevelMinutes(ctx context.Context, field 
 		return ec.fieldContext_LevelMinutes_minutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LevelMinutes", field.Name)
+}
+
+func (ec *executionContext) childFields_LevelRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_LevelRoute_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LevelRoute_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelRoute", field.Name)
 }
 
 func (ec *executionContext) childFields_LevelTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8983,6 +9210,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_users(ctx, field)
 	case "contracts":
 		return ec.fieldContext_Organization_contracts(ctx, field)
+	case "escalationRules":
+		return ec.fieldContext_Organization_escalationRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -10037,6 +10266,20 @@ func (ec *executionContext) field_Mutation_deleteTimeEntry_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deliverFix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (devtask.DeliverInput, error) {
+			return ec.unmarshalNDeliverFixInput2supportdeskᚋinternalᚋdevtaskᚐDeliverInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_documentHandover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10338,6 +10581,20 @@ func (ec *executionContext) field_Mutation_setContractSLA_args(ctx context.Conte
 		return nil, err
 	}
 	args["targets"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setEscalationRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (schematype.EscalationRules, error) {
+			return ec.unmarshalNSetEscalationRulesInput2supportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -14644,6 +14901,198 @@ func (ec *executionContext) fieldContext_DayHours_intervals(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _DeliverFixPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.DeliverFixPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliverFixPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliverFixPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliverFixPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeliverFixPayload_timeEntry(ctx context.Context, field graphql.CollectedField, obj *model.DeliverFixPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliverFixPayload_timeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TimeEntry) graphql.Marshaler {
+			return ec.marshalOTimeEntry2ᚖsupportdeskᚋentᚐTimeEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliverFixPayload_timeEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliverFixPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRules_escalations(ctx context.Context, field graphql.CollectedField, obj *schematype.EscalationRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRules_escalations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Escalations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+			return ec.marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRules_escalations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRules",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelRoute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRules_handBacks(ctx context.Context, field graphql.CollectedField, obj *schematype.EscalationRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRules_handBacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HandBacks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+			return ec.marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRules_handBacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRules",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelRoute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRulesPayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.EscalationRulesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRulesPayload_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsupportdeskᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRulesPayload_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRulesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRulesPayload_rules(ctx context.Context, field graphql.CollectedField, obj *model.EscalationRulesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRulesPayload_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+			return ec.marshalNEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRulesPayload_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRulesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Interval_start(ctx context.Context, field graphql.CollectedField, obj *schematype.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15170,6 +15619,52 @@ func (ec *executionContext) _LevelMinutes_minutes(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LevelMinutes_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LevelMinutes", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LevelRoute_from(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelRoute_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelRoute_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelRoute", field, false, false, "SupportLevel")
+}
+
+func (ec *executionContext) _LevelRoute_to(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelRoute_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelRoute_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelRoute", field, false, false, "SupportLevel")
 }
 
 func (ec *executionContext) _LevelTerms_level(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelTerms) (ret graphql.Marshaler) {
@@ -15787,6 +16282,94 @@ func (ec *executionContext) fieldContext_Mutation_editTimeEntry(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_editTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setEscalationRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setEscalationRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetEscalationRules(ctx, fc.Args["input"].(schematype.EscalationRules))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EscalationRulesPayload) graphql.Marshaler {
+			return ec.marshalNEscalationRulesPayload2ᚖsupportdeskᚋgraphᚋmodelᚐEscalationRulesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setEscalationRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRulesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setEscalationRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deliverFix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deliverFix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeliverFix(ctx, fc.Args["input"].(devtask.DeliverInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliverFixPayload) graphql.Marshaler {
+			return ec.marshalNDeliverFixPayload2ᚖsupportdeskᚋgraphᚋmodelᚐDeliverFixPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deliverFix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliverFixPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deliverFix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17780,6 +18363,38 @@ func (ec *executionContext) fieldContext_Organization_contracts(ctx context.Cont
 	if fc.Args, err = ec.field_Organization_contracts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_escalationRules(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_escalationRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().EscalationRules(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+			return ec.marshalOEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_escalationRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRules(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -30013,6 +30628,83 @@ func UnmarshalDecideChangeRequestInput(ctx context.Context, raw any) (model.Deci
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeliverFixInput(ctx context.Context, obj any) (devtask.DeliverInput, error) {
+	var it devtask.DeliverInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ticketID", "version", "installationNotes", "minutes", "level", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ticketID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TicketID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "installationNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("installationNotes"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InstallationNotes = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOSupportLevel2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliverFixInput unmarshals raw into the DeliverFixInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliverFixInput(ctx context.Context, raw any) (devtask.DeliverInput, error) {
+	var out devtask.DeliverInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliverFixInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDocumentHandoverInput(ctx context.Context, obj any) (ticketflow.HandoverInput, error) {
 	var it ticketflow.HandoverInput
 	if obj == nil {
@@ -31155,6 +31847,55 @@ func (ec *executionContext) unmarshalInputLevelMinutesInput(ctx context.Context,
 func UnmarshalLevelMinutesInput(ctx context.Context, raw any) (schematype.LevelMinutes, error) {
 	var out schematype.LevelMinutes
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelMinutesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLevelRouteInput(ctx context.Context, obj any) (schematype.LevelRoute, error) {
+	var it schematype.LevelRoute
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNSupportLevel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNSupportLevel2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLevelRouteInput unmarshals raw into the LevelRouteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLevelRouteInput(ctx context.Context, raw any) (schematype.LevelRoute, error) {
+	var out schematype.LevelRoute
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelRouteInput", raw, &out)
 	return out, err
 }
 
@@ -32570,6 +33311,55 @@ func (ec *executionContext) unmarshalInputSLATargetInput(ctx context.Context, ob
 func UnmarshalSLATargetInput(ctx context.Context, raw any) (schematype.SLATarget, error) {
 	var out schematype.SLATarget
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SLATargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetEscalationRulesInput(ctx context.Context, obj any) (schematype.EscalationRules, error) {
+	var it schematype.EscalationRules
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"escalations", "handBacks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "escalations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("escalations"))
+			data, err := ec.unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Escalations = data
+		case "handBacks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handBacks"))
+			data, err := ec.unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandBacks = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetEscalationRulesInput unmarshals raw into the SetEscalationRulesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetEscalationRulesInput(ctx context.Context, raw any) (schematype.EscalationRules, error) {
+	var out schematype.EscalationRules
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetEscalationRulesInput", raw, &out)
 	return out, err
 }
 
@@ -40791,6 +41581,120 @@ func (ec *executionContext) _DayHours(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var deliverFixPayloadImplementors = []string{"DeliverFixPayload"}
+
+func (ec *executionContext) _DeliverFixPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeliverFixPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliverFixPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliverFixPayload")
+		case "ticket":
+			out.Values[i] = ec._DeliverFixPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeEntry":
+			out.Values[i] = ec._DeliverFixPayload_timeEntry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalationRulesImplementors = []string{"EscalationRules"}
+
+func (ec *executionContext) _EscalationRules(ctx context.Context, sel ast.SelectionSet, obj *schematype.EscalationRules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalationRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EscalationRules")
+		case "escalations":
+			out.Values[i] = ec._EscalationRules_escalations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handBacks":
+			out.Values[i] = ec._EscalationRules_handBacks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalationRulesPayloadImplementors = []string{"EscalationRulesPayload"}
+
+func (ec *executionContext) _EscalationRulesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EscalationRulesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalationRulesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EscalationRulesPayload")
+		case "organization":
+			out.Values[i] = ec._EscalationRulesPayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rules":
+			out.Values[i] = ec._EscalationRulesPayload_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intervalImplementors = []string{"Interval"}
 
 func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *schematype.Interval) graphql.Marshaler {
@@ -41038,6 +41942,44 @@ func (ec *executionContext) _LevelMinutes(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var levelRouteImplementors = []string{"LevelRoute"}
+
+func (ec *executionContext) _LevelRoute(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelRoute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelRouteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelRoute")
+		case "from":
+			out.Values[i] = ec._LevelRoute_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._LevelRoute_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var levelTermsImplementors = []string{"LevelTerms"}
 
 func (ec *executionContext) _LevelTerms(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelTerms) graphql.Marshaler {
@@ -41217,6 +42159,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "editTimeEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_editTimeEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setEscalationRules":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setEscalationRules(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deliverFix":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deliverFix(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41671,6 +42627,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_contracts(ctx, field, obj)
+				})
+		case "escalationRules":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_escalationRules(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44705,6 +45667,19 @@ func (ec *executionContext) unmarshalNDecideChangeRequestInput2supportdeskᚋgra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeliverFixInput2supportdeskᚋinternalᚋdevtaskᚐDeliverInput(ctx context.Context, v any) (devtask.DeliverInput, error) {
+	res, err := ec.unmarshalInputDeliverFixInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliverFixPayload2ᚖsupportdeskᚋgraphᚋmodelᚐDeliverFixPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeliverFixPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliverFixPayload!")
+		return graphql.Null
+	}
+	return ec._DeliverFixPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDocumentHandoverInput2supportdeskᚋinternalᚋticketflowᚐHandoverInput(ctx context.Context, v any) (ticketflow.HandoverInput, error) {
 	res, err := ec.unmarshalInputDocumentHandoverInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44732,6 +45707,22 @@ func (ec *executionContext) marshalNEnvironment2string(ctx context.Context, sel 
 func (ec *executionContext) unmarshalNEscalateTicketInput2supportdeskᚋgraphᚋmodelᚐEscalateTicketInput(ctx context.Context, v any) (model.EscalateTicketInput, error) {
 	res, err := ec.unmarshalInputEscalateTicketInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, sel ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EscalationRules!")
+		return graphql.Null
+	}
+	return ec._EscalationRules(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEscalationRulesPayload2ᚖsupportdeskᚋgraphᚋmodelᚐEscalationRulesPayload(ctx context.Context, sel ast.SelectionSet, v *model.EscalationRulesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EscalationRulesPayload!")
+		return graphql.Null
+	}
+	return ec._EscalationRulesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEstimateChangeRequestInput2supportdeskᚋgraphᚋmodelᚐEstimateChangeRequestInput(ctx context.Context, v any) (model.EstimateChangeRequestInput, error) {
@@ -44950,6 +45941,45 @@ func (ec *executionContext) unmarshalNLevelMinutesInput2ᚕᚖsupportdeskᚋent�
 func (ec *executionContext) unmarshalNLevelMinutesInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx context.Context, v any) (*schematype.LevelMinutes, error) {
 	res, err := ec.unmarshalInputLevelMinutesInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx context.Context, sel ast.SelectionSet, v schematype.LevelRoute) graphql.Marshaler {
+	return ec._LevelRoute(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLevelRouteInput2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx context.Context, v any) (schematype.LevelRoute, error) {
+	res, err := ec.unmarshalInputLevelRouteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, v any) ([]schematype.LevelRoute, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.LevelRoute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLevelRouteInput2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx context.Context, sel ast.SelectionSet, v schematype.LevelTerms) graphql.Marshaler {
@@ -45176,6 +46206,11 @@ func (ec *executionContext) unmarshalNSLATargetInput2ᚖsupportdeskᚋentᚋsche
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSetEscalationRulesInput2supportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, v any) (schematype.EscalationRules, error) {
+	res, err := ec.unmarshalInputSetEscalationRulesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -45311,6 +46346,36 @@ func (ec *executionContext) marshalNSupportLevel2string(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "SupportLevel!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNSupportLevel2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSupportLevel2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSupportLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTask2ᚖsupportdeskᚋentᚐTask(ctx context.Context, sel ast.SelectionSet, v *ent.Task) graphql.Marshaler {
@@ -46588,6 +47653,13 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, sel ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EscalationRules(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
