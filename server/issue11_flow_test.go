@@ -90,7 +90,9 @@ func TestIssue11FixDelivery(t *testing.T) {
 		t.Fatalf("message %q", msg)
 	}
 
-	var task struct{ CreateTask struct{ Task struct{ ID string } } }
+	var task struct {
+		CreateTask struct{ Task struct{ ID string } }
+	}
 	e.ok(vendor, opCreateTask, map[string]any{"in": map[string]any{"title": "FI-204 fix", "ticketIDs": []string{tk.ID}}}, &task)
 	for _, st := range []string{"QA", "BETA", "RELEASE"} {
 		e.mut(vendor, opAdvanceTask, map[string]any{"id": task.CreateTask.Task.ID, "s": st, "v": "7.2.3"})
@@ -291,7 +293,9 @@ func TestIssue11HandoverKeepsEnvironment(t *testing.T) {
 	facts["environment"] = "QA"
 	e.mut(agent, opHandover, map[string]any{"in": facts})
 	env := func() (string, string) {
-		var out struct{ Node struct{ Environment, ReproducedInEnvironment string } }
+		var out struct {
+			Node struct{ Environment, ReproducedInEnvironment string }
+		}
 		e.ok(agent, `query($id:ID!){ node(id:$id){ ... on Ticket { environment reproducedInEnvironment } } }`, map[string]any{"id": tk.ID}, &out)
 		return out.Node.Environment, out.Node.ReproducedInEnvironment
 	}
@@ -326,7 +330,9 @@ func TestIssue11HandoverKeepsEnvironment(t *testing.T) {
 	e.mut(agent, opEscalate, map[string]any{"in": map[string]any{"ticketID": live.ID, "level": "L2", "reason": "analysis"}})
 	facts["ticketID"] = live.ID
 	e.mut(agent, opHandover, map[string]any{"in": facts})
-	var out struct{ Node struct{ Environment, ReproducedInEnvironment string } }
+	var out struct {
+		Node struct{ Environment, ReproducedInEnvironment string }
+	}
 	e.ok(key, `query($id:ID!){ node(id:$id){ ... on Ticket { environment reproducedInEnvironment } } }`, map[string]any{"id": live.ID}, &out)
 	if out.Node.Environment != "LIVE" || out.Node.ReproducedInEnvironment != "STANDARD_DEMO" {
 		t.Fatalf("live ticket %+v", out.Node)
@@ -393,7 +399,9 @@ func TestIssue11FlowDefects(t *testing.T) {
 		t.Fatalf("registered %+v", reg)
 	}
 	// The end user sees the ticket reported in their name and is told about public answers...
-	var seen struct{ Node struct{ Number, ReceivedAt string } }
+	var seen struct {
+		Node struct{ Number, ReceivedAt string }
+	}
 	e.ok(endUser, `query($id:ID!){ node(id:$id){ ... on Ticket { number receivedAt } } }`, map[string]any{"id": reg.ID}, &seen)
 	if seen.Node.Number != reg.Number || seen.Node.ReceivedAt != "2026-11-20T08:15:00Z" {
 		t.Fatalf("end user view %+v", seen.Node)
