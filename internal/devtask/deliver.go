@@ -122,7 +122,7 @@ func (s *Service) notifyDelivered(ctx context.Context, c *ent.Client, t *ent.Tic
 	for _, uid := range unique(append([]int{t.ReporterID}, keyUsers...)) {
 		msgs = append(msgs, notify.Message{RecipientID: uid, Kind: "FIX_DELIVERED", TicketID: &tid,
 			Title: fmt.Sprintf("%s: fix version %s delivered", t.Number, in.Version), Body: in.InstallationNotes,
-			DedupKey: fmt.Sprintf("delivered:%d:%d", t.ID, uid)})
+			DedupKey: fmt.Sprintf("delivered:%d:%s:%d", t.ID, in.Version, uid)})
 	}
 	return notify.Send(ctx, c, msgs...)
 }
