@@ -217,12 +217,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:    {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:    {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:         {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldKind:         {Type: field.TypeEnum, Column: organization.FieldKind},
-			organization.FieldTicketPrefix: {Type: field.TypeString, Column: organization.FieldTicketPrefix},
-			organization.FieldParentID:     {Type: field.TypeInt, Column: organization.FieldParentID},
+			organization.FieldCreatedAt:       {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:       {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:            {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldKind:            {Type: field.TypeEnum, Column: organization.FieldKind},
+			organization.FieldTicketPrefix:    {Type: field.TypeString, Column: organization.FieldTicketPrefix},
+			organization.FieldParentID:        {Type: field.TypeInt, Column: organization.FieldParentID},
+			organization.FieldEscalationRules: {Type: field.TypeJSON, Column: organization.FieldEscalationRules},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -392,6 +393,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldApprovedByID:              {Type: field.TypeInt, Column: ticket.FieldApprovedByID},
 			ticket.FieldDeliveryStatus:            {Type: field.TypeEnum, Column: ticket.FieldDeliveryStatus},
 			ticket.FieldDeliveryNotes:             {Type: field.TypeString, Column: ticket.FieldDeliveryNotes},
+			ticket.FieldDeliveredVersion:          {Type: field.TypeString, Column: ticket.FieldDeliveredVersion},
+			ticket.FieldDeliveredAt:               {Type: field.TypeTime, Column: ticket.FieldDeliveredAt},
+			ticket.FieldReproducedInEnvironment:   {Type: field.TypeEnum, Column: ticket.FieldReproducedInEnvironment},
 			ticket.FieldWaitingPeriods:            {Type: field.TypeJSON, Column: ticket.FieldWaitingPeriods},
 			ticket.FieldSLAFirstResponseDue:       {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseDue},
 			ticket.FieldSLAResolutionDue:          {Type: field.TypeTime, Column: ticket.FieldSLAResolutionDue},
@@ -2272,6 +2276,11 @@ func (f *OrganizationFilter) WhereParentID(p entql.IntP) {
 	f.Where(p.Field(organization.FieldParentID))
 }
 
+// WhereEscalationRules applies the entql json.RawMessage predicate on the escalation_rules field.
+func (f *OrganizationFilter) WhereEscalationRules(p entql.BytesP) {
+	f.Where(p.Field(organization.FieldEscalationRules))
+}
+
 // WhereHasParent applies a predicate to check if query has an edge parent.
 func (f *OrganizationFilter) WhereHasParent() {
 	f.Where(entql.HasEdge("parent"))
@@ -3136,6 +3145,21 @@ func (f *TicketFilter) WhereDeliveryStatus(p entql.StringP) {
 // WhereDeliveryNotes applies the entql string predicate on the delivery_notes field.
 func (f *TicketFilter) WhereDeliveryNotes(p entql.StringP) {
 	f.Where(p.Field(ticket.FieldDeliveryNotes))
+}
+
+// WhereDeliveredVersion applies the entql string predicate on the delivered_version field.
+func (f *TicketFilter) WhereDeliveredVersion(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldDeliveredVersion))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *TicketFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldDeliveredAt))
+}
+
+// WhereReproducedInEnvironment applies the entql string predicate on the reproduced_in_environment field.
+func (f *TicketFilter) WhereReproducedInEnvironment(p entql.StringP) {
+	f.Where(p.Field(ticket.FieldReproducedInEnvironment))
 }
 
 // WhereWaitingPeriods applies the entql json.RawMessage predicate on the waiting_periods field.

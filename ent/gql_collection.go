@@ -2789,6 +2789,21 @@ func (_q *TicketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, ticket.FieldDeliveryNotes)
 				fieldSeen[ticket.FieldDeliveryNotes] = struct{}{}
 			}
+		case "deliveredVersion":
+			if _, ok := fieldSeen[ticket.FieldDeliveredVersion]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldDeliveredVersion)
+				fieldSeen[ticket.FieldDeliveredVersion] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[ticket.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldDeliveredAt)
+				fieldSeen[ticket.FieldDeliveredAt] = struct{}{}
+			}
+		case "reproducedInEnvironment":
+			if _, ok := fieldSeen[ticket.FieldReproducedInEnvironment]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldReproducedInEnvironment)
+				fieldSeen[ticket.FieldReproducedInEnvironment] = struct{}{}
+			}
 		case "customerID":
 			if _, ok := fieldSeen[ticket.FieldCustomerID]; !ok {
 				selectedFields = append(selectedFields, ticket.FieldCustomerID)

@@ -5012,6 +5012,43 @@ type TicketWhereInput struct {
 	DeliveryNotesEqualFold    *string  `json:"deliveryNotesEqualFold,omitempty"`
 	DeliveryNotesContainsFold *string  `json:"deliveryNotesContainsFold,omitempty"`
 
+	// "delivered_version" field predicates.
+	DeliveredVersion             *string  `json:"deliveredVersion,omitempty"`
+	DeliveredVersionNEQ          *string  `json:"deliveredVersionNEQ,omitempty"`
+	DeliveredVersionIn           []string `json:"deliveredVersionIn,omitempty"`
+	DeliveredVersionNotIn        []string `json:"deliveredVersionNotIn,omitempty"`
+	DeliveredVersionGT           *string  `json:"deliveredVersionGT,omitempty"`
+	DeliveredVersionGTE          *string  `json:"deliveredVersionGTE,omitempty"`
+	DeliveredVersionLT           *string  `json:"deliveredVersionLT,omitempty"`
+	DeliveredVersionLTE          *string  `json:"deliveredVersionLTE,omitempty"`
+	DeliveredVersionContains     *string  `json:"deliveredVersionContains,omitempty"`
+	DeliveredVersionHasPrefix    *string  `json:"deliveredVersionHasPrefix,omitempty"`
+	DeliveredVersionHasSuffix    *string  `json:"deliveredVersionHasSuffix,omitempty"`
+	DeliveredVersionIsNil        bool     `json:"deliveredVersionIsNil,omitempty"`
+	DeliveredVersionNotNil       bool     `json:"deliveredVersionNotNil,omitempty"`
+	DeliveredVersionEqualFold    *string  `json:"deliveredVersionEqualFold,omitempty"`
+	DeliveredVersionContainsFold *string  `json:"deliveredVersionContainsFold,omitempty"`
+
+	// "delivered_at" field predicates.
+	DeliveredAt       *time.Time  `json:"deliveredAt,omitempty"`
+	DeliveredAtNEQ    *time.Time  `json:"deliveredAtNEQ,omitempty"`
+	DeliveredAtIn     []time.Time `json:"deliveredAtIn,omitempty"`
+	DeliveredAtNotIn  []time.Time `json:"deliveredAtNotIn,omitempty"`
+	DeliveredAtGT     *time.Time  `json:"deliveredAtGT,omitempty"`
+	DeliveredAtGTE    *time.Time  `json:"deliveredAtGTE,omitempty"`
+	DeliveredAtLT     *time.Time  `json:"deliveredAtLT,omitempty"`
+	DeliveredAtLTE    *time.Time  `json:"deliveredAtLTE,omitempty"`
+	DeliveredAtIsNil  bool        `json:"deliveredAtIsNil,omitempty"`
+	DeliveredAtNotNil bool        `json:"deliveredAtNotNil,omitempty"`
+
+	// "reproduced_in_environment" field predicates.
+	ReproducedInEnvironment       *ticket.ReproducedInEnvironment  `json:"reproducedInEnvironment,omitempty"`
+	ReproducedInEnvironmentNEQ    *ticket.ReproducedInEnvironment  `json:"reproducedInEnvironmentNEQ,omitempty"`
+	ReproducedInEnvironmentIn     []ticket.ReproducedInEnvironment `json:"reproducedInEnvironmentIn,omitempty"`
+	ReproducedInEnvironmentNotIn  []ticket.ReproducedInEnvironment `json:"reproducedInEnvironmentNotIn,omitempty"`
+	ReproducedInEnvironmentIsNil  bool                             `json:"reproducedInEnvironmentIsNil,omitempty"`
+	ReproducedInEnvironmentNotNil bool                             `json:"reproducedInEnvironmentNotNil,omitempty"`
+
 	// "customer_id" field predicates.
 	CustomerID      *int  `json:"customerID,omitempty"`
 	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
@@ -6293,6 +6330,99 @@ func (i *TicketWhereInput) P() (predicate.Ticket, error) {
 	}
 	if i.DeliveryNotesContainsFold != nil {
 		predicates = append(predicates, ticket.DeliveryNotesContainsFold(*i.DeliveryNotesContainsFold))
+	}
+	if i.DeliveredVersion != nil {
+		predicates = append(predicates, ticket.DeliveredVersionEQ(*i.DeliveredVersion))
+	}
+	if i.DeliveredVersionNEQ != nil {
+		predicates = append(predicates, ticket.DeliveredVersionNEQ(*i.DeliveredVersionNEQ))
+	}
+	if len(i.DeliveredVersionIn) > 0 {
+		predicates = append(predicates, ticket.DeliveredVersionIn(i.DeliveredVersionIn...))
+	}
+	if len(i.DeliveredVersionNotIn) > 0 {
+		predicates = append(predicates, ticket.DeliveredVersionNotIn(i.DeliveredVersionNotIn...))
+	}
+	if i.DeliveredVersionGT != nil {
+		predicates = append(predicates, ticket.DeliveredVersionGT(*i.DeliveredVersionGT))
+	}
+	if i.DeliveredVersionGTE != nil {
+		predicates = append(predicates, ticket.DeliveredVersionGTE(*i.DeliveredVersionGTE))
+	}
+	if i.DeliveredVersionLT != nil {
+		predicates = append(predicates, ticket.DeliveredVersionLT(*i.DeliveredVersionLT))
+	}
+	if i.DeliveredVersionLTE != nil {
+		predicates = append(predicates, ticket.DeliveredVersionLTE(*i.DeliveredVersionLTE))
+	}
+	if i.DeliveredVersionContains != nil {
+		predicates = append(predicates, ticket.DeliveredVersionContains(*i.DeliveredVersionContains))
+	}
+	if i.DeliveredVersionHasPrefix != nil {
+		predicates = append(predicates, ticket.DeliveredVersionHasPrefix(*i.DeliveredVersionHasPrefix))
+	}
+	if i.DeliveredVersionHasSuffix != nil {
+		predicates = append(predicates, ticket.DeliveredVersionHasSuffix(*i.DeliveredVersionHasSuffix))
+	}
+	if i.DeliveredVersionIsNil {
+		predicates = append(predicates, ticket.DeliveredVersionIsNil())
+	}
+	if i.DeliveredVersionNotNil {
+		predicates = append(predicates, ticket.DeliveredVersionNotNil())
+	}
+	if i.DeliveredVersionEqualFold != nil {
+		predicates = append(predicates, ticket.DeliveredVersionEqualFold(*i.DeliveredVersionEqualFold))
+	}
+	if i.DeliveredVersionContainsFold != nil {
+		predicates = append(predicates, ticket.DeliveredVersionContainsFold(*i.DeliveredVersionContainsFold))
+	}
+	if i.DeliveredAt != nil {
+		predicates = append(predicates, ticket.DeliveredAtEQ(*i.DeliveredAt))
+	}
+	if i.DeliveredAtNEQ != nil {
+		predicates = append(predicates, ticket.DeliveredAtNEQ(*i.DeliveredAtNEQ))
+	}
+	if len(i.DeliveredAtIn) > 0 {
+		predicates = append(predicates, ticket.DeliveredAtIn(i.DeliveredAtIn...))
+	}
+	if len(i.DeliveredAtNotIn) > 0 {
+		predicates = append(predicates, ticket.DeliveredAtNotIn(i.DeliveredAtNotIn...))
+	}
+	if i.DeliveredAtGT != nil {
+		predicates = append(predicates, ticket.DeliveredAtGT(*i.DeliveredAtGT))
+	}
+	if i.DeliveredAtGTE != nil {
+		predicates = append(predicates, ticket.DeliveredAtGTE(*i.DeliveredAtGTE))
+	}
+	if i.DeliveredAtLT != nil {
+		predicates = append(predicates, ticket.DeliveredAtLT(*i.DeliveredAtLT))
+	}
+	if i.DeliveredAtLTE != nil {
+		predicates = append(predicates, ticket.DeliveredAtLTE(*i.DeliveredAtLTE))
+	}
+	if i.DeliveredAtIsNil {
+		predicates = append(predicates, ticket.DeliveredAtIsNil())
+	}
+	if i.DeliveredAtNotNil {
+		predicates = append(predicates, ticket.DeliveredAtNotNil())
+	}
+	if i.ReproducedInEnvironment != nil {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentEQ(*i.ReproducedInEnvironment))
+	}
+	if i.ReproducedInEnvironmentNEQ != nil {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentNEQ(*i.ReproducedInEnvironmentNEQ))
+	}
+	if len(i.ReproducedInEnvironmentIn) > 0 {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentIn(i.ReproducedInEnvironmentIn...))
+	}
+	if len(i.ReproducedInEnvironmentNotIn) > 0 {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentNotIn(i.ReproducedInEnvironmentNotIn...))
+	}
+	if i.ReproducedInEnvironmentIsNil {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentIsNil())
+	}
+	if i.ReproducedInEnvironmentNotNil {
+		predicates = append(predicates, ticket.ReproducedInEnvironmentNotNil())
 	}
 	if i.CustomerID != nil {
 		predicates = append(predicates, ticket.CustomerIDEQ(*i.CustomerID))

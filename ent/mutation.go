@@ -8394,6 +8394,7 @@ type OrganizationMutation struct {
 	name             *string
 	kind             *organization.Kind
 	ticket_prefix    *string
+	escalation_rules **schematype.EscalationRules
 	clearedFields    map[string]struct{}
 	parent           *int
 	clearedparent    bool
@@ -8738,6 +8739,55 @@ func (m *OrganizationMutation) ResetParentID() {
 	delete(m.clearedFields, organization.FieldParentID)
 }
 
+// SetEscalationRules sets the "escalation_rules" field.
+func (m *OrganizationMutation) SetEscalationRules(sr *schematype.EscalationRules) {
+	m.escalation_rules = &sr
+}
+
+// EscalationRules returns the value of the "escalation_rules" field in the mutation.
+func (m *OrganizationMutation) EscalationRules() (r *schematype.EscalationRules, exists bool) {
+	v := m.escalation_rules
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEscalationRules returns the old "escalation_rules" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldEscalationRules(ctx context.Context) (v *schematype.EscalationRules, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEscalationRules is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEscalationRules requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEscalationRules: %w", err)
+	}
+	return oldValue.EscalationRules, nil
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (m *OrganizationMutation) ClearEscalationRules() {
+	m.escalation_rules = nil
+	m.clearedFields[organization.FieldEscalationRules] = struct{}{}
+}
+
+// EscalationRulesCleared returns if the "escalation_rules" field was cleared in this mutation.
+func (m *OrganizationMutation) EscalationRulesCleared() bool {
+	_, ok := m.clearedFields[organization.FieldEscalationRules]
+	return ok
+}
+
+// ResetEscalationRules resets all changes to the "escalation_rules" field.
+func (m *OrganizationMutation) ResetEscalationRules() {
+	m.escalation_rules = nil
+	delete(m.clearedFields, organization.FieldEscalationRules)
+}
+
 // ClearParent clears the "parent" edge to the Organization entity.
 func (m *OrganizationMutation) ClearParent() {
 	m.clearedparent = true
@@ -8961,7 +9011,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -8979,6 +9029,9 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.parent != nil {
 		fields = append(fields, organization.FieldParentID)
+	}
+	if m.escalation_rules != nil {
+		fields = append(fields, organization.FieldEscalationRules)
 	}
 	return fields
 }
@@ -9000,6 +9053,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.TicketPrefix()
 	case organization.FieldParentID:
 		return m.ParentID()
+	case organization.FieldEscalationRules:
+		return m.EscalationRules()
 	}
 	return nil, false
 }
@@ -9021,6 +9076,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldTicketPrefix(ctx)
 	case organization.FieldParentID:
 		return m.OldParentID(ctx)
+	case organization.FieldEscalationRules:
+		return m.OldEscalationRules(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -9072,6 +9129,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetParentID(v)
 		return nil
+	case organization.FieldEscalationRules:
+		v, ok := value.(*schematype.EscalationRules)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEscalationRules(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -9108,6 +9172,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldParentID) {
 		fields = append(fields, organization.FieldParentID)
 	}
+	if m.FieldCleared(organization.FieldEscalationRules) {
+		fields = append(fields, organization.FieldEscalationRules)
+	}
 	return fields
 }
 
@@ -9124,6 +9191,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 	switch name {
 	case organization.FieldParentID:
 		m.ClearParentID()
+		return nil
+	case organization.FieldEscalationRules:
+		m.ClearEscalationRules()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -9150,6 +9220,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldParentID:
 		m.ResetParentID()
+		return nil
+	case organization.FieldEscalationRules:
+		m.ResetEscalationRules()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -14104,6 +14177,9 @@ type TicketMutation struct {
 	approved_at                   *time.Time
 	delivery_status               *ticket.DeliveryStatus
 	delivery_notes                *string
+	delivered_version             *string
+	delivered_at                  *time.Time
+	reproduced_in_environment     *ticket.ReproducedInEnvironment
 	waiting_periods               *[]schematype.Period
 	appendwaiting_periods         []schematype.Period
 	sla_first_response_due        *time.Time
@@ -16049,6 +16125,153 @@ func (m *TicketMutation) ResetDeliveryNotes() {
 	delete(m.clearedFields, ticket.FieldDeliveryNotes)
 }
 
+// SetDeliveredVersion sets the "delivered_version" field.
+func (m *TicketMutation) SetDeliveredVersion(s string) {
+	m.delivered_version = &s
+}
+
+// DeliveredVersion returns the value of the "delivered_version" field in the mutation.
+func (m *TicketMutation) DeliveredVersion() (r string, exists bool) {
+	v := m.delivered_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredVersion returns the old "delivered_version" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldDeliveredVersion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredVersion: %w", err)
+	}
+	return oldValue.DeliveredVersion, nil
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (m *TicketMutation) ClearDeliveredVersion() {
+	m.delivered_version = nil
+	m.clearedFields[ticket.FieldDeliveredVersion] = struct{}{}
+}
+
+// DeliveredVersionCleared returns if the "delivered_version" field was cleared in this mutation.
+func (m *TicketMutation) DeliveredVersionCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldDeliveredVersion]
+	return ok
+}
+
+// ResetDeliveredVersion resets all changes to the "delivered_version" field.
+func (m *TicketMutation) ResetDeliveredVersion() {
+	m.delivered_version = nil
+	delete(m.clearedFields, ticket.FieldDeliveredVersion)
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (m *TicketMutation) SetDeliveredAt(t time.Time) {
+	m.delivered_at = &t
+}
+
+// DeliveredAt returns the value of the "delivered_at" field in the mutation.
+func (m *TicketMutation) DeliveredAt() (r time.Time, exists bool) {
+	v := m.delivered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredAt returns the old "delivered_at" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldDeliveredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredAt: %w", err)
+	}
+	return oldValue.DeliveredAt, nil
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (m *TicketMutation) ClearDeliveredAt() {
+	m.delivered_at = nil
+	m.clearedFields[ticket.FieldDeliveredAt] = struct{}{}
+}
+
+// DeliveredAtCleared returns if the "delivered_at" field was cleared in this mutation.
+func (m *TicketMutation) DeliveredAtCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldDeliveredAt]
+	return ok
+}
+
+// ResetDeliveredAt resets all changes to the "delivered_at" field.
+func (m *TicketMutation) ResetDeliveredAt() {
+	m.delivered_at = nil
+	delete(m.clearedFields, ticket.FieldDeliveredAt)
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (m *TicketMutation) SetReproducedInEnvironment(tie ticket.ReproducedInEnvironment) {
+	m.reproduced_in_environment = &tie
+}
+
+// ReproducedInEnvironment returns the value of the "reproduced_in_environment" field in the mutation.
+func (m *TicketMutation) ReproducedInEnvironment() (r ticket.ReproducedInEnvironment, exists bool) {
+	v := m.reproduced_in_environment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReproducedInEnvironment returns the old "reproduced_in_environment" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldReproducedInEnvironment(ctx context.Context) (v *ticket.ReproducedInEnvironment, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReproducedInEnvironment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReproducedInEnvironment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReproducedInEnvironment: %w", err)
+	}
+	return oldValue.ReproducedInEnvironment, nil
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (m *TicketMutation) ClearReproducedInEnvironment() {
+	m.reproduced_in_environment = nil
+	m.clearedFields[ticket.FieldReproducedInEnvironment] = struct{}{}
+}
+
+// ReproducedInEnvironmentCleared returns if the "reproduced_in_environment" field was cleared in this mutation.
+func (m *TicketMutation) ReproducedInEnvironmentCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldReproducedInEnvironment]
+	return ok
+}
+
+// ResetReproducedInEnvironment resets all changes to the "reproduced_in_environment" field.
+func (m *TicketMutation) ResetReproducedInEnvironment() {
+	m.reproduced_in_environment = nil
+	delete(m.clearedFields, ticket.FieldReproducedInEnvironment)
+}
+
 // SetWaitingPeriods sets the "waiting_periods" field.
 func (m *TicketMutation) SetWaitingPeriods(s []schematype.Period) {
 	m.waiting_periods = &s
@@ -17611,7 +17834,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 56)
+	fields := make([]string, 0, 59)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -17728,6 +17951,15 @@ func (m *TicketMutation) Fields() []string {
 	}
 	if m.delivery_notes != nil {
 		fields = append(fields, ticket.FieldDeliveryNotes)
+	}
+	if m.delivered_version != nil {
+		fields = append(fields, ticket.FieldDeliveredVersion)
+	}
+	if m.delivered_at != nil {
+		fields = append(fields, ticket.FieldDeliveredAt)
+	}
+	if m.reproduced_in_environment != nil {
+		fields = append(fields, ticket.FieldReproducedInEnvironment)
 	}
 	if m.waiting_periods != nil {
 		fields = append(fields, ticket.FieldWaitingPeriods)
@@ -17866,6 +18098,12 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.DeliveryStatus()
 	case ticket.FieldDeliveryNotes:
 		return m.DeliveryNotes()
+	case ticket.FieldDeliveredVersion:
+		return m.DeliveredVersion()
+	case ticket.FieldDeliveredAt:
+		return m.DeliveredAt()
+	case ticket.FieldReproducedInEnvironment:
+		return m.ReproducedInEnvironment()
 	case ticket.FieldWaitingPeriods:
 		return m.WaitingPeriods()
 	case ticket.FieldSLAFirstResponseDue:
@@ -17987,6 +18225,12 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDeliveryStatus(ctx)
 	case ticket.FieldDeliveryNotes:
 		return m.OldDeliveryNotes(ctx)
+	case ticket.FieldDeliveredVersion:
+		return m.OldDeliveredVersion(ctx)
+	case ticket.FieldDeliveredAt:
+		return m.OldDeliveredAt(ctx)
+	case ticket.FieldReproducedInEnvironment:
+		return m.OldReproducedInEnvironment(ctx)
 	case ticket.FieldWaitingPeriods:
 		return m.OldWaitingPeriods(ctx)
 	case ticket.FieldSLAFirstResponseDue:
@@ -18303,6 +18547,27 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDeliveryNotes(v)
 		return nil
+	case ticket.FieldDeliveredVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredVersion(v)
+		return nil
+	case ticket.FieldDeliveredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredAt(v)
+		return nil
+	case ticket.FieldReproducedInEnvironment:
+		v, ok := value.(ticket.ReproducedInEnvironment)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReproducedInEnvironment(v)
+		return nil
 	case ticket.FieldWaitingPeriods:
 		v, ok := value.([]schematype.Period)
 		if !ok {
@@ -18602,6 +18867,15 @@ func (m *TicketMutation) ClearedFields() []string {
 	if m.FieldCleared(ticket.FieldDeliveryNotes) {
 		fields = append(fields, ticket.FieldDeliveryNotes)
 	}
+	if m.FieldCleared(ticket.FieldDeliveredVersion) {
+		fields = append(fields, ticket.FieldDeliveredVersion)
+	}
+	if m.FieldCleared(ticket.FieldDeliveredAt) {
+		fields = append(fields, ticket.FieldDeliveredAt)
+	}
+	if m.FieldCleared(ticket.FieldReproducedInEnvironment) {
+		fields = append(fields, ticket.FieldReproducedInEnvironment)
+	}
 	if m.FieldCleared(ticket.FieldWaitingPeriods) {
 		fields = append(fields, ticket.FieldWaitingPeriods)
 	}
@@ -18735,6 +19009,15 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldDeliveryNotes:
 		m.ClearDeliveryNotes()
+		return nil
+	case ticket.FieldDeliveredVersion:
+		m.ClearDeliveredVersion()
+		return nil
+	case ticket.FieldDeliveredAt:
+		m.ClearDeliveredAt()
+		return nil
+	case ticket.FieldReproducedInEnvironment:
+		m.ClearReproducedInEnvironment()
 		return nil
 	case ticket.FieldWaitingPeriods:
 		m.ClearWaitingPeriods()
@@ -18905,6 +19188,15 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldDeliveryNotes:
 		m.ResetDeliveryNotes()
+		return nil
+	case ticket.FieldDeliveredVersion:
+		m.ResetDeliveredVersion()
+		return nil
+	case ticket.FieldDeliveredAt:
+		m.ResetDeliveredAt()
+		return nil
+	case ticket.FieldReproducedInEnvironment:
+		m.ResetReproducedInEnvironment()
 		return nil
 	case ticket.FieldWaitingPeriods:
 		m.ResetWaitingPeriods()

@@ -3,9 +3,11 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/schema/schematype"
 	"time"
 
 	"entgo.io/ent"
@@ -29,6 +31,8 @@ type Organization struct {
 	TicketPrefix string `json:"ticket_prefix,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
 	ParentID *int `json:"parent_id,omitempty"`
+	// EscalationRules holds the value of the "escalation_rules" field.
+	EscalationRules *schematype.EscalationRules `json:"escalation_rules,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -99,6 +103,8 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case organization.FieldEscalationRules:
+			values[i] = new([]byte)
 		case organization.FieldID, organization.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix:
@@ -162,6 +168,14 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ParentID = new(int)
 				*_m.ParentID = int(value.Int64)
+			}
+		case organization.FieldEscalationRules:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field escalation_rules", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.EscalationRules); err != nil {
+					return fmt.Errorf("unmarshal field escalation_rules: %w", err)
+				}
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -238,6 +252,9 @@ func (_m *Organization) String() string {
 		builder.WriteString("parent_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("escalation_rules=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EscalationRules))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/user"
 	"time"
 
@@ -89,6 +90,12 @@ func (_c *OrganizationCreate) SetNillableParentID(v *int) *OrganizationCreate {
 	if v != nil {
 		_c.SetParentID(*v)
 	}
+	return _c
+}
+
+// SetEscalationRules sets the "escalation_rules" field.
+func (_c *OrganizationCreate) SetEscalationRules(v *schematype.EscalationRules) *OrganizationCreate {
+	_c.mutation.SetEscalationRules(v)
 	return _c
 }
 
@@ -279,6 +286,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 		_spec.SetField(organization.FieldTicketPrefix, field.TypeString, value)
 		_node.TicketPrefix = value
 	}
+	if value, ok := _c.mutation.EscalationRules(); ok {
+		_spec.SetField(organization.FieldEscalationRules, field.TypeJSON, value)
+		_node.EscalationRules = value
+	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -462,6 +473,24 @@ func (u *OrganizationUpsert) ClearParentID() *OrganizationUpsert {
 	return u
 }
 
+// SetEscalationRules sets the "escalation_rules" field.
+func (u *OrganizationUpsert) SetEscalationRules(v *schematype.EscalationRules) *OrganizationUpsert {
+	u.Set(organization.FieldEscalationRules, v)
+	return u
+}
+
+// UpdateEscalationRules sets the "escalation_rules" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateEscalationRules() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldEscalationRules)
+	return u
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (u *OrganizationUpsert) ClearEscalationRules() *OrganizationUpsert {
+	u.SetNull(organization.FieldEscalationRules)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -581,6 +610,27 @@ func (u *OrganizationUpsertOne) UpdateParentID() *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) ClearParentID() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetEscalationRules sets the "escalation_rules" field.
+func (u *OrganizationUpsertOne) SetEscalationRules(v *schematype.EscalationRules) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetEscalationRules(v)
+	})
+}
+
+// UpdateEscalationRules sets the "escalation_rules" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateEscalationRules() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateEscalationRules()
+	})
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (u *OrganizationUpsertOne) ClearEscalationRules() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearEscalationRules()
 	})
 }
 
@@ -869,6 +919,27 @@ func (u *OrganizationUpsertBulk) UpdateParentID() *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) ClearParentID() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetEscalationRules sets the "escalation_rules" field.
+func (u *OrganizationUpsertBulk) SetEscalationRules(v *schematype.EscalationRules) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetEscalationRules(v)
+	})
+}
+
+// UpdateEscalationRules sets the "escalation_rules" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateEscalationRules() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateEscalationRules()
+	})
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (u *OrganizationUpsertBulk) ClearEscalationRules() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearEscalationRules()
 	})
 }
 

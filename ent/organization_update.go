@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/predicate"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/user"
 	"time"
 
@@ -96,6 +97,18 @@ func (_u *OrganizationUpdate) SetNillableParentID(v *int) *OrganizationUpdate {
 // ClearParentID clears the value of the "parent_id" field.
 func (_u *OrganizationUpdate) ClearParentID() *OrganizationUpdate {
 	_u.mutation.ClearParentID()
+	return _u
+}
+
+// SetEscalationRules sets the "escalation_rules" field.
+func (_u *OrganizationUpdate) SetEscalationRules(v *schematype.EscalationRules) *OrganizationUpdate {
+	_u.mutation.SetEscalationRules(v)
+	return _u
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (_u *OrganizationUpdate) ClearEscalationRules() *OrganizationUpdate {
+	_u.mutation.ClearEscalationRules()
 	return _u
 }
 
@@ -314,6 +327,12 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.TicketPrefix(); ok {
 		_spec.SetField(organization.FieldTicketPrefix, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EscalationRules(); ok {
+		_spec.SetField(organization.FieldEscalationRules, field.TypeJSON, value)
+	}
+	if _u.mutation.EscalationRulesCleared() {
+		_spec.ClearField(organization.FieldEscalationRules, field.TypeJSON)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -569,6 +588,18 @@ func (_u *OrganizationUpdateOne) ClearParentID() *OrganizationUpdateOne {
 	return _u
 }
 
+// SetEscalationRules sets the "escalation_rules" field.
+func (_u *OrganizationUpdateOne) SetEscalationRules(v *schematype.EscalationRules) *OrganizationUpdateOne {
+	_u.mutation.SetEscalationRules(v)
+	return _u
+}
+
+// ClearEscalationRules clears the value of the "escalation_rules" field.
+func (_u *OrganizationUpdateOne) ClearEscalationRules() *OrganizationUpdateOne {
+	_u.mutation.ClearEscalationRules()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdateOne) SetParent(v *Organization) *OrganizationUpdateOne {
 	return _u.SetParentID(v.ID)
@@ -814,6 +845,12 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.TicketPrefix(); ok {
 		_spec.SetField(organization.FieldTicketPrefix, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EscalationRules(); ok {
+		_spec.SetField(organization.FieldEscalationRules, field.TypeJSON, value)
+	}
+	if _u.mutation.EscalationRulesCleared() {
+		_spec.ClearField(organization.FieldEscalationRules, field.TypeJSON)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{

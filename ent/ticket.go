@@ -100,6 +100,12 @@ type Ticket struct {
 	DeliveryStatus *ticket.DeliveryStatus `json:"delivery_status,omitempty"`
 	// DeliveryNotes holds the value of the "delivery_notes" field.
 	DeliveryNotes string `json:"delivery_notes,omitempty"`
+	// DeliveredVersion holds the value of the "delivered_version" field.
+	DeliveredVersion string `json:"delivered_version,omitempty"`
+	// DeliveredAt holds the value of the "delivered_at" field.
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	// ReproducedInEnvironment holds the value of the "reproduced_in_environment" field.
+	ReproducedInEnvironment *ticket.ReproducedInEnvironment `json:"reproduced_in_environment,omitempty"`
 	// WaitingPeriods holds the value of the "waiting_periods" field.
 	WaitingPeriods []schematype.Period `json:"waiting_periods,omitempty"`
 	// SLAFirstResponseDue holds the value of the "sla_first_response_due" field.
@@ -348,9 +354,9 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldSLAFirstResponseTarget, ticket.FieldSLAResolutionTarget, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
-		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldEstimateKind, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes:
+		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldEstimateKind, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes, ticket.FieldDeliveredVersion, ticket.FieldReproducedInEnvironment:
 			values[i] = new(sql.NullString)
-		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue, ticket.FieldSLAFirstResponseStoppedAt, ticket.FieldSLAResolutionStoppedAt:
+		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldDeliveredAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue, ticket.FieldSLAFirstResponseStoppedAt, ticket.FieldSLAResolutionStoppedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -619,6 +625,26 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field delivery_notes", values[i])
 			} else if value.Valid {
 				_m.DeliveryNotes = value.String
+			}
+		case ticket.FieldDeliveredVersion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field delivered_version", values[i])
+			} else if value.Valid {
+				_m.DeliveredVersion = value.String
+			}
+		case ticket.FieldDeliveredAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field delivered_at", values[i])
+			} else if value.Valid {
+				_m.DeliveredAt = new(time.Time)
+				*_m.DeliveredAt = value.Time
+			}
+		case ticket.FieldReproducedInEnvironment:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field reproduced_in_environment", values[i])
+			} else if value.Valid {
+				_m.ReproducedInEnvironment = new(ticket.ReproducedInEnvironment)
+				*_m.ReproducedInEnvironment = ticket.ReproducedInEnvironment(value.String)
 			}
 		case ticket.FieldWaitingPeriods:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -987,6 +1013,19 @@ func (_m *Ticket) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("delivery_notes=")
 	builder.WriteString(_m.DeliveryNotes)
+	builder.WriteString(", ")
+	builder.WriteString("delivered_version=")
+	builder.WriteString(_m.DeliveredVersion)
+	builder.WriteString(", ")
+	if v := _m.DeliveredAt; v != nil {
+		builder.WriteString("delivered_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ReproducedInEnvironment; v != nil {
+		builder.WriteString("reproduced_in_environment=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("waiting_periods=")
 	builder.WriteString(fmt.Sprintf("%v", _m.WaitingPeriods))

@@ -513,6 +513,48 @@ func (_c *TicketCreate) SetNillableDeliveryNotes(v *string) *TicketCreate {
 	return _c
 }
 
+// SetDeliveredVersion sets the "delivered_version" field.
+func (_c *TicketCreate) SetDeliveredVersion(v string) *TicketCreate {
+	_c.mutation.SetDeliveredVersion(v)
+	return _c
+}
+
+// SetNillableDeliveredVersion sets the "delivered_version" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableDeliveredVersion(v *string) *TicketCreate {
+	if v != nil {
+		_c.SetDeliveredVersion(*v)
+	}
+	return _c
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_c *TicketCreate) SetDeliveredAt(v time.Time) *TicketCreate {
+	_c.mutation.SetDeliveredAt(v)
+	return _c
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableDeliveredAt(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetDeliveredAt(*v)
+	}
+	return _c
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (_c *TicketCreate) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketCreate {
+	_c.mutation.SetReproducedInEnvironment(v)
+	return _c
+}
+
+// SetNillableReproducedInEnvironment sets the "reproduced_in_environment" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableReproducedInEnvironment(v *ticket.ReproducedInEnvironment) *TicketCreate {
+	if v != nil {
+		_c.SetReproducedInEnvironment(*v)
+	}
+	return _c
+}
+
 // SetWaitingPeriods sets the "waiting_periods" field.
 func (_c *TicketCreate) SetWaitingPeriods(v []schematype.Period) *TicketCreate {
 	_c.mutation.SetWaitingPeriods(v)
@@ -1065,6 +1107,16 @@ func (_c *TicketCreate) check() error {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DeliveredVersion(); ok {
+		if err := ticket.DeliveredVersionValidator(v); err != nil {
+			return &ValidationError{Name: "delivered_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivered_version": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ReproducedInEnvironment(); ok {
+		if err := ticket.ReproducedInEnvironmentValidator(v); err != nil {
+			return &ValidationError{Name: "reproduced_in_environment", err: fmt.Errorf(`ent: validator failed for field "Ticket.reproduced_in_environment": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.CustomerID(); !ok {
 		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "Ticket.customer_id"`)}
 	}
@@ -1255,6 +1307,18 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DeliveryNotes(); ok {
 		_spec.SetField(ticket.FieldDeliveryNotes, field.TypeString, value)
 		_node.DeliveryNotes = value
+	}
+	if value, ok := _c.mutation.DeliveredVersion(); ok {
+		_spec.SetField(ticket.FieldDeliveredVersion, field.TypeString, value)
+		_node.DeliveredVersion = value
+	}
+	if value, ok := _c.mutation.DeliveredAt(); ok {
+		_spec.SetField(ticket.FieldDeliveredAt, field.TypeTime, value)
+		_node.DeliveredAt = &value
+	}
+	if value, ok := _c.mutation.ReproducedInEnvironment(); ok {
+		_spec.SetField(ticket.FieldReproducedInEnvironment, field.TypeEnum, value)
+		_node.ReproducedInEnvironment = &value
 	}
 	if value, ok := _c.mutation.WaitingPeriods(); ok {
 		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)
@@ -2178,6 +2242,60 @@ func (u *TicketUpsert) UpdateDeliveryNotes() *TicketUpsert {
 // ClearDeliveryNotes clears the value of the "delivery_notes" field.
 func (u *TicketUpsert) ClearDeliveryNotes() *TicketUpsert {
 	u.SetNull(ticket.FieldDeliveryNotes)
+	return u
+}
+
+// SetDeliveredVersion sets the "delivered_version" field.
+func (u *TicketUpsert) SetDeliveredVersion(v string) *TicketUpsert {
+	u.Set(ticket.FieldDeliveredVersion, v)
+	return u
+}
+
+// UpdateDeliveredVersion sets the "delivered_version" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateDeliveredVersion() *TicketUpsert {
+	u.SetExcluded(ticket.FieldDeliveredVersion)
+	return u
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (u *TicketUpsert) ClearDeliveredVersion() *TicketUpsert {
+	u.SetNull(ticket.FieldDeliveredVersion)
+	return u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *TicketUpsert) SetDeliveredAt(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldDeliveredAt, v)
+	return u
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateDeliveredAt() *TicketUpsert {
+	u.SetExcluded(ticket.FieldDeliveredAt)
+	return u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *TicketUpsert) ClearDeliveredAt() *TicketUpsert {
+	u.SetNull(ticket.FieldDeliveredAt)
+	return u
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (u *TicketUpsert) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketUpsert {
+	u.Set(ticket.FieldReproducedInEnvironment, v)
+	return u
+}
+
+// UpdateReproducedInEnvironment sets the "reproduced_in_environment" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateReproducedInEnvironment() *TicketUpsert {
+	u.SetExcluded(ticket.FieldReproducedInEnvironment)
+	return u
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (u *TicketUpsert) ClearReproducedInEnvironment() *TicketUpsert {
+	u.SetNull(ticket.FieldReproducedInEnvironment)
 	return u
 }
 
@@ -3211,6 +3329,69 @@ func (u *TicketUpsertOne) UpdateDeliveryNotes() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearDeliveryNotes() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearDeliveryNotes()
+	})
+}
+
+// SetDeliveredVersion sets the "delivered_version" field.
+func (u *TicketUpsertOne) SetDeliveredVersion(v string) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveredVersion(v)
+	})
+}
+
+// UpdateDeliveredVersion sets the "delivered_version" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateDeliveredVersion() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveredVersion()
+	})
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (u *TicketUpsertOne) ClearDeliveredVersion() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveredVersion()
+	})
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *TicketUpsertOne) SetDeliveredAt(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveredAt(v)
+	})
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateDeliveredAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveredAt()
+	})
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *TicketUpsertOne) ClearDeliveredAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveredAt()
+	})
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (u *TicketUpsertOne) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetReproducedInEnvironment(v)
+	})
+}
+
+// UpdateReproducedInEnvironment sets the "reproduced_in_environment" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateReproducedInEnvironment() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateReproducedInEnvironment()
+	})
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (u *TicketUpsertOne) ClearReproducedInEnvironment() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearReproducedInEnvironment()
 	})
 }
 
@@ -4459,6 +4640,69 @@ func (u *TicketUpsertBulk) UpdateDeliveryNotes() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearDeliveryNotes() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearDeliveryNotes()
+	})
+}
+
+// SetDeliveredVersion sets the "delivered_version" field.
+func (u *TicketUpsertBulk) SetDeliveredVersion(v string) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveredVersion(v)
+	})
+}
+
+// UpdateDeliveredVersion sets the "delivered_version" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateDeliveredVersion() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveredVersion()
+	})
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (u *TicketUpsertBulk) ClearDeliveredVersion() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveredVersion()
+	})
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (u *TicketUpsertBulk) SetDeliveredAt(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetDeliveredAt(v)
+	})
+}
+
+// UpdateDeliveredAt sets the "delivered_at" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateDeliveredAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateDeliveredAt()
+	})
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (u *TicketUpsertBulk) ClearDeliveredAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearDeliveredAt()
+	})
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (u *TicketUpsertBulk) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetReproducedInEnvironment(v)
+	})
+}
+
+// UpdateReproducedInEnvironment sets the "reproduced_in_environment" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateReproducedInEnvironment() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateReproducedInEnvironment()
+	})
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (u *TicketUpsertBulk) ClearReproducedInEnvironment() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearReproducedInEnvironment()
 	})
 }
 

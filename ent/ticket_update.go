@@ -682,6 +682,66 @@ func (_u *TicketUpdate) ClearDeliveryNotes() *TicketUpdate {
 	return _u
 }
 
+// SetDeliveredVersion sets the "delivered_version" field.
+func (_u *TicketUpdate) SetDeliveredVersion(v string) *TicketUpdate {
+	_u.mutation.SetDeliveredVersion(v)
+	return _u
+}
+
+// SetNillableDeliveredVersion sets the "delivered_version" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableDeliveredVersion(v *string) *TicketUpdate {
+	if v != nil {
+		_u.SetDeliveredVersion(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (_u *TicketUpdate) ClearDeliveredVersion() *TicketUpdate {
+	_u.mutation.ClearDeliveredVersion()
+	return _u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_u *TicketUpdate) SetDeliveredAt(v time.Time) *TicketUpdate {
+	_u.mutation.SetDeliveredAt(v)
+	return _u
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableDeliveredAt(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetDeliveredAt(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (_u *TicketUpdate) ClearDeliveredAt() *TicketUpdate {
+	_u.mutation.ClearDeliveredAt()
+	return _u
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (_u *TicketUpdate) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketUpdate {
+	_u.mutation.SetReproducedInEnvironment(v)
+	return _u
+}
+
+// SetNillableReproducedInEnvironment sets the "reproduced_in_environment" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableReproducedInEnvironment(v *ticket.ReproducedInEnvironment) *TicketUpdate {
+	if v != nil {
+		_u.SetReproducedInEnvironment(*v)
+	}
+	return _u
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (_u *TicketUpdate) ClearReproducedInEnvironment() *TicketUpdate {
+	_u.mutation.ClearReproducedInEnvironment()
+	return _u
+}
+
 // SetWaitingPeriods sets the "waiting_periods" field.
 func (_u *TicketUpdate) SetWaitingPeriods(v []schematype.Period) *TicketUpdate {
 	_u.mutation.SetWaitingPeriods(v)
@@ -1460,6 +1520,16 @@ func (_u *TicketUpdate) check() error {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeliveredVersion(); ok {
+		if err := ticket.DeliveredVersionValidator(v); err != nil {
+			return &ValidationError{Name: "delivered_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivered_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReproducedInEnvironment(); ok {
+		if err := ticket.ReproducedInEnvironmentValidator(v); err != nil {
+			return &ValidationError{Name: "reproduced_in_environment", err: fmt.Errorf(`ent: validator failed for field "Ticket.reproduced_in_environment": %w`, err)}
+		}
+	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Ticket.customer"`)
 	}
@@ -1671,6 +1741,24 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DeliveryNotesCleared() {
 		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeliveredVersion(); ok {
+		_spec.SetField(ticket.FieldDeliveredVersion, field.TypeString, value)
+	}
+	if _u.mutation.DeliveredVersionCleared() {
+		_spec.ClearField(ticket.FieldDeliveredVersion, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeliveredAt(); ok {
+		_spec.SetField(ticket.FieldDeliveredAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeliveredAtCleared() {
+		_spec.ClearField(ticket.FieldDeliveredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReproducedInEnvironment(); ok {
+		_spec.SetField(ticket.FieldReproducedInEnvironment, field.TypeEnum, value)
+	}
+	if _u.mutation.ReproducedInEnvironmentCleared() {
+		_spec.ClearField(ticket.FieldReproducedInEnvironment, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.WaitingPeriods(); ok {
 		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)
@@ -2926,6 +3014,66 @@ func (_u *TicketUpdateOne) ClearDeliveryNotes() *TicketUpdateOne {
 	return _u
 }
 
+// SetDeliveredVersion sets the "delivered_version" field.
+func (_u *TicketUpdateOne) SetDeliveredVersion(v string) *TicketUpdateOne {
+	_u.mutation.SetDeliveredVersion(v)
+	return _u
+}
+
+// SetNillableDeliveredVersion sets the "delivered_version" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableDeliveredVersion(v *string) *TicketUpdateOne {
+	if v != nil {
+		_u.SetDeliveredVersion(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredVersion clears the value of the "delivered_version" field.
+func (_u *TicketUpdateOne) ClearDeliveredVersion() *TicketUpdateOne {
+	_u.mutation.ClearDeliveredVersion()
+	return _u
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (_u *TicketUpdateOne) SetDeliveredAt(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetDeliveredAt(v)
+	return _u
+}
+
+// SetNillableDeliveredAt sets the "delivered_at" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableDeliveredAt(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetDeliveredAt(*v)
+	}
+	return _u
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (_u *TicketUpdateOne) ClearDeliveredAt() *TicketUpdateOne {
+	_u.mutation.ClearDeliveredAt()
+	return _u
+}
+
+// SetReproducedInEnvironment sets the "reproduced_in_environment" field.
+func (_u *TicketUpdateOne) SetReproducedInEnvironment(v ticket.ReproducedInEnvironment) *TicketUpdateOne {
+	_u.mutation.SetReproducedInEnvironment(v)
+	return _u
+}
+
+// SetNillableReproducedInEnvironment sets the "reproduced_in_environment" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableReproducedInEnvironment(v *ticket.ReproducedInEnvironment) *TicketUpdateOne {
+	if v != nil {
+		_u.SetReproducedInEnvironment(*v)
+	}
+	return _u
+}
+
+// ClearReproducedInEnvironment clears the value of the "reproduced_in_environment" field.
+func (_u *TicketUpdateOne) ClearReproducedInEnvironment() *TicketUpdateOne {
+	_u.mutation.ClearReproducedInEnvironment()
+	return _u
+}
+
 // SetWaitingPeriods sets the "waiting_periods" field.
 func (_u *TicketUpdateOne) SetWaitingPeriods(v []schematype.Period) *TicketUpdateOne {
 	_u.mutation.SetWaitingPeriods(v)
@@ -3717,6 +3865,16 @@ func (_u *TicketUpdateOne) check() error {
 			return &ValidationError{Name: "delivery_status", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivery_status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeliveredVersion(); ok {
+		if err := ticket.DeliveredVersionValidator(v); err != nil {
+			return &ValidationError{Name: "delivered_version", err: fmt.Errorf(`ent: validator failed for field "Ticket.delivered_version": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReproducedInEnvironment(); ok {
+		if err := ticket.ReproducedInEnvironmentValidator(v); err != nil {
+			return &ValidationError{Name: "reproduced_in_environment", err: fmt.Errorf(`ent: validator failed for field "Ticket.reproduced_in_environment": %w`, err)}
+		}
+	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Ticket.customer"`)
 	}
@@ -3945,6 +4103,24 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.DeliveryNotesCleared() {
 		_spec.ClearField(ticket.FieldDeliveryNotes, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeliveredVersion(); ok {
+		_spec.SetField(ticket.FieldDeliveredVersion, field.TypeString, value)
+	}
+	if _u.mutation.DeliveredVersionCleared() {
+		_spec.ClearField(ticket.FieldDeliveredVersion, field.TypeString)
+	}
+	if value, ok := _u.mutation.DeliveredAt(); ok {
+		_spec.SetField(ticket.FieldDeliveredAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeliveredAtCleared() {
+		_spec.ClearField(ticket.FieldDeliveredAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ReproducedInEnvironment(); ok {
+		_spec.SetField(ticket.FieldReproducedInEnvironment, field.TypeEnum, value)
+	}
+	if _u.mutation.ReproducedInEnvironmentCleared() {
+		_spec.ClearField(ticket.FieldReproducedInEnvironment, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.WaitingPeriods(); ok {
 		_spec.SetField(ticket.FieldWaitingPeriods, field.TypeJSON, value)

@@ -70,17 +70,17 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		now = time.Now
 	}
 	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
+	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	similar.Postgres = d.Dialect == dialect.Postgres
-	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a.Flow.BookEstimate = budgets.BookEstimate
 	a.Flow.OnTypeChange = budgets.Rebill
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
-		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
+		DevTasks:   &devtask.Service{Client: d.Client, Bookings: budgets, Now: now},
 		Clocks:     slas,
 		Budgets:    budgets,
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},

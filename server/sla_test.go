@@ -70,6 +70,7 @@ func TestSLAWorkedExample(t *testing.T) {
 	register := func(received time.Time) string {
 		in := incidentInput()
 		in["priority"], in["channel"], in["customerID"], in["receivedAt"] = "P3", "PHONE", gidOf(w.orgs["C1"].ID), received.UTC().Format(time.RFC3339)
+		in["reporterID"] = gidOf(w.users["C1.KEY_USER"].ID)
 		return e.create(desk, in).ID
 	}
 	cases := []struct {

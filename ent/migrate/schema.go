@@ -319,6 +319,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VENDOR", "PARTNER", "CUSTOMER"}},
 		{Name: "ticket_prefix", Type: field.TypeString, Size: 8, Default: "SD"},
+		{Name: "escalation_rules", Type: field.TypeJSON, Nullable: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
@@ -329,7 +330,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_organizations_children",
-				Columns:    []*schema.Column{OrganizationsColumns[6]},
+				Columns:    []*schema.Column{OrganizationsColumns[7]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -548,6 +549,9 @@ var (
 		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "delivery_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"AVAILABLE", "DELIVERED"}},
 		{Name: "delivery_notes", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "delivered_version", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reproduced_in_environment", Type: field.TypeEnum, Nullable: true, Enums: []string{"LIVE", "TEST", "QA", "DEV", "STANDARD_DEMO"}},
 		{Name: "waiting_periods", Type: field.TypeJSON, Nullable: true},
 		{Name: "sla_first_response_due", Type: field.TypeTime, Nullable: true},
 		{Name: "sla_resolution_due", Type: field.TypeTime, Nullable: true},
@@ -575,43 +579,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[50]},
+				Columns:    []*schema.Column{TicketsColumns[53]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[51]},
+				Columns:    []*schema.Column{TicketsColumns[54]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[52]},
+				Columns:    []*schema.Column{TicketsColumns[55]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[53]},
+				Columns:    []*schema.Column{TicketsColumns[56]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_approved_by",
-				Columns:    []*schema.Column{TicketsColumns[54]},
+				Columns:    []*schema.Column{TicketsColumns[57]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[55]},
+				Columns:    []*schema.Column{TicketsColumns[58]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[56]},
+				Columns:    []*schema.Column{TicketsColumns[59]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -620,7 +624,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[50], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[53], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -630,17 +634,17 @@ var (
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[55]},
+				Columns: []*schema.Column{TicketsColumns[58]},
 			},
 			{
 				Name:    "ticket_assignee_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[56]},
+				Columns: []*schema.Column{TicketsColumns[59]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[51]},
+				Columns: []*schema.Column{TicketsColumns[54]},
 			},
 			{
 				Name:    "ticket_received_at",
@@ -653,7 +657,7 @@ var (
 	TicketEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATED", "STATUS_CHANGED", "LEVEL_CHANGED", "PRIORITY_CHANGED", "ASSIGNEE_CHANGED", "TYPE_CHANGED", "UPDATED", "COMMENTED", "SPLIT", "LINKED", "DUPLICATE_MARKED", "ESTIMATED", "APPROVED", "DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATED", "STATUS_CHANGED", "LEVEL_CHANGED", "PRIORITY_CHANGED", "ASSIGNEE_CHANGED", "TYPE_CHANGED", "UPDATED", "COMMENTED", "SPLIT", "LINKED", "DUPLICATE_MARKED", "ESTIMATED", "APPROVED", "DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED", "DELIVERED"}},
 		{Name: "from_value", Type: field.TypeString, Nullable: true},
 		{Name: "to_value", Type: field.TypeString, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2147483647},

@@ -30,6 +30,8 @@ const (
 	FieldTicketPrefix = "ticket_prefix"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
+	// FieldEscalationRules holds the string denoting the escalation_rules field in the database.
+	FieldEscalationRules = "escalation_rules"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -73,6 +75,7 @@ var Columns = []string{
 	FieldKind,
 	FieldTicketPrefix,
 	FieldParentID,
+	FieldEscalationRules,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

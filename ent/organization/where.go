@@ -340,6 +340,16 @@ func ParentIDNotNil() predicate.Organization {
 	return predicate.Organization(sql.FieldNotNull(FieldParentID))
 }
 
+// EscalationRulesIsNil applies the IsNil predicate on the "escalation_rules" field.
+func EscalationRulesIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldEscalationRules))
+}
+
+// EscalationRulesNotNil applies the NotNil predicate on the "escalation_rules" field.
+func EscalationRulesNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldEscalationRules))
+}
+
 // HasParent applies the HasEdge predicate on the "parent" edge.
 func HasParent() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {

@@ -670,6 +670,10 @@ func init() {
 	ticketDescBillableReclassified := ticketFields[21].Descriptor()
 	// ticket.DefaultBillableReclassified holds the default value on creation for the billable_reclassified field.
 	ticket.DefaultBillableReclassified = ticketDescBillableReclassified.Default.(bool)
+	// ticketDescDeliveredVersion is the schema descriptor for delivered_version field.
+	ticketDescDeliveredVersion := ticketFields[37].Descriptor()
+	// ticket.DeliveredVersionValidator is a validator for the "delivered_version" field. It is called by the builders before save.
+	ticket.DeliveredVersionValidator = ticketDescDeliveredVersion.Validators[0].(func(string) error)
 	ticketeventMixin := schema.TicketEvent{}.Mixin()
 	ticketevent.Policy = privacy.NewPolicies(schema.TicketEvent{})
 	ticketevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/schema/rule"
 )
 
@@ -24,6 +25,9 @@ func (Organization) Fields() []ent.Field {
 		field.Enum("kind").Values("VENDOR", "PARTNER", "CUSTOMER").Annotations(entgql.OrderField("KIND")),
 		field.String("ticket_prefix").Default("SD").MaxLen(8),
 		field.Int("parent_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		// escalation_rules are the provider's escalation targets and hand-back paths; empty means
+		// the default table of package ticketflow. Read and set through schema/flow.graphql.
+		field.JSON("escalation_rules", &schematype.EscalationRules{}).Optional().Annotations(entgql.Skip()),
 	}
 }
 

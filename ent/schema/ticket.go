@@ -65,6 +65,12 @@ func (Ticket) Fields() []ent.Field {
 		field.Int("approved_by_id").Optional().Nillable().Annotations(state),
 		field.Enum("delivery_status").Values("AVAILABLE", "DELIVERED").Optional().Nillable().Annotations(state),
 		field.Text("delivery_notes").Optional().Annotations(state),
+		field.String("delivered_version").Optional().MaxLen(100).Annotations(state),
+		field.Time("delivered_at").Optional().Nillable().Annotations(state),
+		// reproduced_in_environment is where staff reproduced the error (documentHandover); the
+		// customer's own ERP environment stays in environment.
+		field.Enum("reproduced_in_environment").Values("LIVE", "TEST", "QA", "DEV", "STANDARD_DEMO").Optional().Nillable().
+			Annotations(entgql.Type("TicketEnvironment"), state),
 		field.JSON("waiting_periods", []schematype.Period{}).Optional().Annotations(entgql.Skip(), state),
 		field.Time("sla_first_response_due").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Time("sla_resolution_due").Optional().Nillable().Annotations(entgql.Skip(), state),

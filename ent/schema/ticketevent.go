@@ -25,7 +25,7 @@ func (TicketEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("CREATED", "STATUS_CHANGED", "LEVEL_CHANGED", "PRIORITY_CHANGED", "ASSIGNEE_CHANGED",
 			"TYPE_CHANGED", "UPDATED", "COMMENTED", "SPLIT", "LINKED", "DUPLICATE_MARKED", "ESTIMATED", "APPROVED",
-			"DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED").Immutable(),
+			"DECLINED", "RELEASED", "SLA_AT_RISK", "SLA_BREACHED", "DELIVERED").Immutable(),
 		field.String("from_value").Optional().Immutable(),
 		field.String("to_value").Optional().Immutable(),
 		field.Text("reason").Optional().Immutable(),

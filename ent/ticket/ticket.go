@@ -96,6 +96,12 @@ const (
 	FieldDeliveryStatus = "delivery_status"
 	// FieldDeliveryNotes holds the string denoting the delivery_notes field in the database.
 	FieldDeliveryNotes = "delivery_notes"
+	// FieldDeliveredVersion holds the string denoting the delivered_version field in the database.
+	FieldDeliveredVersion = "delivered_version"
+	// FieldDeliveredAt holds the string denoting the delivered_at field in the database.
+	FieldDeliveredAt = "delivered_at"
+	// FieldReproducedInEnvironment holds the string denoting the reproduced_in_environment field in the database.
+	FieldReproducedInEnvironment = "reproduced_in_environment"
 	// FieldWaitingPeriods holds the string denoting the waiting_periods field in the database.
 	FieldWaitingPeriods = "waiting_periods"
 	// FieldSLAFirstResponseDue holds the string denoting the sla_first_response_due field in the database.
@@ -292,6 +298,9 @@ var Columns = []string{
 	FieldApprovedByID,
 	FieldDeliveryStatus,
 	FieldDeliveryNotes,
+	FieldDeliveredVersion,
+	FieldDeliveredAt,
+	FieldReproducedInEnvironment,
 	FieldWaitingPeriods,
 	FieldSLAFirstResponseDue,
 	FieldSLAResolutionDue,
@@ -362,6 +371,8 @@ var (
 	DefaultVendorInvolved bool
 	// DefaultBillableReclassified holds the default value on creation for the "billable_reclassified" field.
 	DefaultBillableReclassified bool
+	// DeliveredVersionValidator is a validator for the "delivered_version" field. It is called by the builders before save.
+	DeliveredVersionValidator func(string) error
 )
 
 // Type defines the type for the "type" enum field.
@@ -574,6 +585,32 @@ func DeliveryStatusValidator(ds DeliveryStatus) error {
 	}
 }
 
+// ReproducedInEnvironment defines the type for the "reproduced_in_environment" enum field.
+type ReproducedInEnvironment string
+
+// ReproducedInEnvironment values.
+const (
+	ReproducedInEnvironmentLIVE          ReproducedInEnvironment = "LIVE"
+	ReproducedInEnvironmentTEST          ReproducedInEnvironment = "TEST"
+	ReproducedInEnvironmentQA            ReproducedInEnvironment = "QA"
+	ReproducedInEnvironmentDEV           ReproducedInEnvironment = "DEV"
+	ReproducedInEnvironmentSTANDARD_DEMO ReproducedInEnvironment = "STANDARD_DEMO"
+)
+
+func (rie ReproducedInEnvironment) String() string {
+	return string(rie)
+}
+
+// ReproducedInEnvironmentValidator is a validator for the "reproduced_in_environment" field enum values. It is called by the builders before save.
+func ReproducedInEnvironmentValidator(rie ReproducedInEnvironment) error {
+	switch rie {
+	case ReproducedInEnvironmentLIVE, ReproducedInEnvironmentTEST, ReproducedInEnvironmentQA, ReproducedInEnvironmentDEV, ReproducedInEnvironmentSTANDARD_DEMO:
+		return nil
+	default:
+		return fmt.Errorf("ticket: invalid enum value for reproduced_in_environment field: %q", rie)
+	}
+}
+
 // OrderOption defines the ordering options for the Ticket queries.
 type OrderOption func(*sql.Selector)
 
@@ -770,6 +807,21 @@ func ByDeliveryStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByDeliveryNotes orders the results by the delivery_notes field.
 func ByDeliveryNotes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDeliveryNotes, opts...).ToFunc()
+}
+
+// ByDeliveredVersion orders the results by the delivered_version field.
+func ByDeliveredVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveredVersion, opts...).ToFunc()
+}
+
+// ByDeliveredAt orders the results by the delivered_at field.
+func ByDeliveredAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeliveredAt, opts...).ToFunc()
+}
+
+// ByReproducedInEnvironment orders the results by the reproduced_in_environment field.
+func ByReproducedInEnvironment(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReproducedInEnvironment, opts...).ToFunc()
 }
 
 // BySLAFirstResponseDue orders the results by the sla_first_response_due field.
@@ -1258,6 +1310,24 @@ func (e *DeliveryStatus) UnmarshalGQL(val interface{}) error {
 	*e = DeliveryStatus(str)
 	if err := DeliveryStatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid DeliveryStatus", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e ReproducedInEnvironment) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *ReproducedInEnvironment) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = ReproducedInEnvironment(str)
+	if err := ReproducedInEnvironmentValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid ReproducedInEnvironment", str)
 	}
 	return nil
 }

@@ -205,6 +205,16 @@ func DeliveryNotes(v string) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldDeliveryNotes, v))
 }
 
+// DeliveredVersion applies equality check predicate on the "delivered_version" field. It's identical to DeliveredVersionEQ.
+func DeliveredVersion(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveredVersion, v))
+}
+
+// DeliveredAt applies equality check predicate on the "delivered_at" field. It's identical to DeliveredAtEQ.
+func DeliveredAt(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveredAt, v))
+}
+
 // SLAFirstResponseDue applies equality check predicate on the "sla_first_response_due" field. It's identical to SLAFirstResponseDueEQ.
 func SLAFirstResponseDue(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldSLAFirstResponseDue, v))
@@ -2183,6 +2193,161 @@ func DeliveryNotesEqualFold(v string) predicate.Ticket {
 // DeliveryNotesContainsFold applies the ContainsFold predicate on the "delivery_notes" field.
 func DeliveryNotesContainsFold(v string) predicate.Ticket {
 	return predicate.Ticket(sql.FieldContainsFold(FieldDeliveryNotes, v))
+}
+
+// DeliveredVersionEQ applies the EQ predicate on the "delivered_version" field.
+func DeliveredVersionEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionNEQ applies the NEQ predicate on the "delivered_version" field.
+func DeliveredVersionNEQ(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionIn applies the In predicate on the "delivered_version" field.
+func DeliveredVersionIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldDeliveredVersion, vs...))
+}
+
+// DeliveredVersionNotIn applies the NotIn predicate on the "delivered_version" field.
+func DeliveredVersionNotIn(vs ...string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldDeliveredVersion, vs...))
+}
+
+// DeliveredVersionGT applies the GT predicate on the "delivered_version" field.
+func DeliveredVersionGT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionGTE applies the GTE predicate on the "delivered_version" field.
+func DeliveredVersionGTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionLT applies the LT predicate on the "delivered_version" field.
+func DeliveredVersionLT(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionLTE applies the LTE predicate on the "delivered_version" field.
+func DeliveredVersionLTE(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionContains applies the Contains predicate on the "delivered_version" field.
+func DeliveredVersionContains(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContains(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionHasPrefix applies the HasPrefix predicate on the "delivered_version" field.
+func DeliveredVersionHasPrefix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasPrefix(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionHasSuffix applies the HasSuffix predicate on the "delivered_version" field.
+func DeliveredVersionHasSuffix(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldHasSuffix(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionIsNil applies the IsNil predicate on the "delivered_version" field.
+func DeliveredVersionIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldDeliveredVersion))
+}
+
+// DeliveredVersionNotNil applies the NotNil predicate on the "delivered_version" field.
+func DeliveredVersionNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldDeliveredVersion))
+}
+
+// DeliveredVersionEqualFold applies the EqualFold predicate on the "delivered_version" field.
+func DeliveredVersionEqualFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEqualFold(FieldDeliveredVersion, v))
+}
+
+// DeliveredVersionContainsFold applies the ContainsFold predicate on the "delivered_version" field.
+func DeliveredVersionContainsFold(v string) predicate.Ticket {
+	return predicate.Ticket(sql.FieldContainsFold(FieldDeliveredVersion, v))
+}
+
+// DeliveredAtEQ applies the EQ predicate on the "delivered_at" field.
+func DeliveredAtEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldDeliveredAt, v))
+}
+
+// DeliveredAtNEQ applies the NEQ predicate on the "delivered_at" field.
+func DeliveredAtNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldDeliveredAt, v))
+}
+
+// DeliveredAtIn applies the In predicate on the "delivered_at" field.
+func DeliveredAtIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldDeliveredAt, vs...))
+}
+
+// DeliveredAtNotIn applies the NotIn predicate on the "delivered_at" field.
+func DeliveredAtNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldDeliveredAt, vs...))
+}
+
+// DeliveredAtGT applies the GT predicate on the "delivered_at" field.
+func DeliveredAtGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldDeliveredAt, v))
+}
+
+// DeliveredAtGTE applies the GTE predicate on the "delivered_at" field.
+func DeliveredAtGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldDeliveredAt, v))
+}
+
+// DeliveredAtLT applies the LT predicate on the "delivered_at" field.
+func DeliveredAtLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldDeliveredAt, v))
+}
+
+// DeliveredAtLTE applies the LTE predicate on the "delivered_at" field.
+func DeliveredAtLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldDeliveredAt, v))
+}
+
+// DeliveredAtIsNil applies the IsNil predicate on the "delivered_at" field.
+func DeliveredAtIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldDeliveredAt))
+}
+
+// DeliveredAtNotNil applies the NotNil predicate on the "delivered_at" field.
+func DeliveredAtNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldDeliveredAt))
+}
+
+// ReproducedInEnvironmentEQ applies the EQ predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentEQ(v ReproducedInEnvironment) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldReproducedInEnvironment, v))
+}
+
+// ReproducedInEnvironmentNEQ applies the NEQ predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentNEQ(v ReproducedInEnvironment) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldReproducedInEnvironment, v))
+}
+
+// ReproducedInEnvironmentIn applies the In predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentIn(vs ...ReproducedInEnvironment) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldReproducedInEnvironment, vs...))
+}
+
+// ReproducedInEnvironmentNotIn applies the NotIn predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentNotIn(vs ...ReproducedInEnvironment) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldReproducedInEnvironment, vs...))
+}
+
+// ReproducedInEnvironmentIsNil applies the IsNil predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldReproducedInEnvironment))
+}
+
+// ReproducedInEnvironmentNotNil applies the NotNil predicate on the "reproduced_in_environment" field.
+func ReproducedInEnvironmentNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldReproducedInEnvironment))
 }
 
 // WaitingPeriodsIsNil applies the IsNil predicate on the "waiting_periods" field.

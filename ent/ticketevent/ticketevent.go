@@ -110,6 +110,7 @@ const (
 	KindRELEASED         Kind = "RELEASED"
 	KindSLA_AT_RISK      Kind = "SLA_AT_RISK"
 	KindSLA_BREACHED     Kind = "SLA_BREACHED"
+	KindDELIVERED        Kind = "DELIVERED"
 )
 
 func (k Kind) String() string {
@@ -119,7 +120,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindCREATED, KindSTATUS_CHANGED, KindLEVEL_CHANGED, KindPRIORITY_CHANGED, KindASSIGNEE_CHANGED, KindTYPE_CHANGED, KindUPDATED, KindCOMMENTED, KindSPLIT, KindLINKED, KindDUPLICATE_MARKED, KindESTIMATED, KindAPPROVED, KindDECLINED, KindRELEASED, KindSLA_AT_RISK, KindSLA_BREACHED:
+	case KindCREATED, KindSTATUS_CHANGED, KindLEVEL_CHANGED, KindPRIORITY_CHANGED, KindASSIGNEE_CHANGED, KindTYPE_CHANGED, KindUPDATED, KindCOMMENTED, KindSPLIT, KindLINKED, KindDUPLICATE_MARKED, KindESTIMATED, KindAPPROVED, KindDECLINED, KindRELEASED, KindSLA_AT_RISK, KindSLA_BREACHED, KindDELIVERED:
 		return nil
 	default:
 		return fmt.Errorf("ticketevent: invalid enum value for kind field: %q", k)

@@ -50,6 +50,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
 	Query() QueryResolver
 	SLAReport() SLAReportResolver
 	Ticket() TicketResolver
@@ -240,6 +241,21 @@ type ComplexityRoot struct {
 		Weekday   func(childComplexity int) int
 	}
 
+	DeliverFixPayload struct {
+		Ticket    func(childComplexity int) int
+		TimeEntry func(childComplexity int) int
+	}
+
+	EscalationRules struct {
+		Escalations func(childComplexity int) int
+		HandBacks   func(childComplexity int) int
+	}
+
+	EscalationRulesPayload struct {
+		Organization func(childComplexity int) int
+		Rules        func(childComplexity int) int
+	}
+
 	Interval struct {
 		End   func(childComplexity int) int
 		Start func(childComplexity int) int
@@ -276,6 +292,11 @@ type ComplexityRoot struct {
 		Minutes func(childComplexity int) int
 	}
 
+	LevelRoute struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	LevelTerms struct {
 		Level          func(childComplexity int) int
 		MonthlyMinutes func(childComplexity int) int
@@ -307,6 +328,7 @@ type ComplexityRoot struct {
 		DecideChangeRequest     func(childComplexity int, input model.DecideChangeRequestInput) int
 		DecideContingent        func(childComplexity int, contingentID int, extend bool, extraMinutes *int) int
 		DeleteTimeEntry         func(childComplexity int, id int) int
+		DeliverFix              func(childComplexity int, input devtask.DeliverInput) int
 		DocumentHandover        func(childComplexity int, input ticketflow.HandoverInput) int
 		EditTimeEntry           func(childComplexity int, id int, input contingent.EditInput) int
 		EscalateTicket          func(childComplexity int, input model.EscalateTicketInput) int
@@ -323,6 +345,7 @@ type ComplexityRoot struct {
 		ResolveAsFixedInVersion func(childComplexity int, ticketID int, version string) int
 		SendArticleToTicket     func(childComplexity int, articleID int, ticketID int, explanation string) int
 		SetContractSLA          func(childComplexity int, contractID int, calendarID *int, targets []*schematype.SLATarget) int
+		SetEscalationRules      func(childComplexity int, input schematype.EscalationRules) int
 		SplitTicket             func(childComplexity int, ticketID int, parts []*ticketflow.SplitPart) int
 		TransitionTicket        func(childComplexity int, input model.TransitionTicketInput) int
 		UpdateArticle           func(childComplexity int, id int, input kb.Input) int
@@ -357,17 +380,18 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Children     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
-		Contracts    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Parent       func(childComplexity int) int
-		ParentID     func(childComplexity int) int
-		TicketPrefix func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Users        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
+		Children        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
+		Contracts       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
+		CreatedAt       func(childComplexity int) int
+		EscalationRules func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Parent          func(childComplexity int) int
+		ParentID        func(childComplexity int) int
+		TicketPrefix    func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Users           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
 	}
 
 	OrganizationConnection struct {
@@ -534,68 +558,71 @@ type ComplexityRoot struct {
 	}
 
 	Ticket struct {
-		ActionsTaken         func(childComplexity int) int
-		ApprovedAt           func(childComplexity int) int
-		ApprovedBy           func(childComplexity int) int
-		ApprovedByID         func(childComplexity int) int
-		Assignee             func(childComplexity int) int
-		AssigneeID           func(childComplexity int) int
-		Attachments          func(childComplexity int) int
-		BillableReclassified func(childComplexity int) int
-		Channel              func(childComplexity int) int
-		ClosedAt             func(childComplexity int) int
-		Comments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentOrder) int
-		Context              func(childComplexity int) int
-		Contract             func(childComplexity int) int
-		ContractID           func(childComplexity int) int
-		CreatedAt            func(childComplexity int) int
-		Customer             func(childComplexity int) int
-		CustomerID           func(childComplexity int) int
-		DeliveryNotes        func(childComplexity int) int
-		DeliveryStatus       func(childComplexity int) int
-		Description          func(childComplexity int) int
-		DuplicateOf          func(childComplexity int) int
-		DuplicateOfID        func(childComplexity int) int
-		Duplicates           func(childComplexity int) int
-		Environment          func(childComplexity int) int
-		Estimate             func(childComplexity int) int
-		EstimateCreditCents  func(childComplexity int) int
-		EstimateKind         func(childComplexity int) int
-		EstimatePriceCents   func(childComplexity int) int
-		Events               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
-		Findings             func(childComplexity int) int
-		FirstOccurredAt      func(childComplexity int) int
-		FirstResponseAt      func(childComplexity int) int
-		FixedInVersion       func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		Impact               func(childComplexity int) int
-		Level                func(childComplexity int) int
-		Module               func(childComplexity int) int
-		Number               func(childComplexity int) int
-		Priority             func(childComplexity int) int
-		ReceivedAt           func(childComplexity int) int
-		Related              func(childComplexity int) int
-		Reporter             func(childComplexity int) int
-		ReporterID           func(childComplexity int) int
-		Reproducible         func(childComplexity int) int
-		Reproduction         func(childComplexity int) int
-		Resolution           func(childComplexity int) int
-		ResolvedAt           func(childComplexity int) int
-		SLA                  func(childComplexity int) int
-		Situation            func(childComplexity int) int
-		SoftwareVersion      func(childComplexity int) int
-		SplitFrom            func(childComplexity int) int
-		SplitFromID          func(childComplexity int) int
-		SplitTickets         func(childComplexity int) int
-		Status               func(childComplexity int) int
-		Steps                func(childComplexity int) int
-		Tasks                func(childComplexity int) int
-		TimeEntries          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TimeEntryOrder) int
-		Title                func(childComplexity int) int
-		Type                 func(childComplexity int) int
-		UpdatedAt            func(childComplexity int) int
-		VendorCaseRef        func(childComplexity int) int
-		VendorInvolved       func(childComplexity int) int
+		ActionsTaken            func(childComplexity int) int
+		ApprovedAt              func(childComplexity int) int
+		ApprovedBy              func(childComplexity int) int
+		ApprovedByID            func(childComplexity int) int
+		Assignee                func(childComplexity int) int
+		AssigneeID              func(childComplexity int) int
+		Attachments             func(childComplexity int) int
+		BillableReclassified    func(childComplexity int) int
+		Channel                 func(childComplexity int) int
+		ClosedAt                func(childComplexity int) int
+		Comments                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CommentOrder) int
+		Context                 func(childComplexity int) int
+		Contract                func(childComplexity int) int
+		ContractID              func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Customer                func(childComplexity int) int
+		CustomerID              func(childComplexity int) int
+		DeliveredAt             func(childComplexity int) int
+		DeliveredVersion        func(childComplexity int) int
+		DeliveryNotes           func(childComplexity int) int
+		DeliveryStatus          func(childComplexity int) int
+		Description             func(childComplexity int) int
+		DuplicateOf             func(childComplexity int) int
+		DuplicateOfID           func(childComplexity int) int
+		Duplicates              func(childComplexity int) int
+		Environment             func(childComplexity int) int
+		Estimate                func(childComplexity int) int
+		EstimateCreditCents     func(childComplexity int) int
+		EstimateKind            func(childComplexity int) int
+		EstimatePriceCents      func(childComplexity int) int
+		Events                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TicketEventOrder) int
+		Findings                func(childComplexity int) int
+		FirstOccurredAt         func(childComplexity int) int
+		FirstResponseAt         func(childComplexity int) int
+		FixedInVersion          func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Impact                  func(childComplexity int) int
+		Level                   func(childComplexity int) int
+		Module                  func(childComplexity int) int
+		Number                  func(childComplexity int) int
+		Priority                func(childComplexity int) int
+		ReceivedAt              func(childComplexity int) int
+		Related                 func(childComplexity int) int
+		Reporter                func(childComplexity int) int
+		ReporterID              func(childComplexity int) int
+		ReproducedInEnvironment func(childComplexity int) int
+		Reproducible            func(childComplexity int) int
+		Reproduction            func(childComplexity int) int
+		Resolution              func(childComplexity int) int
+		ResolvedAt              func(childComplexity int) int
+		SLA                     func(childComplexity int) int
+		Situation               func(childComplexity int) int
+		SoftwareVersion         func(childComplexity int) int
+		SplitFrom               func(childComplexity int) int
+		SplitFromID             func(childComplexity int) int
+		SplitTickets            func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Steps                   func(childComplexity int) int
+		Tasks                   func(childComplexity int) int
+		TimeEntries             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TimeEntryOrder) int
+		Title                   func(childComplexity int) int
+		Type                    func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+		VendorCaseRef           func(childComplexity int) int
+		VendorInvolved          func(childComplexity int) int
 	}
 
 	TicketConnection struct {
@@ -731,6 +758,8 @@ type MutationResolver interface {
 	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	DeleteTimeEntry(ctx context.Context, id int) (bool, error)
 	EditTimeEntry(ctx context.Context, id int, input contingent.EditInput) (*model.TimeEntryPayload, error)
+	SetEscalationRules(ctx context.Context, input schematype.EscalationRules) (*model.EscalationRulesPayload, error)
+	DeliverFix(ctx context.Context, input devtask.DeliverInput) (*model.DeliverFixPayload, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -760,6 +789,9 @@ type MutationResolver interface {
 	AssignTicket(ctx context.Context, input model.AssignTicketInput) (*model.TicketPayload, error)
 	ChangePriority(ctx context.Context, input model.ChangePriorityInput) (*model.TicketPayload, error)
 	AddComment(ctx context.Context, input model.AddCommentInput) (*model.CommentPayload, error)
+}
+type OrganizationResolver interface {
+	EscalationRules(ctx context.Context, obj *ent.Organization) (*schematype.EscalationRules, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -1541,6 +1573,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DayHours.Weekday(childComplexity), true
 
+	case "DeliverFixPayload.ticket":
+		if e.ComplexityRoot.DeliverFixPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliverFixPayload.Ticket(childComplexity), true
+	case "DeliverFixPayload.timeEntry":
+		if e.ComplexityRoot.DeliverFixPayload.TimeEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliverFixPayload.TimeEntry(childComplexity), true
+
+	case "EscalationRules.escalations":
+		if e.ComplexityRoot.EscalationRules.Escalations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRules.Escalations(childComplexity), true
+	case "EscalationRules.handBacks":
+		if e.ComplexityRoot.EscalationRules.HandBacks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRules.HandBacks(childComplexity), true
+
+	case "EscalationRulesPayload.organization":
+		if e.ComplexityRoot.EscalationRulesPayload.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRulesPayload.Organization(childComplexity), true
+	case "EscalationRulesPayload.rules":
+		if e.ComplexityRoot.EscalationRulesPayload.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EscalationRulesPayload.Rules(childComplexity), true
+
 	case "Interval.end":
 		if e.ComplexityRoot.Interval.End == nil {
 			break
@@ -1671,6 +1742,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LevelMinutes.Minutes(childComplexity), true
+
+	case "LevelRoute.from":
+		if e.ComplexityRoot.LevelRoute.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelRoute.From(childComplexity), true
+	case "LevelRoute.to":
+		if e.ComplexityRoot.LevelRoute.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LevelRoute.To(childComplexity), true
 
 	case "LevelTerms.level":
 		if e.ComplexityRoot.LevelTerms.Level == nil {
@@ -1893,6 +1977,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteTimeEntry(childComplexity, args["id"].(int)), true
+	case "Mutation.deliverFix":
+		if e.ComplexityRoot.Mutation.DeliverFix == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deliverFix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeliverFix(childComplexity, args["input"].(devtask.DeliverInput)), true
 	case "Mutation.documentHandover":
 		if e.ComplexityRoot.Mutation.DocumentHandover == nil {
 			break
@@ -2069,6 +2164,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetContractSLA(childComplexity, args["contractID"].(int), args["calendarID"].(*int), args["targets"].([]*schematype.SLATarget)), true
+	case "Mutation.setEscalationRules":
+		if e.ComplexityRoot.Mutation.SetEscalationRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEscalationRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEscalationRules(childComplexity, args["input"].(schematype.EscalationRules)), true
 	case "Mutation.splitTicket":
 		if e.ComplexityRoot.Mutation.SplitTicket == nil {
 			break
@@ -2268,6 +2374,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
+	case "Organization.escalationRules":
+		if e.ComplexityRoot.Organization.EscalationRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.EscalationRules(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -3180,6 +3292,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.CustomerID(childComplexity), true
+	case "Ticket.deliveredAt":
+		if e.ComplexityRoot.Ticket.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveredAt(childComplexity), true
+	case "Ticket.deliveredVersion":
+		if e.ComplexityRoot.Ticket.DeliveredVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.DeliveredVersion(childComplexity), true
 	case "Ticket.deliveryNotes":
 		if e.ComplexityRoot.Ticket.DeliveryNotes == nil {
 			break
@@ -3341,6 +3465,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.ReporterID(childComplexity), true
+	case "Ticket.reproducedInEnvironment":
+		if e.ComplexityRoot.Ticket.ReproducedInEnvironment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.ReproducedInEnvironment(childComplexity), true
 	case "Ticket.reproducible":
 		if e.ComplexityRoot.Ticket.Reproducible == nil {
 			break
@@ -3927,6 +4057,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DatedHoursInput", ec.unmarshalInputDatedHoursInput),
 			graphql.NewInputUnmarshaler("DayHoursInput", ec.unmarshalInputDayHoursInput),
 			graphql.NewInputUnmarshaler("DecideChangeRequestInput", ec.unmarshalInputDecideChangeRequestInput),
+			graphql.NewInputUnmarshaler("DeliverFixInput", ec.unmarshalInputDeliverFixInput),
 			graphql.NewInputUnmarshaler("DocumentHandoverInput", ec.unmarshalInputDocumentHandoverInput),
 			graphql.NewInputUnmarshaler("EditTimeEntryInput", ec.unmarshalInputEditTimeEntryInput),
 			graphql.NewInputUnmarshaler("EscalateTicketInput", ec.unmarshalInputEscalateTicketInput),
@@ -3936,6 +4067,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("KnowledgeArticleOrder", ec.unmarshalInputKnowledgeArticleOrder),
 			graphql.NewInputUnmarshaler("KnowledgeArticleWhereInput", ec.unmarshalInputKnowledgeArticleWhereInput),
 			graphql.NewInputUnmarshaler("LevelMinutesInput", ec.unmarshalInputLevelMinutesInput),
+			graphql.NewInputUnmarshaler("LevelRouteInput", ec.unmarshalInputLevelRouteInput),
 			graphql.NewInputUnmarshaler("LevelTermsInput", ec.unmarshalInputLevelTermsInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
@@ -3944,6 +4076,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
 			graphql.NewInputUnmarshaler("SLAReportFilter", ec.unmarshalInputSLAReportFilter),
 			graphql.NewInputUnmarshaler("SLATargetInput", ec.unmarshalInputSLATargetInput),
+			graphql.NewInputUnmarshaler("SetEscalationRulesInput", ec.unmarshalInputSetEscalationRulesInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskNoteOrder", ec.unmarshalInputTaskNoteOrder),
@@ -6515,7 +6648,7 @@ type Ticket implements Node {
   status: TicketStatus!
   module: String
   softwareVersion: String
-  environment: TicketEnvironment
+  environment: TicketTicketEnvironment
   impact: String
   steps: String
   firstOccurredAt: Time
@@ -6542,6 +6675,9 @@ type Ticket implements Node {
   approvedByID: ID
   deliveryStatus: TicketDeliveryStatus
   deliveryNotes: String
+  deliveredVersion: String
+  deliveredAt: Time
+  reproducedInEnvironment: TicketEnvironment
   customerID: ID!
   contractID: ID
   reporterID: ID!
@@ -6685,9 +6821,9 @@ type TicketEdge {
   cursor: Cursor!
 }
 """
-TicketEnvironment is enum for the field environment
+TicketEnvironment is enum for the field reproduced_in_environment
 """
-enum TicketEnvironment @goModel(model: "supportdesk/ent/ticket.Environment") {
+enum TicketEnvironment @goModel(model: "supportdesk/ent/ticket.ReproducedInEnvironment") {
   LIVE
   TEST
   QA
@@ -6764,6 +6900,7 @@ enum TicketEventKind @goModel(model: "supportdesk/ent/ticketevent.Kind") {
   RELEASED
   SLA_AT_RISK
   SLA_BREACHED
+  DELIVERED
 }
 """
 Ordering options for TicketEvent connections
@@ -6957,6 +7094,16 @@ enum TicketStatus @goModel(model: "supportdesk/ent/ticket.Status") {
   DECLINED
 }
 """
+TicketTicketEnvironment is enum for the field environment
+"""
+enum TicketTicketEnvironment @goModel(model: "supportdesk/ent/ticket.Environment") {
+  LIVE
+  TEST
+  QA
+  DEV
+  STANDARD_DEMO
+}
+"""
 TicketType is enum for the field type
 """
 enum TicketType @goModel(model: "supportdesk/ent/ticket.Type") {
@@ -7129,10 +7276,10 @@ input TicketWhereInput {
   """
   environment field predicates
   """
-  environment: TicketEnvironment
-  environmentNEQ: TicketEnvironment
-  environmentIn: [TicketEnvironment!]
-  environmentNotIn: [TicketEnvironment!]
+  environment: TicketTicketEnvironment
+  environmentNEQ: TicketTicketEnvironment
+  environmentIn: [TicketTicketEnvironment!]
+  environmentNotIn: [TicketTicketEnvironment!]
   environmentIsNil: Boolean
   environmentNotNil: Boolean
   """
@@ -7477,6 +7624,46 @@ input TicketWhereInput {
   deliveryNotesNotNil: Boolean
   deliveryNotesEqualFold: String
   deliveryNotesContainsFold: String
+  """
+  delivered_version field predicates
+  """
+  deliveredVersion: String
+  deliveredVersionNEQ: String
+  deliveredVersionIn: [String!]
+  deliveredVersionNotIn: [String!]
+  deliveredVersionGT: String
+  deliveredVersionGTE: String
+  deliveredVersionLT: String
+  deliveredVersionLTE: String
+  deliveredVersionContains: String
+  deliveredVersionHasPrefix: String
+  deliveredVersionHasSuffix: String
+  deliveredVersionIsNil: Boolean
+  deliveredVersionNotNil: Boolean
+  deliveredVersionEqualFold: String
+  deliveredVersionContainsFold: String
+  """
+  delivered_at field predicates
+  """
+  deliveredAt: Time
+  deliveredAtNEQ: Time
+  deliveredAtIn: [Time!]
+  deliveredAtNotIn: [Time!]
+  deliveredAtGT: Time
+  deliveredAtGTE: Time
+  deliveredAtLT: Time
+  deliveredAtLTE: Time
+  deliveredAtIsNil: Boolean
+  deliveredAtNotNil: Boolean
+  """
+  reproduced_in_environment field predicates
+  """
+  reproducedInEnvironment: TicketEnvironment
+  reproducedInEnvironmentNEQ: TicketEnvironment
+  reproducedInEnvironmentIn: [TicketEnvironment!]
+  reproducedInEnvironmentNotIn: [TicketEnvironment!]
+  reproducedInEnvironmentIsNil: Boolean
+  reproducedInEnvironmentNotNil: Boolean
   """
   customer_id field predicates
   """
@@ -8005,6 +8192,80 @@ input UserWhereInput {
   """
   hasOrganization: Boolean
   hasOrganizationWith: [OrganizationWhereInput!]
+}
+`, BuiltIn: false},
+	{Name: "../../schema/flow.graphql", Input: `"The levels a ticket at one level may move to (an escalation target or a hand-back path)."
+type LevelRoute {
+  from: SupportLevel!
+  to: [SupportLevel!]!
+}
+
+input LevelRouteInput {
+  from: SupportLevel!
+  to: [SupportLevel!]!
+}
+
+"""
+A providing organisation's escalation targets and hand-back paths (SPEC 12.7). The rules used
+for a ticket are those of its contract's provider; an organisation that never set its own uses
+the default table (L1→L2; L2→L3, L4, VENDOR; L3→L4, VENDOR; L4→VENDOR; hand-backs L2→L1,
+L3→L2, L4→L2/L3, VENDOR→L2/L3).
+"""
+type EscalationRules {
+  escalations: [LevelRoute!]!
+  handBacks: [LevelRoute!]!
+}
+
+"""
+The complete table that replaces the provider's rules. Escalations go up, hand-backs go down;
+a level appears at most once as from; CUSTOMER is never a from or a target (forwarding is
+forwardTicket).
+"""
+input SetEscalationRulesInput {
+  escalations: [LevelRouteInput!]!
+  handBacks: [LevelRouteInput!]!
+}
+
+type EscalationRulesPayload {
+  organization: Organization!
+  rules: EscalationRules!
+}
+
+extend type Organization {
+  "The organisation's escalation rules; readable by its own staff, null for everyone else."
+  escalationRules: EscalationRules
+}
+
+"""
+The serving partner delivers an available vendor fix to the customer (SPEC 12.11). Minutes,
+when given, are booked on the ticket in the same transaction as fix-delivery time: never
+billable.
+"""
+input DeliverFixInput {
+  ticketID: ID!
+  "The version installed at the customer (required)."
+  version: String!
+  "What was installed and how (required); the customer reads it on the ticket."
+  installationNotes: String!
+  "Time spent delivering, booked unbilled; omit to book nothing."
+  minutes: Int
+  "The level the time is booked at; defaults to the ticket's level and must be one the booking agent works."
+  level: SupportLevel
+  "Description of the booked time; defaults to \"Fix delivery <version>\"."
+  description: String
+}
+
+type DeliverFixPayload {
+  ticket: Ticket!
+  "The unbilled time entry, when minutes were given."
+  timeEntry: TimeEntry
+}
+
+extend type Mutation {
+  "The providing organisation's ADMIN replaces its escalation rules."
+  setEscalationRules(input: SetEscalationRulesInput!): EscalationRulesPayload!
+  "Marks an available fix DELIVERED on one ticket (staff of the serving partner)."
+  deliverFix(input: DeliverFixInput!): DeliverFixPayload!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/process.graphql", Input: `input EscalateTicketInput {
@@ -8844,6 +9105,36 @@ func (ec *executionContext) childFields_DayHours(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type DayHours", field.Name)
 }
 
+func (ec *executionContext) childFields_DeliverFixPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticket":
+		return ec.fieldContext_DeliverFixPayload_ticket(ctx, field)
+	case "timeEntry":
+		return ec.fieldContext_DeliverFixPayload_timeEntry(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliverFixPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "escalations":
+		return ec.fieldContext_EscalationRules_escalations(ctx, field)
+	case "handBacks":
+		return ec.fieldContext_EscalationRules_handBacks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationRules", field.Name)
+}
+
+func (ec *executionContext) childFields_EscalationRulesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_EscalationRulesPayload_organization(ctx, field)
+	case "rules":
+		return ec.fieldContext_EscalationRulesPayload_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EscalationRulesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -8914,6 +9205,16 @@ func (ec *executionContext) childFields_LevelMinutes(ctx context.Context, field 
 		return ec.fieldContext_LevelMinutes_minutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LevelMinutes", field.Name)
+}
+
+func (ec *executionContext) childFields_LevelRoute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_LevelRoute_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LevelRoute_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LevelRoute", field.Name)
 }
 
 func (ec *executionContext) childFields_LevelTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9018,6 +9319,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_users(ctx, field)
 	case "contracts":
 		return ec.fieldContext_Organization_contracts(ctx, field)
+	case "escalationRules":
+		return ec.fieldContext_Organization_escalationRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -9386,6 +9689,12 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_deliveryStatus(ctx, field)
 	case "deliveryNotes":
 		return ec.fieldContext_Ticket_deliveryNotes(ctx, field)
+	case "deliveredVersion":
+		return ec.fieldContext_Ticket_deliveredVersion(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_Ticket_deliveredAt(ctx, field)
+	case "reproducedInEnvironment":
+		return ec.fieldContext_Ticket_reproducedInEnvironment(ctx, field)
 	case "customerID":
 		return ec.fieldContext_Ticket_customerID(ctx, field)
 	case "contractID":
@@ -10076,6 +10385,20 @@ func (ec *executionContext) field_Mutation_deleteTimeEntry_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deliverFix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (devtask.DeliverInput, error) {
+			return ec.unmarshalNDeliverFixInput2supportdeskᚋinternalᚋdevtaskᚐDeliverInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_documentHandover_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10377,6 +10700,20 @@ func (ec *executionContext) field_Mutation_setContractSLA_args(ctx context.Conte
 		return nil, err
 	}
 	args["targets"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setEscalationRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (schematype.EscalationRules, error) {
+			return ec.unmarshalNSetEscalationRulesInput2supportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -14683,6 +15020,198 @@ func (ec *executionContext) fieldContext_DayHours_intervals(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _DeliverFixPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.DeliverFixPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliverFixPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliverFixPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliverFixPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeliverFixPayload_timeEntry(ctx context.Context, field graphql.CollectedField, obj *model.DeliverFixPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliverFixPayload_timeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TimeEntry) graphql.Marshaler {
+			return ec.marshalOTimeEntry2ᚖsupportdeskᚋentᚐTimeEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeliverFixPayload_timeEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeliverFixPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRules_escalations(ctx context.Context, field graphql.CollectedField, obj *schematype.EscalationRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRules_escalations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Escalations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+			return ec.marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRules_escalations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRules",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelRoute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRules_handBacks(ctx context.Context, field graphql.CollectedField, obj *schematype.EscalationRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRules_handBacks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HandBacks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+			return ec.marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRules_handBacks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRules",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelRoute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRulesPayload_organization(ctx context.Context, field graphql.CollectedField, obj *model.EscalationRulesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRulesPayload_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖsupportdeskᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRulesPayload_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRulesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EscalationRulesPayload_rules(ctx context.Context, field graphql.CollectedField, obj *model.EscalationRulesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EscalationRulesPayload_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+			return ec.marshalNEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EscalationRulesPayload_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EscalationRulesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Interval_start(ctx context.Context, field graphql.CollectedField, obj *schematype.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15209,6 +15738,52 @@ func (ec *executionContext) _LevelMinutes_minutes(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LevelMinutes_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LevelMinutes", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LevelRoute_from(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelRoute_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelRoute_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelRoute", field, false, false, "SupportLevel")
+}
+
+func (ec *executionContext) _LevelRoute_to(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelRoute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LevelRoute_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNSupportLevel2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LevelRoute_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LevelRoute", field, false, false, "SupportLevel")
 }
 
 func (ec *executionContext) _LevelTerms_level(ctx context.Context, field graphql.CollectedField, obj *schematype.LevelTerms) (ret graphql.Marshaler) {
@@ -15826,6 +16401,94 @@ func (ec *executionContext) fieldContext_Mutation_editTimeEntry(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_editTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setEscalationRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setEscalationRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetEscalationRules(ctx, fc.Args["input"].(schematype.EscalationRules))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EscalationRulesPayload) graphql.Marshaler {
+			return ec.marshalNEscalationRulesPayload2ᚖsupportdeskᚋgraphᚋmodelᚐEscalationRulesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setEscalationRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRulesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setEscalationRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deliverFix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deliverFix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeliverFix(ctx, fc.Args["input"].(devtask.DeliverInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeliverFixPayload) graphql.Marshaler {
+			return ec.marshalNDeliverFixPayload2ᚖsupportdeskᚋgraphᚋmodelᚐDeliverFixPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deliverFix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliverFixPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deliverFix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17819,6 +18482,38 @@ func (ec *executionContext) fieldContext_Organization_contracts(ctx context.Cont
 	if fc.Args, err = ec.field_Organization_contracts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_escalationRules(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_escalationRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().EscalationRules(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+			return ec.marshalOEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_escalationRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EscalationRules(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -21255,14 +21950,14 @@ func (ec *executionContext) _Ticket_environment(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
-			return ec.marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, selections, v)
+			return ec.marshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Ticket_environment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketEnvironment")
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketTicketEnvironment")
 }
 
 func (ec *executionContext) _Ticket_impact(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -21870,6 +22565,75 @@ func (ec *executionContext) _Ticket_deliveryNotes(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Ticket_deliveryNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_deliveredVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveredVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveredVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "String")
+}
+
+func (ec *executionContext) _Ticket_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ticket_reproducedInEnvironment(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_reproducedInEnvironment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReproducedInEnvironment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ticket.ReproducedInEnvironment) graphql.Marshaler {
+			return ec.marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_reproducedInEnvironment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "TicketEnvironment")
 }
 
 func (ec *executionContext) _Ticket_customerID(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -30098,6 +30862,83 @@ func UnmarshalDecideChangeRequestInput(ctx context.Context, raw any) (model.Deci
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeliverFixInput(ctx context.Context, obj any) (devtask.DeliverInput, error) {
+	var it devtask.DeliverInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ticketID", "version", "installationNotes", "minutes", "level", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ticketID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ticketID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TicketID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "installationNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("installationNotes"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InstallationNotes = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOSupportLevel2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeliverFixInput unmarshals raw into the DeliverFixInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeliverFixInput(ctx context.Context, raw any) (devtask.DeliverInput, error) {
+	var out devtask.DeliverInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeliverFixInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDocumentHandoverInput(ctx context.Context, obj any) (ticketflow.HandoverInput, error) {
 	var it ticketflow.HandoverInput
 	if obj == nil {
@@ -31258,6 +32099,55 @@ func (ec *executionContext) unmarshalInputLevelMinutesInput(ctx context.Context,
 func UnmarshalLevelMinutesInput(ctx context.Context, raw any) (schematype.LevelMinutes, error) {
 	var out schematype.LevelMinutes
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelMinutesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLevelRouteInput(ctx context.Context, obj any) (schematype.LevelRoute, error) {
+	var it schematype.LevelRoute
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNSupportLevel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNSupportLevel2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLevelRouteInput unmarshals raw into the LevelRouteInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLevelRouteInput(ctx context.Context, raw any) (schematype.LevelRoute, error) {
+	var out schematype.LevelRoute
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelRouteInput", raw, &out)
 	return out, err
 }
 
@@ -32673,6 +33563,55 @@ func (ec *executionContext) unmarshalInputSLATargetInput(ctx context.Context, ob
 func UnmarshalSLATargetInput(ctx context.Context, raw any) (schematype.SLATarget, error) {
 	var out schematype.SLATarget
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SLATargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetEscalationRulesInput(ctx context.Context, obj any) (schematype.EscalationRules, error) {
+	var it schematype.EscalationRules
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"escalations", "handBacks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "escalations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("escalations"))
+			data, err := ec.unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Escalations = data
+		case "handBacks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handBacks"))
+			data, err := ec.unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandBacks = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetEscalationRulesInput unmarshals raw into the SetEscalationRulesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetEscalationRulesInput(ctx context.Context, raw any) (schematype.EscalationRules, error) {
+	var out schematype.EscalationRules
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetEscalationRulesInput", raw, &out)
 	return out, err
 }
 
@@ -34782,7 +35721,7 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "estimateKind", "estimateKindNEQ", "estimateKindIn", "estimateKindNotIn", "estimateKindIsNil", "estimateKindNotNil", "estimateCreditCents", "estimateCreditCentsNEQ", "estimateCreditCentsIn", "estimateCreditCentsNotIn", "estimateCreditCentsGT", "estimateCreditCentsGTE", "estimateCreditCentsLT", "estimateCreditCentsLTE", "estimateCreditCentsIsNil", "estimateCreditCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "numberContains", "numberHasPrefix", "numberHasSuffix", "numberEqualFold", "numberContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "type", "typeNEQ", "typeIn", "typeNotIn", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "level", "levelNEQ", "levelIn", "levelNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "module", "moduleNEQ", "moduleIn", "moduleNotIn", "moduleGT", "moduleGTE", "moduleLT", "moduleLTE", "moduleContains", "moduleHasPrefix", "moduleHasSuffix", "moduleIsNil", "moduleNotNil", "moduleEqualFold", "moduleContainsFold", "softwareVersion", "softwareVersionNEQ", "softwareVersionIn", "softwareVersionNotIn", "softwareVersionGT", "softwareVersionGTE", "softwareVersionLT", "softwareVersionLTE", "softwareVersionContains", "softwareVersionHasPrefix", "softwareVersionHasSuffix", "softwareVersionIsNil", "softwareVersionNotNil", "softwareVersionEqualFold", "softwareVersionContainsFold", "environment", "environmentNEQ", "environmentIn", "environmentNotIn", "environmentIsNil", "environmentNotNil", "impact", "impactNEQ", "impactIn", "impactNotIn", "impactGT", "impactGTE", "impactLT", "impactLTE", "impactContains", "impactHasPrefix", "impactHasSuffix", "impactIsNil", "impactNotNil", "impactEqualFold", "impactContainsFold", "steps", "stepsNEQ", "stepsIn", "stepsNotIn", "stepsGT", "stepsGTE", "stepsLT", "stepsLTE", "stepsContains", "stepsHasPrefix", "stepsHasSuffix", "stepsIsNil", "stepsNotNil", "stepsEqualFold", "stepsContainsFold", "firstOccurredAt", "firstOccurredAtNEQ", "firstOccurredAtIn", "firstOccurredAtNotIn", "firstOccurredAtGT", "firstOccurredAtGTE", "firstOccurredAtLT", "firstOccurredAtLTE", "firstOccurredAtIsNil", "firstOccurredAtNotNil", "reproduction", "reproductionNEQ", "reproductionIn", "reproductionNotIn", "reproductionGT", "reproductionGTE", "reproductionLT", "reproductionLTE", "reproductionContains", "reproductionHasPrefix", "reproductionHasSuffix", "reproductionIsNil", "reproductionNotNil", "reproductionEqualFold", "reproductionContainsFold", "reproducible", "reproducibleNEQ", "findings", "findingsNEQ", "findingsIn", "findingsNotIn", "findingsGT", "findingsGTE", "findingsLT", "findingsLTE", "findingsContains", "findingsHasPrefix", "findingsHasSuffix", "findingsIsNil", "findingsNotNil", "findingsEqualFold", "findingsContainsFold", "vendorCaseRef", "vendorCaseRefNEQ", "vendorCaseRefIn", "vendorCaseRefNotIn", "vendorCaseRefGT", "vendorCaseRefGTE", "vendorCaseRefLT", "vendorCaseRefLTE", "vendorCaseRefContains", "vendorCaseRefHasPrefix", "vendorCaseRefHasSuffix", "vendorCaseRefIsNil", "vendorCaseRefNotNil", "vendorCaseRefEqualFold", "vendorCaseRefContainsFold", "fixedInVersion", "fixedInVersionNEQ", "fixedInVersionIn", "fixedInVersionNotIn", "fixedInVersionGT", "fixedInVersionGTE", "fixedInVersionLT", "fixedInVersionLTE", "fixedInVersionContains", "fixedInVersionHasPrefix", "fixedInVersionHasSuffix", "fixedInVersionIsNil", "fixedInVersionNotNil", "fixedInVersionEqualFold", "fixedInVersionContainsFold", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionGT", "resolutionGTE", "resolutionLT", "resolutionLTE", "resolutionContains", "resolutionHasPrefix", "resolutionHasSuffix", "resolutionIsNil", "resolutionNotNil", "resolutionEqualFold", "resolutionContainsFold", "vendorInvolved", "vendorInvolvedNEQ", "billableReclassified", "billableReclassifiedNEQ", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "firstResponseAt", "firstResponseAtNEQ", "firstResponseAtIn", "firstResponseAtNotIn", "firstResponseAtGT", "firstResponseAtGTE", "firstResponseAtLT", "firstResponseAtLTE", "firstResponseAtIsNil", "firstResponseAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil", "situation", "situationNEQ", "situationIn", "situationNotIn", "situationGT", "situationGTE", "situationLT", "situationLTE", "situationContains", "situationHasPrefix", "situationHasSuffix", "situationIsNil", "situationNotNil", "situationEqualFold", "situationContainsFold", "context", "contextNEQ", "contextIn", "contextNotIn", "contextGT", "contextGTE", "contextLT", "contextLTE", "contextContains", "contextHasPrefix", "contextHasSuffix", "contextIsNil", "contextNotNil", "contextEqualFold", "contextContainsFold", "actionsTaken", "actionsTakenNEQ", "actionsTakenIn", "actionsTakenNotIn", "actionsTakenGT", "actionsTakenGTE", "actionsTakenLT", "actionsTakenLTE", "actionsTakenContains", "actionsTakenHasPrefix", "actionsTakenHasSuffix", "actionsTakenIsNil", "actionsTakenNotNil", "actionsTakenEqualFold", "actionsTakenContainsFold", "estimatePriceCents", "estimatePriceCentsNEQ", "estimatePriceCentsIn", "estimatePriceCentsNotIn", "estimatePriceCentsGT", "estimatePriceCentsGTE", "estimatePriceCentsLT", "estimatePriceCentsLTE", "estimatePriceCentsIsNil", "estimatePriceCentsNotNil", "estimateKind", "estimateKindNEQ", "estimateKindIn", "estimateKindNotIn", "estimateKindIsNil", "estimateKindNotNil", "estimateCreditCents", "estimateCreditCentsNEQ", "estimateCreditCentsIn", "estimateCreditCentsNotIn", "estimateCreditCentsGT", "estimateCreditCentsGTE", "estimateCreditCentsLT", "estimateCreditCentsLTE", "estimateCreditCentsIsNil", "estimateCreditCentsNotNil", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "approvedByID", "approvedByIDNEQ", "approvedByIDIn", "approvedByIDNotIn", "approvedByIDIsNil", "approvedByIDNotNil", "deliveryStatus", "deliveryStatusNEQ", "deliveryStatusIn", "deliveryStatusNotIn", "deliveryStatusIsNil", "deliveryStatusNotNil", "deliveryNotes", "deliveryNotesNEQ", "deliveryNotesIn", "deliveryNotesNotIn", "deliveryNotesGT", "deliveryNotesGTE", "deliveryNotesLT", "deliveryNotesLTE", "deliveryNotesContains", "deliveryNotesHasPrefix", "deliveryNotesHasSuffix", "deliveryNotesIsNil", "deliveryNotesNotNil", "deliveryNotesEqualFold", "deliveryNotesContainsFold", "deliveredVersion", "deliveredVersionNEQ", "deliveredVersionIn", "deliveredVersionNotIn", "deliveredVersionGT", "deliveredVersionGTE", "deliveredVersionLT", "deliveredVersionLTE", "deliveredVersionContains", "deliveredVersionHasPrefix", "deliveredVersionHasSuffix", "deliveredVersionIsNil", "deliveredVersionNotNil", "deliveredVersionEqualFold", "deliveredVersionContainsFold", "deliveredAt", "deliveredAtNEQ", "deliveredAtIn", "deliveredAtNotIn", "deliveredAtGT", "deliveredAtGTE", "deliveredAtLT", "deliveredAtLTE", "deliveredAtIsNil", "deliveredAtNotNil", "reproducedInEnvironment", "reproducedInEnvironmentNEQ", "reproducedInEnvironmentIn", "reproducedInEnvironmentNotIn", "reproducedInEnvironmentIsNil", "reproducedInEnvironmentNotNil", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "contractID", "contractIDNEQ", "contractIDIn", "contractIDNotIn", "contractIDIsNil", "contractIDNotNil", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "assigneeID", "assigneeIDNEQ", "assigneeIDIn", "assigneeIDNotIn", "assigneeIDIsNil", "assigneeIDNotNil", "duplicateOfID", "duplicateOfIDNEQ", "duplicateOfIDIn", "duplicateOfIDNotIn", "duplicateOfIDIsNil", "duplicateOfIDNotNil", "splitFromID", "splitFromIDNEQ", "splitFromIDIn", "splitFromIDNotIn", "splitFromIDIsNil", "splitFromIDNotNil", "hasDuplicates", "hasDuplicatesWith", "hasSplitTickets", "hasSplitTicketsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35603,28 +36542,28 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 			it.SoftwareVersionContainsFold = data
 		case "environment":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environment"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Environment = data
 		case "environmentNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentNEQ"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EnvironmentNEQ = data
 		case "environmentIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentIn"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.EnvironmentIn = data
 		case "environmentNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environmentNotIn"))
-			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
+			data, err := ec.unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37512,6 +38451,223 @@ func (ec *executionContext) unmarshalInputTicketWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.DeliveryNotesContainsFold = data
+		case "deliveredVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersion = data
+		case "deliveredVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNEQ = data
+		case "deliveredVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionIn = data
+		case "deliveredVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNotIn = data
+		case "deliveredVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionGT = data
+		case "deliveredVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionGTE = data
+		case "deliveredVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionLT = data
+		case "deliveredVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionLTE = data
+		case "deliveredVersionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionContains = data
+		case "deliveredVersionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionHasPrefix = data
+		case "deliveredVersionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionHasSuffix = data
+		case "deliveredVersionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionIsNil = data
+		case "deliveredVersionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionNotNil = data
+		case "deliveredVersionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionEqualFold = data
+		case "deliveredVersionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredVersionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredVersionContainsFold = data
+		case "deliveredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAt = data
+		case "deliveredAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNEQ = data
+		case "deliveredAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtIn = data
+		case "deliveredAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNotIn = data
+		case "deliveredAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtGT = data
+		case "deliveredAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtGTE = data
+		case "deliveredAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtLT = data
+		case "deliveredAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtLTE = data
+		case "deliveredAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtIsNil = data
+		case "deliveredAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deliveredAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeliveredAtNotNil = data
+		case "reproducedInEnvironment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironment"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironment = data
+		case "reproducedInEnvironmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNEQ"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNEQ = data
+		case "reproducedInEnvironmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentIn"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentIn = data
+		case "reproducedInEnvironmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNotIn"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNotIn = data
+		case "reproducedInEnvironmentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentIsNil = data
+		case "reproducedInEnvironmentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproducedInEnvironmentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReproducedInEnvironmentNotNil = data
 		case "customerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -40817,6 +41973,120 @@ func (ec *executionContext) _DayHours(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var deliverFixPayloadImplementors = []string{"DeliverFixPayload"}
+
+func (ec *executionContext) _DeliverFixPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeliverFixPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliverFixPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliverFixPayload")
+		case "ticket":
+			out.Values[i] = ec._DeliverFixPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeEntry":
+			out.Values[i] = ec._DeliverFixPayload_timeEntry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalationRulesImplementors = []string{"EscalationRules"}
+
+func (ec *executionContext) _EscalationRules(ctx context.Context, sel ast.SelectionSet, obj *schematype.EscalationRules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalationRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EscalationRules")
+		case "escalations":
+			out.Values[i] = ec._EscalationRules_escalations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handBacks":
+			out.Values[i] = ec._EscalationRules_handBacks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var escalationRulesPayloadImplementors = []string{"EscalationRulesPayload"}
+
+func (ec *executionContext) _EscalationRulesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EscalationRulesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, escalationRulesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EscalationRulesPayload")
+		case "organization":
+			out.Values[i] = ec._EscalationRulesPayload_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rules":
+			out.Values[i] = ec._EscalationRulesPayload_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intervalImplementors = []string{"Interval"}
 
 func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *schematype.Interval) graphql.Marshaler {
@@ -41064,6 +42334,44 @@ func (ec *executionContext) _LevelMinutes(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var levelRouteImplementors = []string{"LevelRoute"}
+
+func (ec *executionContext) _LevelRoute(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelRoute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, levelRouteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LevelRoute")
+		case "from":
+			out.Values[i] = ec._LevelRoute_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._LevelRoute_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var levelTermsImplementors = []string{"LevelTerms"}
 
 func (ec *executionContext) _LevelTerms(ctx context.Context, sel ast.SelectionSet, obj *schematype.LevelTerms) graphql.Marshaler {
@@ -41243,6 +42551,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "editTimeEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_editTimeEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setEscalationRules":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setEscalationRules(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deliverFix":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deliverFix(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41697,6 +43019,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_contracts(ctx, field, obj)
+				})
+		case "escalationRules":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_escalationRules(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43034,6 +44362,21 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "deliveryNotes":
 			out.Values[i] = ec._Ticket_deliveryNotes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredVersion":
+			out.Values[i] = ec._Ticket_deliveredVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._Ticket_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reproducedInEnvironment":
+			out.Values[i] = ec._Ticket_reproducedInEnvironment(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -44741,6 +46084,19 @@ func (ec *executionContext) unmarshalNDecideChangeRequestInput2supportdeskᚋgra
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeliverFixInput2supportdeskᚋinternalᚋdevtaskᚐDeliverInput(ctx context.Context, v any) (devtask.DeliverInput, error) {
+	res, err := ec.unmarshalInputDeliverFixInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeliverFixPayload2ᚖsupportdeskᚋgraphᚋmodelᚐDeliverFixPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeliverFixPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeliverFixPayload!")
+		return graphql.Null
+	}
+	return ec._DeliverFixPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDocumentHandoverInput2supportdeskᚋinternalᚋticketflowᚐHandoverInput(ctx context.Context, v any) (ticketflow.HandoverInput, error) {
 	res, err := ec.unmarshalInputDocumentHandoverInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44768,6 +46124,22 @@ func (ec *executionContext) marshalNEnvironment2string(ctx context.Context, sel 
 func (ec *executionContext) unmarshalNEscalateTicketInput2supportdeskᚋgraphᚋmodelᚐEscalateTicketInput(ctx context.Context, v any) (model.EscalateTicketInput, error) {
 	res, err := ec.unmarshalInputEscalateTicketInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, sel ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EscalationRules!")
+		return graphql.Null
+	}
+	return ec._EscalationRules(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEscalationRulesPayload2ᚖsupportdeskᚋgraphᚋmodelᚐEscalationRulesPayload(ctx context.Context, sel ast.SelectionSet, v *model.EscalationRulesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EscalationRulesPayload!")
+		return graphql.Null
+	}
+	return ec._EscalationRulesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEstimateChangeRequestInput2supportdeskᚋgraphᚋmodelᚐEstimateChangeRequestInput(ctx context.Context, v any) (model.EstimateChangeRequestInput, error) {
@@ -44986,6 +46358,45 @@ func (ec *executionContext) unmarshalNLevelMinutesInput2ᚕᚖsupportdeskᚋent�
 func (ec *executionContext) unmarshalNLevelMinutesInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx context.Context, v any) (*schematype.LevelMinutes, error) {
 	res, err := ec.unmarshalInputLevelMinutesInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx context.Context, sel ast.SelectionSet, v schematype.LevelRoute) graphql.Marshaler {
+	return ec._LevelRoute(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLevelRouteInput2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx context.Context, v any) (schematype.LevelRoute, error) {
+	res, err := ec.unmarshalInputLevelRouteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, v any) ([]schematype.LevelRoute, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.LevelRoute, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLevelRouteInput2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx context.Context, sel ast.SelectionSet, v schematype.LevelTerms) graphql.Marshaler {
@@ -45212,6 +46623,11 @@ func (ec *executionContext) unmarshalNSLATargetInput2ᚖsupportdeskᚋentᚋsche
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSetEscalationRulesInput2supportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, v any) (schematype.EscalationRules, error) {
+	res, err := ec.unmarshalInputSetEscalationRulesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -45347,6 +46763,36 @@ func (ec *executionContext) marshalNSupportLevel2string(ctx context.Context, sel
 		graphql.AddInvalidNullFromMarshaler(ctx, "SupportLevel!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNSupportLevel2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSupportLevel2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSupportLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTask2ᚖsupportdeskᚋentᚐTask(ctx context.Context, sel ast.SelectionSet, v *ent.Task) graphql.Marshaler {
@@ -45504,13 +46950,13 @@ func (ec *executionContext) marshalNTicketDeliveryStatus2supportdeskᚋentᚋtic
 	return v
 }
 
-func (ec *executionContext) unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (ticket.Environment, error) {
-	var res ticket.Environment
+func (ec *executionContext) unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, v any) (ticket.ReproducedInEnvironment, error) {
+	var res ticket.ReproducedInEnvironment
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.Environment) graphql.Marshaler {
+func (ec *executionContext) marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.ReproducedInEnvironment) graphql.Marshaler {
 	return v
 }
 
@@ -45629,6 +47075,16 @@ func (ec *executionContext) unmarshalNTicketStatus2supportdeskᚋentᚋticketᚐ
 }
 
 func (ec *executionContext) marshalNTicketStatus2supportdeskᚋentᚋticketᚐStatus(ctx context.Context, sel ast.SelectionSet, v ticket.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (ticket.Environment, error) {
+	var res ticket.Environment
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v ticket.Environment) graphql.Marshaler {
 	return v
 }
 
@@ -46624,6 +48080,13 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOEscalationRules2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐEscalationRules(ctx context.Context, sel ast.SelectionSet, v *schematype.EscalationRules) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EscalationRules(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEstimateKind2ᚖsupportdeskᚋentᚋticketᚐEstimateKind(ctx context.Context, v any) (*ticket.EstimateKind, error) {
@@ -47671,16 +49134,16 @@ func (ec *executionContext) marshalOTicketEdge2ᚖsupportdeskᚋentᚐTicketEdge
 	return ec._TicketEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, v any) ([]ticket.Environment, error) {
+func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx context.Context, v any) ([]ticket.ReproducedInEnvironment, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]ticket.Environment, len(vSlice))
+	res := make([]ticket.ReproducedInEnvironment, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -47688,14 +49151,14 @@ func (ec *executionContext) unmarshalOTicketEnvironment2ᚕsupportdeskᚋentᚋt
 	return res, nil
 }
 
-func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.Environment) graphql.Marshaler {
+func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐReproducedInEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.ReproducedInEnvironment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
+		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -47717,6 +49180,22 @@ func (ec *executionContext) unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋt
 }
 
 func (ec *executionContext) marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, v any) (*ticket.ReproducedInEnvironment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.ReproducedInEnvironment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.ReproducedInEnvironment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -48061,6 +49540,58 @@ func (ec *executionContext) unmarshalOTicketStatus2ᚖsupportdeskᚋentᚋticket
 }
 
 func (ec *executionContext) marshalOTicketStatus2ᚖsupportdeskᚋentᚋticketᚐStatus(ctx context.Context, sel ast.SelectionSet, v *ticket.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, v any) ([]ticket.Environment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ticket.Environment, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTicketTicketEnvironment2ᚕsupportdeskᚋentᚋticketᚐEnvironmentᚄ(ctx context.Context, sel ast.SelectionSet, v []ticket.Environment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, v any) (*ticket.Environment, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ticket.Environment)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTicketTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx context.Context, sel ast.SelectionSet, v *ticket.Environment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -74,6 +74,12 @@ type DecideChangeRequestInput struct {
 	Reason   *string `json:"reason,omitempty"`
 }
 
+type DeliverFixPayload struct {
+	Ticket *ent.Ticket `json:"ticket"`
+	// The unbilled time entry, when minutes were given.
+	TimeEntry *ent.TimeEntry `json:"timeEntry,omitempty"`
+}
+
 type EscalateTicketInput struct {
 	TicketID int `json:"ticketID"`
 	// The next level: L1→L2; L2→L3, L4 or VENDOR; L3→L4 or VENDOR; L4→VENDOR.
@@ -81,6 +87,11 @@ type EscalateTicketInput struct {
 	Reason string       `json:"reason"`
 	// The vendor's case reference; required when escalating to VENDOR.
 	VendorCaseRef *string `json:"vendorCaseRef,omitempty"`
+}
+
+type EscalationRulesPayload struct {
+	Organization *ent.Organization           `json:"organization"`
+	Rules        *schematype.EscalationRules `json:"rules"`
 }
 
 type EstimateChangeRequestInput struct {

@@ -243,9 +243,9 @@ func tickets(ctx context.Context, c *ent.Client, flow *ticketflow.Service, users
 	if _, err := flow.Transition(desk, cr.ID, ticket.StatusWAITING_FOR_CUSTOMER, "need the list of affected item groups", ""); err != nil {
 		return err
 	}
-	hid := havn.ID
+	hid, caller := havn.ID, users["key@havn.example"].ID
 	phone, err := flow.Create(desk, ticketflow.CreateInput{
-		CustomerID: &hid, Title: "Warehouse scanner shows blank screen", Type: ticket.TypeINCIDENT, Priority: ticket.PriorityP1,
+		CustomerID: &hid, ReporterID: &caller, Title: "Warehouse scanner shows blank screen", Type: ticket.TypeINCIDENT, Priority: ticket.PriorityP1,
 		Channel: ticket.ChannelPHONE, Module: "Warehouse", Impact: "Picking stopped in hall 2.",
 		Steps: "Scanner login after update", FirstOccurredAt: &occurred, Reproduction: "Any scanner in hall 2 after restart.",
 	})

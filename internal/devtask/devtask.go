@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/contingent"
 	"supportdesk/internal/notify"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
@@ -24,7 +25,9 @@ import (
 // Service performs task operations for the viewer in the context.
 type Service struct {
 	Client *ent.Client
-	Now    func() time.Time
+	// Bookings books the unbilled time of a fix delivery; nil refuses deliveries with minutes.
+	Bookings *contingent.Service
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {

@@ -69,11 +69,18 @@ func (s *Service) Escalate(ctx context.Context, id int, to ticket.Level, reason,
 		if !IsOpen(t.Status) {
 			return apperr.E(apperr.IllegalTransition, "a %s ticket cannot be escalated", t.Status)
 		}
+		if err := CheckWorksLevel(v, t.Level); err != nil {
+			return err
+		}
 		if strings.TrimSpace(reason) == "" {
 			return apperr.Invalid("an escalation needs a reason", "reason")
 		}
-		if err := CheckEscalation(t.Level, to, HandoverFacts{Type: t.Type, Reproducible: t.Reproducible,
-			Environment: t.Environment, Findings: t.Findings, Situation: t.Situation, Context: t.Context,
+		rules, err := rulesFor(ctx, c, t)
+		if err != nil {
+			return err
+		}
+		if err := CheckEscalation(rules.Escalations, t.Level, to, HandoverFacts{Type: t.Type, Reproducible: t.Reproducible,
+			ReproducedIn: t.ReproducedInEnvironment, Findings: t.Findings, Situation: t.Situation, Context: t.Context,
 			ActionsTaken: t.ActionsTaken, VendorCase: vendorCaseRef}); err != nil {
 			return err
 		}
@@ -95,10 +102,17 @@ func (s *Service) HandBack(ctx context.Context, id int, to ticket.Level, reason 
 		if !v.IsStaff() {
 			return apperr.Forbiddenf("only provider staff hand tickets back")
 		}
+		if err := CheckWorksLevel(v, t.Level); err != nil {
+			return err
+		}
 		if strings.TrimSpace(reason) == "" {
 			return apperr.Invalid("a hand-back needs a reason", "reason")
 		}
-		if err := CheckHandBack(t.Level, to); err != nil {
+		rules, err := rulesFor(ctx, c, t)
+		if err != nil {
+			return err
+		}
+		if err := CheckHandBack(rules.HandBacks, t.Level, to); err != nil {
 			return err
 		}
 		if err := c.Ticket.UpdateOne(t).SetLevel(to).Exec(ctx); err != nil {
@@ -108,7 +122,9 @@ func (s *Service) HandBack(ctx context.Context, id int, to ticket.Level, reason 
 	})
 }
 
-// HandoverInput documents a reproduction and the findings before escalation.
+// HandoverInput documents a reproduction and the findings before escalation. Environment is
+// where staff reproduced the error; it is stored as the ticket's reproducedInEnvironment and
+// never overwrites the customer's own ERP environment.
 type HandoverInput struct {
 	TicketID     int                 `json:"ticketID"`
 	Reproducible bool                `json:"reproducible"`
@@ -126,10 +142,15 @@ func (s *Service) DocumentHandover(ctx context.Context, in HandoverInput) (*ent.
 		if !v.IsStaff() {
 			return apperr.Forbiddenf("only provider staff document findings")
 		}
-		if in.Reproducible && in.Environment == nil && t.Environment == nil {
-			return apperr.Invalid("a confirmed reproduction names its environment", "environment")
+		env := t.ReproducedInEnvironment
+		if in.Environment != nil {
+			e := ticket.ReproducedInEnvironment(*in.Environment)
+			env = &e
 		}
-		err := c.Ticket.UpdateOne(t).SetReproducible(in.Reproducible).SetNillableEnvironment(in.Environment).
+		if in.Reproducible && env == nil {
+			return apperr.Invalid("a confirmed reproduction names the environment it was reproduced in", "environment")
+		}
+		err := c.Ticket.UpdateOne(t).SetReproducible(in.Reproducible).SetNillableReproducedInEnvironment(env).
 			SetNillableFindings(in.Findings).SetNillableSituation(in.Situation).SetNillableContext(in.Context).
 			SetNillableActionsTaken(in.ActionsTaken).Exec(ctx)
 		if err != nil {
@@ -137,10 +158,6 @@ func (s *Service) DocumentHandover(ctx context.Context, in HandoverInput) (*ent.
 		}
 		reason := "not reproducible"
 		if in.Reproducible {
-			env := t.Environment
-			if in.Environment != nil {
-				env = in.Environment
-			}
 			reason = fmt.Sprintf("reproduced in %s", *env)
 		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindUPDATED, "", "", reason)

@@ -61,8 +61,8 @@ type UpdateInput struct {
 // staff-only. An incident must keep all of its mandatory fields.
 func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Ticket, error) {
 	return s.mutate(ctx, id, func(c *ent.Client, v *viewer.Viewer, t *ent.Ticket) error {
-		if !IsOpen(t.Status) {
-			return apperr.E(apperr.Conflict, "a %s ticket can no longer be edited", t.Status)
+		if err := CheckEditable(t.Status); err != nil {
+			return err
 		}
 		if v.IsCustomerSide() && in.Findings != nil {
 			return apperr.Forbiddenf("findings are documented by provider staff")
@@ -100,6 +100,23 @@ func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Tick
 		}
 		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindUPDATED, "", "", "")
 	})
+}
+
+// CheckEditable refuses edits of a ticket that has left the queue: CLOSED, DUPLICATE,
+// REJECTED and DECLINED tickets are final (their text is what was decided on), and a RESOLVED
+// ticket is reopened before it changes, so the resolution never describes other facts.
+func CheckEditable(s ticket.Status) error {
+	switch s {
+	case ticket.StatusRESOLVED:
+		return apperr.E(apperr.Conflict, "this ticket is resolved; reopen it before editing it")
+	case ticket.StatusCLOSED:
+		return apperr.E(apperr.Conflict, "this ticket is closed and can no longer be edited; raise a new ticket instead")
+	case ticket.StatusDUPLICATE:
+		return apperr.E(apperr.Conflict, "this ticket is a duplicate and can no longer be edited; edit the original ticket instead")
+	case ticket.StatusREJECTED, ticket.StatusDECLINED:
+		return apperr.E(apperr.Conflict, "this ticket was %s and can no longer be edited", strings.ToLower(string(s)))
+	}
+	return nil
 }
 
 // Transition moves a ticket to another status following the state machine.

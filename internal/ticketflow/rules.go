@@ -147,17 +147,17 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func itoa64(i int64) string { return strconv.FormatInt(i, 10) }
 
-// escalations are the levels a ticket may move up to from each level (SPEC 12.7: L2 may go to
-// L3, L4 or the vendor directly).
-var escalations = map[ticket.Level][]ticket.Level{
+// escalations are the default levels a ticket may move up to from each level (SPEC 12.7: L2
+// may go to L3, L4 or the vendor directly); a provider may set its own (routes.go).
+var escalations = Routes{
 	ticket.LevelL1: {ticket.LevelL2},
 	ticket.LevelL2: {ticket.LevelL3, ticket.LevelL4, ticket.LevelVENDOR},
 	ticket.LevelL3: {ticket.LevelL4, ticket.LevelVENDOR},
 	ticket.LevelL4: {ticket.LevelVENDOR},
 }
 
-// handBacks are the levels a ticket may be handed back to, with a reason.
-var handBacks = map[ticket.Level][]ticket.Level{
+// handBacks are the default levels a ticket may be handed back to, with a reason.
+var handBacks = Routes{
 	ticket.LevelL2:     {ticket.LevelL1},
 	ticket.LevelL3:     {ticket.LevelL2},
 	ticket.LevelL4:     {ticket.LevelL2, ticket.LevelL3},
@@ -168,7 +168,9 @@ var handBacks = map[ticket.Level][]ticket.Level{
 type HandoverFacts struct {
 	Type         ticket.Type
 	Reproducible bool
-	Environment  *ticket.Environment
+	// ReproducedIn is where staff reproduced the error (documentHandover), not the customer's
+	// own ERP environment.
+	ReproducedIn *ticket.ReproducedInEnvironment
 	Findings     string
 	Situation    string
 	Context      string
@@ -177,11 +179,11 @@ type HandoverFacts struct {
 }
 
 // CheckEscalation returns nil when a ticket may move from one level up to another: the target
-// must be configured, and incidents reach L3 or the vendor only when reproduced with documented
+// must be in the provider's escalation routes, and incidents reach L3 or the vendor only when reproduced with documented
 // findings; the vendor also needs a reproduction in a current standard demo system, situation,
 // context, actions taken and the vendor's case reference (seed 002).
-func CheckEscalation(from, to ticket.Level, f HandoverFacts) error {
-	if !contains(escalations[from], to) {
+func CheckEscalation(routes Routes, from, to ticket.Level, f HandoverFacts) error {
+	if !contains(routes[from], to) {
 		return apperr.E(apperr.IllegalTransition, "a ticket at %s cannot be escalated to %s", from, to)
 	}
 	var missing []string
@@ -197,7 +199,7 @@ func CheckEscalation(from, to ticket.Level, f HandoverFacts) error {
 			missing = append(missing, "findings")
 		}
 		if to == ticket.LevelVENDOR {
-			if f.Environment == nil || *f.Environment != ticket.EnvironmentSTANDARD_DEMO {
+			if f.ReproducedIn == nil || *f.ReproducedIn != ticket.ReproducedInEnvironmentSTANDARD_DEMO {
 				missing = append(missing, "environment")
 			}
 			if blank(f.Situation) {
@@ -217,9 +219,10 @@ func CheckEscalation(from, to ticket.Level, f HandoverFacts) error {
 	return nil
 }
 
-// CheckHandBack returns nil when a ticket may be handed back from one level to another.
-func CheckHandBack(from, to ticket.Level) error {
-	if !contains(handBacks[from], to) {
+// CheckHandBack returns nil when a ticket may be handed back from one level to another along
+// the provider's hand-back routes.
+func CheckHandBack(routes Routes, from, to ticket.Level) error {
+	if !contains(routes[from], to) {
 		return apperr.E(apperr.IllegalTransition, "a ticket at %s cannot be handed back to %s", from, to)
 	}
 	return nil

@@ -180,6 +180,11 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 		if in.ReporterID != nil && *in.ReporterID != v.UserID {
 			return nil, apperr.Invalid("customer users raise tickets in their own name", "reporterID")
 		}
+		if in.ReceivedAt != nil {
+			// Only staff registering a call or mail date an inquiry; a portal ticket is received
+			// when it is raised, and a silently dropped value would mislead the sender.
+			return nil, apperr.Invalid("the time an inquiry was received is set by provider staff registering a call or mail", "receivedAt")
+		}
 		customerID = v.OrgID
 	case v.IsStaff():
 		if in.CustomerID == nil {
@@ -195,16 +200,20 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 			}
 			received = in.ReceivedAt.UTC()
 		}
-		if in.ReporterID != nil {
-			ok, err := c.User.Query().Where(user.ID(*in.ReporterID), user.OrganizationID(customerID)).Exist(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return nil, apperr.Invalid("the reporter must be a user of the customer", "reporterID")
-			}
-			reporterID = *in.ReporterID
+		// The customer contact who called or wrote is the reporter, so the customer follows the
+		// ticket and is notified; the staff member who registered it is the actor of the
+		// CREATED history row.
+		if in.ReporterID == nil {
+			return nil, apperr.Invalid("name the customer's user who called or wrote as the reporter", "reporterID")
 		}
+		ok, err := c.User.Query().Where(user.ID(*in.ReporterID), user.OrganizationID(customerID), user.Active(true)).Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.Invalid("the reporter must be an active user of the customer", "reporterID")
+		}
+		reporterID = *in.ReporterID
 	default:
 		return nil, apperr.Forbiddenf("not allowed to raise tickets")
 	}
@@ -247,7 +256,11 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if err := s.freeze(ctx, c, t.ID); err != nil {
 		return nil, err
 	}
-	return t, Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), "")
+	reason := ""
+	if reporterID != v.UserID {
+		reason = "registered by provider staff for the customer's reporter"
+	}
+	return t, Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), reason)
 }
 
 // customerIntakeLevel applies the contract's intake model (SPEC 12.5) to a customer user.

@@ -49,3 +49,16 @@ type Period struct {
 	Start time.Time  `json:"start"`
 	End   *time.Time `json:"end,omitempty"`
 }
+
+// LevelRoute lists the levels a ticket at one level may move to (escalation or hand-back).
+type LevelRoute struct {
+	From string   `json:"from"`
+	To   []string `json:"to"`
+}
+
+// EscalationRules are a providing organisation's escalation targets and hand-back paths
+// (SPEC 12.7). A nil value on an organisation means the product's default table.
+type EscalationRules struct {
+	Escalations []LevelRoute `json:"escalations"`
+	HandBacks   []LevelRoute `json:"handBacks"`
+}
