@@ -66,6 +66,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 // Attachment returns generated.AttachmentResolver implementation.
 func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmentResolver{r} }
 
+// Contingent returns generated.ContingentResolver implementation.
+func (r *Resolver) Contingent() generated.ContingentResolver { return &contingentResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -74,6 +77,7 @@ func (r *Resolver) Ticket() generated.TicketResolver { return &ticketResolver{r}
 
 type (
 	attachmentResolver struct{ *Resolver }
+	contingentResolver struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 	ticketResolver     struct{ *Resolver }
 )
