@@ -69,8 +69,8 @@ func (s *Service) CarryOverRun(ctx context.Context, log func(msg string, args ..
 		// The previous month as seen from the zones furthest west and east; CarryOver itself
 		// skips contracts whose zone has not yet reached the month's end.
 		now := s.now()
-		months := []string{Month(now.Add(-12 * time.Hour).AddDate(0, 0, -now.Add(-12*time.Hour).Day())),
-			Month(now.Add(14 * time.Hour).AddDate(0, 0, -now.Add(14*time.Hour).Day()))}
+		months := []string{Month(now.Add(-12*time.Hour).AddDate(0, 0, -now.Add(-12*time.Hour).Day())),
+			Month(now.Add(14*time.Hour).AddDate(0, 0, -now.Add(14*time.Hour).Day()))}
 		if months[1] == months[0] {
 			months = months[:1]
 		}
