@@ -19,6 +19,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
@@ -59,6 +60,8 @@ type Client struct {
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// OverrunDecision is the client for interacting with the OverrunDecision builders.
+	OverrunDecision *OverrunDecisionClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
 	// SLAAlert is the client for interacting with the SLAAlert builders.
@@ -98,6 +101,7 @@ func (c *Client) init() {
 	c.KnowledgeArticle = NewKnowledgeArticleClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.OverrunDecision = NewOverrunDecisionClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
 	c.SLAAlert = NewSLAAlertClient(c.config)
 	c.Sequence = NewSequenceClient(c.config)
@@ -208,6 +212,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
+		OverrunDecision:  NewOverrunDecisionClient(cfg),
 		RefreshToken:     NewRefreshTokenClient(cfg),
 		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
@@ -245,6 +250,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
+		OverrunDecision:  NewOverrunDecisionClient(cfg),
 		RefreshToken:     NewRefreshTokenClient(cfg),
 		SLAAlert:         NewSLAAlertClient(cfg),
 		Sequence:         NewSequenceClient(cfg),
@@ -285,9 +291,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Attachment, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.KnowledgeArticle, c.Notification, c.Organization, c.RefreshToken, c.SLAAlert,
-		c.Sequence, c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent,
-		c.TimeEntry, c.User,
+		c.KnowledgeArticle, c.Notification, c.Organization, c.OverrunDecision,
+		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
+		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -298,9 +304,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Attachment, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.KnowledgeArticle, c.Notification, c.Organization, c.RefreshToken, c.SLAAlert,
-		c.Sequence, c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent,
-		c.TimeEntry, c.User,
+		c.KnowledgeArticle, c.Notification, c.Organization, c.OverrunDecision,
+		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
+		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -325,6 +331,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Notification.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *OverrunDecisionMutation:
+		return c.OverrunDecision.mutate(ctx, m)
 	case *RefreshTokenMutation:
 		return c.RefreshToken.mutate(ctx, m)
 	case *SLAAlertMutation:
@@ -1029,6 +1037,38 @@ func (c *ContingentClient) QueryCustomer(_m *Contingent) *OrganizationQuery {
 			sqlgraph.From(contingent.Table, contingent.FieldID, id),
 			sqlgraph.To(organization.Table, organization.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, contingent.CustomerTable, contingent.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecisions queries the decisions edge of a Contingent.
+func (c *ContingentClient) QueryDecisions(_m *Contingent) *OverrunDecisionQuery {
+	query := (&OverrunDecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, id),
+			sqlgraph.To(overrundecision.Table, overrundecision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contingent.DecisionsTable, contingent.DecisionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOpenDecision queries the open_decision edge of a Contingent.
+func (c *ContingentClient) QueryOpenDecision(_m *Contingent) *OverrunDecisionQuery {
+	query := (&OverrunDecisionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, id),
+			sqlgraph.To(overrundecision.Table, overrundecision.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contingent.OpenDecisionTable, contingent.OpenDecisionColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1803,6 +1843,204 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 		return (&OrganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organization mutation op: %q", m.Op())
+	}
+}
+
+// OverrunDecisionClient is a client for the OverrunDecision schema.
+type OverrunDecisionClient struct {
+	config
+}
+
+// NewOverrunDecisionClient returns a client for the OverrunDecision from the given config.
+func NewOverrunDecisionClient(c config) *OverrunDecisionClient {
+	return &OverrunDecisionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `overrundecision.Hooks(f(g(h())))`.
+func (c *OverrunDecisionClient) Use(hooks ...Hook) {
+	c.hooks.OverrunDecision = append(c.hooks.OverrunDecision, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `overrundecision.Intercept(f(g(h())))`.
+func (c *OverrunDecisionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OverrunDecision = append(c.inters.OverrunDecision, interceptors...)
+}
+
+// Create returns a builder for creating a OverrunDecision entity.
+func (c *OverrunDecisionClient) Create() *OverrunDecisionCreate {
+	mutation := newOverrunDecisionMutation(c.config, OpCreate)
+	return &OverrunDecisionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OverrunDecision entities.
+func (c *OverrunDecisionClient) CreateBulk(builders ...*OverrunDecisionCreate) *OverrunDecisionCreateBulk {
+	return &OverrunDecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OverrunDecisionClient) MapCreateBulk(slice any, setFunc func(*OverrunDecisionCreate, int)) *OverrunDecisionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OverrunDecisionCreateBulk{err: fmt.Errorf("calling to OverrunDecisionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OverrunDecisionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OverrunDecisionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OverrunDecision.
+func (c *OverrunDecisionClient) Update() *OverrunDecisionUpdate {
+	mutation := newOverrunDecisionMutation(c.config, OpUpdate)
+	return &OverrunDecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OverrunDecisionClient) UpdateOne(_m *OverrunDecision) *OverrunDecisionUpdateOne {
+	mutation := newOverrunDecisionMutation(c.config, OpUpdateOne, withOverrunDecision(_m))
+	return &OverrunDecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OverrunDecisionClient) UpdateOneID(id int) *OverrunDecisionUpdateOne {
+	mutation := newOverrunDecisionMutation(c.config, OpUpdateOne, withOverrunDecisionID(id))
+	return &OverrunDecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OverrunDecision.
+func (c *OverrunDecisionClient) Delete() *OverrunDecisionDelete {
+	mutation := newOverrunDecisionMutation(c.config, OpDelete)
+	return &OverrunDecisionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OverrunDecisionClient) DeleteOne(_m *OverrunDecision) *OverrunDecisionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OverrunDecisionClient) DeleteOneID(id int) *OverrunDecisionDeleteOne {
+	builder := c.Delete().Where(overrundecision.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OverrunDecisionDeleteOne{builder}
+}
+
+// Query returns a query builder for OverrunDecision.
+func (c *OverrunDecisionClient) Query() *OverrunDecisionQuery {
+	return &OverrunDecisionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOverrunDecision},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OverrunDecision entity by its id.
+func (c *OverrunDecisionClient) Get(ctx context.Context, id int) (*OverrunDecision, error) {
+	return c.Query().Where(overrundecision.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OverrunDecisionClient) GetX(ctx context.Context, id int) *OverrunDecision {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContingent queries the contingent edge of a OverrunDecision.
+func (c *OverrunDecisionClient) QueryContingent(_m *OverrunDecision) *ContingentQuery {
+	query := (&ContingentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(overrundecision.Table, overrundecision.FieldID, id),
+			sqlgraph.To(contingent.Table, contingent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, overrundecision.ContingentTable, overrundecision.ContingentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAnsweredBy queries the answered_by edge of a OverrunDecision.
+func (c *OverrunDecisionClient) QueryAnsweredBy(_m *OverrunDecision) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(overrundecision.Table, overrundecision.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, overrundecision.AnsweredByTable, overrundecision.AnsweredByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContract queries the contract edge of a OverrunDecision.
+func (c *OverrunDecisionClient) QueryContract(_m *OverrunDecision) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(overrundecision.Table, overrundecision.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, overrundecision.ContractTable, overrundecision.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a OverrunDecision.
+func (c *OverrunDecisionClient) QueryCustomer(_m *OverrunDecision) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(overrundecision.Table, overrundecision.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, overrundecision.CustomerTable, overrundecision.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OverrunDecisionClient) Hooks() []Hook {
+	hooks := c.hooks.OverrunDecision
+	return append(hooks[:len(hooks):len(hooks)], overrundecision.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OverrunDecisionClient) Interceptors() []Interceptor {
+	return c.inters.OverrunDecision
+}
+
+func (c *OverrunDecisionClient) mutate(ctx context.Context, m *OverrunDecisionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OverrunDecisionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OverrunDecisionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OverrunDecisionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OverrunDecisionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OverrunDecision mutation op: %q", m.Op())
 	}
 }
 
@@ -3742,13 +3980,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Attachment, Calendar, Comment, Contingent, Contract, KnowledgeArticle,
-		Notification, Organization, RefreshToken, SLAAlert, Sequence, Statement, Task,
-		TaskNote, Ticket, TicketEvent, TimeEntry, User []ent.Hook
+		Notification, Organization, OverrunDecision, RefreshToken, SLAAlert, Sequence,
+		Statement, Task, TaskNote, Ticket, TicketEvent, TimeEntry, User []ent.Hook
 	}
 	inters struct {
 		Attachment, Calendar, Comment, Contingent, Contract, KnowledgeArticle,
-		Notification, Organization, RefreshToken, SLAAlert, Sequence, Statement, Task,
-		TaskNote, Ticket, TicketEvent, TimeEntry, User []ent.Interceptor
+		Notification, Organization, OverrunDecision, RefreshToken, SLAAlert, Sequence,
+		Statement, Task, TaskNote, Ticket, TicketEvent, TimeEntry,
+		User []ent.Interceptor
 	}
 )
 

@@ -8,6 +8,7 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"time"
 
 	"entgo.io/ent"
@@ -45,6 +46,8 @@ type Contingent struct {
 	ContractID int `json:"contract_id,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
+	// OpenDecisionID holds the value of the "open_decision_id" field.
+	OpenDecisionID *int `json:"open_decision_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContingentQuery when eager-loading is set.
 	Edges        ContingentEdges `json:"edges"`
@@ -57,11 +60,17 @@ type ContingentEdges struct {
 	Contract *Contract `json:"contract,omitempty"`
 	// Customer holds the value of the customer edge.
 	Customer *Organization `json:"customer,omitempty"`
+	// Decisions holds the value of the decisions edge.
+	Decisions []*OverrunDecision `json:"decisions,omitempty"`
+	// OpenDecision holds the value of the open_decision edge.
+	OpenDecision *OverrunDecision `json:"open_decision,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [4]map[string]int
+
+	namedDecisions map[string][]*OverrunDecision
 }
 
 // ContractOrErr returns the Contract value or an error if the edge
@@ -86,6 +95,26 @@ func (e ContingentEdges) CustomerOrErr() (*Organization, error) {
 	return nil, &NotLoadedError{edge: "customer"}
 }
 
+// DecisionsOrErr returns the Decisions value or an error if the edge
+// was not loaded in eager-loading.
+func (e ContingentEdges) DecisionsOrErr() ([]*OverrunDecision, error) {
+	if e.loadedTypes[2] {
+		return e.Decisions, nil
+	}
+	return nil, &NotLoadedError{edge: "decisions"}
+}
+
+// OpenDecisionOrErr returns the OpenDecision value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ContingentEdges) OpenDecisionOrErr() (*OverrunDecision, error) {
+	if e.OpenDecision != nil {
+		return e.OpenDecision, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: overrundecision.Label}
+	}
+	return nil, &NotLoadedError{edge: "open_decision"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Contingent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -93,7 +122,7 @@ func (*Contingent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case contingent.FieldWarned, contingent.FieldCarriedForward:
 			values[i] = new(sql.NullBool)
-		case contingent.FieldID, contingent.FieldMonthlyMinutes, contingent.FieldCarriedOverMinutes, contingent.FieldExtraMinutes, contingent.FieldUsedMinutes, contingent.FieldContractID, contingent.FieldCustomerID:
+		case contingent.FieldID, contingent.FieldMonthlyMinutes, contingent.FieldCarriedOverMinutes, contingent.FieldExtraMinutes, contingent.FieldUsedMinutes, contingent.FieldContractID, contingent.FieldCustomerID, contingent.FieldOpenDecisionID:
 			values[i] = new(sql.NullInt64)
 		case contingent.FieldMonth, contingent.FieldLevel, contingent.FieldDecision:
 			values[i] = new(sql.NullString)
@@ -198,6 +227,13 @@ func (_m *Contingent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CustomerID = int(value.Int64)
 			}
+		case contingent.FieldOpenDecisionID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field open_decision_id", values[i])
+			} else if value.Valid {
+				_m.OpenDecisionID = new(int)
+				*_m.OpenDecisionID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -219,6 +255,16 @@ func (_m *Contingent) QueryContract() *ContractQuery {
 // QueryCustomer queries the "customer" edge of the Contingent entity.
 func (_m *Contingent) QueryCustomer() *OrganizationQuery {
 	return NewContingentClient(_m.config).QueryCustomer(_m)
+}
+
+// QueryDecisions queries the "decisions" edge of the Contingent entity.
+func (_m *Contingent) QueryDecisions() *OverrunDecisionQuery {
+	return NewContingentClient(_m.config).QueryDecisions(_m)
+}
+
+// QueryOpenDecision queries the "open_decision" edge of the Contingent entity.
+func (_m *Contingent) QueryOpenDecision() *OverrunDecisionQuery {
+	return NewContingentClient(_m.config).QueryOpenDecision(_m)
 }
 
 // Update returns a builder for updating this Contingent.
@@ -282,8 +328,37 @@ func (_m *Contingent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))
+	builder.WriteString(", ")
+	if v := _m.OpenDecisionID; v != nil {
+		builder.WriteString("open_decision_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedDecisions returns the Decisions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Contingent) NamedDecisions(name string) ([]*OverrunDecision, error) {
+	if _m.Edges.namedDecisions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDecisions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Contingent) appendNamedDecisions(name string, edges ...*OverrunDecision) {
+	if _m.Edges.namedDecisions == nil {
+		_m.Edges.namedDecisions = make(map[string][]*OverrunDecision)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDecisions[name] = []*OverrunDecision{}
+	} else {
+		_m.Edges.namedDecisions[name] = append(_m.Edges.namedDecisions[name], edges...)
+	}
 }
 
 // Contingents is a parsable slice of Contingent.

@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -166,6 +167,20 @@ func (_c *ContingentCreate) SetCustomerID(v int) *ContingentCreate {
 	return _c
 }
 
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (_c *ContingentCreate) SetOpenDecisionID(v int) *ContingentCreate {
+	_c.mutation.SetOpenDecisionID(v)
+	return _c
+}
+
+// SetNillableOpenDecisionID sets the "open_decision_id" field if the given value is not nil.
+func (_c *ContingentCreate) SetNillableOpenDecisionID(v *int) *ContingentCreate {
+	if v != nil {
+		_c.SetOpenDecisionID(*v)
+	}
+	return _c
+}
+
 // SetContract sets the "contract" edge to the Contract entity.
 func (_c *ContingentCreate) SetContract(v *Contract) *ContingentCreate {
 	return _c.SetContractID(v.ID)
@@ -174,6 +189,26 @@ func (_c *ContingentCreate) SetContract(v *Contract) *ContingentCreate {
 // SetCustomer sets the "customer" edge to the Organization entity.
 func (_c *ContingentCreate) SetCustomer(v *Organization) *ContingentCreate {
 	return _c.SetCustomerID(v.ID)
+}
+
+// AddDecisionIDs adds the "decisions" edge to the OverrunDecision entity by IDs.
+func (_c *ContingentCreate) AddDecisionIDs(ids ...int) *ContingentCreate {
+	_c.mutation.AddDecisionIDs(ids...)
+	return _c
+}
+
+// AddDecisions adds the "decisions" edges to the OverrunDecision entity.
+func (_c *ContingentCreate) AddDecisions(v ...*OverrunDecision) *ContingentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDecisionIDs(ids...)
+}
+
+// SetOpenDecision sets the "open_decision" edge to the OverrunDecision entity.
+func (_c *ContingentCreate) SetOpenDecision(v *OverrunDecision) *ContingentCreate {
+	return _c.SetOpenDecisionID(v.ID)
 }
 
 // Mutation returns the ContingentMutation object of the builder.
@@ -436,6 +471,39 @@ func (_c *ContingentCreate) createSpec() (*Contingent, *sqlgraph.CreateSpec) {
 		_node.CustomerID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OpenDecisionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.OpenDecisionID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -605,6 +673,24 @@ func (u *ContingentUpsert) SetCarriedForward(v bool) *ContingentUpsert {
 // UpdateCarriedForward sets the "carried_forward" field to the value that was provided on create.
 func (u *ContingentUpsert) UpdateCarriedForward() *ContingentUpsert {
 	u.SetExcluded(contingent.FieldCarriedForward)
+	return u
+}
+
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (u *ContingentUpsert) SetOpenDecisionID(v int) *ContingentUpsert {
+	u.Set(contingent.FieldOpenDecisionID, v)
+	return u
+}
+
+// UpdateOpenDecisionID sets the "open_decision_id" field to the value that was provided on create.
+func (u *ContingentUpsert) UpdateOpenDecisionID() *ContingentUpsert {
+	u.SetExcluded(contingent.FieldOpenDecisionID)
+	return u
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (u *ContingentUpsert) ClearOpenDecisionID() *ContingentUpsert {
+	u.SetNull(contingent.FieldOpenDecisionID)
 	return u
 }
 
@@ -802,6 +888,27 @@ func (u *ContingentUpsertOne) SetCarriedForward(v bool) *ContingentUpsertOne {
 func (u *ContingentUpsertOne) UpdateCarriedForward() *ContingentUpsertOne {
 	return u.Update(func(s *ContingentUpsert) {
 		s.UpdateCarriedForward()
+	})
+}
+
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (u *ContingentUpsertOne) SetOpenDecisionID(v int) *ContingentUpsertOne {
+	return u.Update(func(s *ContingentUpsert) {
+		s.SetOpenDecisionID(v)
+	})
+}
+
+// UpdateOpenDecisionID sets the "open_decision_id" field to the value that was provided on create.
+func (u *ContingentUpsertOne) UpdateOpenDecisionID() *ContingentUpsertOne {
+	return u.Update(func(s *ContingentUpsert) {
+		s.UpdateOpenDecisionID()
+	})
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (u *ContingentUpsertOne) ClearOpenDecisionID() *ContingentUpsertOne {
+	return u.Update(func(s *ContingentUpsert) {
+		s.ClearOpenDecisionID()
 	})
 }
 
@@ -1165,6 +1272,27 @@ func (u *ContingentUpsertBulk) SetCarriedForward(v bool) *ContingentUpsertBulk {
 func (u *ContingentUpsertBulk) UpdateCarriedForward() *ContingentUpsertBulk {
 	return u.Update(func(s *ContingentUpsert) {
 		s.UpdateCarriedForward()
+	})
+}
+
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (u *ContingentUpsertBulk) SetOpenDecisionID(v int) *ContingentUpsertBulk {
+	return u.Update(func(s *ContingentUpsert) {
+		s.SetOpenDecisionID(v)
+	})
+}
+
+// UpdateOpenDecisionID sets the "open_decision_id" field to the value that was provided on create.
+func (u *ContingentUpsertBulk) UpdateOpenDecisionID() *ContingentUpsertBulk {
+	return u.Update(func(s *ContingentUpsert) {
+		s.UpdateOpenDecisionID()
+	})
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (u *ContingentUpsertBulk) ClearOpenDecisionID() *ContingentUpsertBulk {
+	return u.Update(func(s *ContingentUpsert) {
+		s.ClearOpenDecisionID()
 	})
 }
 

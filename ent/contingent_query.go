@@ -4,12 +4,14 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 
 	"entgo.io/ent"
@@ -22,14 +24,17 @@ import (
 // ContingentQuery is the builder for querying Contingent entities.
 type ContingentQuery struct {
 	config
-	ctx          *QueryContext
-	order        []contingent.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.Contingent
-	withContract *ContractQuery
-	withCustomer *OrganizationQuery
-	loadTotal    []func(context.Context, []*Contingent) error
-	modifiers    []func(*sql.Selector)
+	ctx                *QueryContext
+	order              []contingent.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Contingent
+	withContract       *ContractQuery
+	withCustomer       *OrganizationQuery
+	withDecisions      *OverrunDecisionQuery
+	withOpenDecision   *OverrunDecisionQuery
+	loadTotal          []func(context.Context, []*Contingent) error
+	modifiers          []func(*sql.Selector)
+	withNamedDecisions map[string]*OverrunDecisionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +108,50 @@ func (_q *ContingentQuery) QueryCustomer() *OrganizationQuery {
 			sqlgraph.From(contingent.Table, contingent.FieldID, selector),
 			sqlgraph.To(organization.Table, organization.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, contingent.CustomerTable, contingent.CustomerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDecisions chains the current query on the "decisions" edge.
+func (_q *ContingentQuery) QueryDecisions() *OverrunDecisionQuery {
+	query := (&OverrunDecisionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, selector),
+			sqlgraph.To(overrundecision.Table, overrundecision.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, contingent.DecisionsTable, contingent.DecisionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOpenDecision chains the current query on the "open_decision" edge.
+func (_q *ContingentQuery) QueryOpenDecision() *OverrunDecisionQuery {
+	query := (&OverrunDecisionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contingent.Table, contingent.FieldID, selector),
+			sqlgraph.To(overrundecision.Table, overrundecision.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contingent.OpenDecisionTable, contingent.OpenDecisionColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -297,13 +346,15 @@ func (_q *ContingentQuery) Clone() *ContingentQuery {
 		return nil
 	}
 	return &ContingentQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]contingent.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Contingent{}, _q.predicates...),
-		withContract: _q.withContract.Clone(),
-		withCustomer: _q.withCustomer.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]contingent.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Contingent{}, _q.predicates...),
+		withContract:     _q.withContract.Clone(),
+		withCustomer:     _q.withCustomer.Clone(),
+		withDecisions:    _q.withDecisions.Clone(),
+		withOpenDecision: _q.withOpenDecision.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +381,28 @@ func (_q *ContingentQuery) WithCustomer(opts ...func(*OrganizationQuery)) *Conti
 		opt(query)
 	}
 	_q.withCustomer = query
+	return _q
+}
+
+// WithDecisions tells the query-builder to eager-load the nodes that are connected to
+// the "decisions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContingentQuery) WithDecisions(opts ...func(*OverrunDecisionQuery)) *ContingentQuery {
+	query := (&OverrunDecisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDecisions = query
+	return _q
+}
+
+// WithOpenDecision tells the query-builder to eager-load the nodes that are connected to
+// the "open_decision" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContingentQuery) WithOpenDecision(opts ...func(*OverrunDecisionQuery)) *ContingentQuery {
+	query := (&OverrunDecisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOpenDecision = query
 	return _q
 }
 
@@ -417,9 +490,11 @@ func (_q *ContingentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	var (
 		nodes       = []*Contingent{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [4]bool{
 			_q.withContract != nil,
 			_q.withCustomer != nil,
+			_q.withDecisions != nil,
+			_q.withOpenDecision != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -452,6 +527,26 @@ func (_q *ContingentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	if query := _q.withCustomer; query != nil {
 		if err := _q.loadCustomer(ctx, query, nodes, nil,
 			func(n *Contingent, e *Organization) { n.Edges.Customer = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDecisions; query != nil {
+		if err := _q.loadDecisions(ctx, query, nodes,
+			func(n *Contingent) { n.Edges.Decisions = []*OverrunDecision{} },
+			func(n *Contingent, e *OverrunDecision) { n.Edges.Decisions = append(n.Edges.Decisions, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOpenDecision; query != nil {
+		if err := _q.loadOpenDecision(ctx, query, nodes, nil,
+			func(n *Contingent, e *OverrunDecision) { n.Edges.OpenDecision = e }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDecisions {
+		if err := _q.loadDecisions(ctx, query, nodes,
+			func(n *Contingent) { n.appendNamedDecisions(name) },
+			func(n *Contingent, e *OverrunDecision) { n.appendNamedDecisions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -521,6 +616,68 @@ func (_q *ContingentQuery) loadCustomer(ctx context.Context, query *Organization
 	}
 	return nil
 }
+func (_q *ContingentQuery) loadDecisions(ctx context.Context, query *OverrunDecisionQuery, nodes []*Contingent, init func(*Contingent), assign func(*Contingent, *OverrunDecision)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Contingent)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(overrundecision.FieldContingentID)
+	}
+	query.Where(predicate.OverrunDecision(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(contingent.DecisionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ContingentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "contingent_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ContingentQuery) loadOpenDecision(ctx context.Context, query *OverrunDecisionQuery, nodes []*Contingent, init func(*Contingent), assign func(*Contingent, *OverrunDecision)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Contingent)
+	for i := range nodes {
+		if nodes[i].OpenDecisionID == nil {
+			continue
+		}
+		fk := *nodes[i].OpenDecisionID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(overrundecision.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "open_decision_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ContingentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -555,6 +712,9 @@ func (_q *ContingentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withCustomer != nil {
 			_spec.Node.AddColumnOnce(contingent.FieldCustomerID)
+		}
+		if _q.withOpenDecision != nil {
+			_spec.Node.AddColumnOnce(contingent.FieldOpenDecisionID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -645,6 +805,20 @@ func (_q *ContingentQuery) ForShare(opts ...sql.LockOption) *ContingentQuery {
 func (_q *ContingentQuery) Modify(modifiers ...func(s *sql.Selector)) *ContingentSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedDecisions tells the query-builder to eager-load the nodes that are connected to the "decisions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContingentQuery) WithNamedDecisions(name string, opts ...func(*OverrunDecisionQuery)) *ContingentQuery {
+	query := (&OverrunDecisionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDecisions == nil {
+		_q.withNamedDecisions = make(map[string]*OverrunDecisionQuery)
+	}
+	_q.withNamedDecisions[name] = query
+	return _q
 }
 
 // ContingentGroupBy is the group-by builder for Contingent entities.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"supportdesk/ent/contingent"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 	"time"
 
@@ -161,9 +162,76 @@ func (_u *ContingentUpdate) SetNillableCarriedForward(v *bool) *ContingentUpdate
 	return _u
 }
 
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (_u *ContingentUpdate) SetOpenDecisionID(v int) *ContingentUpdate {
+	_u.mutation.SetOpenDecisionID(v)
+	return _u
+}
+
+// SetNillableOpenDecisionID sets the "open_decision_id" field if the given value is not nil.
+func (_u *ContingentUpdate) SetNillableOpenDecisionID(v *int) *ContingentUpdate {
+	if v != nil {
+		_u.SetOpenDecisionID(*v)
+	}
+	return _u
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (_u *ContingentUpdate) ClearOpenDecisionID() *ContingentUpdate {
+	_u.mutation.ClearOpenDecisionID()
+	return _u
+}
+
+// AddDecisionIDs adds the "decisions" edge to the OverrunDecision entity by IDs.
+func (_u *ContingentUpdate) AddDecisionIDs(ids ...int) *ContingentUpdate {
+	_u.mutation.AddDecisionIDs(ids...)
+	return _u
+}
+
+// AddDecisions adds the "decisions" edges to the OverrunDecision entity.
+func (_u *ContingentUpdate) AddDecisions(v ...*OverrunDecision) *ContingentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDecisionIDs(ids...)
+}
+
+// SetOpenDecision sets the "open_decision" edge to the OverrunDecision entity.
+func (_u *ContingentUpdate) SetOpenDecision(v *OverrunDecision) *ContingentUpdate {
+	return _u.SetOpenDecisionID(v.ID)
+}
+
 // Mutation returns the ContingentMutation object of the builder.
 func (_u *ContingentUpdate) Mutation() *ContingentMutation {
 	return _u.mutation
+}
+
+// ClearDecisions clears all "decisions" edges to the OverrunDecision entity.
+func (_u *ContingentUpdate) ClearDecisions() *ContingentUpdate {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to OverrunDecision entities by IDs.
+func (_u *ContingentUpdate) RemoveDecisionIDs(ids ...int) *ContingentUpdate {
+	_u.mutation.RemoveDecisionIDs(ids...)
+	return _u
+}
+
+// RemoveDecisions removes "decisions" edges to OverrunDecision entities.
+func (_u *ContingentUpdate) RemoveDecisions(v ...*OverrunDecision) *ContingentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDecisionIDs(ids...)
+}
+
+// ClearOpenDecision clears the "open_decision" edge to the OverrunDecision entity.
+func (_u *ContingentUpdate) ClearOpenDecision() *ContingentUpdate {
+	_u.mutation.ClearOpenDecision()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -297,6 +365,80 @@ func (_u *ContingentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.CarriedForward(); ok {
 		_spec.SetField(contingent.FieldCarriedForward, field.TypeBool, value)
+	}
+	if _u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDecisionsIDs(); len(nodes) > 0 && !_u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OpenDecisionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OpenDecisionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -452,9 +594,76 @@ func (_u *ContingentUpdateOne) SetNillableCarriedForward(v *bool) *ContingentUpd
 	return _u
 }
 
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (_u *ContingentUpdateOne) SetOpenDecisionID(v int) *ContingentUpdateOne {
+	_u.mutation.SetOpenDecisionID(v)
+	return _u
+}
+
+// SetNillableOpenDecisionID sets the "open_decision_id" field if the given value is not nil.
+func (_u *ContingentUpdateOne) SetNillableOpenDecisionID(v *int) *ContingentUpdateOne {
+	if v != nil {
+		_u.SetOpenDecisionID(*v)
+	}
+	return _u
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (_u *ContingentUpdateOne) ClearOpenDecisionID() *ContingentUpdateOne {
+	_u.mutation.ClearOpenDecisionID()
+	return _u
+}
+
+// AddDecisionIDs adds the "decisions" edge to the OverrunDecision entity by IDs.
+func (_u *ContingentUpdateOne) AddDecisionIDs(ids ...int) *ContingentUpdateOne {
+	_u.mutation.AddDecisionIDs(ids...)
+	return _u
+}
+
+// AddDecisions adds the "decisions" edges to the OverrunDecision entity.
+func (_u *ContingentUpdateOne) AddDecisions(v ...*OverrunDecision) *ContingentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDecisionIDs(ids...)
+}
+
+// SetOpenDecision sets the "open_decision" edge to the OverrunDecision entity.
+func (_u *ContingentUpdateOne) SetOpenDecision(v *OverrunDecision) *ContingentUpdateOne {
+	return _u.SetOpenDecisionID(v.ID)
+}
+
 // Mutation returns the ContingentMutation object of the builder.
 func (_u *ContingentUpdateOne) Mutation() *ContingentMutation {
 	return _u.mutation
+}
+
+// ClearDecisions clears all "decisions" edges to the OverrunDecision entity.
+func (_u *ContingentUpdateOne) ClearDecisions() *ContingentUpdateOne {
+	_u.mutation.ClearDecisions()
+	return _u
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to OverrunDecision entities by IDs.
+func (_u *ContingentUpdateOne) RemoveDecisionIDs(ids ...int) *ContingentUpdateOne {
+	_u.mutation.RemoveDecisionIDs(ids...)
+	return _u
+}
+
+// RemoveDecisions removes "decisions" edges to OverrunDecision entities.
+func (_u *ContingentUpdateOne) RemoveDecisions(v ...*OverrunDecision) *ContingentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDecisionIDs(ids...)
+}
+
+// ClearOpenDecision clears the "open_decision" edge to the OverrunDecision entity.
+func (_u *ContingentUpdateOne) ClearOpenDecision() *ContingentUpdateOne {
+	_u.mutation.ClearOpenDecision()
+	return _u
 }
 
 // Where appends a list predicates to the ContingentUpdate builder.
@@ -618,6 +827,80 @@ func (_u *ContingentUpdateOne) sqlSave(ctx context.Context) (_node *Contingent, 
 	}
 	if value, ok := _u.mutation.CarriedForward(); ok {
 		_spec.SetField(contingent.FieldCarriedForward, field.TypeBool, value)
+	}
+	if _u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDecisionsIDs(); len(nodes) > 0 && !_u.mutation.DecisionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DecisionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OpenDecisionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OpenDecisionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(overrundecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Contingent{config: _u.config}

@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/slaalert"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			knowledgearticle.Table: knowledgearticle.ValidColumn,
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
+			overrundecision.Table:  overrundecision.ValidColumn,
 			refreshtoken.Table:     refreshtoken.ValidColumn,
 			slaalert.Table:         slaalert.ValidColumn,
 			sequence.Table:         sequence.ValidColumn,

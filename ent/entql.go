@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
@@ -31,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -122,6 +123,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contingent.FieldCarriedForward:     {Type: field.TypeBool, Column: contingent.FieldCarriedForward},
 			contingent.FieldContractID:         {Type: field.TypeInt, Column: contingent.FieldContractID},
 			contingent.FieldCustomerID:         {Type: field.TypeInt, Column: contingent.FieldCustomerID},
+			contingent.FieldOpenDecisionID:     {Type: field.TypeInt, Column: contingent.FieldOpenDecisionID},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -228,6 +230,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   overrundecision.Table,
+			Columns: overrundecision.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: overrundecision.FieldID,
+			},
+		},
+		Type: "OverrunDecision",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			overrundecision.FieldCreatedAt:    {Type: field.TypeTime, Column: overrundecision.FieldCreatedAt},
+			overrundecision.FieldCause:        {Type: field.TypeEnum, Column: overrundecision.FieldCause},
+			overrundecision.FieldStatus:       {Type: field.TypeEnum, Column: overrundecision.FieldStatus},
+			overrundecision.FieldExtraMinutes: {Type: field.TypeInt, Column: overrundecision.FieldExtraMinutes},
+			overrundecision.FieldAnsweredAt:   {Type: field.TypeTime, Column: overrundecision.FieldAnsweredAt},
+			overrundecision.FieldAnsweredByID: {Type: field.TypeInt, Column: overrundecision.FieldAnsweredByID},
+			overrundecision.FieldContingentID: {Type: field.TypeInt, Column: overrundecision.FieldContingentID},
+			overrundecision.FieldContractID:   {Type: field.TypeInt, Column: overrundecision.FieldContractID},
+			overrundecision.FieldCustomerID:   {Type: field.TypeInt, Column: overrundecision.FieldCustomerID},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -246,7 +270,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   slaalert.Table,
 			Columns: slaalert.Columns,
@@ -264,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
@@ -279,7 +303,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statement.Table,
 			Columns: statement.Columns,
@@ -299,7 +323,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statement.FieldIssuedByID: {Type: field.TypeInt, Column: statement.FieldIssuedByID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -326,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -343,7 +367,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -415,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSplitFromID:               {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -435,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -466,7 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -623,6 +647,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Organization",
 	)
 	graph.MustAddE(
+		"decisions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   contingent.DecisionsTable,
+			Columns: []string{contingent.DecisionsColumn},
+			Bidi:    false,
+		},
+		"Contingent",
+		"OverrunDecision",
+	)
+	graph.MustAddE(
+		"open_decision",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contingent.OpenDecisionTable,
+			Columns: []string{contingent.OpenDecisionColumn},
+			Bidi:    false,
+		},
+		"Contingent",
+		"OverrunDecision",
+	)
+	graph.MustAddE(
 		"customer",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -777,6 +825,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organization",
 		"Contract",
+	)
+	graph.MustAddE(
+		"contingent",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   overrundecision.ContingentTable,
+			Columns: []string{overrundecision.ContingentColumn},
+			Bidi:    false,
+		},
+		"OverrunDecision",
+		"Contingent",
+	)
+	graph.MustAddE(
+		"answered_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   overrundecision.AnsweredByTable,
+			Columns: []string{overrundecision.AnsweredByColumn},
+			Bidi:    false,
+		},
+		"OverrunDecision",
+		"User",
+	)
+	graph.MustAddE(
+		"contract",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   overrundecision.ContractTable,
+			Columns: []string{overrundecision.ContractColumn},
+			Bidi:    false,
+		},
+		"OverrunDecision",
+		"Contract",
+	)
+	graph.MustAddE(
+		"customer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   overrundecision.CustomerTable,
+			Columns: []string{overrundecision.CustomerColumn},
+			Bidi:    false,
+		},
+		"OverrunDecision",
+		"Organization",
 	)
 	graph.MustAddE(
 		"user",
@@ -1717,6 +1813,11 @@ func (f *ContingentFilter) WhereCustomerID(p entql.IntP) {
 	f.Where(p.Field(contingent.FieldCustomerID))
 }
 
+// WhereOpenDecisionID applies the entql int predicate on the open_decision_id field.
+func (f *ContingentFilter) WhereOpenDecisionID(p entql.IntP) {
+	f.Where(p.Field(contingent.FieldOpenDecisionID))
+}
+
 // WhereHasContract applies a predicate to check if query has an edge contract.
 func (f *ContingentFilter) WhereHasContract() {
 	f.Where(entql.HasEdge("contract"))
@@ -1739,6 +1840,34 @@ func (f *ContingentFilter) WhereHasCustomer() {
 // WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
 func (f *ContingentFilter) WhereHasCustomerWith(preds ...predicate.Organization) {
 	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecisions applies a predicate to check if query has an edge decisions.
+func (f *ContingentFilter) WhereHasDecisions() {
+	f.Where(entql.HasEdge("decisions"))
+}
+
+// WhereHasDecisionsWith applies a predicate to check if query has an edge decisions with a given conditions (other predicates).
+func (f *ContingentFilter) WhereHasDecisionsWith(preds ...predicate.OverrunDecision) {
+	f.Where(entql.HasEdgeWith("decisions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOpenDecision applies a predicate to check if query has an edge open_decision.
+func (f *ContingentFilter) WhereHasOpenDecision() {
+	f.Where(entql.HasEdge("open_decision"))
+}
+
+// WhereHasOpenDecisionWith applies a predicate to check if query has an edge open_decision with a given conditions (other predicates).
+func (f *ContingentFilter) WhereHasOpenDecisionWith(preds ...predicate.OverrunDecision) {
+	f.Where(entql.HasEdgeWith("open_decision", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2338,6 +2467,147 @@ func (f *OrganizationFilter) WhereHasContractsWith(preds ...predicate.Contract) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OverrunDecisionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OverrunDecisionQuery builder.
+func (_q *OverrunDecisionQuery) Filter() *OverrunDecisionFilter {
+	return &OverrunDecisionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OverrunDecisionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OverrunDecisionMutation builder.
+func (m *OverrunDecisionMutation) Filter() *OverrunDecisionFilter {
+	return &OverrunDecisionFilter{config: m.config, predicateAdder: m}
+}
+
+// OverrunDecisionFilter provides a generic filtering capability at runtime for OverrunDecisionQuery.
+type OverrunDecisionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OverrunDecisionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OverrunDecisionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OverrunDecisionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(overrundecision.FieldCreatedAt))
+}
+
+// WhereCause applies the entql string predicate on the cause field.
+func (f *OverrunDecisionFilter) WhereCause(p entql.StringP) {
+	f.Where(p.Field(overrundecision.FieldCause))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *OverrunDecisionFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(overrundecision.FieldStatus))
+}
+
+// WhereExtraMinutes applies the entql int predicate on the extra_minutes field.
+func (f *OverrunDecisionFilter) WhereExtraMinutes(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldExtraMinutes))
+}
+
+// WhereAnsweredAt applies the entql time.Time predicate on the answered_at field.
+func (f *OverrunDecisionFilter) WhereAnsweredAt(p entql.TimeP) {
+	f.Where(p.Field(overrundecision.FieldAnsweredAt))
+}
+
+// WhereAnsweredByID applies the entql int predicate on the answered_by_id field.
+func (f *OverrunDecisionFilter) WhereAnsweredByID(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldAnsweredByID))
+}
+
+// WhereContingentID applies the entql int predicate on the contingent_id field.
+func (f *OverrunDecisionFilter) WhereContingentID(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldContingentID))
+}
+
+// WhereContractID applies the entql int predicate on the contract_id field.
+func (f *OverrunDecisionFilter) WhereContractID(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldContractID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *OverrunDecisionFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(overrundecision.FieldCustomerID))
+}
+
+// WhereHasContingent applies a predicate to check if query has an edge contingent.
+func (f *OverrunDecisionFilter) WhereHasContingent() {
+	f.Where(entql.HasEdge("contingent"))
+}
+
+// WhereHasContingentWith applies a predicate to check if query has an edge contingent with a given conditions (other predicates).
+func (f *OverrunDecisionFilter) WhereHasContingentWith(preds ...predicate.Contingent) {
+	f.Where(entql.HasEdgeWith("contingent", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAnsweredBy applies a predicate to check if query has an edge answered_by.
+func (f *OverrunDecisionFilter) WhereHasAnsweredBy() {
+	f.Where(entql.HasEdge("answered_by"))
+}
+
+// WhereHasAnsweredByWith applies a predicate to check if query has an edge answered_by with a given conditions (other predicates).
+func (f *OverrunDecisionFilter) WhereHasAnsweredByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("answered_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContract applies a predicate to check if query has an edge contract.
+func (f *OverrunDecisionFilter) WhereHasContract() {
+	f.Where(entql.HasEdge("contract"))
+}
+
+// WhereHasContractWith applies a predicate to check if query has an edge contract with a given conditions (other predicates).
+func (f *OverrunDecisionFilter) WhereHasContractWith(preds ...predicate.Contract) {
+	f.Where(entql.HasEdgeWith("contract", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCustomer applies a predicate to check if query has an edge customer.
+func (f *OverrunDecisionFilter) WhereHasCustomer() {
+	f.Where(entql.HasEdge("customer"))
+}
+
+// WhereHasCustomerWith applies a predicate to check if query has an edge customer with a given conditions (other predicates).
+func (f *OverrunDecisionFilter) WhereHasCustomerWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("customer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RefreshTokenQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2366,7 +2636,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2455,7 +2725,7 @@ type SLAAlertFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SLAAlertFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2534,7 +2804,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2584,7 +2854,7 @@ type StatementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2673,7 +2943,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2853,7 +3123,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2941,7 +3211,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3486,7 +3756,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3589,7 +3859,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3775,7 +4045,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -576,6 +577,34 @@ func (_q *ContingentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[contingent.FieldCustomerID]; !ok {
 				selectedFields = append(selectedFields, contingent.FieldCustomerID)
 				fieldSeen[contingent.FieldCustomerID] = struct{}{}
+			}
+
+		case "decisions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OverrunDecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, overrundecisionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDecisions(alias, func(wq *OverrunDecisionQuery) {
+				*wq = *query
+			})
+
+		case "openDecision":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OverrunDecisionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, overrundecisionImplementors)...); err != nil {
+				return err
+			}
+			_q.withOpenDecision = query
+			if _, ok := fieldSeen[contingent.FieldOpenDecisionID]; !ok {
+				selectedFields = append(selectedFields, contingent.FieldOpenDecisionID)
+				fieldSeen[contingent.FieldOpenDecisionID] = struct{}{}
 			}
 		case "createdAt":
 			if _, ok := fieldSeen[contingent.FieldCreatedAt]; !ok {
@@ -1775,6 +1804,155 @@ func newOrganizationPaginateArgs(rv map[string]any) *organizationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrganizationWhereInput); ok {
 		args.opts = append(args.opts, WithOrganizationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OverrunDecisionQuery) CollectFields(ctx context.Context, satisfies ...string) (*OverrunDecisionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OverrunDecisionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(overrundecision.Columns))
+		selectedFields = []string{overrundecision.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "contingent":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContingentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contingentImplementors)...); err != nil {
+				return err
+			}
+			_q.withContingent = query
+			if _, ok := fieldSeen[overrundecision.FieldContingentID]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldContingentID)
+				fieldSeen[overrundecision.FieldContingentID] = struct{}{}
+			}
+
+		case "answeredBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAnsweredBy = query
+			if _, ok := fieldSeen[overrundecision.FieldAnsweredByID]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldAnsweredByID)
+				fieldSeen[overrundecision.FieldAnsweredByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[overrundecision.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldCreatedAt)
+				fieldSeen[overrundecision.FieldCreatedAt] = struct{}{}
+			}
+		case "cause":
+			if _, ok := fieldSeen[overrundecision.FieldCause]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldCause)
+				fieldSeen[overrundecision.FieldCause] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[overrundecision.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldStatus)
+				fieldSeen[overrundecision.FieldStatus] = struct{}{}
+			}
+		case "extraMinutes":
+			if _, ok := fieldSeen[overrundecision.FieldExtraMinutes]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldExtraMinutes)
+				fieldSeen[overrundecision.FieldExtraMinutes] = struct{}{}
+			}
+		case "answeredAt":
+			if _, ok := fieldSeen[overrundecision.FieldAnsweredAt]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldAnsweredAt)
+				fieldSeen[overrundecision.FieldAnsweredAt] = struct{}{}
+			}
+		case "answeredByID":
+			if _, ok := fieldSeen[overrundecision.FieldAnsweredByID]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldAnsweredByID)
+				fieldSeen[overrundecision.FieldAnsweredByID] = struct{}{}
+			}
+		case "contingentID":
+			if _, ok := fieldSeen[overrundecision.FieldContingentID]; !ok {
+				selectedFields = append(selectedFields, overrundecision.FieldContingentID)
+				fieldSeen[overrundecision.FieldContingentID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type overrundecisionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OverrunDecisionPaginateOption
+}
+
+func newOverrunDecisionPaginateArgs(rv map[string]any) *overrundecisionPaginateArgs {
+	args := &overrundecisionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OverrunDecisionOrder{Field: &OverrunDecisionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOverrunDecisionOrder(order))
+			}
+		case *OverrunDecisionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOverrunDecisionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OverrunDecisionWhereInput); ok {
+		args.opts = append(args.opts, WithOverrunDecisionFilter(v.Filter))
 	}
 	return args
 }

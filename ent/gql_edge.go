@@ -92,6 +92,26 @@ func (_m *Contingent) Customer(ctx context.Context) (*Organization, error) {
 	return result, err
 }
 
+func (_m *Contingent) Decisions(ctx context.Context) (result []*OverrunDecision, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDecisions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DecisionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecisions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Contingent) OpenDecision(ctx context.Context) (*OverrunDecision, error) {
+	result, err := _m.Edges.OpenDecisionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOpenDecision().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Contract) Customer(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.CustomerOrErr()
 	if IsNotLoaded(err) {
@@ -242,6 +262,22 @@ func (_m *Organization) Contracts(
 		return conn, nil
 	}
 	return _m.QueryContracts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *OverrunDecision) Contingent(ctx context.Context) (*Contingent, error) {
+	result, err := _m.Edges.ContingentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContingent().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *OverrunDecision) AnsweredBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AnsweredByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnsweredBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Task) Organization(ctx context.Context) (*Organization, error) {

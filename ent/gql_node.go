@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -71,6 +72,11 @@ var organizationImplementors = []string{"Organization", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Organization) IsNode() {}
+
+var overrundecisionImplementors = []string{"OverrunDecision", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OverrunDecision) IsNode() {}
 
 var taskImplementors = []string{"Task", "Node"}
 
@@ -247,6 +253,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(organization.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organizationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case overrundecision.Table:
+		query := c.OverrunDecision.Query().
+			Where(overrundecision.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, overrundecisionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -494,6 +509,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Organization.Query().
 			Where(organization.IDIn(ids...))
 		query, err := query.CollectFields(ctx, organizationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case overrundecision.Table:
+		query := c.OverrunDecision.Query().
+			Where(overrundecision.IDIn(ids...))
+		query, err := query.CollectFields(ctx, overrundecisionImplementors...)
 		if err != nil {
 			return nil, err
 		}

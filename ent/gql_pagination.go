@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
@@ -2798,6 +2799,302 @@ func (_m *Organization) ToEdge(order *OrganizationOrder) *OrganizationEdge {
 		order = DefaultOrganizationOrder
 	}
 	return &OrganizationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OverrunDecisionEdge is the edge representation of OverrunDecision.
+type OverrunDecisionEdge struct {
+	Node   *OverrunDecision `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// OverrunDecisionConnection is the connection containing edges to OverrunDecision.
+type OverrunDecisionConnection struct {
+	Edges      []*OverrunDecisionEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *OverrunDecisionConnection) build(nodes []*OverrunDecision, pager *overrundecisionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OverrunDecision
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OverrunDecision {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OverrunDecision {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OverrunDecisionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OverrunDecisionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OverrunDecisionPaginateOption enables pagination customization.
+type OverrunDecisionPaginateOption func(*overrundecisionPager) error
+
+// WithOverrunDecisionOrder configures pagination ordering.
+func WithOverrunDecisionOrder(order *OverrunDecisionOrder) OverrunDecisionPaginateOption {
+	if order == nil {
+		order = DefaultOverrunDecisionOrder
+	}
+	o := *order
+	return func(pager *overrundecisionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOverrunDecisionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOverrunDecisionFilter configures pagination filter.
+func WithOverrunDecisionFilter(filter func(*OverrunDecisionQuery) (*OverrunDecisionQuery, error)) OverrunDecisionPaginateOption {
+	return func(pager *overrundecisionPager) error {
+		if filter == nil {
+			return errors.New("OverrunDecisionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type overrundecisionPager struct {
+	reverse bool
+	order   *OverrunDecisionOrder
+	filter  func(*OverrunDecisionQuery) (*OverrunDecisionQuery, error)
+}
+
+func newOverrunDecisionPager(opts []OverrunDecisionPaginateOption, reverse bool) (*overrundecisionPager, error) {
+	pager := &overrundecisionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOverrunDecisionOrder
+	}
+	return pager, nil
+}
+
+func (p *overrundecisionPager) applyFilter(query *OverrunDecisionQuery) (*OverrunDecisionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *overrundecisionPager) toCursor(_m *OverrunDecision) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *overrundecisionPager) applyCursors(query *OverrunDecisionQuery, after, before *Cursor) (*OverrunDecisionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOverrunDecisionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *overrundecisionPager) applyOrder(query *OverrunDecisionQuery) *OverrunDecisionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOverrunDecisionOrder.Field {
+		query = query.Order(DefaultOverrunDecisionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *overrundecisionPager) orderExpr(query *OverrunDecisionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOverrunDecisionOrder.Field {
+			b.Comma().Ident(DefaultOverrunDecisionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OverrunDecision.
+func (_m *OverrunDecisionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OverrunDecisionPaginateOption,
+) (*OverrunDecisionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOverrunDecisionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OverrunDecisionConnection{Edges: []*OverrunDecisionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OverrunDecisionOrderFieldCreatedAt orders OverrunDecision by created_at.
+	OverrunDecisionOrderFieldCreatedAt = &OverrunDecisionOrderField{
+		Value: func(_m *OverrunDecision) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: overrundecision.FieldCreatedAt,
+		toTerm: overrundecision.ByCreatedAt,
+		toCursor: func(_m *OverrunDecision) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OverrunDecisionOrderField) String() string {
+	var str string
+	switch f.column {
+	case OverrunDecisionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OverrunDecisionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OverrunDecisionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OverrunDecisionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OverrunDecisionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OverrunDecisionOrderField", str)
+	}
+	return nil
+}
+
+// OverrunDecisionOrderField defines the ordering field of OverrunDecision.
+type OverrunDecisionOrderField struct {
+	// Value extracts the ordering value from the given OverrunDecision.
+	Value    func(*OverrunDecision) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) overrundecision.OrderOption
+	toCursor func(*OverrunDecision) Cursor
+}
+
+// OverrunDecisionOrder defines the ordering of OverrunDecision.
+type OverrunDecisionOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *OverrunDecisionOrderField `json:"field"`
+}
+
+// DefaultOverrunDecisionOrder is the default ordering of OverrunDecision.
+var DefaultOverrunDecisionOrder = &OverrunDecisionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OverrunDecisionOrderField{
+		Value: func(_m *OverrunDecision) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: overrundecision.FieldID,
+		toTerm: overrundecision.ByID,
+		toCursor: func(_m *OverrunDecision) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OverrunDecision into OverrunDecisionEdge.
+func (_m *OverrunDecision) ToEdge(order *OverrunDecisionOrder) *OverrunDecisionEdge {
+	if order == nil {
+		order = DefaultOverrunDecisionOrder
+	}
+	return &OverrunDecisionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
@@ -3736,6 +3737,320 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 		return predicates[0], nil
 	default:
 		return organization.And(predicates...), nil
+	}
+}
+
+// OverrunDecisionWhereInput represents a where input for filtering OverrunDecision queries.
+type OverrunDecisionWhereInput struct {
+	Predicates []predicate.OverrunDecision  `json:"-"`
+	Not        *OverrunDecisionWhereInput   `json:"not,omitempty"`
+	Or         []*OverrunDecisionWhereInput `json:"or,omitempty"`
+	And        []*OverrunDecisionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "cause" field predicates.
+	Cause      *overrundecision.Cause  `json:"cause,omitempty"`
+	CauseNEQ   *overrundecision.Cause  `json:"causeNEQ,omitempty"`
+	CauseIn    []overrundecision.Cause `json:"causeIn,omitempty"`
+	CauseNotIn []overrundecision.Cause `json:"causeNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *overrundecision.Status  `json:"status,omitempty"`
+	StatusNEQ   *overrundecision.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []overrundecision.Status `json:"statusIn,omitempty"`
+	StatusNotIn []overrundecision.Status `json:"statusNotIn,omitempty"`
+
+	// "extra_minutes" field predicates.
+	ExtraMinutes      *int  `json:"extraMinutes,omitempty"`
+	ExtraMinutesNEQ   *int  `json:"extraMinutesNEQ,omitempty"`
+	ExtraMinutesIn    []int `json:"extraMinutesIn,omitempty"`
+	ExtraMinutesNotIn []int `json:"extraMinutesNotIn,omitempty"`
+	ExtraMinutesGT    *int  `json:"extraMinutesGT,omitempty"`
+	ExtraMinutesGTE   *int  `json:"extraMinutesGTE,omitempty"`
+	ExtraMinutesLT    *int  `json:"extraMinutesLT,omitempty"`
+	ExtraMinutesLTE   *int  `json:"extraMinutesLTE,omitempty"`
+
+	// "answered_at" field predicates.
+	AnsweredAt       *time.Time  `json:"answeredAt,omitempty"`
+	AnsweredAtNEQ    *time.Time  `json:"answeredAtNEQ,omitempty"`
+	AnsweredAtIn     []time.Time `json:"answeredAtIn,omitempty"`
+	AnsweredAtNotIn  []time.Time `json:"answeredAtNotIn,omitempty"`
+	AnsweredAtGT     *time.Time  `json:"answeredAtGT,omitempty"`
+	AnsweredAtGTE    *time.Time  `json:"answeredAtGTE,omitempty"`
+	AnsweredAtLT     *time.Time  `json:"answeredAtLT,omitempty"`
+	AnsweredAtLTE    *time.Time  `json:"answeredAtLTE,omitempty"`
+	AnsweredAtIsNil  bool        `json:"answeredAtIsNil,omitempty"`
+	AnsweredAtNotNil bool        `json:"answeredAtNotNil,omitempty"`
+
+	// "answered_by_id" field predicates.
+	AnsweredByID       *int  `json:"answeredByID,omitempty"`
+	AnsweredByIDNEQ    *int  `json:"answeredByIDNEQ,omitempty"`
+	AnsweredByIDIn     []int `json:"answeredByIDIn,omitempty"`
+	AnsweredByIDNotIn  []int `json:"answeredByIDNotIn,omitempty"`
+	AnsweredByIDIsNil  bool  `json:"answeredByIDIsNil,omitempty"`
+	AnsweredByIDNotNil bool  `json:"answeredByIDNotNil,omitempty"`
+
+	// "contingent_id" field predicates.
+	ContingentID      *int  `json:"contingentID,omitempty"`
+	ContingentIDNEQ   *int  `json:"contingentIDNEQ,omitempty"`
+	ContingentIDIn    []int `json:"contingentIDIn,omitempty"`
+	ContingentIDNotIn []int `json:"contingentIDNotIn,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OverrunDecisionWhereInput) AddPredicates(predicates ...predicate.OverrunDecision) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OverrunDecisionWhereInput filter on the OverrunDecisionQuery builder.
+func (i *OverrunDecisionWhereInput) Filter(q *OverrunDecisionQuery) (*OverrunDecisionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOverrunDecisionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOverrunDecisionWhereInput is returned in case the OverrunDecisionWhereInput is empty.
+var ErrEmptyOverrunDecisionWhereInput = errors.New("ent: empty predicate OverrunDecisionWhereInput")
+
+// P returns a predicate for filtering overrundecisions.
+// An error is returned if the input is empty or invalid.
+func (i *OverrunDecisionWhereInput) P() (predicate.OverrunDecision, error) {
+	var predicates []predicate.OverrunDecision
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, overrundecision.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.OverrunDecision, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, overrundecision.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.OverrunDecision, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, overrundecision.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, overrundecision.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, overrundecision.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, overrundecision.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, overrundecision.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, overrundecision.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, overrundecision.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, overrundecision.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, overrundecision.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, overrundecision.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, overrundecision.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, overrundecision.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, overrundecision.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, overrundecision.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, overrundecision.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, overrundecision.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, overrundecision.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Cause != nil {
+		predicates = append(predicates, overrundecision.CauseEQ(*i.Cause))
+	}
+	if i.CauseNEQ != nil {
+		predicates = append(predicates, overrundecision.CauseNEQ(*i.CauseNEQ))
+	}
+	if len(i.CauseIn) > 0 {
+		predicates = append(predicates, overrundecision.CauseIn(i.CauseIn...))
+	}
+	if len(i.CauseNotIn) > 0 {
+		predicates = append(predicates, overrundecision.CauseNotIn(i.CauseNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, overrundecision.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, overrundecision.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, overrundecision.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, overrundecision.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ExtraMinutes != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesEQ(*i.ExtraMinutes))
+	}
+	if i.ExtraMinutesNEQ != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesNEQ(*i.ExtraMinutesNEQ))
+	}
+	if len(i.ExtraMinutesIn) > 0 {
+		predicates = append(predicates, overrundecision.ExtraMinutesIn(i.ExtraMinutesIn...))
+	}
+	if len(i.ExtraMinutesNotIn) > 0 {
+		predicates = append(predicates, overrundecision.ExtraMinutesNotIn(i.ExtraMinutesNotIn...))
+	}
+	if i.ExtraMinutesGT != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesGT(*i.ExtraMinutesGT))
+	}
+	if i.ExtraMinutesGTE != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesGTE(*i.ExtraMinutesGTE))
+	}
+	if i.ExtraMinutesLT != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesLT(*i.ExtraMinutesLT))
+	}
+	if i.ExtraMinutesLTE != nil {
+		predicates = append(predicates, overrundecision.ExtraMinutesLTE(*i.ExtraMinutesLTE))
+	}
+	if i.AnsweredAt != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtEQ(*i.AnsweredAt))
+	}
+	if i.AnsweredAtNEQ != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtNEQ(*i.AnsweredAtNEQ))
+	}
+	if len(i.AnsweredAtIn) > 0 {
+		predicates = append(predicates, overrundecision.AnsweredAtIn(i.AnsweredAtIn...))
+	}
+	if len(i.AnsweredAtNotIn) > 0 {
+		predicates = append(predicates, overrundecision.AnsweredAtNotIn(i.AnsweredAtNotIn...))
+	}
+	if i.AnsweredAtGT != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtGT(*i.AnsweredAtGT))
+	}
+	if i.AnsweredAtGTE != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtGTE(*i.AnsweredAtGTE))
+	}
+	if i.AnsweredAtLT != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtLT(*i.AnsweredAtLT))
+	}
+	if i.AnsweredAtLTE != nil {
+		predicates = append(predicates, overrundecision.AnsweredAtLTE(*i.AnsweredAtLTE))
+	}
+	if i.AnsweredAtIsNil {
+		predicates = append(predicates, overrundecision.AnsweredAtIsNil())
+	}
+	if i.AnsweredAtNotNil {
+		predicates = append(predicates, overrundecision.AnsweredAtNotNil())
+	}
+	if i.AnsweredByID != nil {
+		predicates = append(predicates, overrundecision.AnsweredByIDEQ(*i.AnsweredByID))
+	}
+	if i.AnsweredByIDNEQ != nil {
+		predicates = append(predicates, overrundecision.AnsweredByIDNEQ(*i.AnsweredByIDNEQ))
+	}
+	if len(i.AnsweredByIDIn) > 0 {
+		predicates = append(predicates, overrundecision.AnsweredByIDIn(i.AnsweredByIDIn...))
+	}
+	if len(i.AnsweredByIDNotIn) > 0 {
+		predicates = append(predicates, overrundecision.AnsweredByIDNotIn(i.AnsweredByIDNotIn...))
+	}
+	if i.AnsweredByIDIsNil {
+		predicates = append(predicates, overrundecision.AnsweredByIDIsNil())
+	}
+	if i.AnsweredByIDNotNil {
+		predicates = append(predicates, overrundecision.AnsweredByIDNotNil())
+	}
+	if i.ContingentID != nil {
+		predicates = append(predicates, overrundecision.ContingentIDEQ(*i.ContingentID))
+	}
+	if i.ContingentIDNEQ != nil {
+		predicates = append(predicates, overrundecision.ContingentIDNEQ(*i.ContingentIDNEQ))
+	}
+	if len(i.ContingentIDIn) > 0 {
+		predicates = append(predicates, overrundecision.ContingentIDIn(i.ContingentIDIn...))
+	}
+	if len(i.ContingentIDNotIn) > 0 {
+		predicates = append(predicates, overrundecision.ContingentIDNotIn(i.ContingentIDNotIn...))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOverrunDecisionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return overrundecision.And(predicates...), nil
 	}
 }
 

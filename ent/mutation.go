@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/schema/schematype"
@@ -50,6 +51,7 @@ const (
 	TypeKnowledgeArticle = "KnowledgeArticle"
 	TypeNotification     = "Notification"
 	TypeOrganization     = "Organization"
+	TypeOverrunDecision  = "OverrunDecision"
 	TypeRefreshToken     = "RefreshToken"
 	TypeSLAAlert         = "SLAAlert"
 	TypeSequence         = "Sequence"
@@ -3129,6 +3131,11 @@ type ContingentMutation struct {
 	clearedcontract         bool
 	customer                *int
 	clearedcustomer         bool
+	decisions               map[int]struct{}
+	removeddecisions        map[int]struct{}
+	cleareddecisions        bool
+	open_decision           *int
+	clearedopen_decision    bool
 	done                    bool
 	oldValue                func(context.Context) (*Contingent, error)
 	predicates              []predicate.Contingent
@@ -3780,6 +3787,55 @@ func (m *ContingentMutation) ResetCustomerID() {
 	m.customer = nil
 }
 
+// SetOpenDecisionID sets the "open_decision_id" field.
+func (m *ContingentMutation) SetOpenDecisionID(i int) {
+	m.open_decision = &i
+}
+
+// OpenDecisionID returns the value of the "open_decision_id" field in the mutation.
+func (m *ContingentMutation) OpenDecisionID() (r int, exists bool) {
+	v := m.open_decision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenDecisionID returns the old "open_decision_id" field's value of the Contingent entity.
+// If the Contingent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContingentMutation) OldOpenDecisionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenDecisionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenDecisionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenDecisionID: %w", err)
+	}
+	return oldValue.OpenDecisionID, nil
+}
+
+// ClearOpenDecisionID clears the value of the "open_decision_id" field.
+func (m *ContingentMutation) ClearOpenDecisionID() {
+	m.open_decision = nil
+	m.clearedFields[contingent.FieldOpenDecisionID] = struct{}{}
+}
+
+// OpenDecisionIDCleared returns if the "open_decision_id" field was cleared in this mutation.
+func (m *ContingentMutation) OpenDecisionIDCleared() bool {
+	_, ok := m.clearedFields[contingent.FieldOpenDecisionID]
+	return ok
+}
+
+// ResetOpenDecisionID resets all changes to the "open_decision_id" field.
+func (m *ContingentMutation) ResetOpenDecisionID() {
+	m.open_decision = nil
+	delete(m.clearedFields, contingent.FieldOpenDecisionID)
+}
+
 // ClearContract clears the "contract" edge to the Contract entity.
 func (m *ContingentMutation) ClearContract() {
 	m.clearedcontract = true
@@ -3834,6 +3890,87 @@ func (m *ContingentMutation) ResetCustomer() {
 	m.clearedcustomer = false
 }
 
+// AddDecisionIDs adds the "decisions" edge to the OverrunDecision entity by ids.
+func (m *ContingentMutation) AddDecisionIDs(ids ...int) {
+	if m.decisions == nil {
+		m.decisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.decisions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDecisions clears the "decisions" edge to the OverrunDecision entity.
+func (m *ContingentMutation) ClearDecisions() {
+	m.cleareddecisions = true
+}
+
+// DecisionsCleared reports if the "decisions" edge to the OverrunDecision entity was cleared.
+func (m *ContingentMutation) DecisionsCleared() bool {
+	return m.cleareddecisions
+}
+
+// RemoveDecisionIDs removes the "decisions" edge to the OverrunDecision entity by IDs.
+func (m *ContingentMutation) RemoveDecisionIDs(ids ...int) {
+	if m.removeddecisions == nil {
+		m.removeddecisions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.decisions, ids[i])
+		m.removeddecisions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDecisions returns the removed IDs of the "decisions" edge to the OverrunDecision entity.
+func (m *ContingentMutation) RemovedDecisionsIDs() (ids []int) {
+	for id := range m.removeddecisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DecisionsIDs returns the "decisions" edge IDs in the mutation.
+func (m *ContingentMutation) DecisionsIDs() (ids []int) {
+	for id := range m.decisions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDecisions resets all changes to the "decisions" edge.
+func (m *ContingentMutation) ResetDecisions() {
+	m.decisions = nil
+	m.cleareddecisions = false
+	m.removeddecisions = nil
+}
+
+// ClearOpenDecision clears the "open_decision" edge to the OverrunDecision entity.
+func (m *ContingentMutation) ClearOpenDecision() {
+	m.clearedopen_decision = true
+	m.clearedFields[contingent.FieldOpenDecisionID] = struct{}{}
+}
+
+// OpenDecisionCleared reports if the "open_decision" edge to the OverrunDecision entity was cleared.
+func (m *ContingentMutation) OpenDecisionCleared() bool {
+	return m.OpenDecisionIDCleared() || m.clearedopen_decision
+}
+
+// OpenDecisionIDs returns the "open_decision" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OpenDecisionID instead. It exists only for internal usage by the builders.
+func (m *ContingentMutation) OpenDecisionIDs() (ids []int) {
+	if id := m.open_decision; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOpenDecision resets all changes to the "open_decision" edge.
+func (m *ContingentMutation) ResetOpenDecision() {
+	m.open_decision = nil
+	m.clearedopen_decision = false
+}
+
 // Where appends a list predicates to the ContingentMutation builder.
 func (m *ContingentMutation) Where(ps ...predicate.Contingent) {
 	m.predicates = append(m.predicates, ps...)
@@ -3868,7 +4005,7 @@ func (m *ContingentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContingentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, contingent.FieldCreatedAt)
 	}
@@ -3908,6 +4045,9 @@ func (m *ContingentMutation) Fields() []string {
 	if m.customer != nil {
 		fields = append(fields, contingent.FieldCustomerID)
 	}
+	if m.open_decision != nil {
+		fields = append(fields, contingent.FieldOpenDecisionID)
+	}
 	return fields
 }
 
@@ -3942,6 +4082,8 @@ func (m *ContingentMutation) Field(name string) (ent.Value, bool) {
 		return m.ContractID()
 	case contingent.FieldCustomerID:
 		return m.CustomerID()
+	case contingent.FieldOpenDecisionID:
+		return m.OpenDecisionID()
 	}
 	return nil, false
 }
@@ -3977,6 +4119,8 @@ func (m *ContingentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldContractID(ctx)
 	case contingent.FieldCustomerID:
 		return m.OldCustomerID(ctx)
+	case contingent.FieldOpenDecisionID:
+		return m.OldOpenDecisionID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Contingent field %s", name)
 }
@@ -4077,6 +4221,13 @@ func (m *ContingentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCustomerID(v)
 		return nil
+	case contingent.FieldOpenDecisionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenDecisionID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contingent field %s", name)
 }
@@ -4157,7 +4308,11 @@ func (m *ContingentMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ContingentMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(contingent.FieldOpenDecisionID) {
+		fields = append(fields, contingent.FieldOpenDecisionID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -4170,6 +4325,11 @@ func (m *ContingentMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ContingentMutation) ClearField(name string) error {
+	switch name {
+	case contingent.FieldOpenDecisionID:
+		m.ClearOpenDecisionID()
+		return nil
+	}
 	return fmt.Errorf("unknown Contingent nullable field %s", name)
 }
 
@@ -4216,18 +4376,27 @@ func (m *ContingentMutation) ResetField(name string) error {
 	case contingent.FieldCustomerID:
 		m.ResetCustomerID()
 		return nil
+	case contingent.FieldOpenDecisionID:
+		m.ResetOpenDecisionID()
+		return nil
 	}
 	return fmt.Errorf("unknown Contingent field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContingentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
 	if m.contract != nil {
 		edges = append(edges, contingent.EdgeContract)
 	}
 	if m.customer != nil {
 		edges = append(edges, contingent.EdgeCustomer)
+	}
+	if m.decisions != nil {
+		edges = append(edges, contingent.EdgeDecisions)
+	}
+	if m.open_decision != nil {
+		edges = append(edges, contingent.EdgeOpenDecision)
 	}
 	return edges
 }
@@ -4244,30 +4413,57 @@ func (m *ContingentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.customer; id != nil {
 			return []ent.Value{*id}
 		}
+	case contingent.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.decisions))
+		for id := range m.decisions {
+			ids = append(ids, id)
+		}
+		return ids
+	case contingent.EdgeOpenDecision:
+		if id := m.open_decision; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContingentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
+	if m.removeddecisions != nil {
+		edges = append(edges, contingent.EdgeDecisions)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ContingentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case contingent.EdgeDecisions:
+		ids := make([]ent.Value, 0, len(m.removeddecisions))
+		for id := range m.removeddecisions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContingentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 4)
 	if m.clearedcontract {
 		edges = append(edges, contingent.EdgeContract)
 	}
 	if m.clearedcustomer {
 		edges = append(edges, contingent.EdgeCustomer)
+	}
+	if m.cleareddecisions {
+		edges = append(edges, contingent.EdgeDecisions)
+	}
+	if m.clearedopen_decision {
+		edges = append(edges, contingent.EdgeOpenDecision)
 	}
 	return edges
 }
@@ -4280,6 +4476,10 @@ func (m *ContingentMutation) EdgeCleared(name string) bool {
 		return m.clearedcontract
 	case contingent.EdgeCustomer:
 		return m.clearedcustomer
+	case contingent.EdgeDecisions:
+		return m.cleareddecisions
+	case contingent.EdgeOpenDecision:
+		return m.clearedopen_decision
 	}
 	return false
 }
@@ -4294,6 +4494,9 @@ func (m *ContingentMutation) ClearEdge(name string) error {
 	case contingent.EdgeCustomer:
 		m.ClearCustomer()
 		return nil
+	case contingent.EdgeOpenDecision:
+		m.ClearOpenDecision()
+		return nil
 	}
 	return fmt.Errorf("unknown Contingent unique edge %s", name)
 }
@@ -4307,6 +4510,12 @@ func (m *ContingentMutation) ResetEdge(name string) error {
 		return nil
 	case contingent.EdgeCustomer:
 		m.ResetCustomer()
+		return nil
+	case contingent.EdgeDecisions:
+		m.ResetDecisions()
+		return nil
+	case contingent.EdgeOpenDecision:
+		m.ResetOpenDecision()
 		return nil
 	}
 	return fmt.Errorf("unknown Contingent edge %s", name)
@@ -9380,6 +9589,1033 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
+}
+
+// OverrunDecisionMutation represents an operation that mutates the OverrunDecision nodes in the graph.
+type OverrunDecisionMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	cause              *overrundecision.Cause
+	status             *overrundecision.Status
+	extra_minutes      *int
+	addextra_minutes   *int
+	answered_at        *time.Time
+	clearedFields      map[string]struct{}
+	contingent         *int
+	clearedcontingent  bool
+	answered_by        *int
+	clearedanswered_by bool
+	contract           *int
+	clearedcontract    bool
+	customer           *int
+	clearedcustomer    bool
+	done               bool
+	oldValue           func(context.Context) (*OverrunDecision, error)
+	predicates         []predicate.OverrunDecision
+}
+
+var _ ent.Mutation = (*OverrunDecisionMutation)(nil)
+
+// overrundecisionOption allows management of the mutation configuration using functional options.
+type overrundecisionOption func(*OverrunDecisionMutation)
+
+// newOverrunDecisionMutation creates new mutation for the OverrunDecision entity.
+func newOverrunDecisionMutation(c config, op Op, opts ...overrundecisionOption) *OverrunDecisionMutation {
+	m := &OverrunDecisionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOverrunDecision,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOverrunDecisionID sets the ID field of the mutation.
+func withOverrunDecisionID(id int) overrundecisionOption {
+	return func(m *OverrunDecisionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OverrunDecision
+		)
+		m.oldValue = func(ctx context.Context) (*OverrunDecision, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OverrunDecision.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOverrunDecision sets the old OverrunDecision of the mutation.
+func withOverrunDecision(node *OverrunDecision) overrundecisionOption {
+	return func(m *OverrunDecisionMutation) {
+		m.oldValue = func(context.Context) (*OverrunDecision, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OverrunDecisionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OverrunDecisionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OverrunDecisionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OverrunDecisionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OverrunDecision.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OverrunDecisionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OverrunDecisionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OverrunDecisionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetCause sets the "cause" field.
+func (m *OverrunDecisionMutation) SetCause(o overrundecision.Cause) {
+	m.cause = &o
+}
+
+// Cause returns the value of the "cause" field in the mutation.
+func (m *OverrunDecisionMutation) Cause() (r overrundecision.Cause, exists bool) {
+	v := m.cause
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCause returns the old "cause" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldCause(ctx context.Context) (v overrundecision.Cause, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCause is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCause requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCause: %w", err)
+	}
+	return oldValue.Cause, nil
+}
+
+// ResetCause resets all changes to the "cause" field.
+func (m *OverrunDecisionMutation) ResetCause() {
+	m.cause = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *OverrunDecisionMutation) SetStatus(o overrundecision.Status) {
+	m.status = &o
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *OverrunDecisionMutation) Status() (r overrundecision.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldStatus(ctx context.Context) (v overrundecision.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *OverrunDecisionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetExtraMinutes sets the "extra_minutes" field.
+func (m *OverrunDecisionMutation) SetExtraMinutes(i int) {
+	m.extra_minutes = &i
+	m.addextra_minutes = nil
+}
+
+// ExtraMinutes returns the value of the "extra_minutes" field in the mutation.
+func (m *OverrunDecisionMutation) ExtraMinutes() (r int, exists bool) {
+	v := m.extra_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtraMinutes returns the old "extra_minutes" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldExtraMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtraMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtraMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtraMinutes: %w", err)
+	}
+	return oldValue.ExtraMinutes, nil
+}
+
+// AddExtraMinutes adds i to the "extra_minutes" field.
+func (m *OverrunDecisionMutation) AddExtraMinutes(i int) {
+	if m.addextra_minutes != nil {
+		*m.addextra_minutes += i
+	} else {
+		m.addextra_minutes = &i
+	}
+}
+
+// AddedExtraMinutes returns the value that was added to the "extra_minutes" field in this mutation.
+func (m *OverrunDecisionMutation) AddedExtraMinutes() (r int, exists bool) {
+	v := m.addextra_minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExtraMinutes resets all changes to the "extra_minutes" field.
+func (m *OverrunDecisionMutation) ResetExtraMinutes() {
+	m.extra_minutes = nil
+	m.addextra_minutes = nil
+}
+
+// SetAnsweredAt sets the "answered_at" field.
+func (m *OverrunDecisionMutation) SetAnsweredAt(t time.Time) {
+	m.answered_at = &t
+}
+
+// AnsweredAt returns the value of the "answered_at" field in the mutation.
+func (m *OverrunDecisionMutation) AnsweredAt() (r time.Time, exists bool) {
+	v := m.answered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredAt returns the old "answered_at" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldAnsweredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredAt: %w", err)
+	}
+	return oldValue.AnsweredAt, nil
+}
+
+// ClearAnsweredAt clears the value of the "answered_at" field.
+func (m *OverrunDecisionMutation) ClearAnsweredAt() {
+	m.answered_at = nil
+	m.clearedFields[overrundecision.FieldAnsweredAt] = struct{}{}
+}
+
+// AnsweredAtCleared returns if the "answered_at" field was cleared in this mutation.
+func (m *OverrunDecisionMutation) AnsweredAtCleared() bool {
+	_, ok := m.clearedFields[overrundecision.FieldAnsweredAt]
+	return ok
+}
+
+// ResetAnsweredAt resets all changes to the "answered_at" field.
+func (m *OverrunDecisionMutation) ResetAnsweredAt() {
+	m.answered_at = nil
+	delete(m.clearedFields, overrundecision.FieldAnsweredAt)
+}
+
+// SetAnsweredByID sets the "answered_by_id" field.
+func (m *OverrunDecisionMutation) SetAnsweredByID(i int) {
+	m.answered_by = &i
+}
+
+// AnsweredByID returns the value of the "answered_by_id" field in the mutation.
+func (m *OverrunDecisionMutation) AnsweredByID() (r int, exists bool) {
+	v := m.answered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredByID returns the old "answered_by_id" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldAnsweredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredByID: %w", err)
+	}
+	return oldValue.AnsweredByID, nil
+}
+
+// ClearAnsweredByID clears the value of the "answered_by_id" field.
+func (m *OverrunDecisionMutation) ClearAnsweredByID() {
+	m.answered_by = nil
+	m.clearedFields[overrundecision.FieldAnsweredByID] = struct{}{}
+}
+
+// AnsweredByIDCleared returns if the "answered_by_id" field was cleared in this mutation.
+func (m *OverrunDecisionMutation) AnsweredByIDCleared() bool {
+	_, ok := m.clearedFields[overrundecision.FieldAnsweredByID]
+	return ok
+}
+
+// ResetAnsweredByID resets all changes to the "answered_by_id" field.
+func (m *OverrunDecisionMutation) ResetAnsweredByID() {
+	m.answered_by = nil
+	delete(m.clearedFields, overrundecision.FieldAnsweredByID)
+}
+
+// SetContingentID sets the "contingent_id" field.
+func (m *OverrunDecisionMutation) SetContingentID(i int) {
+	m.contingent = &i
+}
+
+// ContingentID returns the value of the "contingent_id" field in the mutation.
+func (m *OverrunDecisionMutation) ContingentID() (r int, exists bool) {
+	v := m.contingent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContingentID returns the old "contingent_id" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldContingentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContingentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContingentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContingentID: %w", err)
+	}
+	return oldValue.ContingentID, nil
+}
+
+// ResetContingentID resets all changes to the "contingent_id" field.
+func (m *OverrunDecisionMutation) ResetContingentID() {
+	m.contingent = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *OverrunDecisionMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *OverrunDecisionMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *OverrunDecisionMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *OverrunDecisionMutation) SetCustomerID(i int) {
+	m.customer = &i
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *OverrunDecisionMutation) CustomerID() (r int, exists bool) {
+	v := m.customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the OverrunDecision entity.
+// If the OverrunDecision object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OverrunDecisionMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *OverrunDecisionMutation) ResetCustomerID() {
+	m.customer = nil
+}
+
+// ClearContingent clears the "contingent" edge to the Contingent entity.
+func (m *OverrunDecisionMutation) ClearContingent() {
+	m.clearedcontingent = true
+	m.clearedFields[overrundecision.FieldContingentID] = struct{}{}
+}
+
+// ContingentCleared reports if the "contingent" edge to the Contingent entity was cleared.
+func (m *OverrunDecisionMutation) ContingentCleared() bool {
+	return m.clearedcontingent
+}
+
+// ContingentIDs returns the "contingent" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContingentID instead. It exists only for internal usage by the builders.
+func (m *OverrunDecisionMutation) ContingentIDs() (ids []int) {
+	if id := m.contingent; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContingent resets all changes to the "contingent" edge.
+func (m *OverrunDecisionMutation) ResetContingent() {
+	m.contingent = nil
+	m.clearedcontingent = false
+}
+
+// ClearAnsweredBy clears the "answered_by" edge to the User entity.
+func (m *OverrunDecisionMutation) ClearAnsweredBy() {
+	m.clearedanswered_by = true
+	m.clearedFields[overrundecision.FieldAnsweredByID] = struct{}{}
+}
+
+// AnsweredByCleared reports if the "answered_by" edge to the User entity was cleared.
+func (m *OverrunDecisionMutation) AnsweredByCleared() bool {
+	return m.AnsweredByIDCleared() || m.clearedanswered_by
+}
+
+// AnsweredByIDs returns the "answered_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AnsweredByID instead. It exists only for internal usage by the builders.
+func (m *OverrunDecisionMutation) AnsweredByIDs() (ids []int) {
+	if id := m.answered_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAnsweredBy resets all changes to the "answered_by" edge.
+func (m *OverrunDecisionMutation) ResetAnsweredBy() {
+	m.answered_by = nil
+	m.clearedanswered_by = false
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *OverrunDecisionMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[overrundecision.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *OverrunDecisionMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *OverrunDecisionMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *OverrunDecisionMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// ClearCustomer clears the "customer" edge to the Organization entity.
+func (m *OverrunDecisionMutation) ClearCustomer() {
+	m.clearedcustomer = true
+	m.clearedFields[overrundecision.FieldCustomerID] = struct{}{}
+}
+
+// CustomerCleared reports if the "customer" edge to the Organization entity was cleared.
+func (m *OverrunDecisionMutation) CustomerCleared() bool {
+	return m.clearedcustomer
+}
+
+// CustomerIDs returns the "customer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CustomerID instead. It exists only for internal usage by the builders.
+func (m *OverrunDecisionMutation) CustomerIDs() (ids []int) {
+	if id := m.customer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCustomer resets all changes to the "customer" edge.
+func (m *OverrunDecisionMutation) ResetCustomer() {
+	m.customer = nil
+	m.clearedcustomer = false
+}
+
+// Where appends a list predicates to the OverrunDecisionMutation builder.
+func (m *OverrunDecisionMutation) Where(ps ...predicate.OverrunDecision) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OverrunDecisionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OverrunDecisionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OverrunDecision, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OverrunDecisionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OverrunDecisionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OverrunDecision).
+func (m *OverrunDecisionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OverrunDecisionMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, overrundecision.FieldCreatedAt)
+	}
+	if m.cause != nil {
+		fields = append(fields, overrundecision.FieldCause)
+	}
+	if m.status != nil {
+		fields = append(fields, overrundecision.FieldStatus)
+	}
+	if m.extra_minutes != nil {
+		fields = append(fields, overrundecision.FieldExtraMinutes)
+	}
+	if m.answered_at != nil {
+		fields = append(fields, overrundecision.FieldAnsweredAt)
+	}
+	if m.answered_by != nil {
+		fields = append(fields, overrundecision.FieldAnsweredByID)
+	}
+	if m.contingent != nil {
+		fields = append(fields, overrundecision.FieldContingentID)
+	}
+	if m.contract != nil {
+		fields = append(fields, overrundecision.FieldContractID)
+	}
+	if m.customer != nil {
+		fields = append(fields, overrundecision.FieldCustomerID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OverrunDecisionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case overrundecision.FieldCreatedAt:
+		return m.CreatedAt()
+	case overrundecision.FieldCause:
+		return m.Cause()
+	case overrundecision.FieldStatus:
+		return m.Status()
+	case overrundecision.FieldExtraMinutes:
+		return m.ExtraMinutes()
+	case overrundecision.FieldAnsweredAt:
+		return m.AnsweredAt()
+	case overrundecision.FieldAnsweredByID:
+		return m.AnsweredByID()
+	case overrundecision.FieldContingentID:
+		return m.ContingentID()
+	case overrundecision.FieldContractID:
+		return m.ContractID()
+	case overrundecision.FieldCustomerID:
+		return m.CustomerID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OverrunDecisionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case overrundecision.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case overrundecision.FieldCause:
+		return m.OldCause(ctx)
+	case overrundecision.FieldStatus:
+		return m.OldStatus(ctx)
+	case overrundecision.FieldExtraMinutes:
+		return m.OldExtraMinutes(ctx)
+	case overrundecision.FieldAnsweredAt:
+		return m.OldAnsweredAt(ctx)
+	case overrundecision.FieldAnsweredByID:
+		return m.OldAnsweredByID(ctx)
+	case overrundecision.FieldContingentID:
+		return m.OldContingentID(ctx)
+	case overrundecision.FieldContractID:
+		return m.OldContractID(ctx)
+	case overrundecision.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	}
+	return nil, fmt.Errorf("unknown OverrunDecision field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OverrunDecisionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case overrundecision.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case overrundecision.FieldCause:
+		v, ok := value.(overrundecision.Cause)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCause(v)
+		return nil
+	case overrundecision.FieldStatus:
+		v, ok := value.(overrundecision.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case overrundecision.FieldExtraMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtraMinutes(v)
+		return nil
+	case overrundecision.FieldAnsweredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredAt(v)
+		return nil
+	case overrundecision.FieldAnsweredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredByID(v)
+		return nil
+	case overrundecision.FieldContingentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContingentID(v)
+		return nil
+	case overrundecision.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case overrundecision.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OverrunDecisionMutation) AddedFields() []string {
+	var fields []string
+	if m.addextra_minutes != nil {
+		fields = append(fields, overrundecision.FieldExtraMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OverrunDecisionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case overrundecision.FieldExtraMinutes:
+		return m.AddedExtraMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OverrunDecisionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case overrundecision.FieldExtraMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExtraMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OverrunDecisionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(overrundecision.FieldAnsweredAt) {
+		fields = append(fields, overrundecision.FieldAnsweredAt)
+	}
+	if m.FieldCleared(overrundecision.FieldAnsweredByID) {
+		fields = append(fields, overrundecision.FieldAnsweredByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OverrunDecisionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OverrunDecisionMutation) ClearField(name string) error {
+	switch name {
+	case overrundecision.FieldAnsweredAt:
+		m.ClearAnsweredAt()
+		return nil
+	case overrundecision.FieldAnsweredByID:
+		m.ClearAnsweredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OverrunDecisionMutation) ResetField(name string) error {
+	switch name {
+	case overrundecision.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case overrundecision.FieldCause:
+		m.ResetCause()
+		return nil
+	case overrundecision.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case overrundecision.FieldExtraMinutes:
+		m.ResetExtraMinutes()
+		return nil
+	case overrundecision.FieldAnsweredAt:
+		m.ResetAnsweredAt()
+		return nil
+	case overrundecision.FieldAnsweredByID:
+		m.ResetAnsweredByID()
+		return nil
+	case overrundecision.FieldContingentID:
+		m.ResetContingentID()
+		return nil
+	case overrundecision.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case overrundecision.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OverrunDecisionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.contingent != nil {
+		edges = append(edges, overrundecision.EdgeContingent)
+	}
+	if m.answered_by != nil {
+		edges = append(edges, overrundecision.EdgeAnsweredBy)
+	}
+	if m.contract != nil {
+		edges = append(edges, overrundecision.EdgeContract)
+	}
+	if m.customer != nil {
+		edges = append(edges, overrundecision.EdgeCustomer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OverrunDecisionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case overrundecision.EdgeContingent:
+		if id := m.contingent; id != nil {
+			return []ent.Value{*id}
+		}
+	case overrundecision.EdgeAnsweredBy:
+		if id := m.answered_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case overrundecision.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	case overrundecision.EdgeCustomer:
+		if id := m.customer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OverrunDecisionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OverrunDecisionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OverrunDecisionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedcontingent {
+		edges = append(edges, overrundecision.EdgeContingent)
+	}
+	if m.clearedanswered_by {
+		edges = append(edges, overrundecision.EdgeAnsweredBy)
+	}
+	if m.clearedcontract {
+		edges = append(edges, overrundecision.EdgeContract)
+	}
+	if m.clearedcustomer {
+		edges = append(edges, overrundecision.EdgeCustomer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OverrunDecisionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case overrundecision.EdgeContingent:
+		return m.clearedcontingent
+	case overrundecision.EdgeAnsweredBy:
+		return m.clearedanswered_by
+	case overrundecision.EdgeContract:
+		return m.clearedcontract
+	case overrundecision.EdgeCustomer:
+		return m.clearedcustomer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OverrunDecisionMutation) ClearEdge(name string) error {
+	switch name {
+	case overrundecision.EdgeContingent:
+		m.ClearContingent()
+		return nil
+	case overrundecision.EdgeAnsweredBy:
+		m.ClearAnsweredBy()
+		return nil
+	case overrundecision.EdgeContract:
+		m.ClearContract()
+		return nil
+	case overrundecision.EdgeCustomer:
+		m.ClearCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OverrunDecisionMutation) ResetEdge(name string) error {
+	switch name {
+	case overrundecision.EdgeContingent:
+		m.ResetContingent()
+		return nil
+	case overrundecision.EdgeAnsweredBy:
+		m.ResetAnsweredBy()
+		return nil
+	case overrundecision.EdgeContract:
+		m.ResetContract()
+		return nil
+	case overrundecision.EdgeCustomer:
+		m.ResetCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown OverrunDecision edge %s", name)
 }
 
 // RefreshTokenMutation represents an operation that mutates the RefreshToken nodes in the graph.

@@ -30,6 +30,8 @@ type Tx struct {
 	Notification *NotificationClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// OverrunDecision is the client for interacting with the OverrunDecision builders.
+	OverrunDecision *OverrunDecisionClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
 	RefreshToken *RefreshTokenClient
 	// SLAAlert is the client for interacting with the SLAAlert builders.
@@ -189,6 +191,7 @@ func (tx *Tx) init() {
 	tx.KnowledgeArticle = NewKnowledgeArticleClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.OverrunDecision = NewOverrunDecisionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.SLAAlert = NewSLAAlertClient(tx.config)
 	tx.Sequence = NewSequenceClient(tx.config)

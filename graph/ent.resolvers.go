@@ -66,6 +66,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 // Attachment returns generated.AttachmentResolver implementation.
 func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmentResolver{r} }
 
+// Contingent returns generated.ContingentResolver implementation.
+func (r *Resolver) Contingent() generated.ContingentResolver { return &contingentResolver{r} }
+
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
@@ -77,6 +80,7 @@ func (r *Resolver) Ticket() generated.TicketResolver { return &ticketResolver{r}
 
 type (
 	attachmentResolver   struct{ *Resolver }
+	contingentResolver   struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	ticketResolver       struct{ *Resolver }

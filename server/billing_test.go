@@ -34,7 +34,7 @@ func (e *env) contingentContract(w *world) {
 
 func (e *env) book(tok, ticketID, level string, minutes int, extra map[string]any) (*gqlResponse, entryOut) {
 	e.t.Helper()
-	in := map[string]any{"ticketID": ticketID, "level": level, "minutes": minutes, "workDate": "2026-11-10T10:00:00Z", "description": "work"}
+	in := map[string]any{"ticketID": ticketID, "level": level, "minutes": minutes, "workDate": "2026-11-10", "description": "work"}
 	for k, v := range extra {
 		in[k] = v
 	}
@@ -292,6 +292,11 @@ func TestCarryOverOnce(t *testing.T) {
 	e.book(agent, tk.ID, "L1", 400, nil) // 80 unused of 480 → 80 carried
 	e.book(agent, tk.ID, "L2", 100, nil) // 620 unused of 720 → capped at 120
 	svc := e.app.handler.Budgets
+	// A month is carried once it has ended in the contract's zone (Europe/Berlin): not before.
+	if n, err := svc.CarryOver(context.Background(), "2026-11"); n != 0 || err != nil {
+		t.Fatalf("carried before the month ended: %d %v", n, err)
+	}
+	e.clock.Set(time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)) // midnight in Berlin
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := 0

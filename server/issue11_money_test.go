@@ -262,14 +262,17 @@ func TestIssue11TypeChangeRebills(t *testing.T) {
 	}
 	// An issued month never changes: October's 10 min stay free, November's bill.
 	old := e.create(key, incidentInput())
-	e.book(agent, old.ID, "L1", 10, map[string]any{"workDate": "2026-10-10T10:00:00Z"})
-	e.book(agent, old.ID, "L1", 10, nil)
+	for _, day := range []string{"2026-10-10", "2026-11-10"} {
+		if r, _ := e.book(agent, old.ID, "L1", 10, map[string]any{"workDate": day}); len(r.Errors) > 0 {
+			t.Fatalf("booking on %s: %+v", day, r.Errors)
+		}
+	}
 	e.mut(e.token(w, "P1.SERVICE_DELIVERY_MANAGER"), `mutation($k:ID!,$m:String!){ issueStatement(contractID:$k, month:$m){ totalCents } }`,
 		map[string]any{"k": gidOf(w.contracts["C1"].ID), "m": "2026-10"})
 	e.mut(agent, opChangeType, map[string]any{"in": map[string]any{"ticketID": old.ID, "type": "SERVICE_REQUEST",
 		"reason": "customer changed workflow", "billable": true}})
-	if got := e.statement(key, w, "2026-10").billedOf()[old.Number]; got != 0 {
-		t.Fatalf("issued October re-billed: %d", got)
+	if got, ok := e.statement(key, w, "2026-10").billedOf()[old.Number]; !ok || got != 0 {
+		t.Fatalf("issued October re-billed: %d (line present: %v)", got, ok)
 	}
 	st := e.statement(key, w, "2026-11").billedOf()
 	if st[old.Number] != 15 || st[inc.Number] != 20 || st[q.Number] != 0 {

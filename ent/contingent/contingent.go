@@ -44,10 +44,16 @@ const (
 	FieldContractID = "contract_id"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
+	// FieldOpenDecisionID holds the string denoting the open_decision_id field in the database.
+	FieldOpenDecisionID = "open_decision_id"
 	// EdgeContract holds the string denoting the contract edge name in mutations.
 	EdgeContract = "contract"
 	// EdgeCustomer holds the string denoting the customer edge name in mutations.
 	EdgeCustomer = "customer"
+	// EdgeDecisions holds the string denoting the decisions edge name in mutations.
+	EdgeDecisions = "decisions"
+	// EdgeOpenDecision holds the string denoting the open_decision edge name in mutations.
+	EdgeOpenDecision = "open_decision"
 	// Table holds the table name of the contingent in the database.
 	Table = "contingents"
 	// ContractTable is the table that holds the contract relation/edge.
@@ -64,6 +70,20 @@ const (
 	CustomerInverseTable = "organizations"
 	// CustomerColumn is the table column denoting the customer relation/edge.
 	CustomerColumn = "customer_id"
+	// DecisionsTable is the table that holds the decisions relation/edge.
+	DecisionsTable = "overrun_decisions"
+	// DecisionsInverseTable is the table name for the OverrunDecision entity.
+	// It exists in this package in order to avoid circular dependency with the "overrundecision" package.
+	DecisionsInverseTable = "overrun_decisions"
+	// DecisionsColumn is the table column denoting the decisions relation/edge.
+	DecisionsColumn = "contingent_id"
+	// OpenDecisionTable is the table that holds the open_decision relation/edge.
+	OpenDecisionTable = "contingents"
+	// OpenDecisionInverseTable is the table name for the OverrunDecision entity.
+	// It exists in this package in order to avoid circular dependency with the "overrundecision" package.
+	OpenDecisionInverseTable = "overrun_decisions"
+	// OpenDecisionColumn is the table column denoting the open_decision relation/edge.
+	OpenDecisionColumn = "open_decision_id"
 )
 
 // Columns holds all SQL columns for contingent fields.
@@ -82,6 +102,7 @@ var Columns = []string{
 	FieldCarriedForward,
 	FieldContractID,
 	FieldCustomerID,
+	FieldOpenDecisionID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -255,6 +276,11 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCustomerID, opts...).ToFunc()
 }
 
+// ByOpenDecisionID orders the results by the open_decision_id field.
+func ByOpenDecisionID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenDecisionID, opts...).ToFunc()
+}
+
 // ByContractField orders the results by contract field.
 func ByContractField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -266,6 +292,27 @@ func ByContractField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByCustomerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newCustomerStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByDecisionsCount orders the results by decisions count.
+func ByDecisionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDecisionsStep(), opts...)
+	}
+}
+
+// ByDecisions orders the results by decisions terms.
+func ByDecisions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDecisionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByOpenDecisionField orders the results by open_decision field.
+func ByOpenDecisionField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOpenDecisionStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newContractStep() *sqlgraph.Step {
@@ -280,6 +327,20 @@ func newCustomerStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CustomerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, CustomerTable, CustomerColumn),
+	)
+}
+func newDecisionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DecisionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DecisionsTable, DecisionsColumn),
+	)
+}
+func newOpenDecisionStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OpenDecisionInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, OpenDecisionTable, OpenDecisionColumn),
 	)
 }
 

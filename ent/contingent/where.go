@@ -110,6 +110,11 @@ func CustomerID(v int) predicate.Contingent {
 	return predicate.Contingent(sql.FieldEQ(FieldCustomerID, v))
 }
 
+// OpenDecisionID applies equality check predicate on the "open_decision_id" field. It's identical to OpenDecisionIDEQ.
+func OpenDecisionID(v int) predicate.Contingent {
+	return predicate.Contingent(sql.FieldEQ(FieldOpenDecisionID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Contingent {
 	return predicate.Contingent(sql.FieldEQ(FieldCreatedAt, v))
@@ -515,6 +520,36 @@ func CustomerIDNotIn(vs ...int) predicate.Contingent {
 	return predicate.Contingent(sql.FieldNotIn(FieldCustomerID, vs...))
 }
 
+// OpenDecisionIDEQ applies the EQ predicate on the "open_decision_id" field.
+func OpenDecisionIDEQ(v int) predicate.Contingent {
+	return predicate.Contingent(sql.FieldEQ(FieldOpenDecisionID, v))
+}
+
+// OpenDecisionIDNEQ applies the NEQ predicate on the "open_decision_id" field.
+func OpenDecisionIDNEQ(v int) predicate.Contingent {
+	return predicate.Contingent(sql.FieldNEQ(FieldOpenDecisionID, v))
+}
+
+// OpenDecisionIDIn applies the In predicate on the "open_decision_id" field.
+func OpenDecisionIDIn(vs ...int) predicate.Contingent {
+	return predicate.Contingent(sql.FieldIn(FieldOpenDecisionID, vs...))
+}
+
+// OpenDecisionIDNotIn applies the NotIn predicate on the "open_decision_id" field.
+func OpenDecisionIDNotIn(vs ...int) predicate.Contingent {
+	return predicate.Contingent(sql.FieldNotIn(FieldOpenDecisionID, vs...))
+}
+
+// OpenDecisionIDIsNil applies the IsNil predicate on the "open_decision_id" field.
+func OpenDecisionIDIsNil() predicate.Contingent {
+	return predicate.Contingent(sql.FieldIsNull(FieldOpenDecisionID))
+}
+
+// OpenDecisionIDNotNil applies the NotNil predicate on the "open_decision_id" field.
+func OpenDecisionIDNotNil() predicate.Contingent {
+	return predicate.Contingent(sql.FieldNotNull(FieldOpenDecisionID))
+}
+
 // HasContract applies the HasEdge predicate on the "contract" edge.
 func HasContract() predicate.Contingent {
 	return predicate.Contingent(func(s *sql.Selector) {
@@ -553,6 +588,52 @@ func HasCustomer() predicate.Contingent {
 func HasCustomerWith(preds ...predicate.Organization) predicate.Contingent {
 	return predicate.Contingent(func(s *sql.Selector) {
 		step := newCustomerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDecisions applies the HasEdge predicate on the "decisions" edge.
+func HasDecisions() predicate.Contingent {
+	return predicate.Contingent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DecisionsTable, DecisionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDecisionsWith applies the HasEdge predicate on the "decisions" edge with a given conditions (other predicates).
+func HasDecisionsWith(preds ...predicate.OverrunDecision) predicate.Contingent {
+	return predicate.Contingent(func(s *sql.Selector) {
+		step := newDecisionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOpenDecision applies the HasEdge predicate on the "open_decision" edge.
+func HasOpenDecision() predicate.Contingent {
+	return predicate.Contingent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, OpenDecisionTable, OpenDecisionColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOpenDecisionWith applies the HasEdge predicate on the "open_decision" edge with a given conditions (other predicates).
+func HasOpenDecisionWith(preds ...predicate.OverrunDecision) predicate.Contingent {
+	return predicate.Contingent(func(s *sql.Selector) {
+		step := newOpenDecisionStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
@@ -300,6 +301,33 @@ func (f TraverseOrganization) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganizationQuery", q)
+}
+
+// The OverrunDecisionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OverrunDecisionFunc func(context.Context, *ent.OverrunDecisionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OverrunDecisionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OverrunDecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OverrunDecisionQuery", q)
+}
+
+// The TraverseOverrunDecision type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOverrunDecision func(context.Context, *ent.OverrunDecisionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOverrunDecision) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOverrunDecision) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OverrunDecisionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OverrunDecisionQuery", q)
 }
 
 // The RefreshTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -591,6 +619,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
+	case *ent.OverrunDecisionQuery:
+		return &query[*ent.OverrunDecisionQuery, predicate.OverrunDecision, overrundecision.OrderOption]{typ: ent.TypeOverrunDecision, tq: q}, nil
 	case *ent.RefreshTokenQuery:
 		return &query[*ent.RefreshTokenQuery, predicate.RefreshToken, refreshtoken.OrderOption]{typ: ent.TypeRefreshToken, tq: q}, nil
 	case *ent.SLAAlertQuery:

@@ -137,6 +137,7 @@ var (
 		{Name: "carried_forward", Type: field.TypeBool, Default: false},
 		{Name: "contract_id", Type: field.TypeInt},
 		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "open_decision_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ContingentsTable holds the schema information for the "contingents" table.
 	ContingentsTable = &schema.Table{
@@ -155,6 +156,12 @@ var (
 				Columns:    []*schema.Column{ContingentsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "contingents_overrun_decisions_open_decision",
+				Columns:    []*schema.Column{ContingentsColumns[14]},
+				RefColumns: []*schema.Column{OverrunDecisionsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -333,6 +340,58 @@ var (
 				Columns:    []*schema.Column{OrganizationsColumns[7]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// OverrunDecisionsColumns holds the columns for the "overrun_decisions" table.
+	OverrunDecisionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "cause", Type: field.TypeEnum, Enums: []string{"THRESHOLD", "EXHAUSTED"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "EXTENDED", "SUSPENDED"}, Default: "OPEN"},
+		{Name: "extra_minutes", Type: field.TypeInt, Default: 0},
+		{Name: "answered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "contingent_id", Type: field.TypeInt},
+		{Name: "answered_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "contract_id", Type: field.TypeInt},
+		{Name: "customer_id", Type: field.TypeInt},
+	}
+	// OverrunDecisionsTable holds the schema information for the "overrun_decisions" table.
+	OverrunDecisionsTable = &schema.Table{
+		Name:       "overrun_decisions",
+		Columns:    OverrunDecisionsColumns,
+		PrimaryKey: []*schema.Column{OverrunDecisionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "overrun_decisions_contingents_decisions",
+				Columns:    []*schema.Column{OverrunDecisionsColumns[6]},
+				RefColumns: []*schema.Column{ContingentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "overrun_decisions_users_answered_by",
+				Columns:    []*schema.Column{OverrunDecisionsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "overrun_decisions_contracts_contract",
+				Columns:    []*schema.Column{OverrunDecisionsColumns[8]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "overrun_decisions_organizations_customer",
+				Columns:    []*schema.Column{OverrunDecisionsColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "overrundecision_contingent_id",
+				Unique:  false,
+				Columns: []*schema.Column{OverrunDecisionsColumns[6]},
 			},
 		},
 	}
@@ -878,6 +937,7 @@ var (
 		KnowledgeArticlesTable,
 		NotificationsTable,
 		OrganizationsTable,
+		OverrunDecisionsTable,
 		RefreshTokensTable,
 		SLAAlertsTable,
 		SequencesTable,
@@ -913,6 +973,7 @@ func init() {
 	}
 	ContingentsTable.ForeignKeys[0].RefTable = ContractsTable
 	ContingentsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ContingentsTable.ForeignKeys[2].RefTable = OverrunDecisionsTable
 	ContingentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
@@ -936,6 +997,13 @@ func init() {
 	OrganizationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	OverrunDecisionsTable.ForeignKeys[0].RefTable = ContingentsTable
+	OverrunDecisionsTable.ForeignKeys[1].RefTable = UsersTable
+	OverrunDecisionsTable.ForeignKeys[2].RefTable = ContractsTable
+	OverrunDecisionsTable.ForeignKeys[3].RefTable = OrganizationsTable
+	OverrunDecisionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	RefreshTokensTable.ForeignKeys[0].RefTable = UsersTable
 	RefreshTokensTable.Annotation = &entsql.Annotation{

@@ -30,6 +30,9 @@ type Notification func(*sql.Selector)
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
+// OverrunDecision is the predicate function for overrundecision builders.
+type OverrunDecision func(*sql.Selector)
+
 // RefreshToken is the predicate function for refreshtoken builders.
 type RefreshToken func(*sql.Selector)
 

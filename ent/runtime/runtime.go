@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/schema"
 	"supportdesk/ent/sequence"
@@ -451,6 +452,30 @@ func init() {
 	organization.DefaultTicketPrefix = organizationDescTicketPrefix.Default.(string)
 	// organization.TicketPrefixValidator is a validator for the "ticket_prefix" field. It is called by the builders before save.
 	organization.TicketPrefixValidator = organizationDescTicketPrefix.Validators[0].(func(string) error)
+	overrundecisionMixin := schema.OverrunDecision{}.Mixin()
+	overrundecision.Policy = privacy.NewPolicies(schema.OverrunDecision{})
+	overrundecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := overrundecision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	overrundecisionMixinFields0 := overrundecisionMixin[0].Fields()
+	_ = overrundecisionMixinFields0
+	overrundecisionFields := schema.OverrunDecision{}.Fields()
+	_ = overrundecisionFields
+	// overrundecisionDescCreatedAt is the schema descriptor for created_at field.
+	overrundecisionDescCreatedAt := overrundecisionMixinFields0[0].Descriptor()
+	// overrundecision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	overrundecision.DefaultCreatedAt = overrundecisionDescCreatedAt.Default.(func() time.Time)
+	// overrundecisionDescExtraMinutes is the schema descriptor for extra_minutes field.
+	overrundecisionDescExtraMinutes := overrundecisionFields[2].Descriptor()
+	// overrundecision.DefaultExtraMinutes holds the default value on creation for the extra_minutes field.
+	overrundecision.DefaultExtraMinutes = overrundecisionDescExtraMinutes.Default.(int)
+	// overrundecision.ExtraMinutesValidator is a validator for the "extra_minutes" field. It is called by the builders before save.
+	overrundecision.ExtraMinutesValidator = overrundecisionDescExtraMinutes.Validators[0].(func(int) error)
 	refreshtokenMixin := schema.RefreshToken{}.Mixin()
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
 	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {

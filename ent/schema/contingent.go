@@ -34,6 +34,7 @@ func (Contingent) Fields() []ent.Field {
 		field.Bool("carried_forward").Default(false).Annotations(entgql.Skip()),
 		field.Int("contract_id").Immutable(),
 		field.Int("customer_id").Immutable(),
+		field.Int("open_decision_id").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 
@@ -43,6 +44,9 @@ func (Contingent) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("contract", Contract.Type).Field("contract_id").Unique().Required().Immutable().Annotations(noWhere),
 		edge.To("customer", Organization.Type).Field("customer_id").Unique().Required().Immutable().Annotations(noWhere),
+		// decisions is the overrun history; open_decision the episode waiting for an answer.
+		edge.To("decisions", OverrunDecision.Type).Annotations(noWhere),
+		edge.To("open_decision", OverrunDecision.Type).Field("open_decision_id").Unique().Annotations(noWhere),
 	}
 }
 

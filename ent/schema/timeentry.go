@@ -22,7 +22,8 @@ func (TimeEntry) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 func (TimeEntry) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("level").Values("L1", "L2", "L3", "L4", "VENDOR"),
-		field.Time("work_date").Annotations(entgql.OrderField("WORK_DATE")),
+		// work_date is a civil date (no time of day), stored as UTC midnight of that date.
+		field.Time("work_date").Annotations(entgql.OrderField("WORK_DATE"), entgql.Type("Date")),
 		field.Int("raw_minutes").Positive(),
 		field.Int("minutes").Positive(),
 		field.Int("billable_minutes").NonNegative().Default(0),

@@ -14,12 +14,14 @@ import (
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/graph/date"
 	"supportdesk/graph/gid"
 	"supportdesk/graph/model"
 	"supportdesk/internal/auth"
@@ -49,6 +51,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
+	Contingent() ContingentResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
@@ -153,6 +156,7 @@ type ComplexityRoot struct {
 	}
 
 	Contingent struct {
+		BudgetMinutes      func(childComplexity int) int
 		CarriedOverMinutes func(childComplexity int) int
 		Contract           func(childComplexity int) int
 		ContractID         func(childComplexity int) int
@@ -160,11 +164,14 @@ type ComplexityRoot struct {
 		Customer           func(childComplexity int) int
 		CustomerID         func(childComplexity int) int
 		Decision           func(childComplexity int) int
+		Decisions          func(childComplexity int) int
 		ExtraMinutes       func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Level              func(childComplexity int) int
 		Month              func(childComplexity int) int
 		MonthlyMinutes     func(childComplexity int) int
+		OpenDecision       func(childComplexity int) int
+		RemainingMinutes   func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		UsedMinutes        func(childComplexity int) int
 		Warned             func(childComplexity int) int
@@ -405,6 +412,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OverrunDecision struct {
+		AnsweredAt   func(childComplexity int) int
+		AnsweredBy   func(childComplexity int) int
+		AnsweredByID func(childComplexity int) int
+		Cause        func(childComplexity int) int
+		Contingent   func(childComplexity int) int
+		ContingentID func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ExtraMinutes func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -419,6 +439,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Calendars         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) int
+		ContingentBalance func(childComplexity int, contractID int, month *string) int
 		Contingents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) int
 		Contracts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) int
 		KnowledgeArticles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) int
@@ -748,6 +769,10 @@ type ComplexityRoot struct {
 type AttachmentResolver interface {
 	URL(ctx context.Context, obj *ent.Attachment) (string, error)
 }
+type ContingentResolver interface {
+	BudgetMinutes(ctx context.Context, obj *ent.Contingent) (int, error)
+	RemainingMinutes(ctx context.Context, obj *ent.Contingent) (int, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, token string) (*model.AuthPayload, error)
@@ -806,6 +831,7 @@ type QueryResolver interface {
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
+	ContingentBalance(ctx context.Context, contractID int, month *string) ([]*ent.Contingent, error)
 	SimilarItems(ctx context.Context, text string, excludeTicketID *int, first *int) ([]*model.SimilarItem, error)
 	SearchArticles(ctx context.Context, text string, language *string, module *string, first *int) ([]*ent.KnowledgeArticle, error)
 	MyNotifications(ctx context.Context, after *entgql.Cursor[int], first *int, unreadOnly *bool) (*ent.NotificationConnection, error)
@@ -1187,6 +1213,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CommentPayload.Comment(childComplexity), true
 
+	case "Contingent.budgetMinutes":
+		if e.ComplexityRoot.Contingent.BudgetMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.BudgetMinutes(childComplexity), true
 	case "Contingent.carriedOverMinutes":
 		if e.ComplexityRoot.Contingent.CarriedOverMinutes == nil {
 			break
@@ -1229,6 +1261,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contingent.Decision(childComplexity), true
+	case "Contingent.decisions":
+		if e.ComplexityRoot.Contingent.Decisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.Decisions(childComplexity), true
 	case "Contingent.extraMinutes":
 		if e.ComplexityRoot.Contingent.ExtraMinutes == nil {
 			break
@@ -1259,6 +1297,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contingent.MonthlyMinutes(childComplexity), true
+	case "Contingent.openDecision":
+		if e.ComplexityRoot.Contingent.OpenDecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.OpenDecision(childComplexity), true
+	case "Contingent.remainingMinutes":
+		if e.ComplexityRoot.Contingent.RemainingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contingent.RemainingMinutes(childComplexity), true
 	case "Contingent.updatedAt":
 		if e.ComplexityRoot.Contingent.UpdatedAt == nil {
 			break
@@ -2466,6 +2516,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
 
+	case "OverrunDecision.answeredAt":
+		if e.ComplexityRoot.OverrunDecision.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.AnsweredAt(childComplexity), true
+	case "OverrunDecision.answeredBy":
+		if e.ComplexityRoot.OverrunDecision.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.AnsweredBy(childComplexity), true
+	case "OverrunDecision.answeredByID":
+		if e.ComplexityRoot.OverrunDecision.AnsweredByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.AnsweredByID(childComplexity), true
+	case "OverrunDecision.cause":
+		if e.ComplexityRoot.OverrunDecision.Cause == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.Cause(childComplexity), true
+	case "OverrunDecision.contingent":
+		if e.ComplexityRoot.OverrunDecision.Contingent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.Contingent(childComplexity), true
+	case "OverrunDecision.contingentID":
+		if e.ComplexityRoot.OverrunDecision.ContingentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.ContingentID(childComplexity), true
+	case "OverrunDecision.createdAt":
+		if e.ComplexityRoot.OverrunDecision.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.CreatedAt(childComplexity), true
+	case "OverrunDecision.extraMinutes":
+		if e.ComplexityRoot.OverrunDecision.ExtraMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.ExtraMinutes(childComplexity), true
+	case "OverrunDecision.id":
+		if e.ComplexityRoot.OverrunDecision.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.ID(childComplexity), true
+	case "OverrunDecision.status":
+		if e.ComplexityRoot.OverrunDecision.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OverrunDecision.Status(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2515,6 +2626,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calendars(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CalendarOrder), args["where"].(*ent.CalendarWhereInput)), true
+	case "Query.contingentBalance":
+		if e.ComplexityRoot.Query.ContingentBalance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contingentBalance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContingentBalance(childComplexity, args["contractID"].(int), args["month"].(*string)), true
 	case "Query.contingents":
 		if e.ComplexityRoot.Query.Contingents == nil {
 			break
@@ -4073,6 +4195,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
+			graphql.NewInputUnmarshaler("OverrunDecisionOrder", ec.unmarshalInputOverrunDecisionOrder),
+			graphql.NewInputUnmarshaler("OverrunDecisionWhereInput", ec.unmarshalInputOverrunDecisionWhereInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
 			graphql.NewInputUnmarshaler("SLAReportFilter", ec.unmarshalInputSLAReportFilter),
 			graphql.NewInputUnmarshaler("SLATargetInput", ec.unmarshalInputSLATargetInput),
@@ -4209,7 +4333,8 @@ type Mutation {
   ticketID: ID!
   "Defaults to the ticket's level; must be a level the agent works."
   level: SupportLevel
-  workDate: Time!
+  "The day the work was done (a civil date, e.g. 2026-12-01), read in the contract's calendar time zone."
+  workDate: Date!
   "Raw minutes; rounded up to the contract's increment (5 by default)."
   minutes: Int!
   description: String!
@@ -4277,6 +4402,22 @@ input EditTimeEntryInput {
 extend type Mutation {
   "Changes a time entry of an open month (its author or an administrator); the budget follows."
   editTimeEntry(id: ID!, input: EditTimeEntryInput!): TimeEntryPayload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/contingent.graphql", Input: `extend type Contingent {
+  "The month's budget: monthly + carried-over + extra minutes."
+  budgetMinutes: Int!
+  "Minutes left of the budget (never below 0)."
+  remainingMinutes: Int!
+}
+
+extend type Query {
+  """
+  The balance of a contract's contingents in a month (default: the current month in the
+  contract's calendar time zone), one per level with a monthly budget, available before the
+  first booking. Key users and approvers see their own contracts, providers the ones they provide.
+  """
+  contingentBalance(contractID: ID!, month: String): [Contingent!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -4770,6 +4911,8 @@ type Contingent implements Node {
   customerID: ID!
   contract: Contract!
   customer: Organization!
+  decisions: [OverrunDecision!]
+  openDecision: OverrunDecision
 }
 """
 A connection to a list of items.
@@ -6009,6 +6152,143 @@ input OrganizationWhereInput {
   """
   hasParent: Boolean
   hasParentWith: [OrganizationWhereInput!]
+}
+type OverrunDecision implements Node {
+  id: ID!
+  createdAt: Time!
+  """
+  THRESHOLD: usage crossed the warning threshold; EXHAUSTED: a booking did not fit.
+  """
+  cause: OverrunDecisionCause!
+  status: OverrunDecisionStatus!
+  """
+  Minutes added by an EXTENDED answer.
+  """
+  extraMinutes: Int!
+  answeredAt: Time
+  answeredByID: ID
+  contingentID: ID!
+  contingent: Contingent!
+  answeredBy: User
+}
+"""
+OverrunDecisionCause is enum for the field cause
+"""
+enum OverrunDecisionCause @goModel(model: "supportdesk/ent/overrundecision.Cause") {
+  THRESHOLD
+  EXHAUSTED
+}
+"""
+Ordering options for OverrunDecision connections
+"""
+input OverrunDecisionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order OverrunDecisions.
+  """
+  field: OverrunDecisionOrderField!
+}
+"""
+Properties by which OverrunDecision connections can be ordered.
+"""
+enum OverrunDecisionOrderField {
+  CREATED_AT
+}
+"""
+OverrunDecisionStatus is enum for the field status
+"""
+enum OverrunDecisionStatus @goModel(model: "supportdesk/ent/overrundecision.Status") {
+  OPEN
+  EXTENDED
+  SUSPENDED
+}
+"""
+OverrunDecisionWhereInput is used for filtering OverrunDecision objects.
+Input was generated by ent.
+"""
+input OverrunDecisionWhereInput {
+  not: OverrunDecisionWhereInput
+  and: [OverrunDecisionWhereInput!]
+  or: [OverrunDecisionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  cause field predicates
+  """
+  cause: OverrunDecisionCause
+  causeNEQ: OverrunDecisionCause
+  causeIn: [OverrunDecisionCause!]
+  causeNotIn: [OverrunDecisionCause!]
+  """
+  status field predicates
+  """
+  status: OverrunDecisionStatus
+  statusNEQ: OverrunDecisionStatus
+  statusIn: [OverrunDecisionStatus!]
+  statusNotIn: [OverrunDecisionStatus!]
+  """
+  extra_minutes field predicates
+  """
+  extraMinutes: Int
+  extraMinutesNEQ: Int
+  extraMinutesIn: [Int!]
+  extraMinutesNotIn: [Int!]
+  extraMinutesGT: Int
+  extraMinutesGTE: Int
+  extraMinutesLT: Int
+  extraMinutesLTE: Int
+  """
+  answered_at field predicates
+  """
+  answeredAt: Time
+  answeredAtNEQ: Time
+  answeredAtIn: [Time!]
+  answeredAtNotIn: [Time!]
+  answeredAtGT: Time
+  answeredAtGTE: Time
+  answeredAtLT: Time
+  answeredAtLTE: Time
+  answeredAtIsNil: Boolean
+  answeredAtNotNil: Boolean
+  """
+  answered_by_id field predicates
+  """
+  answeredByID: ID
+  answeredByIDNEQ: ID
+  answeredByIDIn: [ID!]
+  answeredByIDNotIn: [ID!]
+  answeredByIDIsNil: Boolean
+  answeredByIDNotNil: Boolean
+  """
+  contingent_id field predicates
+  """
+  contingentID: ID
+  contingentIDNEQ: ID
+  contingentIDIn: [ID!]
+  contingentIDNotIn: [ID!]
 }
 """
 Information about pagination in a connection.
@@ -7734,7 +8014,7 @@ type TimeEntry implements Node {
   createdAt: Time!
   updatedAt: Time!
   level: TimeEntryLevel!
-  workDate: Time!
+  workDate: Date!
   rawMinutes: Int!
   minutes: Int!
   billableMinutes: Int!
@@ -7865,14 +8145,14 @@ input TimeEntryWhereInput {
   """
   work_date field predicates
   """
-  workDate: Time
-  workDateNEQ: Time
-  workDateIn: [Time!]
-  workDateNotIn: [Time!]
-  workDateGT: Time
-  workDateGTE: Time
-  workDateLT: Time
-  workDateLTE: Time
+  workDate: Date
+  workDateNEQ: Date
+  workDateIn: [Date!]
+  workDateNotIn: [Date!]
+  workDateGT: Date
+  workDateGTE: Date
+  workDateLT: Date
+  workDateLTE: Date
   """
   raw_minutes field predicates
   """
@@ -8431,7 +8711,10 @@ extend type Mutation {
   createUser(input: CreateUserInput!): UserPayload!
 }
 `, BuiltIn: false},
-	{Name: "../../schema/scalars.graphql", Input: `scalar Upload
+	{Name: "../../schema/scalars.graphql", Input: `"A civil date without time of day or zone, e.g. 2026-12-01."
+scalar Date
+
+scalar Upload
 
 enum SupportLevel {
   CUSTOMER
@@ -8959,6 +9242,14 @@ func (ec *executionContext) childFields_Contingent(ctx context.Context, field gr
 		return ec.fieldContext_Contingent_contract(ctx, field)
 	case "customer":
 		return ec.fieldContext_Contingent_customer(ctx, field)
+	case "decisions":
+		return ec.fieldContext_Contingent_decisions(ctx, field)
+	case "openDecision":
+		return ec.fieldContext_Contingent_openDecision(ctx, field)
+	case "budgetMinutes":
+		return ec.fieldContext_Contingent_budgetMinutes(ctx, field)
+	case "remainingMinutes":
+		return ec.fieldContext_Contingent_remainingMinutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contingent", field.Name)
 }
@@ -9345,6 +9636,32 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 		return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OverrunDecision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OverrunDecision_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OverrunDecision_createdAt(ctx, field)
+	case "cause":
+		return ec.fieldContext_OverrunDecision_cause(ctx, field)
+	case "status":
+		return ec.fieldContext_OverrunDecision_status(ctx, field)
+	case "extraMinutes":
+		return ec.fieldContext_OverrunDecision_extraMinutes(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_OverrunDecision_answeredAt(ctx, field)
+	case "answeredByID":
+		return ec.fieldContext_OverrunDecision_answeredByID(ctx, field)
+	case "contingentID":
+		return ec.fieldContext_OverrunDecision_contingentID(ctx, field)
+	case "contingent":
+		return ec.fieldContext_OverrunDecision_contingent(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_OverrunDecision_answeredBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OverrunDecision", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11082,6 +11399,28 @@ func (ec *executionContext) field_Query_calendars_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_contingentBalance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contractID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contractID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
 	return args, nil
 }
 
@@ -13781,6 +14120,116 @@ func (ec *executionContext) fieldContext_Contingent_customer(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Contingent_decisions(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_decisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decisions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OverrunDecision) graphql.Marshaler {
+			return ec.marshalOOverrunDecision2ᚕᚖsupportdeskᚋentᚐOverrunDecisionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_decisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contingent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverrunDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contingent_openDecision(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_openDecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenDecision(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OverrunDecision) graphql.Marshaler {
+			return ec.marshalOOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_openDecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contingent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverrunDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contingent_budgetMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_budgetMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contingent().BudgetMinutes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_budgetMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Contingent_remainingMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.Contingent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contingent_remainingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contingent().RemainingMinutes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contingent_remainingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contingent", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ContingentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContingentConnection) (ret graphql.Marshaler) {
@@ -18660,6 +19109,254 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _OverrunDecision_id(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OverrunDecision_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OverrunDecision_cause(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_cause(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cause, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v overrundecision.Cause) graphql.Marshaler {
+			return ec.marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_cause(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "OverrunDecisionCause")
+}
+
+func (ec *executionContext) _OverrunDecision_status(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v overrundecision.Status) graphql.Marshaler {
+			return ec.marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "OverrunDecisionStatus")
+}
+
+func (ec *executionContext) _OverrunDecision_extraMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_extraMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_extraMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OverrunDecision_answeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OverrunDecision_answeredByID(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_answeredByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_answeredByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OverrunDecision_contingentID(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_contingentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContingentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_contingentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OverrunDecision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OverrunDecision_contingent(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_contingent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contingent(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+			return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_contingent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverrunDecision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contingent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OverrunDecision_answeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.OverrunDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OverrunDecision_answeredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖsupportdeskᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OverrunDecision_answeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OverrunDecision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19326,6 +20023,50 @@ func (ec *executionContext) fieldContext_Query_monthlyStatement(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_monthlyStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contingentBalance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contingentBalance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ContingentBalance(ctx, fc.Args["contractID"].(int), fc.Args["month"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Contingent) graphql.Marshaler {
+			return ec.marshalNContingent2ᚕᚖsupportdeskᚋentᚐContingentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contingentBalance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contingent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contingentBalance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24078,14 +24819,14 @@ func (ec *executionContext) _TimeEntry_workDate(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_TimeEntry_workDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("TimeEntry", field, false, false, "Date")
 }
 
 func (ec *executionContext) _TimeEntry_rawMinutes(ctx context.Context, field graphql.CollectedField, obj *ent.TimeEntry) (ret graphql.Marshaler) {
@@ -26991,7 +27732,7 @@ func (ec *executionContext) unmarshalInputBookTimeInput(ctx context.Context, obj
 			it.Level = data
 		case "workDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDate"))
-			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33342,6 +34083,479 @@ func UnmarshalOrganizationWhereInput(ctx context.Context, raw any) (ent.Organiza
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOverrunDecisionOrder(ctx context.Context, obj any) (ent.OverrunDecisionOrder, error) {
+	var it ent.OverrunDecisionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOverrunDecisionOrderField2ᚖsupportdeskᚋentᚐOverrunDecisionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOverrunDecisionOrder unmarshals raw into the OverrunDecisionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOverrunDecisionOrder(ctx context.Context, raw any) (ent.OverrunDecisionOrder, error) {
+	var out ent.OverrunDecisionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OverrunDecisionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOverrunDecisionWhereInput(ctx context.Context, obj any) (ent.OverrunDecisionWhereInput, error) {
+	var it ent.OverrunDecisionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "cause", "causeNEQ", "causeIn", "causeNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "extraMinutes", "extraMinutesNEQ", "extraMinutesIn", "extraMinutesNotIn", "extraMinutesGT", "extraMinutesGTE", "extraMinutesLT", "extraMinutesLTE", "answeredAt", "answeredAtNEQ", "answeredAtIn", "answeredAtNotIn", "answeredAtGT", "answeredAtGTE", "answeredAtLT", "answeredAtLTE", "answeredAtIsNil", "answeredAtNotNil", "answeredByID", "answeredByIDNEQ", "answeredByIDIn", "answeredByIDNotIn", "answeredByIDIsNil", "answeredByIDNotNil", "contingentID", "contingentIDNEQ", "contingentIDIn", "contingentIDNotIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOverrunDecisionWhereInput2ᚖsupportdeskᚋentᚐOverrunDecisionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOverrunDecisionWhereInput2ᚕᚖsupportdeskᚋentᚐOverrunDecisionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOverrunDecisionWhereInput2ᚕᚖsupportdeskᚋentᚐOverrunDecisionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "cause":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cause"))
+			data, err := ec.unmarshalOOverrunDecisionCause2ᚖsupportdeskᚋentᚋoverrundecisionᚐCause(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cause = data
+		case "causeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("causeNEQ"))
+			data, err := ec.unmarshalOOverrunDecisionCause2ᚖsupportdeskᚋentᚋoverrundecisionᚐCause(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CauseNEQ = data
+		case "causeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("causeIn"))
+			data, err := ec.unmarshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋoverrundecisionᚐCauseᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CauseIn = data
+		case "causeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("causeNotIn"))
+			data, err := ec.unmarshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋoverrundecisionᚐCauseᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CauseNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOOverrunDecisionStatus2ᚖsupportdeskᚋentᚋoverrundecisionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOOverrunDecisionStatus2ᚖsupportdeskᚋentᚋoverrundecisionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOOverrunDecisionStatus2ᚕsupportdeskᚋentᚋoverrundecisionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOOverrunDecisionStatus2ᚕsupportdeskᚋentᚋoverrundecisionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "extraMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutes = data
+		case "extraMinutesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesNEQ = data
+		case "extraMinutesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesIn = data
+		case "extraMinutesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesNotIn = data
+		case "extraMinutesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesGT = data
+		case "extraMinutesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesGTE = data
+		case "extraMinutesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesLT = data
+		case "extraMinutesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraMinutesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraMinutesLTE = data
+		case "answeredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAt = data
+		case "answeredAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtNEQ = data
+		case "answeredAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtIn = data
+		case "answeredAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtNotIn = data
+		case "answeredAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtGT = data
+		case "answeredAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtGTE = data
+		case "answeredAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtLT = data
+		case "answeredAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtLTE = data
+		case "answeredAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtIsNil = data
+		case "answeredAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredAtNotNil = data
+		case "answeredByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByID = data
+		case "answeredByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIDNEQ = data
+		case "answeredByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIDIn = data
+		case "answeredByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIDNotIn = data
+		case "answeredByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIDIsNil = data
+		case "answeredByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answeredByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnsweredByIDNotNil = data
+		case "contingentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contingentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContingentID = data
+		case "contingentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contingentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContingentIDNEQ = data
+		case "contingentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contingentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContingentIDIn = data
+		case "contingentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contingentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContingentIDNotIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOverrunDecisionWhereInput unmarshals raw into the OverrunDecisionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOverrunDecisionWhereInput(ctx context.Context, raw any) (ent.OverrunDecisionWhereInput, error) {
+	var out ent.OverrunDecisionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OverrunDecisionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj any) (ticketflow.QueueFilter, error) {
 	var it ticketflow.QueueFilter
 	if obj == nil {
@@ -39227,56 +40441,56 @@ func (ec *executionContext) unmarshalInputTimeEntryWhereInput(ctx context.Contex
 			it.LevelNotIn = data
 		case "workDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDate = data
 		case "workDateNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateNEQ = data
 		case "workDateIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateIn = data
 		case "workDateNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateNotIn = data
 		case "workDateGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateGT = data
 		case "workDateGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateGTE = data
 		case "workDateLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.WorkDateLT = data
 		case "workDateLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workDateLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40726,6 +41940,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Task(ctx, sel, obj)
+	case *ent.OverrunDecision:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._OverrunDecision(ctx, sel, obj)
 	case *ent.Organization:
 		if obj == nil {
 			return graphql.Null
@@ -41491,6 +42710,30 @@ func (ec *executionContext) _Contingent(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contingent_customer(ctx, field, obj)
+				})
+		case "decisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_decisions(ctx, field, obj)
+				})
+		case "openDecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_openDecision(ctx, field, obj)
+				})
+		case "budgetMinutes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_budgetMinutes(ctx, field, obj)
+				})
+		case "remainingMinutes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contingent_remainingMinutes(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43124,6 +44367,86 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var overrunDecisionImplementors = []string{"OverrunDecision", "Node"}
+
+func (ec *executionContext) _OverrunDecision(ctx context.Context, sel ast.SelectionSet, obj *ent.OverrunDecision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overrunDecisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OverrunDecision")
+		case "id":
+			out.Values[i] = ec._OverrunDecision_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._OverrunDecision_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cause":
+			out.Values[i] = ec._OverrunDecision_cause(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._OverrunDecision_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraMinutes":
+			out.Values[i] = ec._OverrunDecision_extraMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredAt":
+			out.Values[i] = ec._OverrunDecision_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredByID":
+			out.Values[i] = ec._OverrunDecision_answeredByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contingentID":
+			out.Values[i] = ec._OverrunDecision_contingentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contingent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverrunDecision_contingent(ctx, field, obj)
+				})
+		case "answeredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OverrunDecision_answeredBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
@@ -43300,6 +44623,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_monthlyStatement(ctx, field)
+				})
+		case "contingentBalance":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contingentBalance(ctx, field)
 				})
 		case "similarItems":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -45892,6 +47221,22 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNContingent2ᚕᚖsupportdeskᚋentᚐContingentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contingent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx context.Context, sel ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Contingent!")
@@ -46043,6 +47388,20 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := date.UnmarshalDate(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := date.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNDatedHours2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx context.Context, sel ast.SelectionSet, v schematype.DatedHours) graphql.Marshaler {
@@ -46513,6 +47872,53 @@ func (ec *executionContext) marshalNOrganizationOrderField2ᚖsupportdeskᚋent�
 
 func (ec *executionContext) unmarshalNOrganizationWhereInput2ᚖsupportdeskᚋentᚐOrganizationWhereInput(ctx context.Context, v any) (*ent.OrganizationWhereInput, error) {
 	res, err := ec.unmarshalInputOrganizationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx context.Context, sel ast.SelectionSet, v *ent.OverrunDecision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverrunDecision!")
+		return graphql.Null
+	}
+	return ec._OverrunDecision(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx context.Context, v any) (overrundecision.Cause, error) {
+	var res overrundecision.Cause
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx context.Context, sel ast.SelectionSet, v overrundecision.Cause) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOverrunDecisionOrderField2ᚖsupportdeskᚋentᚐOverrunDecisionOrderField(ctx context.Context, v any) (*ent.OverrunDecisionOrderField, error) {
+	var res = new(ent.OverrunDecisionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverrunDecisionOrderField2ᚖsupportdeskᚋentᚐOverrunDecisionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OverrunDecisionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OverrunDecisionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx context.Context, v any) (overrundecision.Status, error) {
+	var res overrundecision.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx context.Context, sel ast.SelectionSet, v overrundecision.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOverrunDecisionWhereInput2ᚖsupportdeskᚋentᚐOverrunDecisionWhereInput(ctx context.Context, v any) (*ent.OverrunDecisionWhereInput, error) {
+	res, err := ec.unmarshalInputOverrunDecisionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47993,6 +49399,58 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	return v
 }
 
+func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := date.UnmarshalDate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := date.MarshalDate(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalODatedHours2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDatedHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DatedHours) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -48608,6 +50066,161 @@ func (ec *executionContext) unmarshalOOrganizationWhereInput2ᚖsupportdeskᚋen
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOrganizationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOverrunDecision2ᚕᚖsupportdeskᚋentᚐOverrunDecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OverrunDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx context.Context, sel ast.SelectionSet, v *ent.OverrunDecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OverrunDecision(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋoverrundecisionᚐCauseᚄ(ctx context.Context, v any) ([]overrundecision.Cause, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]overrundecision.Cause, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋoverrundecisionᚐCauseᚄ(ctx context.Context, sel ast.SelectionSet, v []overrundecision.Cause) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionCause2ᚖsupportdeskᚋentᚋoverrundecisionᚐCause(ctx context.Context, v any) (*overrundecision.Cause, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(overrundecision.Cause)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOverrunDecisionCause2ᚖsupportdeskᚋentᚋoverrundecisionᚐCause(ctx context.Context, sel ast.SelectionSet, v *overrundecision.Cause) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionStatus2ᚕsupportdeskᚋentᚋoverrundecisionᚐStatusᚄ(ctx context.Context, v any) ([]overrundecision.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]overrundecision.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOverrunDecisionStatus2ᚕsupportdeskᚋentᚋoverrundecisionᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []overrundecision.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionStatus2ᚖsupportdeskᚋentᚋoverrundecisionᚐStatus(ctx context.Context, v any) (*overrundecision.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(overrundecision.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOverrunDecisionStatus2ᚖsupportdeskᚋentᚋoverrundecisionᚐStatus(ctx context.Context, sel ast.SelectionSet, v *overrundecision.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionWhereInput2ᚕᚖsupportdeskᚋentᚐOverrunDecisionWhereInputᚄ(ctx context.Context, v any) ([]*ent.OverrunDecisionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.OverrunDecisionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOverrunDecisionWhereInput2ᚖsupportdeskᚋentᚐOverrunDecisionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOverrunDecisionWhereInput2ᚖsupportdeskᚋentᚐOverrunDecisionWhereInput(ctx context.Context, v any) (*ent.OverrunDecisionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOverrunDecisionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

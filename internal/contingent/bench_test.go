@@ -47,7 +47,7 @@ func BenchmarkBookAndStatement(b *testing.B) {
 			ServedCustomerIDs: []int{cu.ID}}
 		vctx := viewer.NewContext(context.Background(), v)
 		svc := &contingent.Service{Client: c, Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }}
-		work := time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC)
+		work := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC) // a civil date: UTC midnight
 		start := time.Now()
 		for n := 0; n < total; n++ {
 			if _, err := svc.Book(vctx, contingent.BookInput{TicketID: tickets[n%len(tickets)], WorkDate: work, Minutes: 1 + n%61, Description: "w"}); err != nil {

@@ -19,6 +19,7 @@ import (
 	"supportdesk/ent"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/statement"
 	"supportdesk/ent/ticket"
@@ -57,9 +58,12 @@ type BookInput struct {
 	IdempotencyKey *string   `json:"idempotencyKey"`
 	// estimate marks the time of a detailed change-request estimate (BookEstimate).
 	estimate bool
+	// system marks a booking made by another operation in its own transaction (fix delivery),
+	// dated today in the contract's zone.
+	system bool
 }
 
-// Month is the billing month ("2026-11") of a work date.
+// Month is the billing month ("2026-11") of a work date (a civil date, see Civil).
 func Month(t time.Time) string { return t.UTC().Format("2006-01") }
 
 // trusted is the reviewed bypass of this package: contract terms, budgets and statements are
@@ -101,8 +105,9 @@ func (s *Service) Book(ctx context.Context, in BookInput) (*ent.TimeEntry, error
 		return err
 	})
 	if exhausted != nil {
-		// The failed booking wrote nothing; the customer's decision is opened on its own.
-		if derr := s.openDecision(ctx, exhausted); derr != nil {
+		// The refused booking wrote nothing, not even the month's contingent if it was the first;
+		// the contingent and its open decision are written on their own.
+		if derr := s.openDecision(ctx, exhausted.ContractID, exhausted.Month, string(exhausted.Level)); derr != nil {
 			return nil, derr
 		}
 	}
@@ -135,13 +140,20 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	if timeentry.LevelValidator(timeentry.Level(level)) != nil || !v.HasLevel(level) {
 		return nil, nil, apperr.Invalid("book at a support level you work", "level")
 	}
-	if in.WorkDate.IsZero() || in.WorkDate.After(s.now().Add(24*time.Hour)) {
-		return nil, nil, apperr.Invalid("the work date must not lie in the future", "workDate")
-	}
 	tctx := trusted(ctx)
 	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).Only(tctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	// The work date is a civil date; "today" is the day in the contract's time zone. Bookings
+	// the system makes itself (estimates, fix deliveries) leave it zero: today there.
+	now := today(s.now(), s.zone(ctx, c, k))
+	if in.WorkDate.IsZero() && (in.estimate || in.system) {
+		in.WorkDate = now
+	}
+	in.WorkDate = Civil(in.WorkDate)
+	if in.WorkDate.Year() < 2000 || in.WorkDate.After(now) {
+		return nil, nil, apperr.Invalid("the work date must not lie in the future", "workDate")
 	}
 	month := Month(in.WorkDate)
 	closed, err := c.Statement.Query().Where(statement.ContractID(k.ID), statement.Month(month)).Exist(tctx)
@@ -223,13 +235,17 @@ func (s *Service) charge(ctx context.Context, c *ent.Client, k *ent.Contract, mo
 	total := after.MonthlyMinutes + after.CarriedOverMinutes + after.ExtraMinutes
 	if !after.Warned && after.UsedMinutes*100 >= total*k.WarningThresholdPercent {
 		// Once per month and level: only the booking whose guarded update flips the flag warns.
+		// Crossing the threshold is an overrun: it opens a decision episode (SPEC 12.4).
 		flipped, err := c.Contingent.Update().Where(contingent.ID(b.ID), contingent.Warned(false)).
-			SetWarned(true).SetDecision(contingent.DecisionOPEN).Save(tctx)
+			SetWarned(true).Save(tctx)
 		if err != nil {
 			return nil, err
 		}
 		if flipped == 1 {
-			if err := s.notifyCustomer(tctx, c, k, after, "CONTINGENT_WARNING",
+			if _, _, err := s.openEpisode(tctx, c, after, overrundecision.CauseTHRESHOLD); err != nil {
+				return nil, err
+			}
+			if err := s.notifyCustomer(tctx, c, k, after.ID, "CONTINGENT_WARNING",
 				fmt.Sprintf("%s contingent %s: %d of %d minutes used", level, month, after.UsedMinutes, total)); err != nil {
 				return nil, err
 			}
@@ -260,24 +276,9 @@ func (s *Service) budget(ctx context.Context, c *ent.Client, k *ent.Contract, mo
 	return q.Only(ctx)
 }
 
-func (s *Service) openDecision(ctx context.Context, b *ent.Contingent) error {
-	tctx := trusted(ctx)
-	n, err := s.Client.Contingent.Update().Where(contingent.ID(b.ID), contingent.DecisionEQ(contingent.DecisionNONE)).
-		SetDecision(contingent.DecisionOPEN).Save(tctx)
-	if err != nil || n == 0 {
-		return err
-	}
-	k, err := s.Client.Contract.Get(tctx, b.ContractID)
-	if err != nil {
-		return err
-	}
-	return s.notifyCustomer(tctx, s.Client, k, b, "CONTINGENT_EXHAUSTED",
-		fmt.Sprintf("%s contingent %s is used up: approve extra minutes or suspend the level", b.Level, b.Month))
-}
-
 // notifyCustomer tells the customer's key users and approvers and the service manager, once
-// per contingent and kind.
-func (s *Service) notifyCustomer(ctx context.Context, c *ent.Client, k *ent.Contract, b *ent.Contingent, kind, title string) error {
+// per kind and ref (a contingent for warnings, a decision episode for overruns).
+func (s *Service) notifyCustomer(ctx context.Context, c *ent.Client, k *ent.Contract, ref int, kind, title string) error {
 	ids, err := c.User.Query().Where(user.OrganizationID(k.CustomerID), user.Active(true),
 		user.RoleIn(user.RoleAPPROVER, user.RoleKEY_USER)).IDs(ctx)
 	if err != nil {
@@ -289,41 +290,9 @@ func (s *Service) notifyCustomer(ctx context.Context, c *ent.Client, k *ent.Cont
 	var msgs []notify.Message
 	for _, id := range ids {
 		msgs = append(msgs, notify.Message{RecipientID: id, Kind: kind, Title: title,
-			DedupKey: fmt.Sprintf("%s:%d:%d", strings.ToLower(kind), b.ID, id)})
+			DedupKey: fmt.Sprintf("%s:%d:%d", strings.ToLower(kind), ref, id)})
 	}
 	return notify.Send(ctx, c, msgs...)
-}
-
-// Decide answers an open overrun decision: EXTENDED adds extra minutes (the booking can then go
-// through), SUSPENDED stops billable work at that level for the rest of the month.
-func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, extraMinutes int) (*ent.Contingent, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
-	}
-	b, err := s.Client.Contingent.Get(ctx, contingentID)
-	if ent.IsNotFound(err) {
-		return nil, apperr.NotFoundf("contingent not found")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !v.IsCustomerSide() || !v.CanApprove || b.CustomerID != v.OrgID {
-		return nil, apperr.Forbiddenf("the customer's approvers decide on contingent overruns")
-	}
-	if b.Decision != contingent.DecisionOPEN {
-		return nil, apperr.E(apperr.Conflict, "no decision is open for this contingent")
-	}
-	u := b.Update()
-	if extend {
-		if extraMinutes <= 0 || extraMinutes%5 != 0 {
-			return nil, apperr.Invalid("extra minutes must be a positive multiple of 5", "extraMinutes")
-		}
-		u.AddExtraMinutes(extraMinutes).SetDecision(contingent.DecisionEXTENDED)
-	} else {
-		u.SetDecision(contingent.DecisionSUSPENDED)
-	}
-	return u.Save(trusted(ctx))
 }
 
 // EditInput changes an entry's minutes or description; nil leaves a field as it is.

@@ -33,7 +33,7 @@ func (s *Service) BookFixDelivery(ctx context.Context, c *ent.Client, in Deliver
 		return nil, apperr.Invalid("describe the work", "description")
 	}
 	fix := true
-	e, _, err := s.book(ctx, c, v, BookInput{TicketID: in.TicketID, Level: in.Level, WorkDate: s.now(),
+	e, _, err := s.book(ctx, c, v, BookInput{system: true, TicketID: in.TicketID, Level: in.Level,
 		Minutes: in.Minutes, Description: in.Description, FixDelivery: &fix})
 	return e, err
 }

@@ -19,7 +19,7 @@ func (s *Service) BookEstimate(ctx context.Context, c *ent.Client, t *ent.Ticket
 		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
 	}
 	level := "L2"
-	e, exhausted, err := s.book(ctx, c, v, BookInput{TicketID: t.ID, Level: &level, WorkDate: s.now(), Minutes: minutes,
+	e, exhausted, err := s.book(ctx, c, v, BookInput{TicketID: t.ID, Level: &level, Minutes: minutes,
 		Description: "Detailed estimate of change request " + t.Number, estimate: true})
 	if exhausted != nil && err == nil {
 		err = apperr.E(apperr.ContingentExhausted, "the L2 contingent has too few minutes left for this estimate")

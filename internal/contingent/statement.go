@@ -79,6 +79,8 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 		return nil, err
 	}
 	tctx := trusted(ctx)
+	// Work dates are civil dates stored as UTC midnight: the month's entries are those dated
+	// from its first to its last day, whatever the zone.
 	entries, err := s.Client.TimeEntry.Query().Where(timeentry.ContractID(k.ID), timeentry.WorkDateGTE(start),
 		timeentry.WorkDateLT(start.AddDate(0, 1, 0))).WithTicket(func(q *ent.TicketQuery) { q.Select(ticket.FieldNumber, ticket.FieldTitle) }).
 		Order(ent.Asc(timeentry.FieldID)).All(tctx)
@@ -134,13 +136,14 @@ func (s *Service) Issue(ctx context.Context, contractID int, month string) (*Sta
 	if st.IssuedAt != nil {
 		return nil, apperr.E(apperr.Conflict, "the statement of %s was issued already", month)
 	}
-	start, _ := parseMonth(month)
-	if !start.AddDate(0, 1, 0).Before(s.now().Add(time.Nanosecond)) {
-		return nil, apperr.Invalid("a month is billed after it ends", "month")
-	}
 	k, err := s.Client.Contract.Get(ctx, contractID)
 	if err != nil {
 		return nil, err
+	}
+	// A month is billed once it has ended in the contract's time zone.
+	start, _ := parseMonth(month)
+	if !monthEnded(start, s.now(), s.zone(ctx, s.Client, k)) {
+		return nil, apperr.Invalid("a month is billed after it ends", "month")
 	}
 	err = s.Client.Statement.Create().SetContractID(contractID).SetCustomerID(k.CustomerID).SetMonth(month).
 		SetTotalCents(st.TotalCents).SetCurrency(st.Currency).SetIssuedByID(v.UserID).Exec(trusted(ctx))

@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
+	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -235,6 +236,22 @@ func FilterContingents() privacy.QueryRule {
 				q.Where(contingent.CustomerID(v.OrgID))
 			default:
 				q.Where(contingent.HasContractWith(contract.ProviderID(v.OrgID)))
+			}
+		})
+	})
+}
+
+// FilterOverrunDecisions narrows overrun decisions exactly like their contingents.
+func FilterOverrunDecisions() privacy.QueryRule {
+	return privacy.OverrunDecisionQueryRuleFunc(func(ctx context.Context, q *ent.OverrunDecisionQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			switch {
+			case v.IsCustomerSide() && v.Role == viewer.RoleEndUser:
+				q.Where(overrundecision.IDIn())
+			case v.IsCustomerSide():
+				q.Where(overrundecision.CustomerID(v.OrgID))
+			default:
+				q.Where(overrundecision.HasContractWith(contract.ProviderID(v.OrgID)))
 			}
 		})
 	})

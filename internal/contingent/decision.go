@@ -1,0 +1,132 @@
+package contingent
+
+import (
+	"context"
+	"fmt"
+
+	"supportdesk/ent"
+	"supportdesk/ent/contingent"
+	"supportdesk/ent/overrundecision"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/ticketflow"
+	"supportdesk/internal/viewer"
+)
+
+// Overrun decisions are episodes (SPEC 12.4, 12.12). An overrun, a booking crossing the warning
+// threshold or a booking refused for lack of minutes, opens a new episode unless one is open or
+// the level is suspended; the customer's approver answers it once (EXTENDED with extra minutes,
+// or SUSPENDED), and the answered episodes stay as the contingent's history. The contingent's
+// own decision field is the state of its latest episode and doubles as the guard: opening is
+// one UPDATE … WHERE decision IN (NONE, EXTENDED), answering one UPDATE … WHERE decision = OPEN,
+// so concurrent overruns open one episode and concurrent answers answer it once.
+
+// openEpisode opens an episode on b unless one is open or the level is suspended. It returns the
+// open episode (new or existing), or nil when the level is suspended.
+func (s *Service) openEpisode(ctx context.Context, c *ent.Client, b *ent.Contingent, cause overrundecision.Cause) (*ent.OverrunDecision, bool, error) {
+	tctx := trusted(ctx)
+	n, err := c.Contingent.Update().Where(contingent.ID(b.ID),
+		contingent.DecisionIn(contingent.DecisionNONE, contingent.DecisionEXTENDED)).SetDecision(contingent.DecisionOPEN).Save(tctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if n == 0 {
+		cur, err := c.Contingent.Get(tctx, b.ID)
+		if err != nil || cur.OpenDecisionID == nil {
+			return nil, false, err
+		}
+		d, err := c.OverrunDecision.Get(tctx, *cur.OpenDecisionID)
+		return d, false, err
+	}
+	d, err := c.OverrunDecision.Create().SetContingentID(b.ID).SetContractID(b.ContractID).SetCustomerID(b.CustomerID).
+		SetCause(cause).Save(tctx)
+	if err != nil {
+		return nil, false, err
+	}
+	return d, true, c.Contingent.UpdateOneID(b.ID).SetOpenDecisionID(d.ID).Exec(tctx)
+}
+
+// openDecision runs after a booking was refused for lack of minutes, in its own transaction
+// because the booking's was rolled back: the month's contingent is created if that booking was
+// its first, the episode is opened (or the open one kept), and the customer's key users and
+// approvers and the service manager are told once per episode.
+func (s *Service) openDecision(ctx context.Context, contractID int, month, level string) error {
+	tctx := trusted(ctx)
+	return ticketflow.WithTx(tctx, s.Client, func(tx *ent.Tx) error {
+		c := tx.Client()
+		k, err := c.Contract.Get(tctx, contractID)
+		if err != nil {
+			return err
+		}
+		b, err := s.budget(tctx, c, k, month, level)
+		if err != nil {
+			return err
+		}
+		d, _, err := s.openEpisode(tctx, c, b, overrundecision.CauseEXHAUSTED)
+		if err != nil || d == nil {
+			return err
+		}
+		// Used up is past the warning threshold: the customer is told below, and the next
+		// booking that fits does not open a threshold episode on top of this one.
+		if err := c.Contingent.UpdateOneID(b.ID).SetWarned(true).Exec(tctx); err != nil {
+			return err
+		}
+		return s.notifyCustomer(tctx, c, k, d.ID, "CONTINGENT_EXHAUSTED",
+			fmt.Sprintf("%s contingent %s is used up: approve extra minutes or suspend the level", b.Level, b.Month))
+	})
+}
+
+// Decide answers the open overrun decision of a contingent: EXTENDED adds extra minutes (the
+// refused booking can then go through), SUSPENDED stops billable work at that level for the rest
+// of the month. The answer (who, when, what) is kept on the episode.
+func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, extraMinutes int) (*ent.Contingent, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	b, err := s.Client.Contingent.Get(ctx, contingentID)
+	if ent.IsNotFound(err) {
+		return nil, apperr.NotFoundf("contingent not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsCustomerSide() || !v.CanApprove || b.CustomerID != v.OrgID {
+		return nil, apperr.Forbiddenf("the customer's approvers decide on contingent overruns")
+	}
+	status, add := overrundecision.StatusSUSPENDED, 0
+	if extend {
+		if extraMinutes <= 0 || extraMinutes%5 != 0 {
+			return nil, apperr.Invalid("extra minutes must be a positive multiple of 5", "extraMinutes")
+		}
+		status, add = overrundecision.StatusEXTENDED, extraMinutes
+	}
+	tctx := trusted(ctx)
+	err = ticketflow.WithTx(tctx, s.Client, func(tx *ent.Tx) error {
+		c := tx.Client()
+		cur, err := c.Contingent.Get(tctx, b.ID)
+		if err != nil {
+			return err
+		}
+		n, err := c.Contingent.Update().Where(contingent.ID(b.ID), contingent.DecisionEQ(contingent.DecisionOPEN)).
+			SetDecision(contingent.Decision(status)).AddExtraMinutes(add).ClearOpenDecisionID().Save(tctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.E(apperr.Conflict, "no decision is open for this contingent")
+		}
+		now := s.now()
+		if cur.OpenDecisionID == nil {
+			// An OPEN state from before episodes were kept: record its answer as one.
+			return c.OverrunDecision.Create().SetContingentID(b.ID).SetContractID(b.ContractID).SetCustomerID(b.CustomerID).
+				SetCause(overrundecision.CauseEXHAUSTED).SetStatus(status).SetExtraMinutes(add).SetAnsweredAt(now).
+				SetAnsweredByID(v.UserID).Exec(tctx)
+		}
+		return c.OverrunDecision.UpdateOneID(*cur.OpenDecisionID).SetStatus(status).SetExtraMinutes(add).
+			SetAnsweredAt(now).SetAnsweredByID(v.UserID).Exec(tctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.Contingent.Get(ctx, b.ID)
+}
