@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"supportdesk/graph"
+	"supportdesk/internal/admin"
 	"supportdesk/internal/auth"
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/db"
@@ -82,6 +83,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		DevTasks:   &devtask.Service{Client: d.Client, Now: now},
 		Clocks:     slas,
 		Budgets:    budgets,
+		Admin:      &admin.Service{Client: d.Client, Auth: a.Auth, BcryptCost: cfg.BcryptCost},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}
