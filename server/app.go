@@ -72,7 +72,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
-		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
+		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}

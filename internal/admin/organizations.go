@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // validate IANA zones the same way on every machine
@@ -71,7 +72,15 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (*
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	// The viewer's scopes were computed before the organisation existed; from now on it
+	// administers it. Reading it outside the finished transaction lets its edges resolve.
+	nv := *v
+	if in.Kind == organization.KindPARTNER {
+		nv.PartnerIDs = append(slices.Clone(v.PartnerIDs), out.ID)
+	} else {
+		nv.ServedCustomerIDs = append(slices.Clone(v.ServedCustomerIDs), out.ID)
+	}
+	return s.Client.Organization.Get(viewer.NewContext(ctx, &nv), out.ID)
 }
 
 // UpdateOrganization changes an organisation the viewer administers: a child organisation
@@ -143,13 +152,12 @@ func (s *Service) UpdateOrganization(ctx context.Context, id int, in Organizatio
 				}
 			}
 		}
-		org, err = u.Save(ctx)
-		return err
+		return u.Exec(ctx)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return org, nil
+	return s.Client.Organization.Get(ctx, org.ID)
 }
 
 // fields are validated and normalised organisation fields; empty means unchanged.

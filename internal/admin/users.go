@@ -115,7 +115,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int, in UserChange) (*ent.U
 		out, err = up.Save(ctx)
 		return err
 	})
-	return out, err
+	return s.reload(ctx, out, err)
 }
 
 // SetActive deactivates or reactivates a user. Deactivation ends the user's sessions at once:
@@ -152,7 +152,7 @@ func (s *Service) SetActive(ctx context.Context, id int, active bool) (*ent.User
 		out, err = c.User.UpdateOneID(u.ID).SetActive(active).Save(ctx)
 		return err
 	})
-	return out, err
+	return s.reload(ctx, out, err)
 }
 
 // PasswordReset is a started reset: the one-time token goes to the user (by the administrator
@@ -181,7 +181,19 @@ func (s *Service) StartPasswordReset(ctx context.Context, id int) (*PasswordRese
 		out = &PasswordReset{User: u, Token: token, ExpiresAt: exp}
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.User, err = s.reload(ctx, out.User, nil)
 	return out, err
+}
+
+// reload reads a user changed in a finished transaction again, so that its edges resolve.
+func (s *Service) reload(ctx context.Context, u *ent.User, err error) (*ent.User, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s.Client.User.Get(ctx, u.ID)
 }
 
 // keepAnAdmin refuses to take the last active administrator of an organisation away.

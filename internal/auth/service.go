@@ -17,6 +17,8 @@ import (
 type Service struct {
 	Client *ent.Client
 	Tokens *Tokens
+	// Clock is the domain clock (password reset expiry); Tokens keep their own for JWTs.
+	Clock func() time.Time
 }
 
 // Session is the result of a login or refresh.

@@ -31,8 +31,13 @@ func NewResetToken() (token, hash string) {
 	return token, hashToken(token)
 }
 
-// Now is the service's clock.
-func (s *Service) Now() time.Time { return s.Tokens.now() }
+// Now is the service's domain clock.
+func (s *Service) Now() time.Time {
+	if s.Clock != nil {
+		return s.Clock()
+	}
+	return s.Tokens.now()
+}
 
 // ChangePassword sets the viewer's own password after checking the current one. Every refresh
 // token of the user is revoked and a fresh session returned, so other sessions end.
@@ -54,17 +59,22 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string, bcry
 	}
 	var sess *Session
 	err = withTx(ctx, s.Client, func(tx *ent.Tx) error {
+		// Edges of the returned user are read after commit, so it is reloaded outside.
 		// The viewer's own context: rule.AllowOwnPassword lets exactly this update through.
 		u, err = tx.User.UpdateOneID(u.ID).SetPasswordHash(hash).ClearPasswordResetHash().ClearPasswordResetExpiresAt().Save(ctx)
 		if err != nil {
 			return err
 		}
-		if err := RevokeSessions(ctx, tx.Client(), s.Tokens.now(), u.ID); err != nil {
+		if err := RevokeSessions(ctx, tx.Client(), s.Now(), u.ID); err != nil {
 			return err
 		}
 		sess, err = s.issue(trusted(ctx), tx.Client(), u, newOpaque())
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	sess.User, err = s.Client.User.Get(ctx, u.ID)
 	return sess, err
 }
 
@@ -79,7 +89,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, next string, bcryptC
 	if err != nil {
 		return apperr.Invalid(err.Error(), "newPassword")
 	}
-	now := s.Tokens.now().UTC()
+	now := s.Now().UTC()
 	return withTx(ctx, s.Client, func(tx *ent.Tx) error {
 		u, err := tx.User.Query().Where(user.PasswordResetHash(hashToken(token)), user.Active(true)).Only(ctx)
 		if ent.IsNotFound(err) {
