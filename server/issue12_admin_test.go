@@ -48,7 +48,9 @@ func (e *env) invalid(tok, op string, vars map[string]any, fields ...string) {
 
 func (e *env) session(email, password string) (access, refresh string) {
 	e.t.Helper()
-	var out struct{ Login struct{ AccessToken, RefreshToken string } }
+	var out struct {
+		Login struct{ AccessToken, RefreshToken string }
+	}
 	e.ok("", opLoginFull, map[string]any{"e": email, "p": password}, &out)
 	return out.Login.AccessToken, out.Login.RefreshToken
 }
@@ -154,7 +156,9 @@ func TestIssue12Users(t *testing.T) {
 	p1Admin := e.token(w, "P1.ADMIN")
 	c1 := gidOf(w.orgs["C1"].ID)
 	mk := func(email, role string) string {
-		var out struct{ CreateUser struct{ User struct{ ID string } } }
+		var out struct {
+			CreateUser struct{ User struct{ ID string } }
+		}
 		e.ok(p1Admin, opCreateUsr, map[string]any{"in": map[string]any{"organizationID": c1, "email": email, "name": email,
 			"role": role, "password": testPassword}}, &out)
 		return out.CreateUser.User.ID
@@ -223,7 +227,9 @@ func TestIssue12Users(t *testing.T) {
 	_, r2 := e.session(email, testPassword)
 	e.invalid(a1, opChangePw, map[string]any{"c": "wrong-password", "n": "new-password-1"}, "currentPassword")
 	e.invalid(a1, opChangePw, map[string]any{"c": testPassword, "n": "short"}, "newPassword")
-	var cpw struct{ ChangePassword struct{ AccessToken, RefreshToken string } }
+	var cpw struct {
+		ChangePassword struct{ AccessToken, RefreshToken string }
+	}
 	e.ok(a1, opChangePw, map[string]any{"c": testPassword, "n": "new-password-1"}, &cpw)
 	e.fails("", opRefresh, map[string]any{"t": r1}, "UNAUTHENTICATED")
 	e.fails("", opRefresh, map[string]any{"t": r2}, "UNAUTHENTICATED")
