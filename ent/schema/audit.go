@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"entgo.io/ent"
@@ -60,18 +61,22 @@ func (a AuditMixin) record(next ent.Mutator) ent.Mutator {
 				continue
 			}
 			v, _ := m.Field(f)
-			if auditSecret(f) {
-				v = redacted
-			}
-			after[f] = v
 			if m.Op().Is(ent.OpUpdateOne) {
-				if old, err := m.OldField(tctx, f); err == nil {
+				old, err := m.OldField(tctx, f)
+				if err == nil && reflect.DeepEqual(old, v) {
+					continue // set to what it was: no change
+				}
+				if err == nil {
 					if auditSecret(f) {
 						old = redacted
 					}
 					before[f] = old
 				}
 			}
+			if auditSecret(f) {
+				v = redacted
+			}
+			after[f] = v
 		}
 		action := auditevent.ActionUPDATE
 		switch {
