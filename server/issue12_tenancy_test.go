@@ -86,7 +86,9 @@ func TestIssue12TenancyMatrix(t *testing.T) {
 		}
 		// Calendars: the list and every node.
 		var cl struct {
-			Calendars struct{ Edges []struct{ Node struct{ Name string } } }
+			Calendars struct {
+				Edges []struct{ Node struct{ Name string } }
+			}
 		}
 		e.ok(tok, `{ calendars(first: 50) { edges { node { name } } } }`, nil, &cl)
 		var names []string
