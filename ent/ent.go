@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -92,6 +93,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			attachment.Table:       attachment.ValidColumn,
+			auditevent.Table:       auditevent.ValidColumn,
 			calendar.Table:         calendar.ValidColumn,
 			comment.Table:          comment.ValidColumn,
 			contingent.Table:       contingent.ValidColumn,

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -32,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -57,6 +58,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   auditevent.Table,
+			Columns: auditevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: auditevent.FieldID,
+			},
+		},
+		Type: "AuditEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			auditevent.FieldCreatedAt:      {Type: field.TypeTime, Column: auditevent.FieldCreatedAt},
+			auditevent.FieldObjectType:     {Type: field.TypeEnum, Column: auditevent.FieldObjectType},
+			auditevent.FieldObjectID:       {Type: field.TypeInt, Column: auditevent.FieldObjectID},
+			auditevent.FieldAction:         {Type: field.TypeEnum, Column: auditevent.FieldAction},
+			auditevent.FieldBefore:         {Type: field.TypeJSON, Column: auditevent.FieldBefore},
+			auditevent.FieldAfter:          {Type: field.TypeJSON, Column: auditevent.FieldAfter},
+			auditevent.FieldActorID:        {Type: field.TypeInt, Column: auditevent.FieldActorID},
+			auditevent.FieldOrganizationID: {Type: field.TypeInt, Column: auditevent.FieldOrganizationID},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   calendar.Table,
 			Columns: calendar.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -79,7 +101,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			calendar.FieldOrganizationID:      {Type: field.TypeInt, Column: calendar.FieldOrganizationID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   comment.Table,
 			Columns: comment.Columns,
@@ -99,7 +121,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			comment.FieldArticleID: {Type: field.TypeInt, Column: comment.FieldArticleID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contingent.Table,
 			Columns: contingent.Columns,
@@ -126,7 +148,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contingent.FieldOpenDecisionID:     {Type: field.TypeInt, Column: contingent.FieldOpenDecisionID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contract.Table,
 			Columns: contract.Columns,
@@ -165,7 +187,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contract.FieldServiceManagerID:        {Type: field.TypeInt, Column: contract.FieldServiceManagerID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knowledgearticle.Table,
 			Columns: knowledgearticle.Columns,
@@ -187,7 +209,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knowledgearticle.FieldAuthorID:       {Type: field.TypeInt, Column: knowledgearticle.FieldAuthorID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -208,7 +230,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldTicketID:    {Type: field.TypeInt, Column: notification.FieldTicketID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -219,16 +241,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:       {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:       {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:            {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldKind:            {Type: field.TypeEnum, Column: organization.FieldKind},
-			organization.FieldTicketPrefix:    {Type: field.TypeString, Column: organization.FieldTicketPrefix},
-			organization.FieldParentID:        {Type: field.TypeInt, Column: organization.FieldParentID},
-			organization.FieldEscalationRules: {Type: field.TypeJSON, Column: organization.FieldEscalationRules},
+			organization.FieldCreatedAt:         {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:         {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:              {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldKind:              {Type: field.TypeEnum, Column: organization.FieldKind},
+			organization.FieldTicketPrefix:      {Type: field.TypeString, Column: organization.FieldTicketPrefix},
+			organization.FieldParentID:          {Type: field.TypeInt, Column: organization.FieldParentID},
+			organization.FieldEscalationRules:   {Type: field.TypeJSON, Column: organization.FieldEscalationRules},
+			organization.FieldCountry:           {Type: field.TypeString, Column: organization.FieldCountry},
+			organization.FieldLanguage:          {Type: field.TypeString, Column: organization.FieldLanguage},
+			organization.FieldTimeZone:          {Type: field.TypeString, Column: organization.FieldTimeZone},
+			organization.FieldDefaultCalendarID: {Type: field.TypeInt, Column: organization.FieldDefaultCalendarID},
+			organization.FieldActive:            {Type: field.TypeBool, Column: organization.FieldActive},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   overrundecision.Table,
 			Columns: overrundecision.Columns,
@@ -250,7 +277,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			overrundecision.FieldCustomerID:   {Type: field.TypeInt, Column: overrundecision.FieldCustomerID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -270,7 +297,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   slaalert.Table,
 			Columns: slaalert.Columns,
@@ -288,7 +315,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
@@ -303,7 +330,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statement.Table,
 			Columns: statement.Columns,
@@ -323,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statement.FieldIssuedByID: {Type: field.TypeInt, Column: statement.FieldIssuedByID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -350,7 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -367,7 +394,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -439,7 +466,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSplitFromID:               {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -459,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -490,7 +517,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -501,17 +528,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:      {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:      {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldEmail:          {Type: field.TypeString, Column: user.FieldEmail},
-			user.FieldName:           {Type: field.TypeString, Column: user.FieldName},
-			user.FieldPasswordHash:   {Type: field.TypeString, Column: user.FieldPasswordHash},
-			user.FieldRole:           {Type: field.TypeEnum, Column: user.FieldRole},
-			user.FieldLevels:         {Type: field.TypeJSON, Column: user.FieldLevels},
-			user.FieldCanApprove:     {Type: field.TypeBool, Column: user.FieldCanApprove},
-			user.FieldActive:         {Type: field.TypeBool, Column: user.FieldActive},
-			user.FieldLanguage:       {Type: field.TypeString, Column: user.FieldLanguage},
-			user.FieldOrganizationID: {Type: field.TypeInt, Column: user.FieldOrganizationID},
+			user.FieldCreatedAt:              {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:              {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldEmail:                  {Type: field.TypeString, Column: user.FieldEmail},
+			user.FieldName:                   {Type: field.TypeString, Column: user.FieldName},
+			user.FieldPasswordHash:           {Type: field.TypeString, Column: user.FieldPasswordHash},
+			user.FieldRole:                   {Type: field.TypeEnum, Column: user.FieldRole},
+			user.FieldLevels:                 {Type: field.TypeJSON, Column: user.FieldLevels},
+			user.FieldCanApprove:             {Type: field.TypeBool, Column: user.FieldCanApprove},
+			user.FieldActive:                 {Type: field.TypeBool, Column: user.FieldActive},
+			user.FieldLanguage:               {Type: field.TypeString, Column: user.FieldLanguage},
+			user.FieldOrganizationID:         {Type: field.TypeInt, Column: user.FieldOrganizationID},
+			user.FieldPasswordResetHash:      {Type: field.TypeString, Column: user.FieldPasswordResetHash},
+			user.FieldPasswordResetExpiresAt: {Type: field.TypeTime, Column: user.FieldPasswordResetExpiresAt},
 		},
 	}
 	graph.MustAddE(
@@ -548,6 +577,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Attachment",
+		"User",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   auditevent.ActorTable,
+			Columns: []string{auditevent.ActorColumn},
+			Bidi:    false,
+		},
+		"AuditEvent",
 		"User",
 	)
 	graph.MustAddE(
@@ -825,6 +866,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organization",
 		"Contract",
+	)
+	graph.MustAddE(
+		"default_calendar",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"Calendar",
 	)
 	graph.MustAddE(
 		"contingent",
@@ -1455,6 +1508,100 @@ func (f *AttachmentFilter) WhereHasUploaderWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuditEventQuery builder.
+func (_q *AuditEventQuery) Filter() *AuditEventFilter {
+	return &AuditEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuditEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuditEventMutation builder.
+func (m *AuditEventMutation) Filter() *AuditEventFilter {
+	return &AuditEventFilter{config: m.config, predicateAdder: m}
+}
+
+// AuditEventFilter provides a generic filtering capability at runtime for AuditEventQuery.
+type AuditEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuditEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AuditEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AuditEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(auditevent.FieldCreatedAt))
+}
+
+// WhereObjectType applies the entql string predicate on the object_type field.
+func (f *AuditEventFilter) WhereObjectType(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldObjectType))
+}
+
+// WhereObjectID applies the entql int predicate on the object_id field.
+func (f *AuditEventFilter) WhereObjectID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldObjectID))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *AuditEventFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldAction))
+}
+
+// WhereBefore applies the entql json.RawMessage predicate on the before field.
+func (f *AuditEventFilter) WhereBefore(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldBefore))
+}
+
+// WhereAfter applies the entql json.RawMessage predicate on the after field.
+func (f *AuditEventFilter) WhereAfter(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldAfter))
+}
+
+// WhereActorID applies the entql int predicate on the actor_id field.
+func (f *AuditEventFilter) WhereActorID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldActorID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *AuditEventFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldOrganizationID))
+}
+
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *AuditEventFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *AuditEventFilter) WhereHasActorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CalendarQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1483,7 +1630,7 @@ type CalendarFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CalendarFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1606,7 +1753,7 @@ type CommentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CommentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1737,7 +1884,7 @@ type ContingentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContingentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1903,7 +2050,7 @@ type ContractFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContractFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2143,7 +2290,7 @@ type KnowledgeArticleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnowledgeArticleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2256,7 +2403,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2364,7 +2511,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2408,6 +2555,31 @@ func (f *OrganizationFilter) WhereParentID(p entql.IntP) {
 // WhereEscalationRules applies the entql json.RawMessage predicate on the escalation_rules field.
 func (f *OrganizationFilter) WhereEscalationRules(p entql.BytesP) {
 	f.Where(p.Field(organization.FieldEscalationRules))
+}
+
+// WhereCountry applies the entql string predicate on the country field.
+func (f *OrganizationFilter) WhereCountry(p entql.StringP) {
+	f.Where(p.Field(organization.FieldCountry))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *OrganizationFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(organization.FieldLanguage))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *OrganizationFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(organization.FieldTimeZone))
+}
+
+// WhereDefaultCalendarID applies the entql int predicate on the default_calendar_id field.
+func (f *OrganizationFilter) WhereDefaultCalendarID(p entql.IntP) {
+	f.Where(p.Field(organization.FieldDefaultCalendarID))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *OrganizationFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldActive))
 }
 
 // WhereHasParent applies a predicate to check if query has an edge parent.
@@ -2466,6 +2638,20 @@ func (f *OrganizationFilter) WhereHasContractsWith(preds ...predicate.Contract) 
 	})))
 }
 
+// WhereHasDefaultCalendar applies a predicate to check if query has an edge default_calendar.
+func (f *OrganizationFilter) WhereHasDefaultCalendar() {
+	f.Where(entql.HasEdge("default_calendar"))
+}
+
+// WhereHasDefaultCalendarWith applies a predicate to check if query has an edge default_calendar with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasDefaultCalendarWith(preds ...predicate.Calendar) {
+	f.Where(entql.HasEdgeWith("default_calendar", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OverrunDecisionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2495,7 +2681,7 @@ type OverrunDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OverrunDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2636,7 +2822,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2725,7 +2911,7 @@ type SLAAlertFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SLAAlertFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2804,7 +2990,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2854,7 +3040,7 @@ type StatementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2943,7 +3129,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3123,7 +3309,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3211,7 +3397,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3756,7 +3942,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3859,7 +4045,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4045,7 +4231,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4109,6 +4295,16 @@ func (f *UserFilter) WhereLanguage(p entql.StringP) {
 // WhereOrganizationID applies the entql int predicate on the organization_id field.
 func (f *UserFilter) WhereOrganizationID(p entql.IntP) {
 	f.Where(p.Field(user.FieldOrganizationID))
+}
+
+// WherePasswordResetHash applies the entql string predicate on the password_reset_hash field.
+func (f *UserFilter) WherePasswordResetHash(p entql.StringP) {
+	f.Where(p.Field(user.FieldPasswordResetHash))
+}
+
+// WherePasswordResetExpiresAt applies the entql time.Time predicate on the password_reset_expires_at field.
+func (f *UserFilter) WherePasswordResetExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(user.FieldPasswordResetExpiresAt))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.

@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -192,6 +193,140 @@ func newAttachmentPaginateArgs(rv map[string]any) *attachmentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AttachmentWhereInput); ok {
 		args.opts = append(args.opts, WithAttachmentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuditEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(auditevent.Columns))
+		selectedFields = []string{auditevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "actor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withActor = query
+			if _, ok := fieldSeen[auditevent.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldActorID)
+				fieldSeen[auditevent.FieldActorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[auditevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldCreatedAt)
+				fieldSeen[auditevent.FieldCreatedAt] = struct{}{}
+			}
+		case "objectType":
+			if _, ok := fieldSeen[auditevent.FieldObjectType]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldObjectType)
+				fieldSeen[auditevent.FieldObjectType] = struct{}{}
+			}
+		case "objectID":
+			if _, ok := fieldSeen[auditevent.FieldObjectID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldObjectID)
+				fieldSeen[auditevent.FieldObjectID] = struct{}{}
+			}
+		case "action":
+			if _, ok := fieldSeen[auditevent.FieldAction]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldAction)
+				fieldSeen[auditevent.FieldAction] = struct{}{}
+			}
+		case "before":
+			if _, ok := fieldSeen[auditevent.FieldBefore]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldBefore)
+				fieldSeen[auditevent.FieldBefore] = struct{}{}
+			}
+		case "after":
+			if _, ok := fieldSeen[auditevent.FieldAfter]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldAfter)
+				fieldSeen[auditevent.FieldAfter] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[auditevent.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldActorID)
+				fieldSeen[auditevent.FieldActorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type auditeventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuditEventPaginateOption
+}
+
+func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
+	args := &auditeventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AuditEventOrder{Field: &AuditEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAuditEventOrder(order))
+			}
+		case *AuditEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAuditEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
+		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
 	}
 	return args
 }
@@ -1709,6 +1844,21 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			_q.WithNamedContracts(alias, func(wq *ContractQuery) {
 				*wq = *query
 			})
+
+		case "defaultCalendar":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CalendarClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, calendarImplementors)...); err != nil {
+				return err
+			}
+			_q.withDefaultCalendar = query
+			if _, ok := fieldSeen[organization.FieldDefaultCalendarID]; !ok {
+				selectedFields = append(selectedFields, organization.FieldDefaultCalendarID)
+				fieldSeen[organization.FieldDefaultCalendarID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[organization.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, organization.FieldCreatedAt)
@@ -1738,6 +1888,31 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldParentID]; !ok {
 				selectedFields = append(selectedFields, organization.FieldParentID)
 				fieldSeen[organization.FieldParentID] = struct{}{}
+			}
+		case "country":
+			if _, ok := fieldSeen[organization.FieldCountry]; !ok {
+				selectedFields = append(selectedFields, organization.FieldCountry)
+				fieldSeen[organization.FieldCountry] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[organization.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, organization.FieldLanguage)
+				fieldSeen[organization.FieldLanguage] = struct{}{}
+			}
+		case "timeZone":
+			if _, ok := fieldSeen[organization.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, organization.FieldTimeZone)
+				fieldSeen[organization.FieldTimeZone] = struct{}{}
+			}
+		case "defaultCalendarID":
+			if _, ok := fieldSeen[organization.FieldDefaultCalendarID]; !ok {
+				selectedFields = append(selectedFields, organization.FieldDefaultCalendarID)
+				fieldSeen[organization.FieldDefaultCalendarID] = struct{}{}
+			}
+		case "active":
+			if _, ok := fieldSeen[organization.FieldActive]; !ok {
+				selectedFields = append(selectedFields, organization.FieldActive)
+				fieldSeen[organization.FieldActive] = struct{}{}
 			}
 		case "id":
 		case "__typename":

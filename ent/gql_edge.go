@@ -32,6 +32,14 @@ func (_m *Attachment) Uploader(ctx context.Context) (*User, error) {
 	return result, err
 }
 
+func (_m *AuditEvent) Actor(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Calendar) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -262,6 +270,14 @@ func (_m *Organization) Contracts(
 		return conn, nil
 	}
 	return _m.QueryContracts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organization) DefaultCalendar(ctx context.Context) (*Calendar, error) {
+	result, err := _m.Edges.DefaultCalendarOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDefaultCalendar().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *OverrunDecision) Contingent(ctx context.Context) (*Contingent, error) {

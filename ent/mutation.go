@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -44,6 +45,7 @@ const (
 
 	// Node types.
 	TypeAttachment       = "Attachment"
+	TypeAuditEvent       = "AuditEvent"
 	TypeCalendar         = "Calendar"
 	TypeComment          = "Comment"
 	TypeContingent       = "Contingent"
@@ -1024,6 +1026,893 @@ func (m *AttachmentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Attachment edge %s", name)
+}
+
+// AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
+type AuditEventMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	object_type        *auditevent.ObjectType
+	object_id          *int
+	addobject_id       *int
+	action             *auditevent.Action
+	before             *map[string]interface{}
+	after              *map[string]interface{}
+	organization_id    *int
+	addorganization_id *int
+	clearedFields      map[string]struct{}
+	actor              *int
+	clearedactor       bool
+	done               bool
+	oldValue           func(context.Context) (*AuditEvent, error)
+	predicates         []predicate.AuditEvent
+}
+
+var _ ent.Mutation = (*AuditEventMutation)(nil)
+
+// auditeventOption allows management of the mutation configuration using functional options.
+type auditeventOption func(*AuditEventMutation)
+
+// newAuditEventMutation creates new mutation for the AuditEvent entity.
+func newAuditEventMutation(c config, op Op, opts ...auditeventOption) *AuditEventMutation {
+	m := &AuditEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditEventID sets the ID field of the mutation.
+func withAuditEventID(id int) auditeventOption {
+	return func(m *AuditEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditEvent
+		)
+		m.oldValue = func(ctx context.Context) (*AuditEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditEvent sets the old AuditEvent of the mutation.
+func withAuditEvent(node *AuditEvent) auditeventOption {
+	return func(m *AuditEventMutation) {
+		m.oldValue = func(context.Context) (*AuditEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditEventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditEventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AuditEventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AuditEventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AuditEventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetObjectType sets the "object_type" field.
+func (m *AuditEventMutation) SetObjectType(at auditevent.ObjectType) {
+	m.object_type = &at
+}
+
+// ObjectType returns the value of the "object_type" field in the mutation.
+func (m *AuditEventMutation) ObjectType() (r auditevent.ObjectType, exists bool) {
+	v := m.object_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectType returns the old "object_type" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldObjectType(ctx context.Context) (v auditevent.ObjectType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectType: %w", err)
+	}
+	return oldValue.ObjectType, nil
+}
+
+// ResetObjectType resets all changes to the "object_type" field.
+func (m *AuditEventMutation) ResetObjectType() {
+	m.object_type = nil
+}
+
+// SetObjectID sets the "object_id" field.
+func (m *AuditEventMutation) SetObjectID(i int) {
+	m.object_id = &i
+	m.addobject_id = nil
+}
+
+// ObjectID returns the value of the "object_id" field in the mutation.
+func (m *AuditEventMutation) ObjectID() (r int, exists bool) {
+	v := m.object_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectID returns the old "object_id" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldObjectID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectID: %w", err)
+	}
+	return oldValue.ObjectID, nil
+}
+
+// AddObjectID adds i to the "object_id" field.
+func (m *AuditEventMutation) AddObjectID(i int) {
+	if m.addobject_id != nil {
+		*m.addobject_id += i
+	} else {
+		m.addobject_id = &i
+	}
+}
+
+// AddedObjectID returns the value that was added to the "object_id" field in this mutation.
+func (m *AuditEventMutation) AddedObjectID() (r int, exists bool) {
+	v := m.addobject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetObjectID resets all changes to the "object_id" field.
+func (m *AuditEventMutation) ResetObjectID() {
+	m.object_id = nil
+	m.addobject_id = nil
+}
+
+// SetAction sets the "action" field.
+func (m *AuditEventMutation) SetAction(a auditevent.Action) {
+	m.action = &a
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *AuditEventMutation) Action() (r auditevent.Action, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldAction(ctx context.Context) (v auditevent.Action, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *AuditEventMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetBefore sets the "before" field.
+func (m *AuditEventMutation) SetBefore(value map[string]interface{}) {
+	m.before = &value
+}
+
+// Before returns the value of the "before" field in the mutation.
+func (m *AuditEventMutation) Before() (r map[string]interface{}, exists bool) {
+	v := m.before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBefore returns the old "before" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldBefore(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBefore: %w", err)
+	}
+	return oldValue.Before, nil
+}
+
+// ClearBefore clears the value of the "before" field.
+func (m *AuditEventMutation) ClearBefore() {
+	m.before = nil
+	m.clearedFields[auditevent.FieldBefore] = struct{}{}
+}
+
+// BeforeCleared returns if the "before" field was cleared in this mutation.
+func (m *AuditEventMutation) BeforeCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldBefore]
+	return ok
+}
+
+// ResetBefore resets all changes to the "before" field.
+func (m *AuditEventMutation) ResetBefore() {
+	m.before = nil
+	delete(m.clearedFields, auditevent.FieldBefore)
+}
+
+// SetAfter sets the "after" field.
+func (m *AuditEventMutation) SetAfter(value map[string]interface{}) {
+	m.after = &value
+}
+
+// After returns the value of the "after" field in the mutation.
+func (m *AuditEventMutation) After() (r map[string]interface{}, exists bool) {
+	v := m.after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAfter returns the old "after" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldAfter(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAfter: %w", err)
+	}
+	return oldValue.After, nil
+}
+
+// ClearAfter clears the value of the "after" field.
+func (m *AuditEventMutation) ClearAfter() {
+	m.after = nil
+	m.clearedFields[auditevent.FieldAfter] = struct{}{}
+}
+
+// AfterCleared returns if the "after" field was cleared in this mutation.
+func (m *AuditEventMutation) AfterCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldAfter]
+	return ok
+}
+
+// ResetAfter resets all changes to the "after" field.
+func (m *AuditEventMutation) ResetAfter() {
+	m.after = nil
+	delete(m.clearedFields, auditevent.FieldAfter)
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *AuditEventMutation) SetActorID(i int) {
+	m.actor = &i
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *AuditEventMutation) ActorID() (r int, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldActorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *AuditEventMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[auditevent.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *AuditEventMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *AuditEventMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, auditevent.FieldActorID)
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *AuditEventMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *AuditEventMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *AuditEventMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *AuditEventMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *AuditEventMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// ClearActor clears the "actor" edge to the User entity.
+func (m *AuditEventMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[auditevent.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the User entity was cleared.
+func (m *AuditEventMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *AuditEventMutation) ActorIDs() (ids []int) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *AuditEventMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
+}
+
+// Where appends a list predicates to the AuditEventMutation builder.
+func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditEvent).
+func (m *AuditEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditEventMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, auditevent.FieldCreatedAt)
+	}
+	if m.object_type != nil {
+		fields = append(fields, auditevent.FieldObjectType)
+	}
+	if m.object_id != nil {
+		fields = append(fields, auditevent.FieldObjectID)
+	}
+	if m.action != nil {
+		fields = append(fields, auditevent.FieldAction)
+	}
+	if m.before != nil {
+		fields = append(fields, auditevent.FieldBefore)
+	}
+	if m.after != nil {
+		fields = append(fields, auditevent.FieldAfter)
+	}
+	if m.actor != nil {
+		fields = append(fields, auditevent.FieldActorID)
+	}
+	if m.organization_id != nil {
+		fields = append(fields, auditevent.FieldOrganizationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case auditevent.FieldCreatedAt:
+		return m.CreatedAt()
+	case auditevent.FieldObjectType:
+		return m.ObjectType()
+	case auditevent.FieldObjectID:
+		return m.ObjectID()
+	case auditevent.FieldAction:
+		return m.Action()
+	case auditevent.FieldBefore:
+		return m.Before()
+	case auditevent.FieldAfter:
+		return m.After()
+	case auditevent.FieldActorID:
+		return m.ActorID()
+	case auditevent.FieldOrganizationID:
+		return m.OrganizationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case auditevent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case auditevent.FieldObjectType:
+		return m.OldObjectType(ctx)
+	case auditevent.FieldObjectID:
+		return m.OldObjectID(ctx)
+	case auditevent.FieldAction:
+		return m.OldAction(ctx)
+	case auditevent.FieldBefore:
+		return m.OldBefore(ctx)
+	case auditevent.FieldAfter:
+		return m.OldAfter(ctx)
+	case auditevent.FieldActorID:
+		return m.OldActorID(ctx)
+	case auditevent.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case auditevent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case auditevent.FieldObjectType:
+		v, ok := value.(auditevent.ObjectType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectType(v)
+		return nil
+	case auditevent.FieldObjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectID(v)
+		return nil
+	case auditevent.FieldAction:
+		v, ok := value.(auditevent.Action)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case auditevent.FieldBefore:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBefore(v)
+		return nil
+	case auditevent.FieldAfter:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAfter(v)
+		return nil
+	case auditevent.FieldActorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case auditevent.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditEventMutation) AddedFields() []string {
+	var fields []string
+	if m.addobject_id != nil {
+		fields = append(fields, auditevent.FieldObjectID)
+	}
+	if m.addorganization_id != nil {
+		fields = append(fields, auditevent.FieldOrganizationID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditevent.FieldObjectID:
+		return m.AddedObjectID()
+	case auditevent.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case auditevent.FieldObjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddObjectID(v)
+		return nil
+	case auditevent.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(auditevent.FieldBefore) {
+		fields = append(fields, auditevent.FieldBefore)
+	}
+	if m.FieldCleared(auditevent.FieldAfter) {
+		fields = append(fields, auditevent.FieldAfter)
+	}
+	if m.FieldCleared(auditevent.FieldActorID) {
+		fields = append(fields, auditevent.FieldActorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditEventMutation) ClearField(name string) error {
+	switch name {
+	case auditevent.FieldBefore:
+		m.ClearBefore()
+		return nil
+	case auditevent.FieldAfter:
+		m.ClearAfter()
+		return nil
+	case auditevent.FieldActorID:
+		m.ClearActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditEventMutation) ResetField(name string) error {
+	switch name {
+	case auditevent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case auditevent.FieldObjectType:
+		m.ResetObjectType()
+		return nil
+	case auditevent.FieldObjectID:
+		m.ResetObjectID()
+		return nil
+	case auditevent.FieldAction:
+		m.ResetAction()
+		return nil
+	case auditevent.FieldBefore:
+		m.ResetBefore()
+		return nil
+	case auditevent.FieldAfter:
+		m.ResetAfter()
+		return nil
+	case auditevent.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case auditevent.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.actor != nil {
+		edges = append(edges, auditevent.EdgeActor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case auditevent.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedactor {
+		edges = append(edges, auditevent.EdgeActor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case auditevent.EdgeActor:
+		return m.clearedactor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditEventMutation) ClearEdge(name string) error {
+	switch name {
+	case auditevent.EdgeActor:
+		m.ClearActor()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditEventMutation) ResetEdge(name string) error {
+	switch name {
+	case auditevent.EdgeActor:
+		m.ResetActor()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEvent edge %s", name)
 }
 
 // CalendarMutation represents an operation that mutates the Calendar nodes in the graph.
@@ -8595,30 +9484,36 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	name             *string
-	kind             *organization.Kind
-	ticket_prefix    *string
-	escalation_rules **schematype.EscalationRules
-	clearedFields    map[string]struct{}
-	parent           *int
-	clearedparent    bool
-	children         map[int]struct{}
-	removedchildren  map[int]struct{}
-	clearedchildren  bool
-	users            map[int]struct{}
-	removedusers     map[int]struct{}
-	clearedusers     bool
-	contracts        map[int]struct{}
-	removedcontracts map[int]struct{}
-	clearedcontracts bool
-	done             bool
-	oldValue         func(context.Context) (*Organization, error)
-	predicates       []predicate.Organization
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	name                    *string
+	kind                    *organization.Kind
+	ticket_prefix           *string
+	escalation_rules        **schematype.EscalationRules
+	country                 *string
+	language                *string
+	time_zone               *string
+	active                  *bool
+	clearedFields           map[string]struct{}
+	parent                  *int
+	clearedparent           bool
+	children                map[int]struct{}
+	removedchildren         map[int]struct{}
+	clearedchildren         bool
+	users                   map[int]struct{}
+	removedusers            map[int]struct{}
+	clearedusers            bool
+	contracts               map[int]struct{}
+	removedcontracts        map[int]struct{}
+	clearedcontracts        bool
+	default_calendar        *int
+	cleareddefault_calendar bool
+	done                    bool
+	oldValue                func(context.Context) (*Organization, error)
+	predicates              []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -8997,6 +9892,212 @@ func (m *OrganizationMutation) ResetEscalationRules() {
 	delete(m.clearedFields, organization.FieldEscalationRules)
 }
 
+// SetCountry sets the "country" field.
+func (m *OrganizationMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *OrganizationMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldCountry(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ClearCountry clears the value of the "country" field.
+func (m *OrganizationMutation) ClearCountry() {
+	m.country = nil
+	m.clearedFields[organization.FieldCountry] = struct{}{}
+}
+
+// CountryCleared returns if the "country" field was cleared in this mutation.
+func (m *OrganizationMutation) CountryCleared() bool {
+	_, ok := m.clearedFields[organization.FieldCountry]
+	return ok
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *OrganizationMutation) ResetCountry() {
+	m.country = nil
+	delete(m.clearedFields, organization.FieldCountry)
+}
+
+// SetLanguage sets the "language" field.
+func (m *OrganizationMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *OrganizationMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *OrganizationMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *OrganizationMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *OrganizationMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *OrganizationMutation) ResetTimeZone() {
+	m.time_zone = nil
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (m *OrganizationMutation) SetDefaultCalendarID(i int) {
+	m.default_calendar = &i
+}
+
+// DefaultCalendarID returns the value of the "default_calendar_id" field in the mutation.
+func (m *OrganizationMutation) DefaultCalendarID() (r int, exists bool) {
+	v := m.default_calendar
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultCalendarID returns the old "default_calendar_id" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldDefaultCalendarID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultCalendarID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultCalendarID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultCalendarID: %w", err)
+	}
+	return oldValue.DefaultCalendarID, nil
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (m *OrganizationMutation) ClearDefaultCalendarID() {
+	m.default_calendar = nil
+	m.clearedFields[organization.FieldDefaultCalendarID] = struct{}{}
+}
+
+// DefaultCalendarIDCleared returns if the "default_calendar_id" field was cleared in this mutation.
+func (m *OrganizationMutation) DefaultCalendarIDCleared() bool {
+	_, ok := m.clearedFields[organization.FieldDefaultCalendarID]
+	return ok
+}
+
+// ResetDefaultCalendarID resets all changes to the "default_calendar_id" field.
+func (m *OrganizationMutation) ResetDefaultCalendarID() {
+	m.default_calendar = nil
+	delete(m.clearedFields, organization.FieldDefaultCalendarID)
+}
+
+// SetActive sets the "active" field.
+func (m *OrganizationMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *OrganizationMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldActive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *OrganizationMutation) ResetActive() {
+	m.active = nil
+}
+
 // ClearParent clears the "parent" edge to the Organization entity.
 func (m *OrganizationMutation) ClearParent() {
 	m.clearedparent = true
@@ -9186,6 +10287,33 @@ func (m *OrganizationMutation) ResetContracts() {
 	m.removedcontracts = nil
 }
 
+// ClearDefaultCalendar clears the "default_calendar" edge to the Calendar entity.
+func (m *OrganizationMutation) ClearDefaultCalendar() {
+	m.cleareddefault_calendar = true
+	m.clearedFields[organization.FieldDefaultCalendarID] = struct{}{}
+}
+
+// DefaultCalendarCleared reports if the "default_calendar" edge to the Calendar entity was cleared.
+func (m *OrganizationMutation) DefaultCalendarCleared() bool {
+	return m.DefaultCalendarIDCleared() || m.cleareddefault_calendar
+}
+
+// DefaultCalendarIDs returns the "default_calendar" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DefaultCalendarID instead. It exists only for internal usage by the builders.
+func (m *OrganizationMutation) DefaultCalendarIDs() (ids []int) {
+	if id := m.default_calendar; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDefaultCalendar resets all changes to the "default_calendar" edge.
+func (m *OrganizationMutation) ResetDefaultCalendar() {
+	m.default_calendar = nil
+	m.cleareddefault_calendar = false
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -9220,7 +10348,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -9241,6 +10369,21 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.escalation_rules != nil {
 		fields = append(fields, organization.FieldEscalationRules)
+	}
+	if m.country != nil {
+		fields = append(fields, organization.FieldCountry)
+	}
+	if m.language != nil {
+		fields = append(fields, organization.FieldLanguage)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, organization.FieldTimeZone)
+	}
+	if m.default_calendar != nil {
+		fields = append(fields, organization.FieldDefaultCalendarID)
+	}
+	if m.active != nil {
+		fields = append(fields, organization.FieldActive)
 	}
 	return fields
 }
@@ -9264,6 +10407,16 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.ParentID()
 	case organization.FieldEscalationRules:
 		return m.EscalationRules()
+	case organization.FieldCountry:
+		return m.Country()
+	case organization.FieldLanguage:
+		return m.Language()
+	case organization.FieldTimeZone:
+		return m.TimeZone()
+	case organization.FieldDefaultCalendarID:
+		return m.DefaultCalendarID()
+	case organization.FieldActive:
+		return m.Active()
 	}
 	return nil, false
 }
@@ -9287,6 +10440,16 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldParentID(ctx)
 	case organization.FieldEscalationRules:
 		return m.OldEscalationRules(ctx)
+	case organization.FieldCountry:
+		return m.OldCountry(ctx)
+	case organization.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case organization.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case organization.FieldDefaultCalendarID:
+		return m.OldDefaultCalendarID(ctx)
+	case organization.FieldActive:
+		return m.OldActive(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -9345,6 +10508,41 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEscalationRules(v)
 		return nil
+	case organization.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
+		return nil
+	case organization.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case organization.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case organization.FieldDefaultCalendarID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultCalendarID(v)
+		return nil
+	case organization.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -9384,6 +10582,12 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldEscalationRules) {
 		fields = append(fields, organization.FieldEscalationRules)
 	}
+	if m.FieldCleared(organization.FieldCountry) {
+		fields = append(fields, organization.FieldCountry)
+	}
+	if m.FieldCleared(organization.FieldDefaultCalendarID) {
+		fields = append(fields, organization.FieldDefaultCalendarID)
+	}
 	return fields
 }
 
@@ -9403,6 +10607,12 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldEscalationRules:
 		m.ClearEscalationRules()
+		return nil
+	case organization.FieldCountry:
+		m.ClearCountry()
+		return nil
+	case organization.FieldDefaultCalendarID:
+		m.ClearDefaultCalendarID()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -9433,13 +10643,28 @@ func (m *OrganizationMutation) ResetField(name string) error {
 	case organization.FieldEscalationRules:
 		m.ResetEscalationRules()
 		return nil
+	case organization.FieldCountry:
+		m.ResetCountry()
+		return nil
+	case organization.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case organization.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case organization.FieldDefaultCalendarID:
+		m.ResetDefaultCalendarID()
+		return nil
+	case organization.FieldActive:
+		m.ResetActive()
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganizationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.parent != nil {
 		edges = append(edges, organization.EdgeParent)
 	}
@@ -9451,6 +10676,9 @@ func (m *OrganizationMutation) AddedEdges() []string {
 	}
 	if m.contracts != nil {
 		edges = append(edges, organization.EdgeContracts)
+	}
+	if m.default_calendar != nil {
+		edges = append(edges, organization.EdgeDefaultCalendar)
 	}
 	return edges
 }
@@ -9481,13 +10709,17 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgeDefaultCalendar:
+		if id := m.default_calendar; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganizationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedchildren != nil {
 		edges = append(edges, organization.EdgeChildren)
 	}
@@ -9528,7 +10760,7 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganizationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedparent {
 		edges = append(edges, organization.EdgeParent)
 	}
@@ -9540,6 +10772,9 @@ func (m *OrganizationMutation) ClearedEdges() []string {
 	}
 	if m.clearedcontracts {
 		edges = append(edges, organization.EdgeContracts)
+	}
+	if m.cleareddefault_calendar {
+		edges = append(edges, organization.EdgeDefaultCalendar)
 	}
 	return edges
 }
@@ -9556,6 +10791,8 @@ func (m *OrganizationMutation) EdgeCleared(name string) bool {
 		return m.clearedusers
 	case organization.EdgeContracts:
 		return m.clearedcontracts
+	case organization.EdgeDefaultCalendar:
+		return m.cleareddefault_calendar
 	}
 	return false
 }
@@ -9566,6 +10803,9 @@ func (m *OrganizationMutation) ClearEdge(name string) error {
 	switch name {
 	case organization.EdgeParent:
 		m.ClearParent()
+		return nil
+	case organization.EdgeDefaultCalendar:
+		m.ClearDefaultCalendar()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization unique edge %s", name)
@@ -9586,6 +10826,9 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	case organization.EdgeContracts:
 		m.ResetContracts()
+		return nil
+	case organization.EdgeDefaultCalendar:
+		m.ResetDefaultCalendar()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
@@ -23328,41 +24571,43 @@ func (m *TimeEntryMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	email                   *string
-	name                    *string
-	password_hash           *string
-	role                    *user.Role
-	levels                  *[]string
-	appendlevels            []string
-	can_approve             *bool
-	active                  *bool
-	language                *string
-	clearedFields           map[string]struct{}
-	organization            *int
-	clearedorganization     bool
-	reported_tickets        map[int]struct{}
-	removedreported_tickets map[int]struct{}
-	clearedreported_tickets bool
-	assigned_tickets        map[int]struct{}
-	removedassigned_tickets map[int]struct{}
-	clearedassigned_tickets bool
-	refresh_tokens          map[int]struct{}
-	removedrefresh_tokens   map[int]struct{}
-	clearedrefresh_tokens   bool
-	notifications           map[int]struct{}
-	removednotifications    map[int]struct{}
-	clearednotifications    bool
-	watched_tasks           map[int]struct{}
-	removedwatched_tasks    map[int]struct{}
-	clearedwatched_tasks    bool
-	done                    bool
-	oldValue                func(context.Context) (*User, error)
-	predicates              []predicate.User
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	email                     *string
+	name                      *string
+	password_hash             *string
+	role                      *user.Role
+	levels                    *[]string
+	appendlevels              []string
+	can_approve               *bool
+	active                    *bool
+	language                  *string
+	password_reset_hash       *string
+	password_reset_expires_at *time.Time
+	clearedFields             map[string]struct{}
+	organization              *int
+	clearedorganization       bool
+	reported_tickets          map[int]struct{}
+	removedreported_tickets   map[int]struct{}
+	clearedreported_tickets   bool
+	assigned_tickets          map[int]struct{}
+	removedassigned_tickets   map[int]struct{}
+	clearedassigned_tickets   bool
+	refresh_tokens            map[int]struct{}
+	removedrefresh_tokens     map[int]struct{}
+	clearedrefresh_tokens     bool
+	notifications             map[int]struct{}
+	removednotifications      map[int]struct{}
+	clearednotifications      bool
+	watched_tasks             map[int]struct{}
+	removedwatched_tasks      map[int]struct{}
+	clearedwatched_tasks      bool
+	done                      bool
+	oldValue                  func(context.Context) (*User, error)
+	predicates                []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -23901,6 +25146,104 @@ func (m *UserMutation) ResetOrganizationID() {
 	m.organization = nil
 }
 
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (m *UserMutation) SetPasswordResetHash(s string) {
+	m.password_reset_hash = &s
+}
+
+// PasswordResetHash returns the value of the "password_reset_hash" field in the mutation.
+func (m *UserMutation) PasswordResetHash() (r string, exists bool) {
+	v := m.password_reset_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPasswordResetHash returns the old "password_reset_hash" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldPasswordResetHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPasswordResetHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPasswordResetHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPasswordResetHash: %w", err)
+	}
+	return oldValue.PasswordResetHash, nil
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (m *UserMutation) ClearPasswordResetHash() {
+	m.password_reset_hash = nil
+	m.clearedFields[user.FieldPasswordResetHash] = struct{}{}
+}
+
+// PasswordResetHashCleared returns if the "password_reset_hash" field was cleared in this mutation.
+func (m *UserMutation) PasswordResetHashCleared() bool {
+	_, ok := m.clearedFields[user.FieldPasswordResetHash]
+	return ok
+}
+
+// ResetPasswordResetHash resets all changes to the "password_reset_hash" field.
+func (m *UserMutation) ResetPasswordResetHash() {
+	m.password_reset_hash = nil
+	delete(m.clearedFields, user.FieldPasswordResetHash)
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (m *UserMutation) SetPasswordResetExpiresAt(t time.Time) {
+	m.password_reset_expires_at = &t
+}
+
+// PasswordResetExpiresAt returns the value of the "password_reset_expires_at" field in the mutation.
+func (m *UserMutation) PasswordResetExpiresAt() (r time.Time, exists bool) {
+	v := m.password_reset_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPasswordResetExpiresAt returns the old "password_reset_expires_at" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldPasswordResetExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPasswordResetExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPasswordResetExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPasswordResetExpiresAt: %w", err)
+	}
+	return oldValue.PasswordResetExpiresAt, nil
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (m *UserMutation) ClearPasswordResetExpiresAt() {
+	m.password_reset_expires_at = nil
+	m.clearedFields[user.FieldPasswordResetExpiresAt] = struct{}{}
+}
+
+// PasswordResetExpiresAtCleared returns if the "password_reset_expires_at" field was cleared in this mutation.
+func (m *UserMutation) PasswordResetExpiresAtCleared() bool {
+	_, ok := m.clearedFields[user.FieldPasswordResetExpiresAt]
+	return ok
+}
+
+// ResetPasswordResetExpiresAt resets all changes to the "password_reset_expires_at" field.
+func (m *UserMutation) ResetPasswordResetExpiresAt() {
+	m.password_reset_expires_at = nil
+	delete(m.clearedFields, user.FieldPasswordResetExpiresAt)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *UserMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -24232,7 +25575,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -24266,6 +25609,12 @@ func (m *UserMutation) Fields() []string {
 	if m.organization != nil {
 		fields = append(fields, user.FieldOrganizationID)
 	}
+	if m.password_reset_hash != nil {
+		fields = append(fields, user.FieldPasswordResetHash)
+	}
+	if m.password_reset_expires_at != nil {
+		fields = append(fields, user.FieldPasswordResetExpiresAt)
+	}
 	return fields
 }
 
@@ -24296,6 +25645,10 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Language()
 	case user.FieldOrganizationID:
 		return m.OrganizationID()
+	case user.FieldPasswordResetHash:
+		return m.PasswordResetHash()
+	case user.FieldPasswordResetExpiresAt:
+		return m.PasswordResetExpiresAt()
 	}
 	return nil, false
 }
@@ -24327,6 +25680,10 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldLanguage(ctx)
 	case user.FieldOrganizationID:
 		return m.OldOrganizationID(ctx)
+	case user.FieldPasswordResetHash:
+		return m.OldPasswordResetHash(ctx)
+	case user.FieldPasswordResetExpiresAt:
+		return m.OldPasswordResetExpiresAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown User field %s", name)
 }
@@ -24413,6 +25770,20 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOrganizationID(v)
 		return nil
+	case user.FieldPasswordResetHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPasswordResetHash(v)
+		return nil
+	case user.FieldPasswordResetExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPasswordResetExpiresAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)
 }
@@ -24452,6 +25823,12 @@ func (m *UserMutation) ClearedFields() []string {
 	if m.FieldCleared(user.FieldLevels) {
 		fields = append(fields, user.FieldLevels)
 	}
+	if m.FieldCleared(user.FieldPasswordResetHash) {
+		fields = append(fields, user.FieldPasswordResetHash)
+	}
+	if m.FieldCleared(user.FieldPasswordResetExpiresAt) {
+		fields = append(fields, user.FieldPasswordResetExpiresAt)
+	}
 	return fields
 }
 
@@ -24471,6 +25848,12 @@ func (m *UserMutation) ClearField(name string) error {
 		return nil
 	case user.FieldLevels:
 		m.ClearLevels()
+		return nil
+	case user.FieldPasswordResetHash:
+		m.ClearPasswordResetHash()
+		return nil
+	case user.FieldPasswordResetExpiresAt:
+		m.ClearPasswordResetExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown User nullable field %s", name)
@@ -24512,6 +25895,12 @@ func (m *UserMutation) ResetField(name string) error {
 		return nil
 	case user.FieldOrganizationID:
 		m.ResetOrganizationID()
+		return nil
+	case user.FieldPasswordResetHash:
+		m.ResetPasswordResetHash()
+		return nil
+	case user.FieldPasswordResetExpiresAt:
+		m.ResetPasswordResetExpiresAt()
 		return nil
 	}
 	return fmt.Errorf("unknown User field %s", name)

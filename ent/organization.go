@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"supportdesk/ent/calendar"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/schema/schematype"
 	"time"
@@ -33,6 +34,16 @@ type Organization struct {
 	ParentID *int `json:"parent_id,omitempty"`
 	// EscalationRules holds the value of the "escalation_rules" field.
 	EscalationRules *schematype.EscalationRules `json:"escalation_rules,omitempty"`
+	// Country holds the value of the "country" field.
+	Country string `json:"country,omitempty"`
+	// Language holds the value of the "language" field.
+	Language string `json:"language,omitempty"`
+	// TimeZone holds the value of the "time_zone" field.
+	TimeZone string `json:"time_zone,omitempty"`
+	// DefaultCalendarID holds the value of the "default_calendar_id" field.
+	DefaultCalendarID *int `json:"default_calendar_id,omitempty"`
+	// Active holds the value of the "active" field.
+	Active bool `json:"active,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -49,11 +60,13 @@ type OrganizationEdges struct {
 	Users []*User `json:"users,omitempty"`
 	// Contracts holds the value of the contracts edge.
 	Contracts []*Contract `json:"contracts,omitempty"`
+	// DefaultCalendar holds the value of the default_calendar edge.
+	DefaultCalendar *Calendar `json:"default_calendar,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedChildren  map[string][]*Organization
 	namedUsers     map[string][]*User
@@ -98,6 +111,17 @@ func (e OrganizationEdges) ContractsOrErr() ([]*Contract, error) {
 	return nil, &NotLoadedError{edge: "contracts"}
 }
 
+// DefaultCalendarOrErr returns the DefaultCalendar value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e OrganizationEdges) DefaultCalendarOrErr() (*Calendar, error) {
+	if e.DefaultCalendar != nil {
+		return e.DefaultCalendar, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: calendar.Label}
+	}
+	return nil, &NotLoadedError{edge: "default_calendar"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -105,9 +129,11 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case organization.FieldEscalationRules:
 			values[i] = new([]byte)
-		case organization.FieldID, organization.FieldParentID:
+		case organization.FieldActive:
+			values[i] = new(sql.NullBool)
+		case organization.FieldID, organization.FieldParentID, organization.FieldDefaultCalendarID:
 			values[i] = new(sql.NullInt64)
-		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix:
+		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -177,6 +203,37 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field escalation_rules: %w", err)
 				}
 			}
+		case organization.FieldCountry:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field country", values[i])
+			} else if value.Valid {
+				_m.Country = value.String
+			}
+		case organization.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = value.String
+			}
+		case organization.FieldTimeZone:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field time_zone", values[i])
+			} else if value.Valid {
+				_m.TimeZone = value.String
+			}
+		case organization.FieldDefaultCalendarID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field default_calendar_id", values[i])
+			} else if value.Valid {
+				_m.DefaultCalendarID = new(int)
+				*_m.DefaultCalendarID = int(value.Int64)
+			}
+		case organization.FieldActive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field active", values[i])
+			} else if value.Valid {
+				_m.Active = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -208,6 +265,11 @@ func (_m *Organization) QueryUsers() *UserQuery {
 // QueryContracts queries the "contracts" edge of the Organization entity.
 func (_m *Organization) QueryContracts() *ContractQuery {
 	return NewOrganizationClient(_m.config).QueryContracts(_m)
+}
+
+// QueryDefaultCalendar queries the "default_calendar" edge of the Organization entity.
+func (_m *Organization) QueryDefaultCalendar() *CalendarQuery {
+	return NewOrganizationClient(_m.config).QueryDefaultCalendar(_m)
 }
 
 // Update returns a builder for updating this Organization.
@@ -255,6 +317,23 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("escalation_rules=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EscalationRules))
+	builder.WriteString(", ")
+	builder.WriteString("country=")
+	builder.WriteString(_m.Country)
+	builder.WriteString(", ")
+	builder.WriteString("language=")
+	builder.WriteString(_m.Language)
+	builder.WriteString(", ")
+	builder.WriteString("time_zone=")
+	builder.WriteString(_m.TimeZone)
+	builder.WriteString(", ")
+	if v := _m.DefaultCalendarID; v != nil {
+		builder.WriteString("default_calendar_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("active=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Active))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"supportdesk/ent/calendar"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/schema/schematype"
@@ -99,6 +100,76 @@ func (_c *OrganizationCreate) SetEscalationRules(v *schematype.EscalationRules) 
 	return _c
 }
 
+// SetCountry sets the "country" field.
+func (_c *OrganizationCreate) SetCountry(v string) *OrganizationCreate {
+	_c.mutation.SetCountry(v)
+	return _c
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableCountry(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetCountry(*v)
+	}
+	return _c
+}
+
+// SetLanguage sets the "language" field.
+func (_c *OrganizationCreate) SetLanguage(v string) *OrganizationCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableLanguage(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
+	return _c
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (_c *OrganizationCreate) SetTimeZone(v string) *OrganizationCreate {
+	_c.mutation.SetTimeZone(v)
+	return _c
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableTimeZone(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetTimeZone(*v)
+	}
+	return _c
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (_c *OrganizationCreate) SetDefaultCalendarID(v int) *OrganizationCreate {
+	_c.mutation.SetDefaultCalendarID(v)
+	return _c
+}
+
+// SetNillableDefaultCalendarID sets the "default_calendar_id" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableDefaultCalendarID(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetDefaultCalendarID(*v)
+	}
+	return _c
+}
+
+// SetActive sets the "active" field.
+func (_c *OrganizationCreate) SetActive(v bool) *OrganizationCreate {
+	_c.mutation.SetActive(v)
+	return _c
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableActive(v *bool) *OrganizationCreate {
+	if v != nil {
+		_c.SetActive(*v)
+	}
+	return _c
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_c *OrganizationCreate) SetParent(v *Organization) *OrganizationCreate {
 	return _c.SetParentID(v.ID)
@@ -147,6 +218,11 @@ func (_c *OrganizationCreate) AddContracts(v ...*Contract) *OrganizationCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddContractIDs(ids...)
+}
+
+// SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
+func (_c *OrganizationCreate) SetDefaultCalendar(v *Calendar) *OrganizationCreate {
+	return _c.SetDefaultCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -204,6 +280,18 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultTicketPrefix
 		_c.mutation.SetTicketPrefix(v)
 	}
+	if _, ok := _c.mutation.Language(); !ok {
+		v := organization.DefaultLanguage
+		_c.mutation.SetLanguage(v)
+	}
+	if _, ok := _c.mutation.TimeZone(); !ok {
+		v := organization.DefaultTimeZone
+		_c.mutation.SetTimeZone(v)
+	}
+	if _, ok := _c.mutation.Active(); !ok {
+		v := organization.DefaultActive
+		_c.mutation.SetActive(v)
+	}
 	return nil
 }
 
@@ -238,6 +326,30 @@ func (_c *OrganizationCreate) check() error {
 		if err := organization.TicketPrefixValidator(v); err != nil {
 			return &ValidationError{Name: "ticket_prefix", err: fmt.Errorf(`ent: validator failed for field "Organization.ticket_prefix": %w`, err)}
 		}
+	}
+	if v, ok := _c.mutation.Country(); ok {
+		if err := organization.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Organization.country": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Language(); !ok {
+		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "Organization.language"`)}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := organization.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Organization.language": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TimeZone(); !ok {
+		return &ValidationError{Name: "time_zone", err: errors.New(`ent: missing required field "Organization.time_zone"`)}
+	}
+	if v, ok := _c.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Active(); !ok {
+		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Organization.active"`)}
 	}
 	return nil
 }
@@ -289,6 +401,22 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.EscalationRules(); ok {
 		_spec.SetField(organization.FieldEscalationRules, field.TypeJSON, value)
 		_node.EscalationRules = value
+	}
+	if value, ok := _c.mutation.Country(); ok {
+		_spec.SetField(organization.FieldCountry, field.TypeString, value)
+		_node.Country = value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(organization.FieldLanguage, field.TypeString, value)
+		_node.Language = value
+	}
+	if value, ok := _c.mutation.TimeZone(); ok {
+		_spec.SetField(organization.FieldTimeZone, field.TypeString, value)
+		_node.TimeZone = value
+	}
+	if value, ok := _c.mutation.Active(); ok {
+		_spec.SetField(organization.FieldActive, field.TypeBool, value)
+		_node.Active = value
 	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -353,6 +481,23 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DefaultCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DefaultCalendarID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -488,6 +633,78 @@ func (u *OrganizationUpsert) UpdateEscalationRules() *OrganizationUpsert {
 // ClearEscalationRules clears the value of the "escalation_rules" field.
 func (u *OrganizationUpsert) ClearEscalationRules() *OrganizationUpsert {
 	u.SetNull(organization.FieldEscalationRules)
+	return u
+}
+
+// SetCountry sets the "country" field.
+func (u *OrganizationUpsert) SetCountry(v string) *OrganizationUpsert {
+	u.Set(organization.FieldCountry, v)
+	return u
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateCountry() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldCountry)
+	return u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *OrganizationUpsert) ClearCountry() *OrganizationUpsert {
+	u.SetNull(organization.FieldCountry)
+	return u
+}
+
+// SetLanguage sets the "language" field.
+func (u *OrganizationUpsert) SetLanguage(v string) *OrganizationUpsert {
+	u.Set(organization.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateLanguage() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldLanguage)
+	return u
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *OrganizationUpsert) SetTimeZone(v string) *OrganizationUpsert {
+	u.Set(organization.FieldTimeZone, v)
+	return u
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateTimeZone() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldTimeZone)
+	return u
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (u *OrganizationUpsert) SetDefaultCalendarID(v int) *OrganizationUpsert {
+	u.Set(organization.FieldDefaultCalendarID, v)
+	return u
+}
+
+// UpdateDefaultCalendarID sets the "default_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateDefaultCalendarID() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldDefaultCalendarID)
+	return u
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (u *OrganizationUpsert) ClearDefaultCalendarID() *OrganizationUpsert {
+	u.SetNull(organization.FieldDefaultCalendarID)
+	return u
+}
+
+// SetActive sets the "active" field.
+func (u *OrganizationUpsert) SetActive(v bool) *OrganizationUpsert {
+	u.Set(organization.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateActive() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldActive)
 	return u
 }
 
@@ -631,6 +848,90 @@ func (u *OrganizationUpsertOne) UpdateEscalationRules() *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) ClearEscalationRules() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearEscalationRules()
+	})
+}
+
+// SetCountry sets the "country" field.
+func (u *OrganizationUpsertOne) SetCountry(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetCountry(v)
+	})
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateCountry() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateCountry()
+	})
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *OrganizationUpsertOne) ClearCountry() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearCountry()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *OrganizationUpsertOne) SetLanguage(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateLanguage() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *OrganizationUpsertOne) SetTimeZone(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetTimeZone(v)
+	})
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateTimeZone() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateTimeZone()
+	})
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (u *OrganizationUpsertOne) SetDefaultCalendarID(v int) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetDefaultCalendarID(v)
+	})
+}
+
+// UpdateDefaultCalendarID sets the "default_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateDefaultCalendarID() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateDefaultCalendarID()
+	})
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (u *OrganizationUpsertOne) ClearDefaultCalendarID() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearDefaultCalendarID()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *OrganizationUpsertOne) SetActive(v bool) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateActive() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateActive()
 	})
 }
 
@@ -940,6 +1241,90 @@ func (u *OrganizationUpsertBulk) UpdateEscalationRules() *OrganizationUpsertBulk
 func (u *OrganizationUpsertBulk) ClearEscalationRules() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearEscalationRules()
+	})
+}
+
+// SetCountry sets the "country" field.
+func (u *OrganizationUpsertBulk) SetCountry(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetCountry(v)
+	})
+}
+
+// UpdateCountry sets the "country" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateCountry() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateCountry()
+	})
+}
+
+// ClearCountry clears the value of the "country" field.
+func (u *OrganizationUpsertBulk) ClearCountry() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearCountry()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *OrganizationUpsertBulk) SetLanguage(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateLanguage() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (u *OrganizationUpsertBulk) SetTimeZone(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetTimeZone(v)
+	})
+}
+
+// UpdateTimeZone sets the "time_zone" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateTimeZone() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateTimeZone()
+	})
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (u *OrganizationUpsertBulk) SetDefaultCalendarID(v int) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetDefaultCalendarID(v)
+	})
+}
+
+// UpdateDefaultCalendarID sets the "default_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateDefaultCalendarID() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateDefaultCalendarID()
+	})
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (u *OrganizationUpsertBulk) ClearDefaultCalendarID() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearDefaultCalendarID()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *OrganizationUpsertBulk) SetActive(v bool) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateActive() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateActive()
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"supportdesk/ent/calendar"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/predicate"
@@ -23,19 +24,20 @@ import (
 // OrganizationQuery is the builder for querying Organization entities.
 type OrganizationQuery struct {
 	config
-	ctx                *QueryContext
-	order              []organization.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Organization
-	withParent         *OrganizationQuery
-	withChildren       *OrganizationQuery
-	withUsers          *UserQuery
-	withContracts      *ContractQuery
-	loadTotal          []func(context.Context, []*Organization) error
-	modifiers          []func(*sql.Selector)
-	withNamedChildren  map[string]*OrganizationQuery
-	withNamedUsers     map[string]*UserQuery
-	withNamedContracts map[string]*ContractQuery
+	ctx                 *QueryContext
+	order               []organization.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Organization
+	withParent          *OrganizationQuery
+	withChildren        *OrganizationQuery
+	withUsers           *UserQuery
+	withContracts       *ContractQuery
+	withDefaultCalendar *CalendarQuery
+	loadTotal           []func(context.Context, []*Organization) error
+	modifiers           []func(*sql.Selector)
+	withNamedChildren   map[string]*OrganizationQuery
+	withNamedUsers      map[string]*UserQuery
+	withNamedContracts  map[string]*ContractQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -153,6 +155,28 @@ func (_q *OrganizationQuery) QueryContracts() *ContractQuery {
 			sqlgraph.From(organization.Table, organization.FieldID, selector),
 			sqlgraph.To(contract.Table, contract.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organization.ContractsTable, organization.ContractsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDefaultCalendar chains the current query on the "default_calendar" edge.
+func (_q *OrganizationQuery) QueryDefaultCalendar() *CalendarQuery {
+	query := (&CalendarClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(calendar.Table, calendar.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, organization.DefaultCalendarTable, organization.DefaultCalendarColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -347,15 +371,16 @@ func (_q *OrganizationQuery) Clone() *OrganizationQuery {
 		return nil
 	}
 	return &OrganizationQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]organization.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Organization{}, _q.predicates...),
-		withParent:    _q.withParent.Clone(),
-		withChildren:  _q.withChildren.Clone(),
-		withUsers:     _q.withUsers.Clone(),
-		withContracts: _q.withContracts.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]organization.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Organization{}, _q.predicates...),
+		withParent:          _q.withParent.Clone(),
+		withChildren:        _q.withChildren.Clone(),
+		withUsers:           _q.withUsers.Clone(),
+		withContracts:       _q.withContracts.Clone(),
+		withDefaultCalendar: _q.withDefaultCalendar.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -404,6 +429,17 @@ func (_q *OrganizationQuery) WithContracts(opts ...func(*ContractQuery)) *Organi
 		opt(query)
 	}
 	_q.withContracts = query
+	return _q
+}
+
+// WithDefaultCalendar tells the query-builder to eager-load the nodes that are connected to
+// the "default_calendar" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithDefaultCalendar(opts ...func(*CalendarQuery)) *OrganizationQuery {
+	query := (&CalendarClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDefaultCalendar = query
 	return _q
 }
 
@@ -491,11 +527,12 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organization{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withUsers != nil,
 			_q.withContracts != nil,
+			_q.withDefaultCalendar != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -543,6 +580,12 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadContracts(ctx, query, nodes,
 			func(n *Organization) { n.Edges.Contracts = []*Contract{} },
 			func(n *Organization, e *Contract) { n.Edges.Contracts = append(n.Edges.Contracts, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDefaultCalendar; query != nil {
+		if err := _q.loadDefaultCalendar(ctx, query, nodes, nil,
+			func(n *Organization, e *Calendar) { n.Edges.DefaultCalendar = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -700,6 +743,38 @@ func (_q *OrganizationQuery) loadContracts(ctx context.Context, query *ContractQ
 	}
 	return nil
 }
+func (_q *OrganizationQuery) loadDefaultCalendar(ctx context.Context, query *CalendarQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Calendar)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Organization)
+	for i := range nodes {
+		if nodes[i].DefaultCalendarID == nil {
+			continue
+		}
+		fk := *nodes[i].DefaultCalendarID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(calendar.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "default_calendar_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *OrganizationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -731,6 +806,9 @@ func (_q *OrganizationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withParent != nil {
 			_spec.Node.AddColumnOnce(organization.FieldParentID)
+		}
+		if _q.withDefaultCalendar != nil {
+			_spec.Node.AddColumnOnce(organization.FieldDefaultCalendarID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"supportdesk/ent/calendar"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/predicate"
@@ -112,6 +113,88 @@ func (_u *OrganizationUpdate) ClearEscalationRules() *OrganizationUpdate {
 	return _u
 }
 
+// SetCountry sets the "country" field.
+func (_u *OrganizationUpdate) SetCountry(v string) *OrganizationUpdate {
+	_u.mutation.SetCountry(v)
+	return _u
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableCountry(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetCountry(*v)
+	}
+	return _u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (_u *OrganizationUpdate) ClearCountry() *OrganizationUpdate {
+	_u.mutation.ClearCountry()
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *OrganizationUpdate) SetLanguage(v string) *OrganizationUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableLanguage(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (_u *OrganizationUpdate) SetTimeZone(v string) *OrganizationUpdate {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableTimeZone(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetTimeZone(*v)
+	}
+	return _u
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (_u *OrganizationUpdate) SetDefaultCalendarID(v int) *OrganizationUpdate {
+	_u.mutation.SetDefaultCalendarID(v)
+	return _u
+}
+
+// SetNillableDefaultCalendarID sets the "default_calendar_id" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableDefaultCalendarID(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetDefaultCalendarID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (_u *OrganizationUpdate) ClearDefaultCalendarID() *OrganizationUpdate {
+	_u.mutation.ClearDefaultCalendarID()
+	return _u
+}
+
+// SetActive sets the "active" field.
+func (_u *OrganizationUpdate) SetActive(v bool) *OrganizationUpdate {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableActive(v *bool) *OrganizationUpdate {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdate) SetParent(v *Organization) *OrganizationUpdate {
 	return _u.SetParentID(v.ID)
@@ -160,6 +243,11 @@ func (_u *OrganizationUpdate) AddContracts(v ...*Contract) *OrganizationUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddContractIDs(ids...)
+}
+
+// SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdate) SetDefaultCalendar(v *Calendar) *OrganizationUpdate {
+	return _u.SetDefaultCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -236,6 +324,12 @@ func (_u *OrganizationUpdate) RemoveContracts(v ...*Contract) *OrganizationUpdat
 	return _u.RemoveContractIDs(ids...)
 }
 
+// ClearDefaultCalendar clears the "default_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdate) ClearDefaultCalendar() *OrganizationUpdate {
+	_u.mutation.ClearDefaultCalendar()
+	return _u
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *OrganizationUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -295,6 +389,21 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "ticket_prefix", err: fmt.Errorf(`ent: validator failed for field "Organization.ticket_prefix": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Country(); ok {
+		if err := organization.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Organization.country": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := organization.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Organization.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -333,6 +442,21 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.EscalationRulesCleared() {
 		_spec.ClearField(organization.FieldEscalationRules, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Country(); ok {
+		_spec.SetField(organization.FieldCountry, field.TypeString, value)
+	}
+	if _u.mutation.CountryCleared() {
+		_spec.ClearField(organization.FieldCountry, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(organization.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(organization.FieldTimeZone, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(organization.FieldActive, field.TypeBool, value)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -491,6 +615,35 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contract.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DefaultCalendarCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -600,6 +753,88 @@ func (_u *OrganizationUpdateOne) ClearEscalationRules() *OrganizationUpdateOne {
 	return _u
 }
 
+// SetCountry sets the "country" field.
+func (_u *OrganizationUpdateOne) SetCountry(v string) *OrganizationUpdateOne {
+	_u.mutation.SetCountry(v)
+	return _u
+}
+
+// SetNillableCountry sets the "country" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableCountry(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetCountry(*v)
+	}
+	return _u
+}
+
+// ClearCountry clears the value of the "country" field.
+func (_u *OrganizationUpdateOne) ClearCountry() *OrganizationUpdateOne {
+	_u.mutation.ClearCountry()
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *OrganizationUpdateOne) SetLanguage(v string) *OrganizationUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableLanguage(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (_u *OrganizationUpdateOne) SetTimeZone(v string) *OrganizationUpdateOne {
+	_u.mutation.SetTimeZone(v)
+	return _u
+}
+
+// SetNillableTimeZone sets the "time_zone" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableTimeZone(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetTimeZone(*v)
+	}
+	return _u
+}
+
+// SetDefaultCalendarID sets the "default_calendar_id" field.
+func (_u *OrganizationUpdateOne) SetDefaultCalendarID(v int) *OrganizationUpdateOne {
+	_u.mutation.SetDefaultCalendarID(v)
+	return _u
+}
+
+// SetNillableDefaultCalendarID sets the "default_calendar_id" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableDefaultCalendarID(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetDefaultCalendarID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultCalendarID clears the value of the "default_calendar_id" field.
+func (_u *OrganizationUpdateOne) ClearDefaultCalendarID() *OrganizationUpdateOne {
+	_u.mutation.ClearDefaultCalendarID()
+	return _u
+}
+
+// SetActive sets the "active" field.
+func (_u *OrganizationUpdateOne) SetActive(v bool) *OrganizationUpdateOne {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableActive(v *bool) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdateOne) SetParent(v *Organization) *OrganizationUpdateOne {
 	return _u.SetParentID(v.ID)
@@ -648,6 +883,11 @@ func (_u *OrganizationUpdateOne) AddContracts(v ...*Contract) *OrganizationUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.AddContractIDs(ids...)
+}
+
+// SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdateOne) SetDefaultCalendar(v *Calendar) *OrganizationUpdateOne {
+	return _u.SetDefaultCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -724,6 +964,12 @@ func (_u *OrganizationUpdateOne) RemoveContracts(v ...*Contract) *OrganizationUp
 	return _u.RemoveContractIDs(ids...)
 }
 
+// ClearDefaultCalendar clears the "default_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdateOne) ClearDefaultCalendar() *OrganizationUpdateOne {
+	_u.mutation.ClearDefaultCalendar()
+	return _u
+}
+
 // Where appends a list predicates to the OrganizationUpdate builder.
 func (_u *OrganizationUpdateOne) Where(ps ...predicate.Organization) *OrganizationUpdateOne {
 	_u.mutation.Where(ps...)
@@ -796,6 +1042,21 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "ticket_prefix", err: fmt.Errorf(`ent: validator failed for field "Organization.ticket_prefix": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Country(); ok {
+		if err := organization.CountryValidator(v); err != nil {
+			return &ValidationError{Name: "country", err: fmt.Errorf(`ent: validator failed for field "Organization.country": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := organization.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Organization.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TimeZone(); ok {
+		if err := organization.TimeZoneValidator(v); err != nil {
+			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -851,6 +1112,21 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if _u.mutation.EscalationRulesCleared() {
 		_spec.ClearField(organization.FieldEscalationRules, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Country(); ok {
+		_spec.SetField(organization.FieldCountry, field.TypeString, value)
+	}
+	if _u.mutation.CountryCleared() {
+		_spec.ClearField(organization.FieldCountry, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(organization.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.TimeZone(); ok {
+		_spec.SetField(organization.FieldTimeZone, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(organization.FieldActive, field.TypeBool, value)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1009,6 +1285,35 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contract.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DefaultCalendarCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.DefaultCalendarTable,
+			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

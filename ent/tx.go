@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Attachment is the client for interacting with the Attachment builders.
 	Attachment *AttachmentClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// Calendar is the client for interacting with the Calendar builders.
 	Calendar *CalendarClient
 	// Comment is the client for interacting with the Comment builders.
@@ -184,6 +186,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Attachment = NewAttachmentClient(tx.config)
+	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Calendar = NewCalendarClient(tx.config)
 	tx.Comment = NewCommentClient(tx.config)
 	tx.Contingent = NewContingentClient(tx.config)

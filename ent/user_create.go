@@ -141,6 +141,34 @@ func (_c *UserCreate) SetOrganizationID(v int) *UserCreate {
 	return _c
 }
 
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_c *UserCreate) SetPasswordResetHash(v string) *UserCreate {
+	_c.mutation.SetPasswordResetHash(v)
+	return _c
+}
+
+// SetNillablePasswordResetHash sets the "password_reset_hash" field if the given value is not nil.
+func (_c *UserCreate) SetNillablePasswordResetHash(v *string) *UserCreate {
+	if v != nil {
+		_c.SetPasswordResetHash(*v)
+	}
+	return _c
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_c *UserCreate) SetPasswordResetExpiresAt(v time.Time) *UserCreate {
+	_c.mutation.SetPasswordResetExpiresAt(v)
+	return _c
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_c *UserCreate) SetNillablePasswordResetExpiresAt(v *time.Time) *UserCreate {
+	if v != nil {
+		_c.SetPasswordResetExpiresAt(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *UserCreate) SetOrganization(v *Organization) *UserCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -405,6 +433,14 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Language(); ok {
 		_spec.SetField(user.FieldLanguage, field.TypeString, value)
 		_node.Language = value
+	}
+	if value, ok := _c.mutation.PasswordResetHash(); ok {
+		_spec.SetField(user.FieldPasswordResetHash, field.TypeString, value)
+		_node.PasswordResetHash = &value
+	}
+	if value, ok := _c.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(user.FieldPasswordResetExpiresAt, field.TypeTime, value)
+		_node.PasswordResetExpiresAt = &value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -675,6 +711,42 @@ func (u *UserUpsert) UpdateLanguage() *UserUpsert {
 	return u
 }
 
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *UserUpsert) SetPasswordResetHash(v string) *UserUpsert {
+	u.Set(user.FieldPasswordResetHash, v)
+	return u
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *UserUpsert) UpdatePasswordResetHash() *UserUpsert {
+	u.SetExcluded(user.FieldPasswordResetHash)
+	return u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *UserUpsert) ClearPasswordResetHash() *UserUpsert {
+	u.SetNull(user.FieldPasswordResetHash)
+	return u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *UserUpsert) SetPasswordResetExpiresAt(v time.Time) *UserUpsert {
+	u.Set(user.FieldPasswordResetExpiresAt, v)
+	return u
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *UserUpsert) UpdatePasswordResetExpiresAt() *UserUpsert {
+	u.SetExcluded(user.FieldPasswordResetExpiresAt)
+	return u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *UserUpsert) ClearPasswordResetExpiresAt() *UserUpsert {
+	u.SetNull(user.FieldPasswordResetExpiresAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -860,6 +932,48 @@ func (u *UserUpsertOne) SetLanguage(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateLanguage() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateLanguage()
+	})
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *UserUpsertOne) SetPasswordResetHash(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordResetHash(v)
+	})
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdatePasswordResetHash() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordResetHash()
+	})
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *UserUpsertOne) ClearPasswordResetHash() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordResetHash()
+	})
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *UserUpsertOne) SetPasswordResetExpiresAt(v time.Time) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordResetExpiresAt(v)
+	})
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdatePasswordResetExpiresAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordResetExpiresAt()
+	})
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *UserUpsertOne) ClearPasswordResetExpiresAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordResetExpiresAt()
 	})
 }
 
@@ -1214,6 +1328,48 @@ func (u *UserUpsertBulk) SetLanguage(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateLanguage() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateLanguage()
+	})
+}
+
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (u *UserUpsertBulk) SetPasswordResetHash(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordResetHash(v)
+	})
+}
+
+// UpdatePasswordResetHash sets the "password_reset_hash" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdatePasswordResetHash() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordResetHash()
+	})
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (u *UserUpsertBulk) ClearPasswordResetHash() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordResetHash()
+	})
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (u *UserUpsertBulk) SetPasswordResetExpiresAt(v time.Time) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordResetExpiresAt(v)
+	})
+}
+
+// UpdatePasswordResetExpiresAt sets the "password_reset_expires_at" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdatePasswordResetExpiresAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordResetExpiresAt()
+	})
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (u *UserUpsertBulk) ClearPasswordResetExpiresAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordResetExpiresAt()
 	})
 }
 

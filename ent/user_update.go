@@ -162,6 +162,46 @@ func (_u *UserUpdate) SetNillableLanguage(v *string) *UserUpdate {
 	return _u
 }
 
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_u *UserUpdate) SetPasswordResetHash(v string) *UserUpdate {
+	_u.mutation.SetPasswordResetHash(v)
+	return _u
+}
+
+// SetNillablePasswordResetHash sets the "password_reset_hash" field if the given value is not nil.
+func (_u *UserUpdate) SetNillablePasswordResetHash(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetPasswordResetHash(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (_u *UserUpdate) ClearPasswordResetHash() *UserUpdate {
+	_u.mutation.ClearPasswordResetHash()
+	return _u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_u *UserUpdate) SetPasswordResetExpiresAt(v time.Time) *UserUpdate {
+	_u.mutation.SetPasswordResetExpiresAt(v)
+	return _u
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_u *UserUpdate) SetNillablePasswordResetExpiresAt(v *time.Time) *UserUpdate {
+	if v != nil {
+		_u.SetPasswordResetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (_u *UserUpdate) ClearPasswordResetExpiresAt() *UserUpdate {
+	_u.mutation.ClearPasswordResetExpiresAt()
+	return _u
+}
+
 // AddReportedTicketIDs adds the "reported_tickets" edge to the Ticket entity by IDs.
 func (_u *UserUpdate) AddReportedTicketIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddReportedTicketIDs(ids...)
@@ -472,6 +512,18 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Language(); ok {
 		_spec.SetField(user.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PasswordResetHash(); ok {
+		_spec.SetField(user.FieldPasswordResetHash, field.TypeString, value)
+	}
+	if _u.mutation.PasswordResetHashCleared() {
+		_spec.ClearField(user.FieldPasswordResetHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(user.FieldPasswordResetExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.PasswordResetExpiresAtCleared() {
+		_spec.ClearField(user.FieldPasswordResetExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.ReportedTicketsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -848,6 +900,46 @@ func (_u *UserUpdateOne) SetNillableLanguage(v *string) *UserUpdateOne {
 	return _u
 }
 
+// SetPasswordResetHash sets the "password_reset_hash" field.
+func (_u *UserUpdateOne) SetPasswordResetHash(v string) *UserUpdateOne {
+	_u.mutation.SetPasswordResetHash(v)
+	return _u
+}
+
+// SetNillablePasswordResetHash sets the "password_reset_hash" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillablePasswordResetHash(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetPasswordResetHash(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetHash clears the value of the "password_reset_hash" field.
+func (_u *UserUpdateOne) ClearPasswordResetHash() *UserUpdateOne {
+	_u.mutation.ClearPasswordResetHash()
+	return _u
+}
+
+// SetPasswordResetExpiresAt sets the "password_reset_expires_at" field.
+func (_u *UserUpdateOne) SetPasswordResetExpiresAt(v time.Time) *UserUpdateOne {
+	_u.mutation.SetPasswordResetExpiresAt(v)
+	return _u
+}
+
+// SetNillablePasswordResetExpiresAt sets the "password_reset_expires_at" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillablePasswordResetExpiresAt(v *time.Time) *UserUpdateOne {
+	if v != nil {
+		_u.SetPasswordResetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearPasswordResetExpiresAt clears the value of the "password_reset_expires_at" field.
+func (_u *UserUpdateOne) ClearPasswordResetExpiresAt() *UserUpdateOne {
+	_u.mutation.ClearPasswordResetExpiresAt()
+	return _u
+}
+
 // AddReportedTicketIDs adds the "reported_tickets" edge to the Ticket entity by IDs.
 func (_u *UserUpdateOne) AddReportedTicketIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddReportedTicketIDs(ids...)
@@ -1188,6 +1280,18 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.Language(); ok {
 		_spec.SetField(user.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PasswordResetHash(); ok {
+		_spec.SetField(user.FieldPasswordResetHash, field.TypeString, value)
+	}
+	if _u.mutation.PasswordResetHashCleared() {
+		_spec.ClearField(user.FieldPasswordResetHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.PasswordResetExpiresAt(); ok {
+		_spec.SetField(user.FieldPasswordResetExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.PasswordResetExpiresAtCleared() {
+		_spec.ClearField(user.FieldPasswordResetExpiresAt, field.TypeTime)
 	}
 	if _u.mutation.ReportedTicketsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"supportdesk/ent"
+	"supportdesk/internal/admin"
 	"supportdesk/internal/auth"
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
@@ -22,5 +23,6 @@ type Resolver struct {
 	Knowledge  *kb.Service
 	Clocks     *sla.Service
 	Budgets    *contingent.Service
+	Admin      *admin.Service
 	BcryptCost int
 }

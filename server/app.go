@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"supportdesk/graph"
+	"supportdesk/internal/admin"
 	"supportdesk/internal/auth"
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/db"
@@ -72,7 +73,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
 	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
-		Auth: &auth.Service{Client: d.Client, Tokens: tokens},
+		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
@@ -83,6 +84,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		DevTasks:   &devtask.Service{Client: d.Client, Bookings: budgets, Now: now},
 		Clocks:     slas,
 		Budgets:    budgets,
+		Admin:      &admin.Service{Client: d.Client, Auth: a.Auth, BcryptCost: cfg.BcryptCost},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

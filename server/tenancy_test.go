@@ -91,9 +91,11 @@ func TestTenancyMatrix(t *testing.T) {
 		"P1": {tickets: sorted("tC1", "tC2"), comments: sorted("cPublic", "cInternal", "cC2"), orgs: sorted("P1", "V", "C1", "C2"),
 			contracts: sorted("kC1", "kC2"), tasks: sorted("taskP1"), articles: sorted("aP1public", "aP1internal", "aVpublic"), timeEntries: 1},
 		"P2": {tickets: sorted("tC3", "tC3v"), orgs: sorted("P2", "V", "C3"), contracts: sorted("kC3"), articles: sorted("aVpublic")},
-		"V": {tickets: sorted("tC3v"), orgs: sorted("V", "P1", "P2", "C1", "C2", "C3"), tasks: sorted("taskV"),
+		// A vendor sees its partners, and a partner's customer only once a ticket of it was
+		// escalated to the vendor (issue 12): C3 through tC3v, never C1, C2 or D.
+		"V": {tickets: sorted("tC3v"), orgs: sorted("V", "P1", "P2", "C3"), tasks: sorted("taskV"),
 			articles: sorted("aVpublic", "aVinternal")},
-		"W": {orgs: sorted("W", "Q", "D")},
+		"W": {orgs: sorted("W", "Q")},
 		"Q": {tickets: sorted("tD"), orgs: sorted("Q", "W", "D"), contracts: sorted("kD")},
 	}
 	// Approvers see what key users see.

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"attachments\":0,\"calendars\":4294967296,\"comments\":8589934592,\"contingents\":68719476736,\"contracts\":12884901888,\"knowledge_articles\":17179869184,\"notifications\":21474836480,\"organizations\":25769803776,\"overrun_decisions\":77309411328,\"refresh_tokens\":30064771072,\"sequences\":34359738368,\"sla_alerts\":64424509440,\"statements\":73014444032,\"task_notes\":42949672960,\"tasks\":38654705664,\"ticket_events\":51539607552,\"tickets\":47244640256,\"time_entries\":55834574848,\"users\":60129542144}"
+const IncrementStarts = "{\"attachments\":0,\"audit_events\":81604378624,\"calendars\":4294967296,\"comments\":8589934592,\"contingents\":68719476736,\"contracts\":12884901888,\"knowledge_articles\":17179869184,\"notifications\":21474836480,\"organizations\":25769803776,\"overrun_decisions\":77309411328,\"refresh_tokens\":30064771072,\"sequences\":34359738368,\"sla_alerts\":64424509440,\"statements\":73014444032,\"task_notes\":42949672960,\"tasks\":38654705664,\"ticket_events\":51539607552,\"tickets\":47244640256,\"time_entries\":55834574848,\"users\":60129542144}"

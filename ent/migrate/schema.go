@@ -48,6 +48,44 @@ var (
 			},
 		},
 	}
+	// AuditEventsColumns holds the columns for the "audit_events" table.
+	AuditEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"ORGANIZATION", "CONTRACT", "USER", "CALENDAR", "STATEMENT"}},
+		{Name: "object_id", Type: field.TypeInt},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "ISSUE"}},
+		{Name: "before", Type: field.TypeJSON, Nullable: true},
+		{Name: "after", Type: field.TypeJSON, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
+	}
+	// AuditEventsTable holds the schema information for the "audit_events" table.
+	AuditEventsTable = &schema.Table{
+		Name:       "audit_events",
+		Columns:    AuditEventsColumns,
+		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "audit_events_users_actor",
+				Columns:    []*schema.Column{AuditEventsColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditevent_organization_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[7], AuditEventsColumns[1]},
+			},
+			{
+				Name:    "auditevent_object_type_object_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[2], AuditEventsColumns[3]},
+			},
+		},
+	}
 	// CalendarsColumns holds the columns for the "calendars" table.
 	CalendarsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -327,7 +365,12 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VENDOR", "PARTNER", "CUSTOMER"}},
 		{Name: "ticket_prefix", Type: field.TypeString, Size: 8, Default: "SD"},
 		{Name: "escalation_rules", Type: field.TypeJSON, Nullable: true},
+		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "language", Type: field.TypeString, Size: 8, Default: "en"},
+		{Name: "time_zone", Type: field.TypeString, Size: 64, Default: "UTC"},
+		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
+		{Name: "default_calendar_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -337,8 +380,14 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_organizations_children",
-				Columns:    []*schema.Column{OrganizationsColumns[7]},
+				Columns:    []*schema.Column{OrganizationsColumns[11]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "organizations_calendars_default_calendar",
+				Columns:    []*schema.Column{OrganizationsColumns[12]},
+				RefColumns: []*schema.Column{CalendarsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -829,6 +878,8 @@ var (
 		{Name: "can_approve", Type: field.TypeBool, Default: false},
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "language", Type: field.TypeString, Size: 8, Default: "en"},
+		{Name: "password_reset_hash", Type: field.TypeString, Nullable: true},
+		{Name: "password_reset_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 	}
 	// UsersTable holds the schema information for the "users" table.
@@ -839,7 +890,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "users_organizations_users",
-				Columns:    []*schema.Column{UsersColumns[11]},
+				Columns:    []*schema.Column{UsersColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -848,7 +899,7 @@ var (
 			{
 				Name:    "user_organization_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[11], UsersColumns[6]},
+				Columns: []*schema.Column{UsersColumns[13], UsersColumns[6]},
 			},
 		},
 	}
@@ -930,6 +981,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AttachmentsTable,
+		AuditEventsTable,
 		CalendarsTable,
 		CommentsTable,
 		ContingentsTable,
@@ -960,6 +1012,10 @@ func init() {
 	AttachmentsTable.ForeignKeys[2].RefTable = TicketsTable
 	AttachmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AuditEventsTable.ForeignKeys[0].RefTable = UsersTable
+	AuditEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	CalendarsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	CalendarsTable.Annotation = &entsql.Annotation{
@@ -995,6 +1051,7 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
 	OrganizationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	OrganizationsTable.ForeignKeys[1].RefTable = CalendarsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}

@@ -32,6 +32,16 @@ const (
 	FieldParentID = "parent_id"
 	// FieldEscalationRules holds the string denoting the escalation_rules field in the database.
 	FieldEscalationRules = "escalation_rules"
+	// FieldCountry holds the string denoting the country field in the database.
+	FieldCountry = "country"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
+	// FieldTimeZone holds the string denoting the time_zone field in the database.
+	FieldTimeZone = "time_zone"
+	// FieldDefaultCalendarID holds the string denoting the default_calendar_id field in the database.
+	FieldDefaultCalendarID = "default_calendar_id"
+	// FieldActive holds the string denoting the active field in the database.
+	FieldActive = "active"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -40,6 +50,8 @@ const (
 	EdgeUsers = "users"
 	// EdgeContracts holds the string denoting the contracts edge name in mutations.
 	EdgeContracts = "contracts"
+	// EdgeDefaultCalendar holds the string denoting the default_calendar edge name in mutations.
+	EdgeDefaultCalendar = "default_calendar"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 	// ParentTable is the table that holds the parent relation/edge.
@@ -64,6 +76,13 @@ const (
 	ContractsInverseTable = "contracts"
 	// ContractsColumn is the table column denoting the contracts relation/edge.
 	ContractsColumn = "customer_id"
+	// DefaultCalendarTable is the table that holds the default_calendar relation/edge.
+	DefaultCalendarTable = "organizations"
+	// DefaultCalendarInverseTable is the table name for the Calendar entity.
+	// It exists in this package in order to avoid circular dependency with the "calendar" package.
+	DefaultCalendarInverseTable = "calendars"
+	// DefaultCalendarColumn is the table column denoting the default_calendar relation/edge.
+	DefaultCalendarColumn = "default_calendar_id"
 )
 
 // Columns holds all SQL columns for organization fields.
@@ -76,6 +95,11 @@ var Columns = []string{
 	FieldTicketPrefix,
 	FieldParentID,
 	FieldEscalationRules,
+	FieldCountry,
+	FieldLanguage,
+	FieldTimeZone,
+	FieldDefaultCalendarID,
+	FieldActive,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -94,7 +118,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "supportdesk/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -108,6 +132,18 @@ var (
 	DefaultTicketPrefix string
 	// TicketPrefixValidator is a validator for the "ticket_prefix" field. It is called by the builders before save.
 	TicketPrefixValidator func(string) error
+	// CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	CountryValidator func(string) error
+	// DefaultLanguage holds the default value on creation for the "language" field.
+	DefaultLanguage string
+	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	LanguageValidator func(string) error
+	// DefaultTimeZone holds the default value on creation for the "time_zone" field.
+	DefaultTimeZone string
+	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	TimeZoneValidator func(string) error
+	// DefaultActive holds the default value on creation for the "active" field.
+	DefaultActive bool
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -172,6 +208,31 @@ func ByParentID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldParentID, opts...).ToFunc()
 }
 
+// ByCountry orders the results by the country field.
+func ByCountry(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCountry, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
+}
+
+// ByTimeZone orders the results by the time_zone field.
+func ByTimeZone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTimeZone, opts...).ToFunc()
+}
+
+// ByDefaultCalendarID orders the results by the default_calendar_id field.
+func ByDefaultCalendarID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultCalendarID, opts...).ToFunc()
+}
+
+// ByActive orders the results by the active field.
+func ByActive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
 // ByParentField orders the results by parent field.
 func ByParentField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -220,6 +281,13 @@ func ByContracts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newContractsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByDefaultCalendarField orders the results by default_calendar field.
+func ByDefaultCalendarField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDefaultCalendarStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newParentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -246,6 +314,13 @@ func newContractsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContractsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ContractsTable, ContractsColumn),
+	)
+}
+func newDefaultCalendarStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DefaultCalendarInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, DefaultCalendarTable, DefaultCalendarColumn),
 	)
 }
 

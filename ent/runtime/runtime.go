@@ -5,6 +5,7 @@ package runtime
 import (
 	"context"
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -82,6 +83,27 @@ func init() {
 	attachmentDescInternal := attachmentFields[4].Descriptor()
 	// attachment.DefaultInternal holds the default value on creation for the internal field.
 	attachment.DefaultInternal = attachmentDescInternal.Default.(bool)
+	auditeventMixin := schema.AuditEvent{}.Mixin()
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventHooks := schema.AuditEvent{}.Hooks()
+
+	auditevent.Hooks[1] = auditeventHooks[0]
+	auditeventMixinFields0 := auditeventMixin[0].Fields()
+	_ = auditeventMixinFields0
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescCreatedAt is the schema descriptor for created_at field.
+	auditeventDescCreatedAt := auditeventMixinFields0[0].Descriptor()
+	// auditevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditevent.DefaultCreatedAt = auditeventDescCreatedAt.Default.(func() time.Time)
 	calendarMixin := schema.Calendar{}.Mixin()
 	calendar.Policy = privacy.NewPolicies(schema.Calendar{})
 	calendar.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -92,6 +114,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	calendarMixinHooks1 := calendarMixin[1].Hooks()
+
+	calendar.Hooks[1] = calendarMixinHooks1[0]
 	calendarMixinFields0 := calendarMixin[0].Fields()
 	_ = calendarMixinFields0
 	calendarFields := schema.Calendar{}.Fields()
@@ -232,6 +257,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	contractMixinHooks1 := contractMixin[1].Hooks()
+
+	contract.Hooks[1] = contractMixinHooks1[0]
 	contractMixinFields0 := contractMixin[0].Fields()
 	_ = contractMixinFields0
 	contractFields := schema.Contract{}.Fields()
@@ -414,6 +442,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	organizationMixinHooks1 := organizationMixin[1].Hooks()
+
+	organization.Hooks[1] = organizationMixinHooks1[0]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationFields := schema.Organization{}.Fields()
@@ -452,6 +483,26 @@ func init() {
 	organization.DefaultTicketPrefix = organizationDescTicketPrefix.Default.(string)
 	// organization.TicketPrefixValidator is a validator for the "ticket_prefix" field. It is called by the builders before save.
 	organization.TicketPrefixValidator = organizationDescTicketPrefix.Validators[0].(func(string) error)
+	// organizationDescCountry is the schema descriptor for country field.
+	organizationDescCountry := organizationFields[5].Descriptor()
+	// organization.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	organization.CountryValidator = organizationDescCountry.Validators[0].(func(string) error)
+	// organizationDescLanguage is the schema descriptor for language field.
+	organizationDescLanguage := organizationFields[6].Descriptor()
+	// organization.DefaultLanguage holds the default value on creation for the language field.
+	organization.DefaultLanguage = organizationDescLanguage.Default.(string)
+	// organization.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	organization.LanguageValidator = organizationDescLanguage.Validators[0].(func(string) error)
+	// organizationDescTimeZone is the schema descriptor for time_zone field.
+	organizationDescTimeZone := organizationFields[7].Descriptor()
+	// organization.DefaultTimeZone holds the default value on creation for the time_zone field.
+	organization.DefaultTimeZone = organizationDescTimeZone.Default.(string)
+	// organization.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	organization.TimeZoneValidator = organizationDescTimeZone.Validators[0].(func(string) error)
+	// organizationDescActive is the schema descriptor for active field.
+	organizationDescActive := organizationFields[9].Descriptor()
+	// organization.DefaultActive holds the default value on creation for the active field.
+	organization.DefaultActive = organizationDescActive.Default.(bool)
 	overrundecisionMixin := schema.OverrunDecision{}.Mixin()
 	overrundecision.Policy = privacy.NewPolicies(schema.OverrunDecision{})
 	overrundecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -537,6 +588,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	statementMixinHooks1 := statementMixin[1].Hooks()
+
+	statement.Hooks[1] = statementMixinHooks1[0]
 	statementMixinFields0 := statementMixin[0].Fields()
 	_ = statementMixinFields0
 	statementFields := schema.Statement{}.Fields()
@@ -794,6 +848,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	userMixinHooks1 := userMixin[1].Hooks()
+
+	user.Hooks[1] = userMixinHooks1[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userFields := schema.User{}.Fields()

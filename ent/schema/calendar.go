@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -17,7 +18,9 @@ import (
 type Calendar struct{ ent.Schema }
 
 // Mixin of Calendar.
-func (Calendar) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Calendar) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCALENDAR}}
+}
 
 // Fields of Calendar.
 func (Calendar) Fields() []ent.Field {

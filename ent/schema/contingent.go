@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 
@@ -73,7 +74,9 @@ func (Contingent) Policy() ent.Policy {
 type Statement struct{ ent.Schema }
 
 // Mixin of Statement.
-func (Statement) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (Statement) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, AuditMixin{Object: auditevent.ObjectTypeSTATEMENT, CreateAction: auditevent.ActionISSUE}}
+}
 
 // Fields of Statement.
 func (Statement) Fields() []ent.Field {

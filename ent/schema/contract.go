@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -17,7 +18,9 @@ import (
 type Contract struct{ ent.Schema }
 
 // Mixin of Contract.
-func (Contract) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Contract) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCONTRACT}}
+}
 
 // Fields of Contract.
 func (Contract) Fields() []ent.Field {

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/schema/rule"
@@ -16,7 +17,9 @@ import (
 type Organization struct{ ent.Schema }
 
 // Mixin of Organization.
-func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Organization) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeORGANIZATION}}
+}
 
 // Fields of Organization.
 func (Organization) Fields() []ent.Field {
@@ -28,6 +31,13 @@ func (Organization) Fields() []ent.Field {
 		// escalation_rules are the provider's escalation targets and hand-back paths; empty means
 		// the default table of package ticketflow. Read and set through schema/flow.graphql.
 		field.JSON("escalation_rules", &schematype.EscalationRules{}).Optional().Annotations(entgql.Skip()),
+		// Administration (issue 12): where the organisation is, how it is addressed, which of its
+		// provider's calendars applies when a contract names none, and whether it is active.
+		field.String("country").Optional().MaxLen(2),
+		field.String("language").Default("en").MaxLen(8),
+		field.String("time_zone").Default("UTC").MaxLen(64),
+		field.Int("default_calendar_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Bool("active").Default(true),
 	}
 }
 
@@ -39,6 +49,7 @@ func (Organization) Edges() []ent.Edge {
 			From("parent").Field("parent_id").Unique(),
 		edge.To("users", User.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("contracts", Contract.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("default_calendar", Calendar.Type).Field("default_calendar_id").Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

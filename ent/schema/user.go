@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -15,7 +16,9 @@ import (
 type User struct{ ent.Schema }
 
 // Mixin of User.
-func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (User) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeUSER}}
+}
 
 // Fields of User.
 func (User) Fields() []ent.Field {
@@ -30,6 +33,10 @@ func (User) Fields() []ent.Field {
 		field.Bool("active").Default(true),
 		field.String("language").Default("en").MaxLen(8),
 		field.Int("organization_id").Immutable(),
+		// A password reset started by an administrator: only the token's SHA-256 hash is kept,
+		// and it is cleared when used.
+		field.String("password_reset_hash").Optional().Nillable().Sensitive().Annotations(entgql.Skip()),
+		field.Time("password_reset_expires_at").Optional().Nillable().Annotations(entgql.Skip()),
 	}
 }
 
@@ -55,10 +62,11 @@ func (User) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField(), entgql.MultiOrder()}
 }
 
-// Policy of User: the tenancy filter of package rule on every read; writes need a viewer.
+// Policy of User: the tenancy filter of package rule on every read; administrators write, and
+// every user may change their own password.
 func (User) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.DenyIfNoViewer(), rule.FilterUsers(), privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{rule.DenyIfNoViewer(), rule.AllowIfAdmin()},
+		Mutation: privacy.MutationPolicy{rule.DenyIfNoViewer(), rule.AllowOwnPassword(), rule.AllowIfAdmin()},
 	}
 }

@@ -40,6 +40,10 @@ const (
 	FieldLanguage = "language"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
 	FieldOrganizationID = "organization_id"
+	// FieldPasswordResetHash holds the string denoting the password_reset_hash field in the database.
+	FieldPasswordResetHash = "password_reset_hash"
+	// FieldPasswordResetExpiresAt holds the string denoting the password_reset_expires_at field in the database.
+	FieldPasswordResetExpiresAt = "password_reset_expires_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeReportedTickets holds the string denoting the reported_tickets edge name in mutations.
@@ -110,6 +114,8 @@ var Columns = []string{
 	FieldActive,
 	FieldLanguage,
 	FieldOrganizationID,
+	FieldPasswordResetHash,
+	FieldPasswordResetExpiresAt,
 }
 
 var (
@@ -134,7 +140,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "supportdesk/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -240,6 +246,16 @@ func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
 // ByOrganizationID orders the results by the organization_id field.
 func ByOrganizationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrganizationID, opts...).ToFunc()
+}
+
+// ByPasswordResetHash orders the results by the password_reset_hash field.
+func ByPasswordResetHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPasswordResetHash, opts...).ToFunc()
+}
+
+// ByPasswordResetExpiresAt orders the results by the password_reset_expires_at field.
+func ByPasswordResetExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPasswordResetExpiresAt, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

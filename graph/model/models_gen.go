@@ -109,6 +109,17 @@ type HandBackTicketInput struct {
 	Reason   string       `json:"reason"`
 }
 
+type OrganizationPayload struct {
+	Organization *ent.Organization `json:"organization"`
+}
+
+// A one-time password reset token, valid until expiresAt. It is shown to the administrator until mail delivery exists; only its hash is stored.
+type PasswordResetPayload struct {
+	User      *ent.User `json:"user"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 // A ranked candidate of the similarity search; node is the ticket, task or article.
 type SimilarItem struct {
 	Kind  SimilarKind `json:"kind"`

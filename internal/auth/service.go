@@ -17,6 +17,8 @@ import (
 type Service struct {
 	Client *ent.Client
 	Tokens *Tokens
+	// Clock is the domain clock (password reset expiry); Tokens keep their own for JWTs.
+	Clock func() time.Time
 }
 
 // Session is the result of a login or refresh.
@@ -38,7 +40,7 @@ var errBadLogin = apperr.E(apperr.Unauthenticated, "invalid email or password")
 // Login verifies email and password and opens a new refresh-token family.
 func (s *Service) Login(ctx context.Context, email, password string) (*Session, error) {
 	ctx = trusted(ctx)
-	u, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).Only(ctx)
+	u, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).WithOrganization().Only(ctx)
 	if ent.IsNotFound(err) {
 		// Compare against a dummy hash anyway so timing does not reveal which emails exist.
 		CheckPassword("$2a$10$7EqJtq98hPqEX7fNZaFWoOHi5BTHnL6gYWp0ZxbSB8ylKkWdY5e1W", password)
@@ -47,7 +49,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	if err != nil {
 		return nil, err
 	}
-	if !u.Active || !CheckPassword(u.PasswordHash, password) {
+	// A deactivated user or a user of a deactivated organisation cannot sign in.
+	if !u.Active || !u.Edges.Organization.Active || !CheckPassword(u.PasswordHash, password) {
 		return nil, errBadLogin
 	}
 	return s.issue(ctx, s.Client, u, newOpaque())
@@ -100,14 +103,15 @@ func commitOr(tx *ent.Tx, err error) error {
 
 func (s *Service) refresh(ctx context.Context, tx *ent.Tx, token string) (*Session, error) {
 	now := s.Tokens.now().UTC()
-	rt, err := tx.RefreshToken.Query().Where(refreshtoken.TokenHash(hashToken(token))).WithUser().Only(ctx)
+	rt, err := tx.RefreshToken.Query().Where(refreshtoken.TokenHash(hashToken(token))).
+		WithUser(func(q *ent.UserQuery) { q.WithOrganization() }).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, errBadRefresh
 	}
 	if err != nil {
 		return nil, err
 	}
-	if rt.RevokedAt != nil || now.After(rt.ExpiresAt) || !rt.Edges.User.Active {
+	if rt.RevokedAt != nil || now.After(rt.ExpiresAt) || !rt.Edges.User.Active || !rt.Edges.User.Edges.Organization.Active {
 		return nil, errBadRefresh
 	}
 	// The guarded update makes the use once-only even under concurrent refreshes.
@@ -143,7 +147,10 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // privacy rules use. It costs a fixed number of small queries per request.
 func LoadViewer(ctx context.Context, c *ent.Client, userID int) (*viewer.Viewer, error) {
 	ctx = trusted(ctx)
-	u, err := c.User.Query().Where(user.ID(userID), user.Active(true)).WithOrganization().Only(ctx)
+	// Checked on every request, so deactivating a user or an organisation refuses its access
+	// tokens from the next request on.
+	u, err := c.User.Query().Where(user.ID(userID), user.Active(true), user.HasOrganizationWith(organization.Active(true))).
+		WithOrganization().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.E(apperr.Unauthenticated, "unknown or inactive user")
 	}

@@ -43,8 +43,8 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*
 	if err != nil {
 		return nil, err
 	}
-	if org.ID != v.OrgID && !(org.Kind == organization.KindCUSTOMER && org.ParentID != nil && *org.ParentID == v.OrgID) {
-		return nil, apperr.Forbiddenf("administrators create users of their own organisation and of the customers they serve")
+	if !Administers(v, org) {
+		return nil, apperr.Forbiddenf("administrators create users of their own organisation and of the organisations they serve")
 	}
 	isCustomerRole := false
 	for _, r := range customerRoles {
@@ -70,7 +70,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*
 		return nil, apperr.Invalid(err.Error(), "password")
 	}
 	if in.Role == user.RoleKEY_USER {
-		if err := s.checkKeyUserRoom(ctx, org.ID); err != nil {
+		if err := KeyUserRoom(ctx, s.Client, org.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -89,9 +89,19 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*
 		SetRole(in.Role).SetLevels(in.Levels).SetCanApprove(canApprove).SetPasswordHash(hash).Save(ctx)
 }
 
-func (s *Service) checkKeyUserRoom(ctx context.Context, customerID int) error {
+// Administers reports whether viewer v may manage the users and the record of organisation
+// org: administrators of the organisation itself or of its parent (the provider serving a
+// customer, the vendor of a partner).
+func Administers(v *viewer.Viewer, org *ent.Organization) bool {
+	return v != nil && v.IsStaff() && v.IsAdmin() && (org.ID == v.OrgID || (org.ParentID != nil && *org.ParentID == v.OrgID))
+}
+
+// KeyUserRoom returns CONFLICT when customer customerID already has as many active key users as
+// its contract allows (included plus purchased extra contacts). Every path that makes a key user
+// (creation, role change, reactivation) asks it first.
+func KeyUserRoom(ctx context.Context, c *ent.Client, customerID int) error {
 	tctx := trusted(ctx)
-	k, err := s.Client.Contract.Query().Where(contract.CustomerID(customerID)).
+	k, err := c.Contract.Query().Where(contract.CustomerID(customerID)).
 		Order(ent.Desc(contract.FieldValidFrom)).First(tctx)
 	if ent.IsNotFound(err) {
 		return apperr.Invalid("the customer has no contract that allows key users", "role")
@@ -99,7 +109,7 @@ func (s *Service) checkKeyUserRoom(ctx context.Context, customerID int) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.Client.User.Query().Where(user.OrganizationID(customerID), user.RoleEQ(user.RoleKEY_USER), user.Active(true)).Count(tctx)
+	n, err := c.User.Query().Where(user.OrganizationID(customerID), user.RoleEQ(user.RoleKEY_USER), user.Active(true)).Count(tctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/organization"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/sequence"
@@ -193,6 +194,15 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 		customerID = *in.CustomerID
 		if !contains(v.ServedCustomerIDs, customerID) {
 			return nil, apperr.NotFoundf("customer not found")
+		}
+		// A deactivated customer keeps its records but takes no new tickets (its own users
+		// cannot sign in at all).
+		inactive, err := c.Organization.Query().Where(organization.ID(customerID), organization.Active(false)).Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if inactive {
+			return nil, apperr.Invalid("the customer is deactivated and takes no new tickets", "customerID")
 		}
 		if in.ReceivedAt != nil {
 			if in.ReceivedAt.After(now) {

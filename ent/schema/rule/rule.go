@@ -6,8 +6,11 @@ package rule
 import (
 	"context"
 
+	"entgo.io/ent/dialect/sql"
+
 	"supportdesk/ent"
 	"supportdesk/ent/attachment"
+	"supportdesk/ent/auditevent"
 	"supportdesk/ent/calendar"
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
@@ -56,6 +59,26 @@ func AllowIfAdmin() privacy.MutationRule {
 	})
 }
 
+// AllowOwnPassword lets any signed-in user change their own password (and nothing else of their
+// account); the service checks the current password first.
+func AllowOwnPassword() privacy.MutationRule {
+	return privacy.UserMutationRuleFunc(func(ctx context.Context, m *ent.UserMutation) error {
+		v := viewer.FromContext(ctx)
+		id, ok := m.ID()
+		if v == nil || !ok || id != v.UserID || !m.Op().Is(ent.OpUpdateOne) {
+			return privacy.Skip
+		}
+		for _, f := range append(m.Fields(), m.ClearedFields()...) {
+			switch f {
+			case user.FieldPasswordHash, user.FieldUpdatedAt, user.FieldPasswordResetHash, user.FieldPasswordResetExpiresAt:
+			default:
+				return privacy.Skip
+			}
+		}
+		return privacy.Allow
+	})
+}
+
 // TicketScope is the predicate of the tickets v may see (SPEC section 2).
 func TicketScope(v *viewer.Viewer) predicate.Ticket {
 	switch {
@@ -92,25 +115,74 @@ func withViewer(ctx context.Context, apply func(v *viewer.Viewer)) error {
 }
 
 // FilterOrganizations narrows organisations to the viewer's own, its provider, and the
-// organisations it serves.
+// organisations it serves. A vendor sees its partners but a partner's customer only once one of
+// that customer's tickets was escalated to it (SPEC 2).
 func FilterOrganizations() privacy.QueryRule {
 	return privacy.OrganizationQueryRuleFunc(func(ctx context.Context, q *ent.OrganizationQuery) error {
-		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(organization.IDIn(v.VisibleOrgIDs()...)) })
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			q.Where(organization.Or(organization.IDIn(directOrgIDs(v)...),
+				predicate.Organization(escalatedCustomers(v, organization.FieldID))))
+		})
 	})
 }
 
-// FilterUsers narrows users to the visible organisations.
+// FilterUsers narrows users to those of the organisations visible by FilterOrganizations.
 func FilterUsers() privacy.QueryRule {
 	return privacy.UserQueryRuleFunc(func(ctx context.Context, q *ent.UserQuery) error {
-		return withViewer(ctx, func(v *viewer.Viewer) { q.Where(user.OrganizationIDIn(v.VisibleOrgIDs()...)) })
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			q.Where(user.Or(user.OrganizationIDIn(directOrgIDs(v)...),
+				predicate.User(escalatedCustomers(v, user.FieldOrganizationID))))
+		})
 	})
 }
 
-// FilterCalendars narrows calendars to the viewer's organisation and its provider.
+// directOrgIDs are the organisations a viewer sees by the tree alone: its own, its provider,
+// the customers it serves and a vendor's partners (not the partners' customers).
+func directOrgIDs(v *viewer.Viewer) []int {
+	ids := []int{v.OrgID}
+	if v.ParentOrgID != 0 {
+		ids = append(ids, v.ParentOrgID)
+	}
+	ids = append(ids, v.ServedCustomerIDs...)
+	return append(ids, v.PartnerIDs...)
+}
+
+// escalatedCustomers restricts column col to the vendor's partner customers that have a ticket
+// escalated to the vendor; it matches nothing for other viewers.
+func escalatedCustomers(v *viewer.Viewer, col string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		if len(v.PartnerCustomerIDs) == 0 {
+			s.Where(sql.False())
+			return
+		}
+		t := sql.Table(ticket.Table)
+		ids := make([]any, len(v.PartnerCustomerIDs))
+		for i, id := range v.PartnerCustomerIDs {
+			ids[i] = id
+		}
+		s.Where(sql.In(s.C(col), sql.Select(t.C(ticket.FieldCustomerID)).From(t).
+			Where(sql.And(sql.EQ(t.C(ticket.FieldVendorInvolved), true), sql.In(t.C(ticket.FieldCustomerID), ids...)))))
+	}
+}
+
+// FilterCalendars: staff see their organisation's calendars and their provider's; a customer
+// sees only the calendars of its own contracts and its default calendar, never another
+// customer's calendar of the same provider.
 func FilterCalendars() privacy.QueryRule {
 	return privacy.CalendarQueryRuleFunc(func(ctx context.Context, q *ent.CalendarQuery) error {
 		return withViewer(ctx, func(v *viewer.Viewer) {
-			q.Where(calendar.OrganizationIDIn(v.OrgID, v.ParentOrgID))
+			if !v.IsCustomerSide() {
+				q.Where(calendar.OrganizationIDIn(v.OrgID, v.ParentOrgID))
+				return
+			}
+			q.Where(calendar.Or(
+				calendar.HasContractsWith(contract.CustomerID(v.OrgID)),
+				predicate.Calendar(func(s *sql.Selector) {
+					o := sql.Table(organization.Table)
+					s.Where(sql.In(s.C(calendar.FieldID), sql.Select(o.C(organization.FieldDefaultCalendarID)).From(o).
+						Where(sql.EQ(o.C(organization.FieldID), v.OrgID))))
+				}),
+			))
 		})
 	})
 }
@@ -253,6 +325,23 @@ func FilterOverrunDecisions() privacy.QueryRule {
 			default:
 				q.Where(overrundecision.HasContractWith(contract.ProviderID(v.OrgID)))
 			}
+		})
+	})
+}
+
+// FilterAuditEvents: administrators and service delivery managers of a provider read the audit
+// rows of their own organisation and of the customers they serve, and a vendor's the rows about
+// its partners' organisation records (not their users or calendars); everyone else reads none.
+func FilterAuditEvents() privacy.QueryRule {
+	return privacy.AuditEventQueryRuleFunc(func(ctx context.Context, q *ent.AuditEventQuery) error {
+		return withViewer(ctx, func(v *viewer.Viewer) {
+			if !v.IsStaff() || (v.Role != viewer.RoleAdmin && v.Role != viewer.RoleSDM) {
+				q.Where(auditevent.IDIn())
+				return
+			}
+			own := append([]int{v.OrgID}, v.ServedCustomerIDs...)
+			q.Where(auditevent.Or(auditevent.OrganizationIDIn(own...),
+				auditevent.And(auditevent.OrganizationIDIn(v.PartnerIDs...), auditevent.ObjectTypeEQ(auditevent.ObjectTypeORGANIZATION))))
 		})
 	})
 }
