@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"supportdesk/ent/auditevent"
 	"supportdesk/ent/privacy"
-	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/schema/rule"
+	"supportdesk/ent/schema/schematype"
 )
 
 // Organization is a vendor, a partner or a customer. A customer is served by its parent (a
