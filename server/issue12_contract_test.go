@@ -7,8 +7,8 @@ import (
 )
 
 const (
-	opNewOrg      = `mutation($in: CreateOrganizationInput!){ createOrganization(input:$in){ organization{ id } } }`
-	opNewUser     = `mutation($in: CreateUserInput!){ createUser(input:$in){ user{ id } } }`
+	opNewOrg         = `mutation($in: CreateOrganizationInput!){ createOrganization(input:$in){ organization{ id } } }`
+	opNewUser        = `mutation($in: CreateUserInput!){ createUser(input:$in){ user{ id } } }`
 	opCreateCalendar = `mutation($in: CalendarInput!){ createCalendar(input:$in){ calendar{ id } } }`
 	opCreateContract = `mutation($in: CreateContractInput!){ createContract(input:$in){ contract{ id agreementType channels
   termsAt{ agreementType channels hypercareTier firstTrainingDay hypercareEndsOn currency levelTerms{ level monthlyMinutes rateCents } overrunPolicy } } } }`

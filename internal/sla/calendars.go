@@ -10,8 +10,8 @@ import (
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/apperr"
-	"supportdesk/internal/terms"
 	"supportdesk/internal/calendar"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 )
 

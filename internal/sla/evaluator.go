@@ -10,9 +10,9 @@ import (
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/slaalert"
 	"supportdesk/ent/ticket"
-	"supportdesk/internal/terms"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/internal/notify"
+	"supportdesk/internal/terms"
 )
 
 // Evaluator detects at-risk and breach moments even when nobody touches a ticket. Each moment
