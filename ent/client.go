@@ -17,6 +17,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -57,6 +58,8 @@ type Client struct {
 	Contingent *ContingentClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// ContractVersion is the client for interacting with the ContractVersion builders.
+	ContractVersion *ContractVersionClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
 	KnowledgeArticle *KnowledgeArticleClient
 	// Notification is the client for interacting with the Notification builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.Comment = NewCommentClient(c.config)
 	c.Contingent = NewContingentClient(c.config)
 	c.Contract = NewContractClient(c.config)
+	c.ContractVersion = NewContractVersionClient(c.config)
 	c.KnowledgeArticle = NewKnowledgeArticleClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Comment:          NewCommentClient(cfg),
 		Contingent:       NewContingentClient(cfg),
 		Contract:         NewContractClient(cfg),
+		ContractVersion:  NewContractVersionClient(cfg),
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
@@ -253,6 +258,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Comment:          NewCommentClient(cfg),
 		Contingent:       NewContingentClient(cfg),
 		Contract:         NewContractClient(cfg),
+		ContractVersion:  NewContractVersionClient(cfg),
 		KnowledgeArticle: NewKnowledgeArticleClient(cfg),
 		Notification:     NewNotificationClient(cfg),
 		Organization:     NewOrganizationClient(cfg),
@@ -297,9 +303,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Attachment, c.AuditEvent, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.KnowledgeArticle, c.Notification, c.Organization, c.OverrunDecision,
-		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.ContractVersion, c.KnowledgeArticle, c.Notification, c.Organization,
+		c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task,
+		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -310,9 +316,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Attachment, c.AuditEvent, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.KnowledgeArticle, c.Notification, c.Organization, c.OverrunDecision,
-		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.ContractVersion, c.KnowledgeArticle, c.Notification, c.Organization,
+		c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task,
+		c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -333,6 +339,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Contingent.mutate(ctx, m)
 	case *ContractMutation:
 		return c.Contract.mutate(ctx, m)
+	case *ContractVersionMutation:
+		return c.ContractVersion.mutate(ctx, m)
 	case *KnowledgeArticleMutation:
 		return c.KnowledgeArticle.mutate(ctx, m)
 	case *NotificationMutation:
@@ -1471,6 +1479,172 @@ func (c *ContractClient) mutate(ctx context.Context, m *ContractMutation) (Value
 		return (&ContractDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Contract mutation op: %q", m.Op())
+	}
+}
+
+// ContractVersionClient is a client for the ContractVersion schema.
+type ContractVersionClient struct {
+	config
+}
+
+// NewContractVersionClient returns a client for the ContractVersion from the given config.
+func NewContractVersionClient(c config) *ContractVersionClient {
+	return &ContractVersionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contractversion.Hooks(f(g(h())))`.
+func (c *ContractVersionClient) Use(hooks ...Hook) {
+	c.hooks.ContractVersion = append(c.hooks.ContractVersion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contractversion.Intercept(f(g(h())))`.
+func (c *ContractVersionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContractVersion = append(c.inters.ContractVersion, interceptors...)
+}
+
+// Create returns a builder for creating a ContractVersion entity.
+func (c *ContractVersionClient) Create() *ContractVersionCreate {
+	mutation := newContractVersionMutation(c.config, OpCreate)
+	return &ContractVersionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContractVersion entities.
+func (c *ContractVersionClient) CreateBulk(builders ...*ContractVersionCreate) *ContractVersionCreateBulk {
+	return &ContractVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContractVersionClient) MapCreateBulk(slice any, setFunc func(*ContractVersionCreate, int)) *ContractVersionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContractVersionCreateBulk{err: fmt.Errorf("calling to ContractVersionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContractVersionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContractVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContractVersion.
+func (c *ContractVersionClient) Update() *ContractVersionUpdate {
+	mutation := newContractVersionMutation(c.config, OpUpdate)
+	return &ContractVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContractVersionClient) UpdateOne(_m *ContractVersion) *ContractVersionUpdateOne {
+	mutation := newContractVersionMutation(c.config, OpUpdateOne, withContractVersion(_m))
+	return &ContractVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContractVersionClient) UpdateOneID(id int) *ContractVersionUpdateOne {
+	mutation := newContractVersionMutation(c.config, OpUpdateOne, withContractVersionID(id))
+	return &ContractVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContractVersion.
+func (c *ContractVersionClient) Delete() *ContractVersionDelete {
+	mutation := newContractVersionMutation(c.config, OpDelete)
+	return &ContractVersionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContractVersionClient) DeleteOne(_m *ContractVersion) *ContractVersionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContractVersionClient) DeleteOneID(id int) *ContractVersionDeleteOne {
+	builder := c.Delete().Where(contractversion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContractVersionDeleteOne{builder}
+}
+
+// Query returns a query builder for ContractVersion.
+func (c *ContractVersionClient) Query() *ContractVersionQuery {
+	return &ContractVersionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContractVersion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContractVersion entity by its id.
+func (c *ContractVersionClient) Get(ctx context.Context, id int) (*ContractVersion, error) {
+	return c.Query().Where(contractversion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContractVersionClient) GetX(ctx context.Context, id int) *ContractVersion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryContract queries the contract edge of a ContractVersion.
+func (c *ContractVersionClient) QueryContract(_m *ContractVersion) *ContractQuery {
+	query := (&ContractClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contractversion.Table, contractversion.FieldID, id),
+			sqlgraph.To(contract.Table, contract.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contractversion.ContractTable, contractversion.ContractColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreatedBy queries the created_by edge of a ContractVersion.
+func (c *ContractVersionClient) QueryCreatedBy(_m *ContractVersion) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(contractversion.Table, contractversion.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, contractversion.CreatedByTable, contractversion.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ContractVersionClient) Hooks() []Hook {
+	hooks := c.hooks.ContractVersion
+	return append(hooks[:len(hooks):len(hooks)], contractversion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContractVersionClient) Interceptors() []Interceptor {
+	return c.inters.ContractVersion
+}
+
+func (c *ContractVersionClient) mutate(ctx context.Context, m *ContractVersionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContractVersionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContractVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContractVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContractVersionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContractVersion mutation op: %q", m.Op())
 	}
 }
 
@@ -4154,15 +4328,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
-		KnowledgeArticle, Notification, Organization, OverrunDecision, RefreshToken,
-		SLAAlert, Sequence, Statement, Task, TaskNote, Ticket, TicketEvent, TimeEntry,
-		User []ent.Hook
+		ContractVersion, KnowledgeArticle, Notification, Organization, OverrunDecision,
+		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
+		TicketEvent, TimeEntry, User []ent.Hook
 	}
 	inters struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
-		KnowledgeArticle, Notification, Organization, OverrunDecision, RefreshToken,
-		SLAAlert, Sequence, Statement, Task, TaskNote, Ticket, TicketEvent, TimeEntry,
-		User []ent.Interceptor
+		ContractVersion, KnowledgeArticle, Notification, Organization, OverrunDecision,
+		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
+		TicketEvent, TimeEntry, User []ent.Interceptor
 	}
 )
 

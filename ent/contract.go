@@ -66,6 +66,8 @@ type Contract struct {
 	LevelTerms []schematype.LevelTerms `json:"level_terms,omitempty"`
 	// SLATargets holds the value of the "sla_targets" field.
 	SLATargets []schematype.SLATarget `json:"sla_targets,omitempty"`
+	// OverrunPolicy holds the value of the "overrun_policy" field.
+	OverrunPolicy contract.OverrunPolicy `json:"overrun_policy,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
 	// ProviderID holds the value of the "provider_id" field.
@@ -165,7 +167,7 @@ func (*Contract) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case contract.FieldID, contract.FieldKeyUserLimit, contract.FieldExtraKeyUsers, contract.FieldTimeIncrementMinutes, contract.FieldMinBillableMinutes, contract.FieldWarningThresholdPercent, contract.FieldCarryOverCapMinutes, contract.FieldCustomerID, contract.FieldProviderID, contract.FieldCalendarID, contract.FieldServiceManagerID:
 			values[i] = new(sql.NullInt64)
-		case contract.FieldName, contract.FieldAgreementType, contract.FieldIntakeModel, contract.FieldHypercareTier, contract.FieldCurrency:
+		case contract.FieldName, contract.FieldAgreementType, contract.FieldIntakeModel, contract.FieldHypercareTier, contract.FieldCurrency, contract.FieldOverrunPolicy:
 			values[i] = new(sql.NullString)
 		case contract.FieldCreatedAt, contract.FieldUpdatedAt, contract.FieldValidFrom, contract.FieldValidUntil, contract.FieldFirstTrainingDay:
 			values[i] = new(sql.NullTime)
@@ -330,6 +332,12 @@ func (_m *Contract) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field sla_targets: %w", err)
 				}
 			}
+		case contract.FieldOverrunPolicy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field overrun_policy", values[i])
+			} else if value.Valid {
+				_m.OverrunPolicy = contract.OverrunPolicy(value.String)
+			}
 		case contract.FieldCustomerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
@@ -486,6 +494,9 @@ func (_m *Contract) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sla_targets=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SLATargets))
+	builder.WriteString(", ")
+	builder.WriteString("overrun_policy=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OverrunPolicy))
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))

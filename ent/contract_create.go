@@ -287,6 +287,20 @@ func (_c *ContractCreate) SetSLATargets(v []schematype.SLATarget) *ContractCreat
 	return _c
 }
 
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (_c *ContractCreate) SetOverrunPolicy(v contract.OverrunPolicy) *ContractCreate {
+	_c.mutation.SetOverrunPolicy(v)
+	return _c
+}
+
+// SetNillableOverrunPolicy sets the "overrun_policy" field if the given value is not nil.
+func (_c *ContractCreate) SetNillableOverrunPolicy(v *contract.OverrunPolicy) *ContractCreate {
+	if v != nil {
+		_c.SetOverrunPolicy(*v)
+	}
+	return _c
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (_c *ContractCreate) SetCustomerID(v int) *ContractCreate {
 	_c.mutation.SetCustomerID(v)
@@ -461,6 +475,10 @@ func (_c *ContractCreate) defaults() error {
 		v := contract.DefaultCarryOverCapMinutes
 		_c.mutation.SetCarryOverCapMinutes(v)
 	}
+	if _, ok := _c.mutation.OverrunPolicy(); !ok {
+		v := contract.DefaultOverrunPolicy
+		_c.mutation.SetOverrunPolicy(v)
+	}
 	return nil
 }
 
@@ -573,6 +591,14 @@ func (_c *ContractCreate) check() error {
 	if v, ok := _c.mutation.CarryOverCapMinutes(); ok {
 		if err := contract.CarryOverCapMinutesValidator(v); err != nil {
 			return &ValidationError{Name: "carry_over_cap_minutes", err: fmt.Errorf(`ent: validator failed for field "Contract.carry_over_cap_minutes": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.OverrunPolicy(); !ok {
+		return &ValidationError{Name: "overrun_policy", err: errors.New(`ent: missing required field "Contract.overrun_policy"`)}
+	}
+	if v, ok := _c.mutation.OverrunPolicy(); ok {
+		if err := contract.OverrunPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "overrun_policy", err: fmt.Errorf(`ent: validator failed for field "Contract.overrun_policy": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.CustomerID(); !ok {
@@ -701,6 +727,10 @@ func (_c *ContractCreate) createSpec() (*Contract, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SLATargets(); ok {
 		_spec.SetField(contract.FieldSLATargets, field.TypeJSON, value)
 		_node.SLATargets = value
+	}
+	if value, ok := _c.mutation.OverrunPolicy(); ok {
+		_spec.SetField(contract.FieldOverrunPolicy, field.TypeEnum, value)
+		_node.OverrunPolicy = value
 	}
 	if nodes := _c.mutation.CustomerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1147,6 +1177,18 @@ func (u *ContractUpsert) UpdateSLATargets() *ContractUpsert {
 // ClearSLATargets clears the value of the "sla_targets" field.
 func (u *ContractUpsert) ClearSLATargets() *ContractUpsert {
 	u.SetNull(contract.FieldSLATargets)
+	return u
+}
+
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (u *ContractUpsert) SetOverrunPolicy(v contract.OverrunPolicy) *ContractUpsert {
+	u.Set(contract.FieldOverrunPolicy, v)
+	return u
+}
+
+// UpdateOverrunPolicy sets the "overrun_policy" field to the value that was provided on create.
+func (u *ContractUpsert) UpdateOverrunPolicy() *ContractUpsert {
+	u.SetExcluded(contract.FieldOverrunPolicy)
 	return u
 }
 
@@ -1598,6 +1640,20 @@ func (u *ContractUpsertOne) UpdateSLATargets() *ContractUpsertOne {
 func (u *ContractUpsertOne) ClearSLATargets() *ContractUpsertOne {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearSLATargets()
+	})
+}
+
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (u *ContractUpsertOne) SetOverrunPolicy(v contract.OverrunPolicy) *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetOverrunPolicy(v)
+	})
+}
+
+// UpdateOverrunPolicy sets the "overrun_policy" field to the value that was provided on create.
+func (u *ContractUpsertOne) UpdateOverrunPolicy() *ContractUpsertOne {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateOverrunPolicy()
 	})
 }
 
@@ -2221,6 +2277,20 @@ func (u *ContractUpsertBulk) UpdateSLATargets() *ContractUpsertBulk {
 func (u *ContractUpsertBulk) ClearSLATargets() *ContractUpsertBulk {
 	return u.Update(func(s *ContractUpsert) {
 		s.ClearSLATargets()
+	})
+}
+
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (u *ContractUpsertBulk) SetOverrunPolicy(v contract.OverrunPolicy) *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.SetOverrunPolicy(v)
+	})
+}
+
+// UpdateOverrunPolicy sets the "overrun_policy" field to the value that was provided on create.
+func (u *ContractUpsertBulk) UpdateOverrunPolicy() *ContractUpsertBulk {
+	return u.Update(func(s *ContractUpsert) {
+		s.UpdateOverrunPolicy()
 	})
 }
 

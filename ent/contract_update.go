@@ -380,6 +380,20 @@ func (_u *ContractUpdate) ClearSLATargets() *ContractUpdate {
 	return _u
 }
 
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (_u *ContractUpdate) SetOverrunPolicy(v contract.OverrunPolicy) *ContractUpdate {
+	_u.mutation.SetOverrunPolicy(v)
+	return _u
+}
+
+// SetNillableOverrunPolicy sets the "overrun_policy" field if the given value is not nil.
+func (_u *ContractUpdate) SetNillableOverrunPolicy(v *contract.OverrunPolicy) *ContractUpdate {
+	if v != nil {
+		_u.SetOverrunPolicy(*v)
+	}
+	return _u
+}
+
 // SetCalendarID sets the "calendar_id" field.
 func (_u *ContractUpdate) SetCalendarID(v int) *ContractUpdate {
 	_u.mutation.SetCalendarID(v)
@@ -582,6 +596,11 @@ func (_u *ContractUpdate) check() error {
 			return &ValidationError{Name: "carry_over_cap_minutes", err: fmt.Errorf(`ent: validator failed for field "Contract.carry_over_cap_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OverrunPolicy(); ok {
+		if err := contract.OverrunPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "overrun_policy", err: fmt.Errorf(`ent: validator failed for field "Contract.overrun_policy": %w`, err)}
+		}
+	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Contract.customer"`)
 	}
@@ -716,6 +735,9 @@ func (_u *ContractUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SLATargetsCleared() {
 		_spec.ClearField(contract.FieldSLATargets, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.OverrunPolicy(); ok {
+		_spec.SetField(contract.FieldOverrunPolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.CalendarCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1188,6 +1210,20 @@ func (_u *ContractUpdateOne) ClearSLATargets() *ContractUpdateOne {
 	return _u
 }
 
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (_u *ContractUpdateOne) SetOverrunPolicy(v contract.OverrunPolicy) *ContractUpdateOne {
+	_u.mutation.SetOverrunPolicy(v)
+	return _u
+}
+
+// SetNillableOverrunPolicy sets the "overrun_policy" field if the given value is not nil.
+func (_u *ContractUpdateOne) SetNillableOverrunPolicy(v *contract.OverrunPolicy) *ContractUpdateOne {
+	if v != nil {
+		_u.SetOverrunPolicy(*v)
+	}
+	return _u
+}
+
 // SetCalendarID sets the "calendar_id" field.
 func (_u *ContractUpdateOne) SetCalendarID(v int) *ContractUpdateOne {
 	_u.mutation.SetCalendarID(v)
@@ -1403,6 +1439,11 @@ func (_u *ContractUpdateOne) check() error {
 			return &ValidationError{Name: "carry_over_cap_minutes", err: fmt.Errorf(`ent: validator failed for field "Contract.carry_over_cap_minutes": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OverrunPolicy(); ok {
+		if err := contract.OverrunPolicyValidator(v); err != nil {
+			return &ValidationError{Name: "overrun_policy", err: fmt.Errorf(`ent: validator failed for field "Contract.overrun_policy": %w`, err)}
+		}
+	}
 	if _u.mutation.CustomerCleared() && len(_u.mutation.CustomerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Contract.customer"`)
 	}
@@ -1554,6 +1595,9 @@ func (_u *ContractUpdateOne) sqlSave(ctx context.Context) (_node *Contract, err 
 	}
 	if _u.mutation.SLATargetsCleared() {
 		_spec.ClearField(contract.FieldSLATargets, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.OverrunPolicy(); ok {
+		_spec.SetField(contract.FieldOverrunPolicy, field.TypeEnum, value)
 	}
 	if _u.mutation.CalendarCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -13,6 +13,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			comment.Table:          comment.ValidColumn,
 			contingent.Table:       contingent.ValidColumn,
 			contract.Table:         contract.ValidColumn,
+			contractversion.Table:  contractversion.ValidColumn,
 			knowledgearticle.Table: knowledgearticle.ValidColumn,
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,

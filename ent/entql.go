@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -181,6 +182,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contract.FieldCarryOverCapMinutes:     {Type: field.TypeInt, Column: contract.FieldCarryOverCapMinutes},
 			contract.FieldLevelTerms:              {Type: field.TypeJSON, Column: contract.FieldLevelTerms},
 			contract.FieldSLATargets:              {Type: field.TypeJSON, Column: contract.FieldSLATargets},
+			contract.FieldOverrunPolicy:           {Type: field.TypeEnum, Column: contract.FieldOverrunPolicy},
 			contract.FieldCustomerID:              {Type: field.TypeInt, Column: contract.FieldCustomerID},
 			contract.FieldProviderID:              {Type: field.TypeInt, Column: contract.FieldProviderID},
 			contract.FieldCalendarID:              {Type: field.TypeInt, Column: contract.FieldCalendarID},
@@ -188,6 +190,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   contractversion.Table,
+			Columns: contractversion.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: contractversion.FieldID,
+			},
+		},
+		Type: "ContractVersion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			contractversion.FieldCreatedAt:     {Type: field.TypeTime, Column: contractversion.FieldCreatedAt},
+			contractversion.FieldVersion:       {Type: field.TypeInt, Column: contractversion.FieldVersion},
+			contractversion.FieldEffectiveFrom: {Type: field.TypeTime, Column: contractversion.FieldEffectiveFrom},
+			contractversion.FieldTerms:         {Type: field.TypeJSON, Column: contractversion.FieldTerms},
+			contractversion.FieldNote:          {Type: field.TypeString, Column: contractversion.FieldNote},
+			contractversion.FieldContractID:    {Type: field.TypeInt, Column: contractversion.FieldContractID},
+			contractversion.FieldCreatedByID:   {Type: field.TypeInt, Column: contractversion.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knowledgearticle.Table,
 			Columns: knowledgearticle.Columns,
@@ -209,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knowledgearticle.FieldAuthorID:       {Type: field.TypeInt, Column: knowledgearticle.FieldAuthorID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -230,7 +252,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldTicketID:    {Type: field.TypeInt, Column: notification.FieldTicketID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -255,7 +277,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldActive:            {Type: field.TypeBool, Column: organization.FieldActive},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   overrundecision.Table,
 			Columns: overrundecision.Columns,
@@ -277,7 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			overrundecision.FieldCustomerID:   {Type: field.TypeInt, Column: overrundecision.FieldCustomerID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -297,7 +319,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   slaalert.Table,
 			Columns: slaalert.Columns,
@@ -315,7 +337,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
@@ -330,7 +352,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statement.Table,
 			Columns: statement.Columns,
@@ -350,7 +372,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statement.FieldIssuedByID: {Type: field.TypeInt, Column: statement.FieldIssuedByID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -377,7 +399,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -394,7 +416,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -466,7 +488,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSplitFromID:               {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -486,7 +508,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -517,7 +539,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -770,6 +792,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Contract",
 		"Ticket",
+	)
+	graph.MustAddE(
+		"contract",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contractversion.ContractTable,
+			Columns: []string{contractversion.ContractColumn},
+			Bidi:    false,
+		},
+		"ContractVersion",
+		"Contract",
+	)
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   contractversion.CreatedByTable,
+			Columns: []string{contractversion.CreatedByColumn},
+			Bidi:    false,
+		},
+		"ContractVersion",
+		"User",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2171,6 +2217,11 @@ func (f *ContractFilter) WhereSLATargets(p entql.BytesP) {
 	f.Where(p.Field(contract.FieldSLATargets))
 }
 
+// WhereOverrunPolicy applies the entql string predicate on the overrun_policy field.
+func (f *ContractFilter) WhereOverrunPolicy(p entql.StringP) {
+	f.Where(p.Field(contract.FieldOverrunPolicy))
+}
+
 // WhereCustomerID applies the entql int predicate on the customer_id field.
 func (f *ContractFilter) WhereCustomerID(p entql.IntP) {
 	f.Where(p.Field(contract.FieldCustomerID))
@@ -2262,6 +2313,109 @@ func (f *ContractFilter) WhereHasTicketsWith(preds ...predicate.Ticket) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ContractVersionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ContractVersionQuery builder.
+func (_q *ContractVersionQuery) Filter() *ContractVersionFilter {
+	return &ContractVersionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ContractVersionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ContractVersionMutation builder.
+func (m *ContractVersionMutation) Filter() *ContractVersionFilter {
+	return &ContractVersionFilter{config: m.config, predicateAdder: m}
+}
+
+// ContractVersionFilter provides a generic filtering capability at runtime for ContractVersionQuery.
+type ContractVersionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ContractVersionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ContractVersionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(contractversion.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ContractVersionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(contractversion.FieldCreatedAt))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *ContractVersionFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(contractversion.FieldVersion))
+}
+
+// WhereEffectiveFrom applies the entql time.Time predicate on the effective_from field.
+func (f *ContractVersionFilter) WhereEffectiveFrom(p entql.TimeP) {
+	f.Where(p.Field(contractversion.FieldEffectiveFrom))
+}
+
+// WhereTerms applies the entql json.RawMessage predicate on the terms field.
+func (f *ContractVersionFilter) WhereTerms(p entql.BytesP) {
+	f.Where(p.Field(contractversion.FieldTerms))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *ContractVersionFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(contractversion.FieldNote))
+}
+
+// WhereContractID applies the entql int predicate on the contract_id field.
+func (f *ContractVersionFilter) WhereContractID(p entql.IntP) {
+	f.Where(p.Field(contractversion.FieldContractID))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *ContractVersionFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(contractversion.FieldCreatedByID))
+}
+
+// WhereHasContract applies a predicate to check if query has an edge contract.
+func (f *ContractVersionFilter) WhereHasContract() {
+	f.Where(entql.HasEdge("contract"))
+}
+
+// WhereHasContractWith applies a predicate to check if query has an edge contract with a given conditions (other predicates).
+func (f *ContractVersionFilter) WhereHasContractWith(preds ...predicate.Contract) {
+	f.Where(entql.HasEdgeWith("contract", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *ContractVersionFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *ContractVersionFilter) WhereHasCreatedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *KnowledgeArticleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2290,7 +2444,7 @@ type KnowledgeArticleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnowledgeArticleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2403,7 +2557,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2511,7 +2665,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2681,7 +2835,7 @@ type OverrunDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OverrunDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2822,7 +2976,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2911,7 +3065,7 @@ type SLAAlertFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SLAAlertFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2990,7 +3144,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3040,7 +3194,7 @@ type StatementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3129,7 +3283,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3309,7 +3463,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3397,7 +3551,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3942,7 +4096,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4045,7 +4199,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4231,7 +4385,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

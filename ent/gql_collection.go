@@ -1144,6 +1144,11 @@ func (_q *ContractQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, contract.FieldSLATargets)
 				fieldSeen[contract.FieldSLATargets] = struct{}{}
 			}
+		case "overrunPolicy":
+			if _, ok := fieldSeen[contract.FieldOverrunPolicy]; !ok {
+				selectedFields = append(selectedFields, contract.FieldOverrunPolicy)
+				fieldSeen[contract.FieldOverrunPolicy] = struct{}{}
+			}
 		case "customerID":
 			if _, ok := fieldSeen[contract.FieldCustomerID]; !ok {
 				selectedFields = append(selectedFields, contract.FieldCustomerID)

@@ -2088,6 +2088,12 @@ type ContractWhereInput struct {
 	CarryOverCapMinutesLT    *int  `json:"carryOverCapMinutesLT,omitempty"`
 	CarryOverCapMinutesLTE   *int  `json:"carryOverCapMinutesLTE,omitempty"`
 
+	// "overrun_policy" field predicates.
+	OverrunPolicy      *contract.OverrunPolicy  `json:"overrunPolicy,omitempty"`
+	OverrunPolicyNEQ   *contract.OverrunPolicy  `json:"overrunPolicyNEQ,omitempty"`
+	OverrunPolicyIn    []contract.OverrunPolicy `json:"overrunPolicyIn,omitempty"`
+	OverrunPolicyNotIn []contract.OverrunPolicy `json:"overrunPolicyNotIn,omitempty"`
+
 	// "customer_id" field predicates.
 	CustomerID      *int  `json:"customerID,omitempty"`
 	CustomerIDNEQ   *int  `json:"customerIDNEQ,omitempty"`
@@ -2635,6 +2641,18 @@ func (i *ContractWhereInput) P() (predicate.Contract, error) {
 	}
 	if i.CarryOverCapMinutesLTE != nil {
 		predicates = append(predicates, contract.CarryOverCapMinutesLTE(*i.CarryOverCapMinutesLTE))
+	}
+	if i.OverrunPolicy != nil {
+		predicates = append(predicates, contract.OverrunPolicyEQ(*i.OverrunPolicy))
+	}
+	if i.OverrunPolicyNEQ != nil {
+		predicates = append(predicates, contract.OverrunPolicyNEQ(*i.OverrunPolicyNEQ))
+	}
+	if len(i.OverrunPolicyIn) > 0 {
+		predicates = append(predicates, contract.OverrunPolicyIn(i.OverrunPolicyIn...))
+	}
+	if len(i.OverrunPolicyNotIn) > 0 {
+		predicates = append(predicates, contract.OverrunPolicyNotIn(i.OverrunPolicyNotIn...))
 	}
 	if i.CustomerID != nil {
 		predicates = append(predicates, contract.CustomerIDEQ(*i.CustomerID))

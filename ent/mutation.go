@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -50,6 +51,7 @@ const (
 	TypeComment          = "Comment"
 	TypeContingent       = "Contingent"
 	TypeContract         = "Contract"
+	TypeContractVersion  = "ContractVersion"
 	TypeKnowledgeArticle = "KnowledgeArticle"
 	TypeNotification     = "Notification"
 	TypeOrganization     = "Organization"
@@ -5447,6 +5449,7 @@ type ContractMutation struct {
 	appendlevel_terms            []schematype.LevelTerms
 	sla_targets                  *[]schematype.SLATarget
 	appendsla_targets            []schematype.SLATarget
+	overrun_policy               *contract.OverrunPolicy
 	clearedFields                map[string]struct{}
 	customer                     *int
 	clearedcustomer              bool
@@ -6573,6 +6576,42 @@ func (m *ContractMutation) ResetSLATargets() {
 	delete(m.clearedFields, contract.FieldSLATargets)
 }
 
+// SetOverrunPolicy sets the "overrun_policy" field.
+func (m *ContractMutation) SetOverrunPolicy(cp contract.OverrunPolicy) {
+	m.overrun_policy = &cp
+}
+
+// OverrunPolicy returns the value of the "overrun_policy" field in the mutation.
+func (m *ContractMutation) OverrunPolicy() (r contract.OverrunPolicy, exists bool) {
+	v := m.overrun_policy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverrunPolicy returns the old "overrun_policy" field's value of the Contract entity.
+// If the Contract object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractMutation) OldOverrunPolicy(ctx context.Context) (v contract.OverrunPolicy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverrunPolicy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverrunPolicy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverrunPolicy: %w", err)
+	}
+	return oldValue.OverrunPolicy, nil
+}
+
+// ResetOverrunPolicy resets all changes to the "overrun_policy" field.
+func (m *ContractMutation) ResetOverrunPolicy() {
+	m.overrun_policy = nil
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (m *ContractMutation) SetCustomerID(i int) {
 	m.customer = &i
@@ -6939,7 +6978,7 @@ func (m *ContractMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContractMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, contract.FieldCreatedAt)
 	}
@@ -7006,6 +7045,9 @@ func (m *ContractMutation) Fields() []string {
 	if m.sla_targets != nil {
 		fields = append(fields, contract.FieldSLATargets)
 	}
+	if m.overrun_policy != nil {
+		fields = append(fields, contract.FieldOverrunPolicy)
+	}
 	if m.customer != nil {
 		fields = append(fields, contract.FieldCustomerID)
 	}
@@ -7070,6 +7112,8 @@ func (m *ContractMutation) Field(name string) (ent.Value, bool) {
 		return m.LevelTerms()
 	case contract.FieldSLATargets:
 		return m.SLATargets()
+	case contract.FieldOverrunPolicy:
+		return m.OverrunPolicy()
 	case contract.FieldCustomerID:
 		return m.CustomerID()
 	case contract.FieldProviderID:
@@ -7131,6 +7175,8 @@ func (m *ContractMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLevelTerms(ctx)
 	case contract.FieldSLATargets:
 		return m.OldSLATargets(ctx)
+	case contract.FieldOverrunPolicy:
+		return m.OldOverrunPolicy(ctx)
 	case contract.FieldCustomerID:
 		return m.OldCustomerID(ctx)
 	case contract.FieldProviderID:
@@ -7301,6 +7347,13 @@ func (m *ContractMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSLATargets(v)
+		return nil
+	case contract.FieldOverrunPolicy:
+		v, ok := value.(contract.OverrunPolicy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverrunPolicy(v)
 		return nil
 	case contract.FieldCustomerID:
 		v, ok := value.(int)
@@ -7559,6 +7612,9 @@ func (m *ContractMutation) ResetField(name string) error {
 	case contract.FieldSLATargets:
 		m.ResetSLATargets()
 		return nil
+	case contract.FieldOverrunPolicy:
+		m.ResetOverrunPolicy()
+		return nil
 	case contract.FieldCustomerID:
 		m.ResetCustomerID()
 		return nil
@@ -7729,6 +7785,814 @@ func (m *ContractMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Contract edge %s", name)
+}
+
+// ContractVersionMutation represents an operation that mutates the ContractVersion nodes in the graph.
+type ContractVersionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	version           *int
+	addversion        *int
+	effective_from    *time.Time
+	terms             *schematype.ContractTerms
+	note              *string
+	clearedFields     map[string]struct{}
+	contract          *int
+	clearedcontract   bool
+	created_by        *int
+	clearedcreated_by bool
+	done              bool
+	oldValue          func(context.Context) (*ContractVersion, error)
+	predicates        []predicate.ContractVersion
+}
+
+var _ ent.Mutation = (*ContractVersionMutation)(nil)
+
+// contractversionOption allows management of the mutation configuration using functional options.
+type contractversionOption func(*ContractVersionMutation)
+
+// newContractVersionMutation creates new mutation for the ContractVersion entity.
+func newContractVersionMutation(c config, op Op, opts ...contractversionOption) *ContractVersionMutation {
+	m := &ContractVersionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContractVersion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContractVersionID sets the ID field of the mutation.
+func withContractVersionID(id int) contractversionOption {
+	return func(m *ContractVersionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContractVersion
+		)
+		m.oldValue = func(ctx context.Context) (*ContractVersion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContractVersion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContractVersion sets the old ContractVersion of the mutation.
+func withContractVersion(node *ContractVersion) contractversionOption {
+	return func(m *ContractVersionMutation) {
+		m.oldValue = func(context.Context) (*ContractVersion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContractVersionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContractVersionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContractVersionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContractVersionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContractVersion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContractVersionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContractVersionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContractVersionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ContractVersionMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ContractVersionMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ContractVersionMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ContractVersionMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ContractVersionMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetEffectiveFrom sets the "effective_from" field.
+func (m *ContractVersionMutation) SetEffectiveFrom(t time.Time) {
+	m.effective_from = &t
+}
+
+// EffectiveFrom returns the value of the "effective_from" field in the mutation.
+func (m *ContractVersionMutation) EffectiveFrom() (r time.Time, exists bool) {
+	v := m.effective_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveFrom returns the old "effective_from" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldEffectiveFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveFrom: %w", err)
+	}
+	return oldValue.EffectiveFrom, nil
+}
+
+// ResetEffectiveFrom resets all changes to the "effective_from" field.
+func (m *ContractVersionMutation) ResetEffectiveFrom() {
+	m.effective_from = nil
+}
+
+// SetTerms sets the "terms" field.
+func (m *ContractVersionMutation) SetTerms(st schematype.ContractTerms) {
+	m.terms = &st
+}
+
+// Terms returns the value of the "terms" field in the mutation.
+func (m *ContractVersionMutation) Terms() (r schematype.ContractTerms, exists bool) {
+	v := m.terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTerms returns the old "terms" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldTerms(ctx context.Context) (v schematype.ContractTerms, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTerms: %w", err)
+	}
+	return oldValue.Terms, nil
+}
+
+// ResetTerms resets all changes to the "terms" field.
+func (m *ContractVersionMutation) ResetTerms() {
+	m.terms = nil
+}
+
+// SetNote sets the "note" field.
+func (m *ContractVersionMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ContractVersionMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ContractVersionMutation) ResetNote() {
+	m.note = nil
+}
+
+// SetContractID sets the "contract_id" field.
+func (m *ContractVersionMutation) SetContractID(i int) {
+	m.contract = &i
+}
+
+// ContractID returns the value of the "contract_id" field in the mutation.
+func (m *ContractVersionMutation) ContractID() (r int, exists bool) {
+	v := m.contract
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractID returns the old "contract_id" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldContractID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractID: %w", err)
+	}
+	return oldValue.ContractID, nil
+}
+
+// ResetContractID resets all changes to the "contract_id" field.
+func (m *ContractVersionMutation) ResetContractID() {
+	m.contract = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *ContractVersionMutation) SetCreatedByID(i int) {
+	m.created_by = &i
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *ContractVersionMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the ContractVersion entity.
+// If the ContractVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContractVersionMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *ContractVersionMutation) ClearCreatedByID() {
+	m.created_by = nil
+	m.clearedFields[contractversion.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *ContractVersionMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[contractversion.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *ContractVersionMutation) ResetCreatedByID() {
+	m.created_by = nil
+	delete(m.clearedFields, contractversion.FieldCreatedByID)
+}
+
+// ClearContract clears the "contract" edge to the Contract entity.
+func (m *ContractVersionMutation) ClearContract() {
+	m.clearedcontract = true
+	m.clearedFields[contractversion.FieldContractID] = struct{}{}
+}
+
+// ContractCleared reports if the "contract" edge to the Contract entity was cleared.
+func (m *ContractVersionMutation) ContractCleared() bool {
+	return m.clearedcontract
+}
+
+// ContractIDs returns the "contract" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractID instead. It exists only for internal usage by the builders.
+func (m *ContractVersionMutation) ContractIDs() (ids []int) {
+	if id := m.contract; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContract resets all changes to the "contract" edge.
+func (m *ContractVersionMutation) ResetContract() {
+	m.contract = nil
+	m.clearedcontract = false
+}
+
+// ClearCreatedBy clears the "created_by" edge to the User entity.
+func (m *ContractVersionMutation) ClearCreatedBy() {
+	m.clearedcreated_by = true
+	m.clearedFields[contractversion.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByCleared reports if the "created_by" edge to the User entity was cleared.
+func (m *ContractVersionMutation) CreatedByCleared() bool {
+	return m.CreatedByIDCleared() || m.clearedcreated_by
+}
+
+// CreatedByIDs returns the "created_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CreatedByID instead. It exists only for internal usage by the builders.
+func (m *ContractVersionMutation) CreatedByIDs() (ids []int) {
+	if id := m.created_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCreatedBy resets all changes to the "created_by" edge.
+func (m *ContractVersionMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.clearedcreated_by = false
+}
+
+// Where appends a list predicates to the ContractVersionMutation builder.
+func (m *ContractVersionMutation) Where(ps ...predicate.ContractVersion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContractVersionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContractVersionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContractVersion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContractVersionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContractVersionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContractVersion).
+func (m *ContractVersionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContractVersionMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, contractversion.FieldCreatedAt)
+	}
+	if m.version != nil {
+		fields = append(fields, contractversion.FieldVersion)
+	}
+	if m.effective_from != nil {
+		fields = append(fields, contractversion.FieldEffectiveFrom)
+	}
+	if m.terms != nil {
+		fields = append(fields, contractversion.FieldTerms)
+	}
+	if m.note != nil {
+		fields = append(fields, contractversion.FieldNote)
+	}
+	if m.contract != nil {
+		fields = append(fields, contractversion.FieldContractID)
+	}
+	if m.created_by != nil {
+		fields = append(fields, contractversion.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContractVersionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contractversion.FieldCreatedAt:
+		return m.CreatedAt()
+	case contractversion.FieldVersion:
+		return m.Version()
+	case contractversion.FieldEffectiveFrom:
+		return m.EffectiveFrom()
+	case contractversion.FieldTerms:
+		return m.Terms()
+	case contractversion.FieldNote:
+		return m.Note()
+	case contractversion.FieldContractID:
+		return m.ContractID()
+	case contractversion.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContractVersionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contractversion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contractversion.FieldVersion:
+		return m.OldVersion(ctx)
+	case contractversion.FieldEffectiveFrom:
+		return m.OldEffectiveFrom(ctx)
+	case contractversion.FieldTerms:
+		return m.OldTerms(ctx)
+	case contractversion.FieldNote:
+		return m.OldNote(ctx)
+	case contractversion.FieldContractID:
+		return m.OldContractID(ctx)
+	case contractversion.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContractVersion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContractVersionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contractversion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contractversion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case contractversion.FieldEffectiveFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveFrom(v)
+		return nil
+	case contractversion.FieldTerms:
+		v, ok := value.(schematype.ContractTerms)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTerms(v)
+		return nil
+	case contractversion.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case contractversion.FieldContractID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractID(v)
+		return nil
+	case contractversion.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContractVersionMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, contractversion.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContractVersionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contractversion.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContractVersionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contractversion.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContractVersionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contractversion.FieldCreatedByID) {
+		fields = append(fields, contractversion.FieldCreatedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContractVersionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContractVersionMutation) ClearField(name string) error {
+	switch name {
+	case contractversion.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContractVersionMutation) ResetField(name string) error {
+	switch name {
+	case contractversion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contractversion.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case contractversion.FieldEffectiveFrom:
+		m.ResetEffectiveFrom()
+		return nil
+	case contractversion.FieldTerms:
+		m.ResetTerms()
+		return nil
+	case contractversion.FieldNote:
+		m.ResetNote()
+		return nil
+	case contractversion.FieldContractID:
+		m.ResetContractID()
+		return nil
+	case contractversion.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContractVersionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.contract != nil {
+		edges = append(edges, contractversion.EdgeContract)
+	}
+	if m.created_by != nil {
+		edges = append(edges, contractversion.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContractVersionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case contractversion.EdgeContract:
+		if id := m.contract; id != nil {
+			return []ent.Value{*id}
+		}
+	case contractversion.EdgeCreatedBy:
+		if id := m.created_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContractVersionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContractVersionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContractVersionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcontract {
+		edges = append(edges, contractversion.EdgeContract)
+	}
+	if m.clearedcreated_by {
+		edges = append(edges, contractversion.EdgeCreatedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContractVersionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case contractversion.EdgeContract:
+		return m.clearedcontract
+	case contractversion.EdgeCreatedBy:
+		return m.clearedcreated_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContractVersionMutation) ClearEdge(name string) error {
+	switch name {
+	case contractversion.EdgeContract:
+		m.ClearContract()
+		return nil
+	case contractversion.EdgeCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContractVersionMutation) ResetEdge(name string) error {
+	switch name {
+	case contractversion.EdgeContract:
+		m.ResetContract()
+		return nil
+	case contractversion.EdgeCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ContractVersion edge %s", name)
 }
 
 // KnowledgeArticleMutation represents an operation that mutates the KnowledgeArticle nodes in the graph.

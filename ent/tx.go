@@ -26,6 +26,8 @@ type Tx struct {
 	Contingent *ContingentClient
 	// Contract is the client for interacting with the Contract builders.
 	Contract *ContractClient
+	// ContractVersion is the client for interacting with the ContractVersion builders.
+	ContractVersion *ContractVersionClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
 	KnowledgeArticle *KnowledgeArticleClient
 	// Notification is the client for interacting with the Notification builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.Comment = NewCommentClient(tx.config)
 	tx.Contingent = NewContingentClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
+	tx.ContractVersion = NewContractVersionClient(tx.config)
 	tx.KnowledgeArticle = NewKnowledgeArticleClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)

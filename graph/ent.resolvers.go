@@ -69,6 +69,9 @@ func (r *Resolver) Attachment() generated.AttachmentResolver { return &attachmen
 // Contingent returns generated.ContingentResolver implementation.
 func (r *Resolver) Contingent() generated.ContingentResolver { return &contingentResolver{r} }
 
+// Contract returns generated.ContractResolver implementation.
+func (r *Resolver) Contract() generated.ContractResolver { return &contractResolver{r} }
+
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
@@ -81,6 +84,7 @@ func (r *Resolver) Ticket() generated.TicketResolver { return &ticketResolver{r}
 type (
 	attachmentResolver   struct{ *Resolver }
 	contingentResolver   struct{ *Resolver }
+	contractResolver     struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	ticketResolver       struct{ *Resolver }

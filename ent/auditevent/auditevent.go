@@ -87,11 +87,12 @@ type ObjectType string
 
 // ObjectType values.
 const (
-	ObjectTypeORGANIZATION ObjectType = "ORGANIZATION"
-	ObjectTypeCONTRACT     ObjectType = "CONTRACT"
-	ObjectTypeUSER         ObjectType = "USER"
-	ObjectTypeCALENDAR     ObjectType = "CALENDAR"
-	ObjectTypeSTATEMENT    ObjectType = "STATEMENT"
+	ObjectTypeORGANIZATION   ObjectType = "ORGANIZATION"
+	ObjectTypeCONTRACT       ObjectType = "CONTRACT"
+	ObjectTypeCONTRACT_TERMS ObjectType = "CONTRACT_TERMS"
+	ObjectTypeUSER           ObjectType = "USER"
+	ObjectTypeCALENDAR       ObjectType = "CALENDAR"
+	ObjectTypeSTATEMENT      ObjectType = "STATEMENT"
 )
 
 func (ot ObjectType) String() string {
@@ -101,7 +102,7 @@ func (ot ObjectType) String() string {
 // ObjectTypeValidator is a validator for the "object_type" field enum values. It is called by the builders before save.
 func ObjectTypeValidator(ot ObjectType) error {
 	switch ot {
-	case ObjectTypeORGANIZATION, ObjectTypeCONTRACT, ObjectTypeUSER, ObjectTypeCALENDAR, ObjectTypeSTATEMENT:
+	case ObjectTypeORGANIZATION, ObjectTypeCONTRACT, ObjectTypeCONTRACT_TERMS, ObjectTypeUSER, ObjectTypeCALENDAR, ObjectTypeSTATEMENT:
 		return nil
 	default:
 		return fmt.Errorf("auditevent: invalid enum value for object_type field: %q", ot)

@@ -62,6 +62,8 @@ const (
 	FieldLevelTerms = "level_terms"
 	// FieldSLATargets holds the string denoting the sla_targets field in the database.
 	FieldSLATargets = "sla_targets"
+	// FieldOverrunPolicy holds the string denoting the overrun_policy field in the database.
+	FieldOverrunPolicy = "overrun_policy"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
 	// FieldProviderID holds the string denoting the provider_id field in the database.
@@ -144,6 +146,7 @@ var Columns = []string{
 	FieldCarryOverCapMinutes,
 	FieldLevelTerms,
 	FieldSLATargets,
+	FieldOverrunPolicy,
 	FieldCustomerID,
 	FieldProviderID,
 	FieldCalendarID,
@@ -291,6 +294,33 @@ func HypercareTierValidator(ht HypercareTier) error {
 	}
 }
 
+// OverrunPolicy defines the type for the "overrun_policy" enum field.
+type OverrunPolicy string
+
+// OverrunPolicyASK is the default value of the OverrunPolicy enum.
+const DefaultOverrunPolicy = OverrunPolicyASK
+
+// OverrunPolicy values.
+const (
+	OverrunPolicyASK     OverrunPolicy = "ASK"
+	OverrunPolicyEXTEND  OverrunPolicy = "EXTEND"
+	OverrunPolicySUSPEND OverrunPolicy = "SUSPEND"
+)
+
+func (op OverrunPolicy) String() string {
+	return string(op)
+}
+
+// OverrunPolicyValidator is a validator for the "overrun_policy" field enum values. It is called by the builders before save.
+func OverrunPolicyValidator(op OverrunPolicy) error {
+	switch op {
+	case OverrunPolicyASK, OverrunPolicyEXTEND, OverrunPolicySUSPEND:
+		return nil
+	default:
+		return fmt.Errorf("contract: invalid enum value for overrun_policy field: %q", op)
+	}
+}
+
 // OrderOption defines the ordering options for the Contract queries.
 type OrderOption func(*sql.Selector)
 
@@ -392,6 +422,11 @@ func ByCarryOver(opts ...sql.OrderTermOption) OrderOption {
 // ByCarryOverCapMinutes orders the results by the carry_over_cap_minutes field.
 func ByCarryOverCapMinutes(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCarryOverCapMinutes, opts...).ToFunc()
+}
+
+// ByOverrunPolicy orders the results by the overrun_policy field.
+func ByOverrunPolicy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverrunPolicy, opts...).ToFunc()
 }
 
 // ByCustomerID orders the results by the customer_id field.
@@ -541,6 +576,24 @@ func (e *HypercareTier) UnmarshalGQL(val interface{}) error {
 	*e = HypercareTier(str)
 	if err := HypercareTierValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid HypercareTier", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e OverrunPolicy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *OverrunPolicy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = OverrunPolicy(str)
+	if err := OverrunPolicyValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid OverrunPolicy", str)
 	}
 	return nil
 }

@@ -855,6 +855,26 @@ func SLATargetsNotNil() predicate.Contract {
 	return predicate.Contract(sql.FieldNotNull(FieldSLATargets))
 }
 
+// OverrunPolicyEQ applies the EQ predicate on the "overrun_policy" field.
+func OverrunPolicyEQ(v OverrunPolicy) predicate.Contract {
+	return predicate.Contract(sql.FieldEQ(FieldOverrunPolicy, v))
+}
+
+// OverrunPolicyNEQ applies the NEQ predicate on the "overrun_policy" field.
+func OverrunPolicyNEQ(v OverrunPolicy) predicate.Contract {
+	return predicate.Contract(sql.FieldNEQ(FieldOverrunPolicy, v))
+}
+
+// OverrunPolicyIn applies the In predicate on the "overrun_policy" field.
+func OverrunPolicyIn(vs ...OverrunPolicy) predicate.Contract {
+	return predicate.Contract(sql.FieldIn(FieldOverrunPolicy, vs...))
+}
+
+// OverrunPolicyNotIn applies the NotIn predicate on the "overrun_policy" field.
+func OverrunPolicyNotIn(vs ...OverrunPolicy) predicate.Contract {
+	return predicate.Contract(sql.FieldNotIn(FieldOverrunPolicy, vs...))
+}
+
 // CustomerIDEQ applies the EQ predicate on the "customer_id" field.
 func CustomerIDEQ(v int) predicate.Contract {
 	return predicate.Contract(sql.FieldEQ(FieldCustomerID, v))

@@ -13,6 +13,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -248,6 +249,33 @@ func (f TraverseContract) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContractQuery", q)
+}
+
+// The ContractVersionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ContractVersionFunc func(context.Context, *ent.ContractVersionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ContractVersionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ContractVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ContractVersionQuery", q)
+}
+
+// The TraverseContractVersion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseContractVersion func(context.Context, *ent.ContractVersionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseContractVersion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseContractVersion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContractVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ContractVersionQuery", q)
 }
 
 // The KnowledgeArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -643,6 +671,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContingentQuery, predicate.Contingent, contingent.OrderOption]{typ: ent.TypeContingent, tq: q}, nil
 	case *ent.ContractQuery:
 		return &query[*ent.ContractQuery, predicate.Contract, contract.OrderOption]{typ: ent.TypeContract, tq: q}, nil
+	case *ent.ContractVersionQuery:
+		return &query[*ent.ContractVersionQuery, predicate.ContractVersion, contractversion.OrderOption]{typ: ent.TypeContractVersion, tq: q}, nil
 	case *ent.KnowledgeArticleQuery:
 		return &query[*ent.KnowledgeArticleQuery, predicate.KnowledgeArticle, knowledgearticle.OrderOption]{typ: ent.TypeKnowledgeArticle, tq: q}, nil
 	case *ent.NotificationQuery:

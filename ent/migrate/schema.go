@@ -52,7 +52,7 @@ var (
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"ORGANIZATION", "CONTRACT", "USER", "CALENDAR", "STATEMENT"}},
+		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"ORGANIZATION", "CONTRACT", "CONTRACT_TERMS", "USER", "CALENDAR", "STATEMENT"}},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE", "ISSUE"}},
 		{Name: "before", Type: field.TypeJSON, Nullable: true},
@@ -235,6 +235,7 @@ var (
 		{Name: "carry_over_cap_minutes", Type: field.TypeInt, Default: 0},
 		{Name: "level_terms", Type: field.TypeJSON, Nullable: true},
 		{Name: "sla_targets", Type: field.TypeJSON, Nullable: true},
+		{Name: "overrun_policy", Type: field.TypeEnum, Enums: []string{"ASK", "EXTEND", "SUSPEND"}, Default: "ASK"},
 		{Name: "provider_id", Type: field.TypeInt},
 		{Name: "calendar_id", Type: field.TypeInt, Nullable: true},
 		{Name: "service_manager_id", Type: field.TypeInt, Nullable: true},
@@ -248,25 +249,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contracts_organizations_provider",
-				Columns:    []*schema.Column{ContractsColumns[23]},
+				Columns:    []*schema.Column{ContractsColumns[24]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contracts_calendars_calendar",
-				Columns:    []*schema.Column{ContractsColumns[24]},
+				Columns:    []*schema.Column{ContractsColumns[25]},
 				RefColumns: []*schema.Column{CalendarsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "contracts_users_service_manager",
-				Columns:    []*schema.Column{ContractsColumns[25]},
+				Columns:    []*schema.Column{ContractsColumns[26]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "contracts_organizations_contracts",
-				Columns:    []*schema.Column{ContractsColumns[26]},
+				Columns:    []*schema.Column{ContractsColumns[27]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -275,12 +276,55 @@ var (
 			{
 				Name:    "contract_customer_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContractsColumns[26]},
+				Columns: []*schema.Column{ContractsColumns[27]},
 			},
 			{
 				Name:    "contract_provider_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContractsColumns[23]},
+				Columns: []*schema.Column{ContractsColumns[24]},
+			},
+		},
+	}
+	// ContractVersionsColumns holds the columns for the "contract_versions" table.
+	ContractVersionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt},
+		{Name: "effective_from", Type: field.TypeTime},
+		{Name: "terms", Type: field.TypeJSON},
+		{Name: "note", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "contract_id", Type: field.TypeInt},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ContractVersionsTable holds the schema information for the "contract_versions" table.
+	ContractVersionsTable = &schema.Table{
+		Name:       "contract_versions",
+		Columns:    ContractVersionsColumns,
+		PrimaryKey: []*schema.Column{ContractVersionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contract_versions_contracts_contract",
+				Columns:    []*schema.Column{ContractVersionsColumns[6]},
+				RefColumns: []*schema.Column{ContractsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "contract_versions_users_created_by",
+				Columns:    []*schema.Column{ContractVersionsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contractversion_contract_id_version",
+				Unique:  true,
+				Columns: []*schema.Column{ContractVersionsColumns[6], ContractVersionsColumns[2]},
+			},
+			{
+				Name:    "contractversion_contract_id_effective_from",
+				Unique:  false,
+				Columns: []*schema.Column{ContractVersionsColumns[6], ContractVersionsColumns[3]},
 			},
 		},
 	}
@@ -986,6 +1030,7 @@ var (
 		CommentsTable,
 		ContingentsTable,
 		ContractsTable,
+		ContractVersionsTable,
 		KnowledgeArticlesTable,
 		NotificationsTable,
 		OrganizationsTable,
@@ -1039,6 +1084,11 @@ func init() {
 	ContractsTable.ForeignKeys[3].RefTable = OrganizationsTable
 	ContractsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	ContractVersionsTable.ForeignKeys[0].RefTable = ContractsTable
+	ContractVersionsTable.ForeignKeys[1].RefTable = UsersTable
+	ContractVersionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	KnowledgeArticlesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KnowledgeArticlesTable.ForeignKeys[1].RefTable = UsersTable

@@ -255,6 +255,30 @@ func (f ContractMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContractMutation", m)
 }
 
+// The ContractVersionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ContractVersionQueryRuleFunc func(context.Context, *ent.ContractVersionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ContractVersionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContractVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ContractVersionQuery", q)
+}
+
+// The ContractVersionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ContractVersionMutationRuleFunc func(context.Context, *ent.ContractVersionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ContractVersionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ContractVersionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContractVersionMutation", m)
+}
+
 // The KnowledgeArticleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type KnowledgeArticleQueryRuleFunc func(context.Context, *ent.KnowledgeArticleQuery) error
@@ -638,6 +662,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContractQuery:
 		return q.Filter(), nil
+	case *ent.ContractVersionQuery:
+		return q.Filter(), nil
 	case *ent.KnowledgeArticleQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
@@ -684,6 +710,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ContingentMutation:
 		return m.Filter(), nil
 	case *ent.ContractMutation:
+		return m.Filter(), nil
+	case *ent.ContractVersionMutation:
 		return m.Filter(), nil
 	case *ent.KnowledgeArticleMutation:
 		return m.Filter(), nil

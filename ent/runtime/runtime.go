@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -346,6 +347,35 @@ func init() {
 	contract.DefaultCarryOverCapMinutes = contractDescCarryOverCapMinutes.Default.(int)
 	// contract.CarryOverCapMinutesValidator is a validator for the "carry_over_cap_minutes" field. It is called by the builders before save.
 	contract.CarryOverCapMinutesValidator = contractDescCarryOverCapMinutes.Validators[0].(func(int) error)
+	contractversionMixin := schema.ContractVersion{}.Mixin()
+	contractversion.Policy = privacy.NewPolicies(schema.ContractVersion{})
+	contractversion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contractversion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contractversionMixinHooks1 := contractversionMixin[1].Hooks()
+
+	contractversion.Hooks[1] = contractversionMixinHooks1[0]
+	contractversionMixinFields0 := contractversionMixin[0].Fields()
+	_ = contractversionMixinFields0
+	contractversionFields := schema.ContractVersion{}.Fields()
+	_ = contractversionFields
+	// contractversionDescCreatedAt is the schema descriptor for created_at field.
+	contractversionDescCreatedAt := contractversionMixinFields0[0].Descriptor()
+	// contractversion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contractversion.DefaultCreatedAt = contractversionDescCreatedAt.Default.(func() time.Time)
+	// contractversionDescVersion is the schema descriptor for version field.
+	contractversionDescVersion := contractversionFields[0].Descriptor()
+	// contractversion.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	contractversion.VersionValidator = contractversionDescVersion.Validators[0].(func(int) error)
+	// contractversionDescNote is the schema descriptor for note field.
+	contractversionDescNote := contractversionFields[3].Descriptor()
+	// contractversion.DefaultNote holds the default value on creation for the note field.
+	contractversion.DefaultNote = contractversionDescNote.Default.(string)
 	knowledgearticleMixin := schema.KnowledgeArticle{}.Mixin()
 	knowledgearticle.Policy = privacy.NewPolicies(schema.KnowledgeArticle{})
 	knowledgearticle.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -157,6 +157,16 @@ func auditOwner(ctx context.Context, c *gen.Client, object auditevent.ObjectType
 			return 0, err
 		}
 		return k.CustomerID, nil
+	case auditevent.ObjectTypeCONTRACT_TERMS:
+		cv, err := c.ContractVersion.Get(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		k, err := c.Contract.Get(ctx, cv.ContractID)
+		if err != nil {
+			return 0, err
+		}
+		return k.CustomerID, nil
 	case auditevent.ObjectTypeSTATEMENT:
 		st, err := c.Statement.Get(ctx, id)
 		if err != nil {

@@ -25,7 +25,7 @@ func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
 func (AuditEvent) Fields() []ent.Field {
 	noWhere := entgql.Skip(entgql.SkipWhereInput)
 	return []ent.Field{
-		field.Enum("object_type").Values("ORGANIZATION", "CONTRACT", "USER", "CALENDAR", "STATEMENT").Immutable(),
+		field.Enum("object_type").Values("ORGANIZATION", "CONTRACT", "CONTRACT_TERMS", "USER", "CALENDAR", "STATEMENT").Immutable(),
 		field.Int("object_id").Immutable().Annotations(entgql.Type("ID")),
 		field.Enum("action").Values("CREATE", "UPDATE", "DELETE", "ISSUE").Immutable(),
 		field.JSON("before", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map"), noWhere),

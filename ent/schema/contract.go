@@ -45,6 +45,9 @@ func (Contract) Fields() []ent.Field {
 		field.Int("carry_over_cap_minutes").Default(0).NonNegative(),
 		field.JSON("level_terms", []schematype.LevelTerms{}).Optional().Annotations(entgql.Type("[LevelTerms!]")),
 		field.JSON("sla_targets", []schematype.SLATarget{}).Optional().Annotations(entgql.Type("[SLATarget!]")),
+		// OverrunPolicy is what happens when a contingent is used up: ASK the customer (extend or
+		// suspend, SPEC 12.4), EXTEND automatically at the level's rate, or SUSPEND the level.
+		field.Enum("overrun_policy").Values("ASK", "EXTEND", "SUSPEND").Default("ASK"),
 		field.Int("customer_id").Immutable(),
 		field.Int("provider_id").Immutable(),
 		field.Int("calendar_id").Optional().Nillable(),

@@ -54,6 +54,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Attachment() AttachmentResolver
 	Contingent() ContingentResolver
+	Contract() ContractResolver
+	ContractTerms() ContractTermsResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
@@ -234,12 +236,15 @@ type ComplexityRoot struct {
 		LevelTerms              func(childComplexity int) int
 		MinBillableMinutes      func(childComplexity int) int
 		Name                    func(childComplexity int) int
+		OverrunPolicy           func(childComplexity int) int
 		Provider                func(childComplexity int) int
 		ProviderID              func(childComplexity int) int
 		RefuseUncovered         func(childComplexity int) int
 		SLATargets              func(childComplexity int) int
 		ServiceManager          func(childComplexity int) int
 		ServiceManagerID        func(childComplexity int) int
+		TermVersions            func(childComplexity int) int
+		TermsAt                 func(childComplexity int, at *time.Time) int
 		Tickets                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TicketOrder) int
 		TimeIncrementMinutes    func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
@@ -261,6 +266,42 @@ type ComplexityRoot struct {
 
 	ContractPayload struct {
 		Contract func(childComplexity int) int
+	}
+
+	ContractTerms struct {
+		AgreementType           func(childComplexity int) int
+		CalendarID              func(childComplexity int) int
+		CarryOver               func(childComplexity int) int
+		CarryOverCapMinutes     func(childComplexity int) int
+		Channels                func(childComplexity int) int
+		Currency                func(childComplexity int) int
+		ExtraKeyUsers           func(childComplexity int) int
+		FirstTrainingDay        func(childComplexity int) int
+		HypercareEndsOn         func(childComplexity int) int
+		HypercareTier           func(childComplexity int) int
+		IncidentsBillable       func(childComplexity int) int
+		IntakeModel             func(childComplexity int) int
+		KeyUserLimit            func(childComplexity int) int
+		LevelTerms              func(childComplexity int) int
+		MinBillableMinutes      func(childComplexity int) int
+		OverrunPolicy           func(childComplexity int) int
+		RefuseUncovered         func(childComplexity int) int
+		SLATargets              func(childComplexity int) int
+		TimeIncrementMinutes    func(childComplexity int) int
+		WarningThresholdPercent func(childComplexity int) int
+	}
+
+	ContractTermsVersion struct {
+		CreatedAt     func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Terms         func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	ContractTermsVersionPayload struct {
+		Contract func(childComplexity int) int
+		Version  func(childComplexity int) int
 	}
 
 	DatedHours struct {
@@ -350,11 +391,13 @@ type ComplexityRoot struct {
 		AdvanceTask             func(childComplexity int, taskID int, stage task.Stage, fixVersion *string) int
 		AssignTicket            func(childComplexity int, input model.AssignTicketInput) int
 		BookTime                func(childComplexity int, input contingent.BookInput) int
+		ChangeContractTerms     func(childComplexity int, input admin.TermsChange) int
 		ChangePassword          func(childComplexity int, currentPassword string, newPassword string) int
 		ChangePriority          func(childComplexity int, input model.ChangePriorityInput) int
 		ChangeTicketType        func(childComplexity int, input model.ChangeTicketTypeInput) int
 		CreateArticle           func(childComplexity int, input kb.Input) int
 		CreateCalendar          func(childComplexity int, input sla.CalendarInput) int
+		CreateContract          func(childComplexity int, input admin.NewContract) int
 		CreateOrganization      func(childComplexity int, input admin.NewOrganization) int
 		CreateTask              func(childComplexity int, input devtask.Input) int
 		CreateTicket            func(childComplexity int, input ticketflow.CreateInput) int
@@ -388,6 +431,7 @@ type ComplexityRoot struct {
 		TransitionTicket        func(childComplexity int, input model.TransitionTicketInput) int
 		UpdateArticle           func(childComplexity int, id int, input kb.Input) int
 		UpdateCalendar          func(childComplexity int, id int, input sla.CalendarInput) int
+		UpdateContract          func(childComplexity int, id int, input admin.ContractChange) int
 		UpdateOrganization      func(childComplexity int, id int, input admin.OrganizationChange) int
 		UpdateTask              func(childComplexity int, id int, input devtask.Input) int
 		UpdateTicket            func(childComplexity int, id int, input ticketflow.UpdateInput) int
@@ -823,6 +867,20 @@ type ContingentResolver interface {
 	BudgetMinutes(ctx context.Context, obj *ent.Contingent) (int, error)
 	RemainingMinutes(ctx context.Context, obj *ent.Contingent) (int, error)
 }
+type ContractResolver interface {
+	TermsAt(ctx context.Context, obj *ent.Contract, at *time.Time) (*schematype.ContractTerms, error)
+	TermVersions(ctx context.Context, obj *ent.Contract) ([]*ent.ContractVersion, error)
+}
+type ContractTermsResolver interface {
+	AgreementType(ctx context.Context, obj *schematype.ContractTerms) (contract.AgreementType, error)
+
+	IntakeModel(ctx context.Context, obj *schematype.ContractTerms) (contract.IntakeModel, error)
+	HypercareTier(ctx context.Context, obj *schematype.ContractTerms) (contract.HypercareTier, error)
+
+	HypercareEndsOn(ctx context.Context, obj *schematype.ContractTerms) (*time.Time, error)
+
+	OverrunPolicy(ctx context.Context, obj *schematype.ContractTerms) (contract.OverrunPolicy, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, token string) (*model.AuthPayload, error)
@@ -841,6 +899,9 @@ type MutationResolver interface {
 	IssueStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	DeleteTimeEntry(ctx context.Context, id int) (bool, error)
 	EditTimeEntry(ctx context.Context, id int, input contingent.EditInput) (*model.TimeEntryPayload, error)
+	CreateContract(ctx context.Context, input admin.NewContract) (*model.ContractPayload, error)
+	UpdateContract(ctx context.Context, id int, input admin.ContractChange) (*model.ContractPayload, error)
+	ChangeContractTerms(ctx context.Context, input admin.TermsChange) (*model.ContractTermsVersionPayload, error)
 	SetEscalationRules(ctx context.Context, input schematype.EscalationRules) (*model.EscalationRulesPayload, error)
 	DeliverFix(ctx context.Context, input devtask.DeliverInput) (*model.DeliverFixPayload, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
@@ -1626,6 +1687,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contract.Name(childComplexity), true
+	case "Contract.overrunPolicy":
+		if e.ComplexityRoot.Contract.OverrunPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.OverrunPolicy(childComplexity), true
 	case "Contract.provider":
 		if e.ComplexityRoot.Contract.Provider == nil {
 			break
@@ -1662,6 +1729,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contract.ServiceManagerID(childComplexity), true
+	case "Contract.termVersions":
+		if e.ComplexityRoot.Contract.TermVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Contract.TermVersions(childComplexity), true
+	case "Contract.termsAt":
+		if e.ComplexityRoot.Contract.TermsAt == nil {
+			break
+		}
+
+		args, err := ec.field_Contract_termsAt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Contract.TermsAt(childComplexity, args["at"].(*time.Time)), true
 	case "Contract.tickets":
 		if e.ComplexityRoot.Contract.Tickets == nil {
 			break
@@ -1742,6 +1826,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContractPayload.Contract(childComplexity), true
+
+	case "ContractTerms.agreementType":
+		if e.ComplexityRoot.ContractTerms.AgreementType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.AgreementType(childComplexity), true
+	case "ContractTerms.calendarID":
+		if e.ComplexityRoot.ContractTerms.CalendarID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.CalendarID(childComplexity), true
+	case "ContractTerms.carryOver":
+		if e.ComplexityRoot.ContractTerms.CarryOver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.CarryOver(childComplexity), true
+	case "ContractTerms.carryOverCapMinutes":
+		if e.ComplexityRoot.ContractTerms.CarryOverCapMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.CarryOverCapMinutes(childComplexity), true
+	case "ContractTerms.channels":
+		if e.ComplexityRoot.ContractTerms.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.Channels(childComplexity), true
+	case "ContractTerms.currency":
+		if e.ComplexityRoot.ContractTerms.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.Currency(childComplexity), true
+	case "ContractTerms.extraKeyUsers":
+		if e.ComplexityRoot.ContractTerms.ExtraKeyUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.ExtraKeyUsers(childComplexity), true
+	case "ContractTerms.firstTrainingDay":
+		if e.ComplexityRoot.ContractTerms.FirstTrainingDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.FirstTrainingDay(childComplexity), true
+	case "ContractTerms.hypercareEndsOn":
+		if e.ComplexityRoot.ContractTerms.HypercareEndsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.HypercareEndsOn(childComplexity), true
+	case "ContractTerms.hypercareTier":
+		if e.ComplexityRoot.ContractTerms.HypercareTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.HypercareTier(childComplexity), true
+	case "ContractTerms.incidentsBillable":
+		if e.ComplexityRoot.ContractTerms.IncidentsBillable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.IncidentsBillable(childComplexity), true
+	case "ContractTerms.intakeModel":
+		if e.ComplexityRoot.ContractTerms.IntakeModel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.IntakeModel(childComplexity), true
+	case "ContractTerms.keyUserLimit":
+		if e.ComplexityRoot.ContractTerms.KeyUserLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.KeyUserLimit(childComplexity), true
+	case "ContractTerms.levelTerms":
+		if e.ComplexityRoot.ContractTerms.LevelTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.LevelTerms(childComplexity), true
+	case "ContractTerms.minBillableMinutes":
+		if e.ComplexityRoot.ContractTerms.MinBillableMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.MinBillableMinutes(childComplexity), true
+	case "ContractTerms.overrunPolicy":
+		if e.ComplexityRoot.ContractTerms.OverrunPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.OverrunPolicy(childComplexity), true
+	case "ContractTerms.refuseUncovered":
+		if e.ComplexityRoot.ContractTerms.RefuseUncovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.RefuseUncovered(childComplexity), true
+	case "ContractTerms.slaTargets":
+		if e.ComplexityRoot.ContractTerms.SLATargets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.SLATargets(childComplexity), true
+	case "ContractTerms.timeIncrementMinutes":
+		if e.ComplexityRoot.ContractTerms.TimeIncrementMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.TimeIncrementMinutes(childComplexity), true
+	case "ContractTerms.warningThresholdPercent":
+		if e.ComplexityRoot.ContractTerms.WarningThresholdPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTerms.WarningThresholdPercent(childComplexity), true
+
+	case "ContractTermsVersion.createdAt":
+		if e.ComplexityRoot.ContractTermsVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersion.CreatedAt(childComplexity), true
+	case "ContractTermsVersion.effectiveFrom":
+		if e.ComplexityRoot.ContractTermsVersion.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersion.EffectiveFrom(childComplexity), true
+	case "ContractTermsVersion.note":
+		if e.ComplexityRoot.ContractTermsVersion.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersion.Note(childComplexity), true
+	case "ContractTermsVersion.terms":
+		if e.ComplexityRoot.ContractTermsVersion.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersion.Terms(childComplexity), true
+	case "ContractTermsVersion.version":
+		if e.ComplexityRoot.ContractTermsVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersion.Version(childComplexity), true
+
+	case "ContractTermsVersionPayload.contract":
+		if e.ComplexityRoot.ContractTermsVersionPayload.Contract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersionPayload.Contract(childComplexity), true
+	case "ContractTermsVersionPayload.version":
+		if e.ComplexityRoot.ContractTermsVersionPayload.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContractTermsVersionPayload.Version(childComplexity), true
 
 	case "DatedHours.date":
 		if e.ComplexityRoot.DatedHours.Date == nil {
@@ -2063,6 +2312,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.BookTime(childComplexity, args["input"].(contingent.BookInput)), true
+	case "Mutation.changeContractTerms":
+		if e.ComplexityRoot.Mutation.ChangeContractTerms == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeContractTerms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeContractTerms(childComplexity, args["input"].(admin.TermsChange)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -2118,6 +2378,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCalendar(childComplexity, args["input"].(sla.CalendarInput)), true
+	case "Mutation.createContract":
+		if e.ComplexityRoot.Mutation.CreateContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContract(childComplexity, args["input"].(admin.NewContract)), true
 	case "Mutation.createOrganization":
 		if e.ComplexityRoot.Mutation.CreateOrganization == nil {
 			break
@@ -2481,6 +2752,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCalendar(childComplexity, args["id"].(int), args["input"].(sla.CalendarInput)), true
+	case "Mutation.updateContract":
+		if e.ComplexityRoot.Mutation.UpdateContract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContract(childComplexity, args["id"].(int), args["input"].(admin.ContractChange)), true
 	case "Mutation.updateOrganization":
 		if e.ComplexityRoot.Mutation.UpdateOrganization == nil {
 			break
@@ -4475,6 +4757,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CalendarInput", ec.unmarshalInputCalendarInput),
 			graphql.NewInputUnmarshaler("CalendarOrder", ec.unmarshalInputCalendarOrder),
 			graphql.NewInputUnmarshaler("CalendarWhereInput", ec.unmarshalInputCalendarWhereInput),
+			graphql.NewInputUnmarshaler("ChangeContractTermsInput", ec.unmarshalInputChangeContractTermsInput),
 			graphql.NewInputUnmarshaler("ChangePriorityInput", ec.unmarshalInputChangePriorityInput),
 			graphql.NewInputUnmarshaler("ChangeTicketTypeInput", ec.unmarshalInputChangeTicketTypeInput),
 			graphql.NewInputUnmarshaler("CommentOrder", ec.unmarshalInputCommentOrder),
@@ -4482,7 +4765,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContingentOrder", ec.unmarshalInputContingentOrder),
 			graphql.NewInputUnmarshaler("ContingentWhereInput", ec.unmarshalInputContingentWhereInput),
 			graphql.NewInputUnmarshaler("ContractOrder", ec.unmarshalInputContractOrder),
+			graphql.NewInputUnmarshaler("ContractTermsInput", ec.unmarshalInputContractTermsInput),
 			graphql.NewInputUnmarshaler("ContractWhereInput", ec.unmarshalInputContractWhereInput),
+			graphql.NewInputUnmarshaler("CreateContractInput", ec.unmarshalInputCreateContractInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
 			graphql.NewInputUnmarshaler("CreateTicketInput", ec.unmarshalInputCreateTicketInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
@@ -4498,7 +4783,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IntervalInput", ec.unmarshalInputIntervalInput),
 			graphql.NewInputUnmarshaler("KnowledgeArticleOrder", ec.unmarshalInputKnowledgeArticleOrder),
 			graphql.NewInputUnmarshaler("KnowledgeArticleWhereInput", ec.unmarshalInputKnowledgeArticleWhereInput),
+			graphql.NewInputUnmarshaler("LevelContingentInput", ec.unmarshalInputLevelContingentInput),
 			graphql.NewInputUnmarshaler("LevelMinutesInput", ec.unmarshalInputLevelMinutesInput),
+			graphql.NewInputUnmarshaler("LevelRateInput", ec.unmarshalInputLevelRateInput),
 			graphql.NewInputUnmarshaler("LevelRouteInput", ec.unmarshalInputLevelRouteInput),
 			graphql.NewInputUnmarshaler("LevelTermsInput", ec.unmarshalInputLevelTermsInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
@@ -4524,6 +4811,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TimeEntryOrder", ec.unmarshalInputTimeEntryOrder),
 			graphql.NewInputUnmarshaler("TimeEntryWhereInput", ec.unmarshalInputTimeEntryWhereInput),
 			graphql.NewInputUnmarshaler("TransitionTicketInput", ec.unmarshalInputTransitionTicketInput),
+			graphql.NewInputUnmarshaler("UpdateContractInput", ec.unmarshalInputUpdateContractInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateTicketInput", ec.unmarshalInputUpdateTicketInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -4799,6 +5087,126 @@ extend type Query {
   contingentBalance(contractID: ID!, month: String): [Contingent!]!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/contract.graphql", Input: `"The terms of a contract in force at one moment (SPEC 3 and 12). Amounts in cents of currency; durations in minutes."
+type ContractTerms {
+  agreementType: ContractAgreementType!
+  channels: [Channel!]!
+  intakeModel: ContractIntakeModel!
+  hypercareTier: ContractHypercareTier!
+  "Empty until known; hyper care starts on this day."
+  firstTrainingDay: Date
+  "The first day after the hyper-care period (STANDARD 3, ENTERPRISE 6 calendar months), when known."
+  hypercareEndsOn: Date
+  keyUserLimit: Int!
+  "Extra support contacts bought on top of keyUserLimit."
+  extraKeyUsers: Int!
+  calendarID: ID
+  slaTargets: [SLATarget!]!
+  timeIncrementMinutes: Int!
+  minBillableMinutes: Int!
+  incidentsBillable: Boolean!
+  refuseUncovered: Boolean!
+  currency: String!
+  "Rate per level and, on CONTINGENT agreements, the monthly budget in minutes."
+  levelTerms: [LevelTerms!]!
+  warningThresholdPercent: Int!
+  carryOver: Boolean!
+  carryOverCapMinutes: Int!
+  "What happens when a contingent is used up: ASK the customer, EXTEND at the level's rate, or SUSPEND the level."
+  overrunPolicy: ContractOverrunPolicy!
+}
+
+"One version of a contract's terms, in force from effectiveFrom until the next version's."
+type ContractTermsVersion {
+  version: Int!
+  effectiveFrom: Time!
+  note: String!
+  createdAt: Time!
+  terms: ContractTerms!
+}
+
+extend type Contract {
+  "The terms in force at a moment (default: now). A ticket follows the terms in force when it was received."
+  termsAt(at: Time): ContractTerms!
+  "Every version of the terms, oldest first."
+  termVersions: [ContractTermsVersion!]!
+}
+
+input LevelRateInput {
+  level: SupportLevel!
+  rateCents: Int!
+}
+
+input LevelContingentInput {
+  level: SupportLevel!
+  monthlyMinutes: Int!
+}
+
+"Terms to set; a field left out keeps the value in force when the change takes effect (a new contract: the default). Channels left out follow a changed agreement type."
+input ContractTermsInput {
+  agreementType: ContractAgreementType
+  channels: [Channel!]
+  intakeModel: ContractIntakeModel
+  hypercareTier: ContractHypercareTier
+  firstTrainingDay: Date
+  keyUserLimit: Int
+  extraKeyUsers: Int
+  calendarID: ID
+  slaTargets: [SLATargetInput!]
+  timeIncrementMinutes: Int
+  minBillableMinutes: Int
+  incidentsBillable: Boolean
+  refuseUncovered: Boolean
+  currency: String
+  "Replaces the rates; every contingent level needs a rate."
+  rates: [LevelRateInput!]
+  "Replaces the monthly budgets (CONTINGENT agreements only)."
+  contingents: [LevelContingentInput!]
+  warningThresholdPercent: Int
+  carryOver: Boolean
+  carryOverCapMinutes: Int
+  overrunPolicy: ContractOverrunPolicy
+}
+
+input CreateContractInput {
+  customerID: ID!
+  name: String!
+  validFrom: Time!
+  validUntil: Time
+  serviceManagerID: ID
+  terms: ContractTermsInput!
+}
+
+input UpdateContractInput {
+  name: String
+  validUntil: Time
+  clearValidUntil: Boolean
+  serviceManagerID: ID
+  clearServiceManager: Boolean
+}
+
+input ChangeContractTermsInput {
+  contractID: ID!
+  "When the new terms take effect; never inside a month whose statement is issued."
+  effectiveFrom: Time!
+  note: String
+  terms: ContractTermsInput!
+}
+
+type ContractTermsVersionPayload {
+  contract: Contract!
+  version: ContractTermsVersion!
+}
+
+extend type Mutation {
+  "A provider's administrator makes a contract with a customer it serves."
+  createContract(input: CreateContractInput!): ContractPayload!
+  "Changes name, end of validity or service delivery manager (not versioned)."
+  updateContract(id: ID!, input: UpdateContractInput!): ContractPayload!
+  "Records a new version of the terms from effectiveFrom; earlier tickets, statements and SLA results are not rewritten."
+  changeContractTerms(input: ChangeContractTermsInput!): ContractTermsVersionPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 type Attachment implements Node {
@@ -4992,6 +5400,7 @@ AuditEventObjectType is enum for the field object_type
 enum AuditEventObjectType @goModel(model: "supportdesk/ent/auditevent.ObjectType") {
   ORGANIZATION
   CONTRACT
+  CONTRACT_TERMS
   USER
   CALENDAR
   STATEMENT
@@ -5666,6 +6075,7 @@ type Contract implements Node {
   carryOverCapMinutes: Int!
   levelTerms: [LevelTerms!]
   slaTargets: [SLATarget!]
+  overrunPolicy: ContractOverrunPolicy!
   customerID: ID!
   providerID: ID!
   calendarID: ID
@@ -5778,6 +6188,14 @@ enum ContractOrderField {
   NAME
   AGREEMENT_TYPE
   VALID_FROM
+}
+"""
+ContractOverrunPolicy is enum for the field overrun_policy
+"""
+enum ContractOverrunPolicy @goModel(model: "supportdesk/ent/contract.OverrunPolicy") {
+  ASK
+  EXTEND
+  SUSPEND
 }
 """
 ContractWhereInput is used for filtering Contract objects.
@@ -5991,6 +6409,13 @@ input ContractWhereInput {
   carryOverCapMinutesGTE: Int
   carryOverCapMinutesLT: Int
   carryOverCapMinutesLTE: Int
+  """
+  overrun_policy field predicates
+  """
+  overrunPolicy: ContractOverrunPolicy
+  overrunPolicyNEQ: ContractOverrunPolicy
+  overrunPolicyIn: [ContractOverrunPolicy!]
+  overrunPolicyNotIn: [ContractOverrunPolicy!]
   """
   customer_id field predicates
   """
@@ -9958,6 +10383,8 @@ func (ec *executionContext) childFields_Contract(ctx context.Context, field grap
 		return ec.fieldContext_Contract_levelTerms(ctx, field)
 	case "slaTargets":
 		return ec.fieldContext_Contract_slaTargets(ctx, field)
+	case "overrunPolicy":
+		return ec.fieldContext_Contract_overrunPolicy(ctx, field)
 	case "customerID":
 		return ec.fieldContext_Contract_customerID(ctx, field)
 	case "providerID":
@@ -9976,6 +10403,10 @@ func (ec *executionContext) childFields_Contract(ctx context.Context, field grap
 		return ec.fieldContext_Contract_serviceManager(ctx, field)
 	case "tickets":
 		return ec.fieldContext_Contract_tickets(ctx, field)
+	case "termsAt":
+		return ec.fieldContext_Contract_termsAt(ctx, field)
+	case "termVersions":
+		return ec.fieldContext_Contract_termVersions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contract", field.Name)
 }
@@ -10008,6 +10439,78 @@ func (ec *executionContext) childFields_ContractPayload(ctx context.Context, fie
 		return ec.fieldContext_ContractPayload_contract(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContractPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractTerms(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agreementType":
+		return ec.fieldContext_ContractTerms_agreementType(ctx, field)
+	case "channels":
+		return ec.fieldContext_ContractTerms_channels(ctx, field)
+	case "intakeModel":
+		return ec.fieldContext_ContractTerms_intakeModel(ctx, field)
+	case "hypercareTier":
+		return ec.fieldContext_ContractTerms_hypercareTier(ctx, field)
+	case "firstTrainingDay":
+		return ec.fieldContext_ContractTerms_firstTrainingDay(ctx, field)
+	case "hypercareEndsOn":
+		return ec.fieldContext_ContractTerms_hypercareEndsOn(ctx, field)
+	case "keyUserLimit":
+		return ec.fieldContext_ContractTerms_keyUserLimit(ctx, field)
+	case "extraKeyUsers":
+		return ec.fieldContext_ContractTerms_extraKeyUsers(ctx, field)
+	case "calendarID":
+		return ec.fieldContext_ContractTerms_calendarID(ctx, field)
+	case "slaTargets":
+		return ec.fieldContext_ContractTerms_slaTargets(ctx, field)
+	case "timeIncrementMinutes":
+		return ec.fieldContext_ContractTerms_timeIncrementMinutes(ctx, field)
+	case "minBillableMinutes":
+		return ec.fieldContext_ContractTerms_minBillableMinutes(ctx, field)
+	case "incidentsBillable":
+		return ec.fieldContext_ContractTerms_incidentsBillable(ctx, field)
+	case "refuseUncovered":
+		return ec.fieldContext_ContractTerms_refuseUncovered(ctx, field)
+	case "currency":
+		return ec.fieldContext_ContractTerms_currency(ctx, field)
+	case "levelTerms":
+		return ec.fieldContext_ContractTerms_levelTerms(ctx, field)
+	case "warningThresholdPercent":
+		return ec.fieldContext_ContractTerms_warningThresholdPercent(ctx, field)
+	case "carryOver":
+		return ec.fieldContext_ContractTerms_carryOver(ctx, field)
+	case "carryOverCapMinutes":
+		return ec.fieldContext_ContractTerms_carryOverCapMinutes(ctx, field)
+	case "overrunPolicy":
+		return ec.fieldContext_ContractTerms_overrunPolicy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractTerms", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractTermsVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_ContractTermsVersion_version(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_ContractTermsVersion_effectiveFrom(ctx, field)
+	case "note":
+		return ec.fieldContext_ContractTermsVersion_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ContractTermsVersion_createdAt(ctx, field)
+	case "terms":
+		return ec.fieldContext_ContractTermsVersion_terms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractTermsVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_ContractTermsVersionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "contract":
+		return ec.fieldContext_ContractTermsVersionPayload_contract(ctx, field)
+	case "version":
+		return ec.fieldContext_ContractTermsVersionPayload_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContractTermsVersionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DatedHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11072,6 +11575,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Contract_termsAt_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Contract_tickets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11212,6 +11729,20 @@ func (ec *executionContext) field_Mutation_bookTime_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changeContractTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (admin.TermsChange, error) {
+			return ec.unmarshalNChangeContractTermsInput2supportdeskᚋinternalᚋadminᚐTermsChange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11282,6 +11813,20 @@ func (ec *executionContext) field_Mutation_createCalendar_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (sla.CalendarInput, error) {
 			return ec.unmarshalNCalendarInput2supportdeskᚋinternalᚋslaᚐCalendarInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (admin.NewContract, error) {
+			return ec.unmarshalNCreateContractInput2supportdeskᚋinternalᚋadminᚐNewContract(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11872,6 +12417,28 @@ func (ec *executionContext) field_Mutation_updateCalendar_args(ctx context.Conte
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (sla.CalendarInput, error) {
 			return ec.unmarshalNCalendarInput2supportdeskᚋinternalᚋslaᚐCalendarInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateContract_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (admin.ContractChange, error) {
+			return ec.unmarshalNUpdateContractInput2supportdeskᚋinternalᚋadminᚐContractChange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16135,6 +16702,29 @@ func (ec *executionContext) fieldContext_Contract_slaTargets(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Contract_overrunPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_overrunPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverrunPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contract.OverrunPolicy) graphql.Marshaler {
+			return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_overrunPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Contract", field, false, false, "ContractOverrunPolicy")
+}
+
 func (ec *executionContext) _Contract_customerID(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16399,6 +16989,82 @@ func (ec *executionContext) fieldContext_Contract_tickets(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Contract_termsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_termsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Contract().TermsAt(ctx, obj, fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.ContractTerms) graphql.Marshaler {
+			return ec.marshalNContractTerms2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐContractTerms(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_termsAt(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contract",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractTerms(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Contract_termsAt_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contract_termVersions(ctx context.Context, field graphql.CollectedField, obj *ent.Contract) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contract_termVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Contract().TermVersions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ContractVersion) graphql.Marshaler {
+			return ec.marshalNContractTermsVersion2ᚕᚖsupportdeskᚋentᚐContractVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contract_termVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contract",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractTermsVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContractConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContractConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16568,6 +17234,672 @@ func (ec *executionContext) fieldContext_ContractPayload_contract(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContractTerms_agreementType(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_agreementType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContractTerms().AgreementType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contract.AgreementType) graphql.Marshaler {
+			return ec.marshalNContractAgreementType2supportdeskᚋentᚋcontractᚐAgreementType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_agreementType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, true, true, "ContractAgreementType")
+}
+
+func (ec *executionContext) _ContractTerms_channels(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_channels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNChannel2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_channels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _ContractTerms_intakeModel(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_intakeModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContractTerms().IntakeModel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contract.IntakeModel) graphql.Marshaler {
+			return ec.marshalNContractIntakeModel2supportdeskᚋentᚋcontractᚐIntakeModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_intakeModel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, true, true, "ContractIntakeModel")
+}
+
+func (ec *executionContext) _ContractTerms_hypercareTier(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_hypercareTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContractTerms().HypercareTier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contract.HypercareTier) graphql.Marshaler {
+			return ec.marshalNContractHypercareTier2supportdeskᚋentᚋcontractᚐHypercareTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_hypercareTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, true, true, "ContractHypercareTier")
+}
+
+func (ec *executionContext) _ContractTerms_firstTrainingDay(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_firstTrainingDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstTrainingDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_firstTrainingDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ContractTerms_hypercareEndsOn(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_hypercareEndsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContractTerms().HypercareEndsOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_hypercareEndsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, true, true, "Date")
+}
+
+func (ec *executionContext) _ContractTerms_keyUserLimit(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_keyUserLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyUserLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_keyUserLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_extraKeyUsers(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_extraKeyUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtraKeyUsers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_extraKeyUsers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_calendarID(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_calendarID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CalendarID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_calendarID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ContractTerms_slaTargets(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_slaTargets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLATargets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.SLATarget) graphql.Marshaler {
+			return ec.marshalNSLATarget2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_slaTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractTerms",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SLATarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContractTerms_timeIncrementMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_timeIncrementMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeIncrementMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_timeIncrementMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_minBillableMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_minBillableMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinBillableMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_minBillableMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_incidentsBillable(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_incidentsBillable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncidentsBillable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_incidentsBillable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ContractTerms_refuseUncovered(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_refuseUncovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefuseUncovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_refuseUncovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ContractTerms_currency(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContractTerms_levelTerms(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_levelTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LevelTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
+			return ec.marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_levelTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractTerms",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LevelTerms(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContractTerms_warningThresholdPercent(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_warningThresholdPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarningThresholdPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_warningThresholdPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_carryOver(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_carryOver(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarryOver, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_carryOver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ContractTerms_carryOverCapMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_carryOverCapMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarryOverCapMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_carryOverCapMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTerms_overrunPolicy(ctx context.Context, field graphql.CollectedField, obj *schematype.ContractTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTerms_overrunPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContractTerms().OverrunPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v contract.OverrunPolicy) graphql.Marshaler {
+			return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTerms_overrunPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTerms", field, true, true, "ContractOverrunPolicy")
+}
+
+func (ec *executionContext) _ContractTermsVersion_version(ctx context.Context, field graphql.CollectedField, obj *ent.ContractVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTermsVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContractTermsVersion_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *ent.ContractVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersion_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersion_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTermsVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContractTermsVersion_note(ctx context.Context, field graphql.CollectedField, obj *ent.ContractVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersion_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersion_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTermsVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContractTermsVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ContractVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContractTermsVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ContractTermsVersion_terms(ctx context.Context, field graphql.CollectedField, obj *ent.ContractVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersion_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.ContractTerms) graphql.Marshaler {
+			return ec.marshalNContractTerms2supportdeskᚋentᚋschemaᚋschematypeᚐContractTerms(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersion_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractTermsVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractTerms(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContractTermsVersionPayload_contract(ctx context.Context, field graphql.CollectedField, obj *model.ContractTermsVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersionPayload_contract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contract) graphql.Marshaler {
+			return ec.marshalNContract2ᚖsupportdeskᚋentᚐContract(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersionPayload_contract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractTermsVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contract(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContractTermsVersionPayload_version(ctx context.Context, field graphql.CollectedField, obj *model.ContractTermsVersionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContractTermsVersionPayload_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ContractVersion) graphql.Marshaler {
+			return ec.marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContractTermsVersionPayload_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContractTermsVersionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractTermsVersion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18416,6 +19748,138 @@ func (ec *executionContext) fieldContext_Mutation_editTimeEntry(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_editTimeEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createContract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateContract(ctx, fc.Args["input"].(admin.NewContract))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContractPayload) graphql.Marshaler {
+			return ec.marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createContract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createContract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateContract(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateContract(ctx, fc.Args["id"].(int), fc.Args["input"].(admin.ContractChange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContractPayload) graphql.Marshaler {
+			return ec.marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateContract(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateContract_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeContractTerms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeContractTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeContractTerms(ctx, fc.Args["input"].(admin.TermsChange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContractTermsVersionPayload) graphql.Marshaler {
+			return ec.marshalNContractTermsVersionPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractTermsVersionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeContractTerms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContractTermsVersionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeContractTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30826,6 +32290,69 @@ func UnmarshalCalendarWhereInput(ctx context.Context, raw any) (ent.CalendarWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeContractTermsInput(ctx context.Context, obj any) (admin.TermsChange, error) {
+	var it admin.TermsChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"contractID", "effectiveFrom", "note", "terms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "contractID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractID = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalNContractTermsInput2supportdeskᚋinternalᚋadminᚐTermsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeContractTermsInput unmarshals raw into the ChangeContractTermsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeContractTermsInput(ctx context.Context, raw any) (admin.TermsChange, error) {
+	var out admin.TermsChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeContractTermsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangePriorityInput(ctx context.Context, obj any) (model.ChangePriorityInput, error) {
 	var it model.ChangePriorityInput
 	if obj == nil {
@@ -32200,6 +33727,181 @@ func UnmarshalContractOrder(ctx context.Context, raw any) (ent.ContractOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputContractTermsInput(ctx context.Context, obj any) (admin.TermsInput, error) {
+	var it admin.TermsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"agreementType", "channels", "intakeModel", "hypercareTier", "firstTrainingDay", "keyUserLimit", "extraKeyUsers", "calendarID", "slaTargets", "timeIncrementMinutes", "minBillableMinutes", "incidentsBillable", "refuseUncovered", "currency", "rates", "contingents", "warningThresholdPercent", "carryOver", "carryOverCapMinutes", "overrunPolicy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "agreementType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementType"))
+			data, err := ec.unmarshalOContractAgreementType2ᚖsupportdeskᚋentᚋcontractᚐAgreementType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgreementType = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalOChannel2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		case "intakeModel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intakeModel"))
+			data, err := ec.unmarshalOContractIntakeModel2ᚖsupportdeskᚋentᚋcontractᚐIntakeModel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IntakeModel = data
+		case "hypercareTier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hypercareTier"))
+			data, err := ec.unmarshalOContractHypercareTier2ᚖsupportdeskᚋentᚋcontractᚐHypercareTier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HypercareTier = data
+		case "firstTrainingDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstTrainingDay"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstTrainingDay = data
+		case "keyUserLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyUserLimit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyUserLimit = data
+		case "extraKeyUsers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("extraKeyUsers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExtraKeyUsers = data
+		case "calendarID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calendarID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalendarID = data
+		case "slaTargets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaTargets"))
+			data, err := ec.unmarshalOSLATargetInput2ᚕᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLATargets = data
+		case "timeIncrementMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeIncrementMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeIncrementMinutes = data
+		case "minBillableMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minBillableMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinBillableMinutes = data
+		case "incidentsBillable":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incidentsBillable"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncidentsBillable = data
+		case "refuseUncovered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refuseUncovered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefuseUncovered = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "rates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rates"))
+			data, err := ec.unmarshalOLevelRateInput2ᚕᚖsupportdeskᚋinternalᚋadminᚐLevelRateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rates = data
+		case "contingents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contingents"))
+			data, err := ec.unmarshalOLevelContingentInput2ᚕᚖsupportdeskᚋinternalᚋadminᚐLevelContingentᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contingents = data
+		case "warningThresholdPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warningThresholdPercent"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarningThresholdPercent = data
+		case "carryOver":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carryOver"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarryOver = data
+		case "carryOverCapMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carryOverCapMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CarryOverCapMinutes = data
+		case "overrunPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrunPolicy"))
+			data, err := ec.unmarshalOContractOverrunPolicy2ᚖsupportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverrunPolicy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContractTermsInput unmarshals raw into the ContractTermsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContractTermsInput(ctx context.Context, raw any) (admin.TermsInput, error) {
+	var out admin.TermsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContractTermsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContractWhereInput(ctx context.Context, obj any) (ent.ContractWhereInput, error) {
 	var it ent.ContractWhereInput
 	if obj == nil {
@@ -32211,7 +33913,7 @@ func (ec *executionContext) unmarshalInputContractWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agreementType", "agreementTypeNEQ", "agreementTypeIn", "agreementTypeNotIn", "intakeModel", "intakeModelNEQ", "intakeModelIn", "intakeModelNotIn", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilIsNil", "validUntilNotNil", "hypercareTier", "hypercareTierNEQ", "hypercareTierIn", "hypercareTierNotIn", "firstTrainingDay", "firstTrainingDayNEQ", "firstTrainingDayIn", "firstTrainingDayNotIn", "firstTrainingDayGT", "firstTrainingDayGTE", "firstTrainingDayLT", "firstTrainingDayLTE", "firstTrainingDayIsNil", "firstTrainingDayNotNil", "keyUserLimit", "keyUserLimitNEQ", "keyUserLimitIn", "keyUserLimitNotIn", "keyUserLimitGT", "keyUserLimitGTE", "keyUserLimitLT", "keyUserLimitLTE", "extraKeyUsers", "extraKeyUsersNEQ", "extraKeyUsersIn", "extraKeyUsersNotIn", "extraKeyUsersGT", "extraKeyUsersGTE", "extraKeyUsersLT", "extraKeyUsersLTE", "timeIncrementMinutes", "timeIncrementMinutesNEQ", "timeIncrementMinutesIn", "timeIncrementMinutesNotIn", "timeIncrementMinutesGT", "timeIncrementMinutesGTE", "timeIncrementMinutesLT", "timeIncrementMinutesLTE", "minBillableMinutes", "minBillableMinutesNEQ", "minBillableMinutesIn", "minBillableMinutesNotIn", "minBillableMinutesGT", "minBillableMinutesGTE", "minBillableMinutesLT", "minBillableMinutesLTE", "incidentsBillable", "incidentsBillableNEQ", "refuseUncovered", "refuseUncoveredNEQ", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "warningThresholdPercent", "warningThresholdPercentNEQ", "warningThresholdPercentIn", "warningThresholdPercentNotIn", "warningThresholdPercentGT", "warningThresholdPercentGTE", "warningThresholdPercentLT", "warningThresholdPercentLTE", "carryOver", "carryOverNEQ", "carryOverCapMinutes", "carryOverCapMinutesNEQ", "carryOverCapMinutesIn", "carryOverCapMinutesNotIn", "carryOverCapMinutesGT", "carryOverCapMinutesGTE", "carryOverCapMinutesLT", "carryOverCapMinutesLTE", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "calendarID", "calendarIDNEQ", "calendarIDIn", "calendarIDNotIn", "calendarIDIsNil", "calendarIDNotNil", "serviceManagerID", "serviceManagerIDNEQ", "serviceManagerIDIn", "serviceManagerIDNotIn", "serviceManagerIDIsNil", "serviceManagerIDNotNil", "hasCustomer", "hasCustomerWith", "hasProvider", "hasProviderWith", "hasCalendar", "hasCalendarWith", "hasServiceManager", "hasServiceManagerWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "agreementType", "agreementTypeNEQ", "agreementTypeIn", "agreementTypeNotIn", "intakeModel", "intakeModelNEQ", "intakeModelIn", "intakeModelNotIn", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilIsNil", "validUntilNotNil", "hypercareTier", "hypercareTierNEQ", "hypercareTierIn", "hypercareTierNotIn", "firstTrainingDay", "firstTrainingDayNEQ", "firstTrainingDayIn", "firstTrainingDayNotIn", "firstTrainingDayGT", "firstTrainingDayGTE", "firstTrainingDayLT", "firstTrainingDayLTE", "firstTrainingDayIsNil", "firstTrainingDayNotNil", "keyUserLimit", "keyUserLimitNEQ", "keyUserLimitIn", "keyUserLimitNotIn", "keyUserLimitGT", "keyUserLimitGTE", "keyUserLimitLT", "keyUserLimitLTE", "extraKeyUsers", "extraKeyUsersNEQ", "extraKeyUsersIn", "extraKeyUsersNotIn", "extraKeyUsersGT", "extraKeyUsersGTE", "extraKeyUsersLT", "extraKeyUsersLTE", "timeIncrementMinutes", "timeIncrementMinutesNEQ", "timeIncrementMinutesIn", "timeIncrementMinutesNotIn", "timeIncrementMinutesGT", "timeIncrementMinutesGTE", "timeIncrementMinutesLT", "timeIncrementMinutesLTE", "minBillableMinutes", "minBillableMinutesNEQ", "minBillableMinutesIn", "minBillableMinutesNotIn", "minBillableMinutesGT", "minBillableMinutesGTE", "minBillableMinutesLT", "minBillableMinutesLTE", "incidentsBillable", "incidentsBillableNEQ", "refuseUncovered", "refuseUncoveredNEQ", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "warningThresholdPercent", "warningThresholdPercentNEQ", "warningThresholdPercentIn", "warningThresholdPercentNotIn", "warningThresholdPercentGT", "warningThresholdPercentGTE", "warningThresholdPercentLT", "warningThresholdPercentLTE", "carryOver", "carryOverNEQ", "carryOverCapMinutes", "carryOverCapMinutesNEQ", "carryOverCapMinutesIn", "carryOverCapMinutesNotIn", "carryOverCapMinutesGT", "carryOverCapMinutesGTE", "carryOverCapMinutesLT", "carryOverCapMinutesLTE", "overrunPolicy", "overrunPolicyNEQ", "overrunPolicyIn", "overrunPolicyNotIn", "customerID", "customerIDNEQ", "customerIDIn", "customerIDNotIn", "providerID", "providerIDNEQ", "providerIDIn", "providerIDNotIn", "calendarID", "calendarIDNEQ", "calendarIDIn", "calendarIDNotIn", "calendarIDIsNil", "calendarIDNotNil", "serviceManagerID", "serviceManagerIDNEQ", "serviceManagerIDIn", "serviceManagerIDNotIn", "serviceManagerIDIsNil", "serviceManagerIDNotNil", "hasCustomer", "hasCustomerWith", "hasProvider", "hasProviderWith", "hasCalendar", "hasCalendarWith", "hasServiceManager", "hasServiceManagerWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33247,6 +34949,34 @@ func (ec *executionContext) unmarshalInputContractWhereInput(ctx context.Context
 				return it, err
 			}
 			it.CarryOverCapMinutesLTE = data
+		case "overrunPolicy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrunPolicy"))
+			data, err := ec.unmarshalOContractOverrunPolicy2ᚖsupportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverrunPolicy = data
+		case "overrunPolicyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrunPolicyNEQ"))
+			data, err := ec.unmarshalOContractOverrunPolicy2ᚖsupportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverrunPolicyNEQ = data
+		case "overrunPolicyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrunPolicyIn"))
+			data, err := ec.unmarshalOContractOverrunPolicy2ᚕsupportdeskᚋentᚋcontractᚐOverrunPolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverrunPolicyIn = data
+		case "overrunPolicyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrunPolicyNotIn"))
+			data, err := ec.unmarshalOContractOverrunPolicy2ᚕsupportdeskᚋentᚋcontractᚐOverrunPolicyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OverrunPolicyNotIn = data
 		case "customerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -33457,6 +35187,83 @@ func (ec *executionContext) unmarshalInputContractWhereInput(ctx context.Context
 func UnmarshalContractWhereInput(ctx context.Context, raw any) (ent.ContractWhereInput, error) {
 	var out ent.ContractWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContractWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateContractInput(ctx context.Context, obj any) (admin.NewContract, error) {
+	var it admin.NewContract
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerID", "name", "validFrom", "validUntil", "serviceManagerID", "terms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "serviceManagerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceManagerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceManagerID = data
+		case "terms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terms"))
+			data, err := ec.unmarshalNContractTermsInput2supportdeskᚋinternalᚋadminᚐTermsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Terms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateContractInput unmarshals raw into the CreateContractInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateContractInput(ctx context.Context, raw any) (admin.NewContract, error) {
+	var out admin.NewContract
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateContractInput", raw, &out)
 	return out, err
 }
 
@@ -35113,6 +36920,55 @@ func UnmarshalKnowledgeArticleWhereInput(ctx context.Context, raw any) (ent.Know
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLevelContingentInput(ctx context.Context, obj any) (admin.LevelContingent, error) {
+	var it admin.LevelContingent
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"level", "monthlyMinutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNSupportLevel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "monthlyMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyMinutes"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyMinutes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLevelContingentInput unmarshals raw into the LevelContingentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLevelContingentInput(ctx context.Context, raw any) (admin.LevelContingent, error) {
+	var out admin.LevelContingent
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelContingentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLevelMinutesInput(ctx context.Context, obj any) (schematype.LevelMinutes, error) {
 	var it schematype.LevelMinutes
 	if obj == nil {
@@ -35159,6 +37015,55 @@ func (ec *executionContext) unmarshalInputLevelMinutesInput(ctx context.Context,
 func UnmarshalLevelMinutesInput(ctx context.Context, raw any) (schematype.LevelMinutes, error) {
 	var out schematype.LevelMinutes
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelMinutesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLevelRateInput(ctx context.Context, obj any) (admin.LevelRate, error) {
+	var it admin.LevelRate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"level", "rateCents"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNSupportLevel2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "rateCents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateCents"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateCents = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLevelRateInput unmarshals raw into the LevelRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLevelRateInput(ctx context.Context, raw any) (admin.LevelRate, error) {
+	var out admin.LevelRate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LevelRateInput", raw, &out)
 	return out, err
 }
 
@@ -43769,6 +45674,76 @@ func UnmarshalTransitionTicketInput(ctx context.Context, raw any) (model.Transit
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateContractInput(ctx context.Context, obj any) (admin.ContractChange, error) {
+	var it admin.ContractChange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "validUntil", "clearValidUntil", "serviceManagerID", "clearServiceManager"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "clearValidUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearValidUntil"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearValidUntil = data
+		case "serviceManagerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceManagerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceManagerID = data
+		case "clearServiceManager":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearServiceManager"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearServiceManager = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateContractInput unmarshals raw into the UpdateContractInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateContractInput(ctx context.Context, raw any) (admin.ContractChange, error) {
+	var out admin.ContractChange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateContractInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Context, obj any) (admin.OrganizationChange, error) {
 	var it admin.OrganizationChange
 	if obj == nil {
@@ -45893,6 +47868,11 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "overrunPolicy":
+			out.Values[i] = ec._Contract_overrunPolicy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "customerID":
 			out.Values[i] = ec._Contract_customerID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -45942,6 +47922,18 @@ func (ec *executionContext) _Contract(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contract_tickets(ctx, field, obj)
+				})
+		case "termsAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contract_termsAt(ctx, field, obj)
+				})
+		case "termVersions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contract_termVersions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46054,6 +48046,230 @@ func (ec *executionContext) _ContractPayload(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("ContractPayload")
 		case "contract":
 			out.Values[i] = ec._ContractPayload_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contractTermsImplementors = []string{"ContractTerms"}
+
+func (ec *executionContext) _ContractTerms(ctx context.Context, sel ast.SelectionSet, obj *schematype.ContractTerms) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contractTermsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContractTerms")
+		case "agreementType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContractTerms_agreementType(ctx, field, obj)
+				})
+		case "channels":
+			out.Values[i] = ec._ContractTerms_channels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "intakeModel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContractTerms_intakeModel(ctx, field, obj)
+				})
+		case "hypercareTier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContractTerms_hypercareTier(ctx, field, obj)
+				})
+		case "firstTrainingDay":
+			out.Values[i] = ec._ContractTerms_firstTrainingDay(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hypercareEndsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContractTerms_hypercareEndsOn(ctx, field, obj)
+				})
+		case "keyUserLimit":
+			out.Values[i] = ec._ContractTerms_keyUserLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extraKeyUsers":
+			out.Values[i] = ec._ContractTerms_extraKeyUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "calendarID":
+			out.Values[i] = ec._ContractTerms_calendarID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaTargets":
+			out.Values[i] = ec._ContractTerms_slaTargets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeIncrementMinutes":
+			out.Values[i] = ec._ContractTerms_timeIncrementMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minBillableMinutes":
+			out.Values[i] = ec._ContractTerms_minBillableMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incidentsBillable":
+			out.Values[i] = ec._ContractTerms_incidentsBillable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refuseUncovered":
+			out.Values[i] = ec._ContractTerms_refuseUncovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._ContractTerms_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "levelTerms":
+			out.Values[i] = ec._ContractTerms_levelTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warningThresholdPercent":
+			out.Values[i] = ec._ContractTerms_warningThresholdPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carryOver":
+			out.Values[i] = ec._ContractTerms_carryOver(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carryOverCapMinutes":
+			out.Values[i] = ec._ContractTerms_carryOverCapMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overrunPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContractTerms_overrunPolicy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contractTermsVersionImplementors = []string{"ContractTermsVersion"}
+
+func (ec *executionContext) _ContractTermsVersion(ctx context.Context, sel ast.SelectionSet, obj *ent.ContractVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contractTermsVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContractTermsVersion")
+		case "version":
+			out.Values[i] = ec._ContractTermsVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._ContractTermsVersion_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ContractTermsVersion_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ContractTermsVersion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terms":
+			out.Values[i] = ec._ContractTermsVersion_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contractTermsVersionPayloadImplementors = []string{"ContractTermsVersionPayload"}
+
+func (ec *executionContext) _ContractTermsVersionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ContractTermsVersionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contractTermsVersionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContractTermsVersionPayload")
+		case "contract":
+			out.Values[i] = ec._ContractTermsVersionPayload_contract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ContractTermsVersionPayload_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -46784,6 +49000,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "editTimeEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_editTimeEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createContract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createContract(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateContract":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateContract(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeContractTerms":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeContractTerms(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -50274,6 +52511,11 @@ func (ec *executionContext) unmarshalNCalendarWhereInput2ᚖsupportdeskᚋentᚐ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNChangeContractTermsInput2supportdeskᚋinternalᚋadminᚐTermsChange(ctx context.Context, v any) (admin.TermsChange, error) {
+	res, err := ec.unmarshalInputChangeContractTermsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNChangePriorityInput2supportdeskᚋgraphᚋmodelᚐChangePriorityInput(ctx context.Context, v any) (model.ChangePriorityInput, error) {
 	res, err := ec.unmarshalInputChangePriorityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50507,6 +52749,16 @@ func (ec *executionContext) marshalNContractOrderField2ᚖsupportdeskᚋentᚐCo
 	return v
 }
 
+func (ec *executionContext) unmarshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx context.Context, v any) (contract.OverrunPolicy, error) {
+	var res contract.OverrunPolicy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx context.Context, sel ast.SelectionSet, v contract.OverrunPolicy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractPayload(ctx context.Context, sel ast.SelectionSet, v *model.ContractPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ContractPayload!")
@@ -50515,9 +52767,63 @@ func (ec *executionContext) marshalNContractPayload2ᚖsupportdeskᚋgraphᚋmod
 	return ec._ContractPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContractTerms2supportdeskᚋentᚋschemaᚋschematypeᚐContractTerms(ctx context.Context, sel ast.SelectionSet, v schematype.ContractTerms) graphql.Marshaler {
+	return ec._ContractTerms(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContractTerms2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐContractTerms(ctx context.Context, sel ast.SelectionSet, v *schematype.ContractTerms) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContractTerms!")
+		return graphql.Null
+	}
+	return ec._ContractTerms(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContractTermsInput2supportdeskᚋinternalᚋadminᚐTermsInput(ctx context.Context, v any) (admin.TermsInput, error) {
+	res, err := ec.unmarshalInputContractTermsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContractTermsVersion2ᚕᚖsupportdeskᚋentᚐContractVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx context.Context, sel ast.SelectionSet, v *ent.ContractVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContractTermsVersion!")
+		return graphql.Null
+	}
+	return ec._ContractTermsVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContractTermsVersionPayload2ᚖsupportdeskᚋgraphᚋmodelᚐContractTermsVersionPayload(ctx context.Context, sel ast.SelectionSet, v *model.ContractTermsVersionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContractTermsVersionPayload!")
+		return graphql.Null
+	}
+	return ec._ContractTermsVersionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContractWhereInput2ᚖsupportdeskᚋentᚐContractWhereInput(ctx context.Context, v any) (*ent.ContractWhereInput, error) {
 	res, err := ec.unmarshalInputContractWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateContractInput2supportdeskᚋinternalᚋadminᚐNewContract(ctx context.Context, v any) (admin.NewContract, error) {
+	res, err := ec.unmarshalInputCreateContractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateOrganizationInput2supportdeskᚋinternalᚋadminᚐNewOrganization(ctx context.Context, v any) (admin.NewOrganization, error) {
@@ -50851,6 +53157,11 @@ func (ec *executionContext) unmarshalNKnowledgeArticleWhereInput2ᚖsupportdesk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNLevelContingentInput2ᚖsupportdeskᚋinternalᚋadminᚐLevelContingent(ctx context.Context, v any) (*admin.LevelContingent, error) {
+	res, err := ec.unmarshalInputLevelContingentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx context.Context, sel ast.SelectionSet, v schematype.LevelMinutes) graphql.Marshaler {
 	return ec._LevelMinutes(ctx, sel, &v)
 }
@@ -50871,6 +53182,11 @@ func (ec *executionContext) unmarshalNLevelMinutesInput2ᚕᚖsupportdeskᚋent�
 
 func (ec *executionContext) unmarshalNLevelMinutesInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx context.Context, v any) (*schematype.LevelMinutes, error) {
 	res, err := ec.unmarshalInputLevelMinutesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLevelRateInput2ᚖsupportdeskᚋinternalᚋadminᚐLevelRate(ctx context.Context, v any) (*admin.LevelRate, error) {
+	res, err := ec.unmarshalInputLevelRateInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50915,6 +53231,22 @@ func (ec *executionContext) unmarshalNLevelRouteInput2ᚕsupportdeskᚋentᚋsch
 
 func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx context.Context, sel ast.SelectionSet, v schematype.LevelTerms) graphql.Marshaler {
 	return ec._LevelTerms(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMonthlyStatement2ᚖsupportdeskᚋinternalᚋcontingentᚐStatement(ctx context.Context, sel ast.SelectionSet, v *contingent.Statement) graphql.Marshaler {
@@ -51179,6 +53511,22 @@ func (ec *executionContext) marshalNSLAState2supportdeskᚋinternalᚋslaᚐStat
 
 func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx context.Context, sel ast.SelectionSet, v schematype.SLATarget) graphql.Marshaler {
 	return ec._SLATarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSLATarget2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SLATarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSLATargetInput2ᚕᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, v any) ([]*schematype.SLATarget, error) {
@@ -51752,6 +54100,11 @@ func (ec *executionContext) unmarshalNTransitionTicketInput2supportdeskᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateContractInput2supportdeskᚋinternalᚋadminᚐContractChange(ctx context.Context, v any) (admin.ContractChange, error) {
+	res, err := ec.unmarshalInputUpdateContractInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateOrganizationInput2supportdeskᚋinternalᚋadminᚐOrganizationChange(ctx context.Context, v any) (admin.OrganizationChange, error) {
 	res, err := ec.unmarshalInputUpdateOrganizationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -52271,6 +54624,42 @@ func (ec *executionContext) unmarshalOCalendarWhereInput2ᚖsupportdeskᚋentᚐ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOChannel2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChannel2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChannel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannel2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOComment2ᚖsupportdeskᚋentᚐComment(ctx context.Context, sel ast.SelectionSet, v *ent.Comment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -52693,6 +55082,58 @@ func (ec *executionContext) unmarshalOContractOrder2ᚕᚖsupportdeskᚋentᚐCo
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOContractOverrunPolicy2ᚕsupportdeskᚋentᚋcontractᚐOverrunPolicyᚄ(ctx context.Context, v any) ([]contract.OverrunPolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]contract.OverrunPolicy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOContractOverrunPolicy2ᚕsupportdeskᚋentᚋcontractᚐOverrunPolicyᚄ(ctx context.Context, sel ast.SelectionSet, v []contract.OverrunPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOContractOverrunPolicy2ᚖsupportdeskᚋentᚋcontractᚐOverrunPolicy(ctx context.Context, v any) (*contract.OverrunPolicy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(contract.OverrunPolicy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContractOverrunPolicy2ᚖsupportdeskᚋentᚋcontractᚐOverrunPolicy(ctx context.Context, sel ast.SelectionSet, v *contract.OverrunPolicy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOContractWhereInput2ᚕᚖsupportdeskᚋentᚐContractWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContractWhereInput, error) {
@@ -53188,6 +55629,23 @@ func (ec *executionContext) unmarshalOKnowledgeArticleWhereInput2ᚖsupportdesk�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOLevelContingentInput2ᚕᚖsupportdeskᚋinternalᚋadminᚐLevelContingentᚄ(ctx context.Context, v any) ([]*admin.LevelContingent, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*admin.LevelContingent, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLevelContingentInput2ᚖsupportdeskᚋinternalᚋadminᚐLevelContingent(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutesᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelMinutes) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -53205,6 +55663,23 @@ func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschema�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOLevelRateInput2ᚕᚖsupportdeskᚋinternalᚋadminᚐLevelRateᚄ(ctx context.Context, v any) ([]*admin.LevelRate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*admin.LevelRate, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLevelRateInput2ᚖsupportdeskᚋinternalᚋadminᚐLevelRate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
@@ -53604,6 +56079,23 @@ func (ec *executionContext) marshalOSLATarget2ᚕsupportdeskᚋentᚋschemaᚋsc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSLATargetInput2ᚕᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, v any) ([]*schematype.SLATarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*schematype.SLATarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSLATargetInput2ᚖsupportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

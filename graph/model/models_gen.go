@@ -68,6 +68,11 @@ type ContractPayload struct {
 	Contract *ent.Contract `json:"contract"`
 }
 
+type ContractTermsVersionPayload struct {
+	Contract *ent.Contract        `json:"contract"`
+	Version  *ent.ContractVersion `json:"version"`
+}
+
 type DecideChangeRequestInput struct {
 	TicketID int     `json:"ticketID"`
 	Approve  bool    `json:"approve"`

@@ -3,12 +3,14 @@ package auth
 import (
 	"context"
 	"strings"
+	"time"
 
 	"supportdesk/ent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 )
 
@@ -107,6 +109,10 @@ func KeyUserRoom(ctx context.Context, c *ent.Client, customerID int) error {
 		return apperr.Invalid("the customer has no contract that allows key users", "role")
 	}
 	if err != nil {
+		return err
+	}
+	// The cap is the one of the terms in force now (package terms).
+	if k, err = terms.At(tctx, c, k, time.Now()); err != nil {
 		return err
 	}
 	n, err := c.User.Query().Where(user.OrganizationID(customerID), user.RoleEQ(user.RoleKEY_USER), user.Active(true)).Count(tctx)

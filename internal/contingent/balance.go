@@ -33,6 +33,7 @@ func (s *Service) Balance(ctx context.Context, contractID int, month *string) ([
 		return nil, err
 	}
 	var m string
+	loc := s.zone(ctx, s.Client, k)
 	if month != nil {
 		start, err := parseMonth(*month)
 		if err != nil {
@@ -40,7 +41,7 @@ func (s *Service) Balance(ctx context.Context, contractID int, month *string) ([
 		}
 		m = start.Format("2006-01")
 	} else {
-		m = Month(today(s.now(), s.zone(ctx, s.Client, k)))
+		m = Month(today(s.now(), loc))
 	}
 	tctx := trusted(ctx)
 	have, err := s.Client.Contingent.Query().Where(contingent.ContractID(k.ID), contingent.Month(m)).
@@ -52,8 +53,12 @@ func (s *Service) Balance(ctx context.Context, contractID int, month *string) ([
 	for _, l := range have {
 		seen[l] = true
 	}
+	mk, err := s.monthTermsIn(ctx, s.Client, k, m, loc)
+	if err != nil {
+		return nil, err
+	}
 	var missing []*ent.ContingentCreate
-	for _, lt := range k.LevelTerms {
+	for _, lt := range mk.LevelTerms {
 		if lt.MonthlyMinutes > 0 && !seen[lt.Level] && contingent.LevelValidator(contingent.Level(lt.Level)) == nil {
 			missing = append(missing, s.Client.Contingent.Create().SetContractID(k.ID).SetCustomerID(k.CustomerID).
 				SetMonth(m).SetLevel(contingent.Level(lt.Level)).SetMonthlyMinutes(lt.MonthlyMinutes))

@@ -6,7 +6,6 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/contingent"
-	"supportdesk/ent/contract"
 	"supportdesk/internal/ticketflow"
 )
 
@@ -23,8 +22,9 @@ func (s *Service) CarryOver(ctx context.Context, month string) (int, error) {
 	}
 	next := start.AddDate(0, 1, 0).Format("2006-01")
 	tctx := trusted(ctx)
-	due, err := s.Client.Contingent.Query().Where(contingent.Month(month), contingent.CarriedForward(false),
-		contingent.HasContractWith(contract.CarryOver(true))).
+	// Whether a contingent carries over is a term of the month it belongs to (package terms), so
+	// every contingent of the month not yet carried is looked at.
+	due, err := s.Client.Contingent.Query().Where(contingent.Month(month), contingent.CarriedForward(false)).
 		WithContract(func(q *ent.ContractQuery) { q.WithCalendar() }).All(tctx)
 	if err != nil {
 		return 0, err
@@ -44,7 +44,13 @@ func (s *Service) CarryOver(ctx context.Context, month string) (int, error) {
 			if err != nil || n == 0 {
 				return err
 			}
-			k := b.Edges.Contract
+			k, err := s.monthTerms(tctx, tx.Client(), b.Edges.Contract, month)
+			if err != nil {
+				return err
+			}
+			if !k.CarryOver {
+				return nil // marked as looked at; nothing moves
+			}
 			unused := b.MonthlyMinutes + b.CarriedOverMinutes + b.ExtraMinutes - b.UsedMinutes
 			move := min(max(unused, 0), k.CarryOverCapMinutes)
 			nb, err := s.budget(tctx, tx.Client(), k, next, string(b.Level))

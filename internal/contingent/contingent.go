@@ -28,6 +28,7 @@ import (
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/billing"
 	"supportdesk/internal/notify"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
 
@@ -143,6 +144,10 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	tctx := trusted(ctx)
 	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).Only(tctx)
 	if err != nil {
+		return nil, nil, err
+	}
+	// A ticket keeps the terms in force when it was received: billing rules and rates.
+	if k, err = terms.At(tctx, c, k, t.ReceivedAt); err != nil {
 		return nil, nil, err
 	}
 	// The work date is a civil date; "today" is the day in the contract's time zone. Bookings
@@ -261,13 +266,18 @@ func (s *Service) budget(ctx context.Context, c *ent.Client, k *ent.Contract, mo
 	if b, err := q.Only(ctx); err == nil {
 		return b, nil
 	}
+	// A month's contingent comes from the terms in force when the month starts.
+	mk, err := s.monthTerms(ctx, c, k, month)
+	if err != nil {
+		return nil, err
+	}
 	monthly := 0
-	for _, lt := range k.LevelTerms {
+	for _, lt := range mk.LevelTerms {
 		if lt.Level == level {
 			monthly = lt.MonthlyMinutes
 		}
 	}
-	err := c.Contingent.Create().SetContractID(k.ID).SetCustomerID(k.CustomerID).SetMonth(month).
+	err = c.Contingent.Create().SetContractID(k.ID).SetCustomerID(k.CustomerID).SetMonth(month).
 		SetLevel(contingent.Level(level)).SetMonthlyMinutes(monthly).
 		OnConflictColumns(contingent.FieldContractID, contingent.FieldMonth, contingent.FieldLevel).DoNothing().Exec(ctx)
 	if err != nil && err.Error() != "sql: no rows in result set" {

@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/internal/billing"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/ticketflow"
 )
 
@@ -69,6 +70,13 @@ func (s *Service) roundFor(ctx context.Context, c *ent.Client, e *ent.TimeEntry,
 	if e.ContractID != nil {
 		k, err := c.Contract.Get(trusted(ctx), *e.ContractID)
 		if err != nil {
+			return 0, err
+		}
+		t, err := c.Ticket.Get(trusted(ctx), e.TicketID)
+		if err != nil {
+			return 0, err
+		}
+		if k, err = terms.At(trusted(ctx), c, k, t.ReceivedAt); err != nil {
 			return 0, err
 		}
 		inc = ticketflow.BillingTerms(k).Increment
@@ -132,6 +140,10 @@ func (s *Service) rebill(ctx context.Context, c *ent.Client, ticketID int, r reb
 		k := contracts[*e.ContractID]
 		if k == nil {
 			if k, err = c.Contract.Get(tctx, *e.ContractID); err != nil {
+				return nil, false, err
+			}
+			// The ticket is billed under the terms in force when it was received.
+			if k, err = terms.At(tctx, c, k, t.ReceivedAt); err != nil {
 				return nil, false, err
 			}
 			contracts[k.ID] = k

@@ -6,6 +6,7 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/calendar"
+	"supportdesk/internal/terms"
 )
 
 // A work date is a civil date, kept as the UTC midnight of that day; every month boundary of a
@@ -45,4 +46,19 @@ func today(now time.Time, loc *time.Location) time.Time { return Civil(now.In(lo
 func monthEnded(month time.Time, now time.Time, loc *time.Location) bool {
 	end := time.Date(month.Year(), month.Month()+1, 1, 0, 0, 0, 0, loc)
 	return !now.Before(end)
+}
+
+// monthTerms returns contract k under the terms in force when month ("2026-11") starts in its
+// time zone: a month's contingent budget is fixed by those terms (package terms).
+func (s *Service) monthTerms(ctx context.Context, c *ent.Client, k *ent.Contract, month string) (*ent.Contract, error) {
+	return s.monthTermsIn(ctx, c, k, month, s.zone(ctx, c, k))
+}
+
+// monthTermsIn is monthTerms for a caller that knows the contract's zone already.
+func (s *Service) monthTermsIn(ctx context.Context, c *ent.Client, k *ent.Contract, month string, loc *time.Location) (*ent.Contract, error) {
+	start, err := parseMonth(month)
+	if err != nil {
+		return nil, err
+	}
+	return terms.At(ctx, c, k, time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, loc))
 }

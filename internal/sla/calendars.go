@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/calendar"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 )
 
@@ -190,6 +191,9 @@ func (s *Service) SetContractSLA(ctx context.Context, contractID int, calendarID
 		u.SetCalendarID(*calendarID)
 	}
 	out, err := u.Save(ctx)
+	if err == nil {
+		err = terms.FollowColumns(ctx, tx.Client(), out, s.now(), &v.UserID, "SLA targets and calendar")
+	}
 	if err == nil {
 		err = s.refreshOpen(ctx, tx.Client(), []int{k.ID})
 	}

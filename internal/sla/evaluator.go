@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/internal/notify"
+	"supportdesk/internal/terms"
 )
 
 // Evaluator detects at-risk and breach moments even when nobody touches a ticket. Each moment
@@ -63,9 +64,27 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Each ticket follows the terms in force when it was received; all versions in one query.
+	ids := make([]int, 0, len(tickets))
+	for _, t := range tickets {
+		ids = append(ids, *t.ContractID)
+	}
+	versions, err := terms.Versions(ctx, c, ids)
+	if err != nil {
+		return 0, err
+	}
+	calendars := map[int]*ent.Calendar{}
 	recorded := 0
 	for _, t := range tickets {
-		k := t.Edges.Contract
+		k := terms.Pick(t.Edges.Contract, versions[*t.ContractID], t.ReceivedAt)
+		if k.Edges.Calendar == nil && k.CalendarID != nil {
+			if calendars[*k.CalendarID] == nil {
+				if calendars[*k.CalendarID], err = c.Calendar.Get(ctx, *k.CalendarID); err != nil {
+					return recorded, err
+				}
+			}
+			k.Edges.Calendar = calendars[*k.CalendarID]
+		}
 		target, ok := TargetFor(k, t.Priority)
 		if !ok || k.Edges.Calendar == nil {
 			continue

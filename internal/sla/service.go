@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/calendar"
+	"supportdesk/internal/terms"
 )
 
 // Status is the SLA state of a ticket: both targets, and whether the clock is paused.
@@ -82,6 +83,10 @@ func (s *Service) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*cal
 	trusted := privacy.DecisionContext(ctx, privacy.Allow)
 	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
 	if err != nil {
+		return nil, schematype.SLATarget{}, false, err
+	}
+	// A ticket keeps the terms in force when it was received (package terms).
+	if k, err = terms.At(trusted, c, k, t.ReceivedAt); err != nil {
 		return nil, schematype.SLATarget{}, false, err
 	}
 	target, ok := TargetFor(k, t.Priority)

@@ -19,6 +19,7 @@ import (
 	"supportdesk/internal/billing"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
+	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 )
 
@@ -312,14 +313,15 @@ func (s *Service) contractFor(ctx context.Context, c *ent.Client, customerID int
 		if !ValidAt(k, at) {
 			return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
 		}
-		return k, nil
+		return terms.At(ctx, c, k, at)
 	}
 	ks, err := q.Where(contract.ValidFromLTE(at), contract.Or(contract.ValidUntilIsNil(), contract.ValidUntilGT(at))).
 		Order(ent.Desc(contract.FieldValidFrom)).Limit(1).All(trusted)
 	if err != nil || len(ks) == 0 {
 		return nil, err
 	}
-	return ks[0], nil
+	// The ticket is taken in under the terms in force when the inquiry was received.
+	return terms.At(ctx, c, ks[0], at)
 }
 
 // ValidAt reports whether a contract is valid at t.

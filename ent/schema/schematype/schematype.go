@@ -62,3 +62,28 @@ type EscalationRules struct {
 	Escalations []LevelRoute `json:"escalations"`
 	HandBacks   []LevelRoute `json:"handBacks"`
 }
+
+// ContractTerms are the versioned terms of a support contract (SPEC 3 and 12): everything that
+// decides intake, SLA and billing. A contract keeps every version with the moment it takes
+// effect, so the terms in force at any moment can be read again.
+type ContractTerms struct {
+	AgreementType           string       `json:"agreementType"`
+	Channels                []string     `json:"channels"`
+	IntakeModel             string       `json:"intakeModel"`
+	HypercareTier           string       `json:"hypercareTier"`
+	FirstTrainingDay        *time.Time   `json:"firstTrainingDay,omitempty"`
+	KeyUserLimit            int          `json:"keyUserLimit"`
+	ExtraKeyUsers           int          `json:"extraKeyUsers"`
+	CalendarID              *int         `json:"calendarID,omitempty"`
+	SLATargets              []SLATarget  `json:"slaTargets"`
+	TimeIncrementMinutes    int          `json:"timeIncrementMinutes"`
+	MinBillableMinutes      int          `json:"minBillableMinutes"`
+	IncidentsBillable       bool         `json:"incidentsBillable"`
+	RefuseUncovered         bool         `json:"refuseUncovered"`
+	Currency                string       `json:"currency"`
+	LevelTerms              []LevelTerms `json:"levelTerms"`
+	WarningThresholdPercent int          `json:"warningThresholdPercent"`
+	CarryOver               bool         `json:"carryOver"`
+	CarryOverCapMinutes     int          `json:"carryOverCapMinutes"`
+	OverrunPolicy           string       `json:"overrunPolicy"`
+}
