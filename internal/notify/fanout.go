@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/user"
+	"supportdesk/internal/viewer"
 )
 
 // MaxLevelFanout bounds how many agents one escalation notifies: the first agents (by id) of
@@ -19,9 +20,13 @@ import (
 const MaxLevelFanout = 50
 
 // LevelAgents returns the active agents of an organisation who work a level, at most
-// MaxLevelFanout of them.
+// MaxLevelFanout of them, leaving out the acting viewer (who is never notified anyway).
 func LevelAgents(ctx context.Context, c *ent.Client, orgID int, level string) ([]int, error) {
-	return c.User.Query().Where(user.OrganizationID(orgID), user.RoleEQ(user.RoleAGENT), user.Active(true),
+	actor := 0
+	if v := viewer.FromContext(ctx); v != nil {
+		actor = v.UserID
+	}
+	return c.User.Query().Where(user.OrganizationID(orgID), user.RoleEQ(user.RoleAGENT), user.Active(true), user.IDNEQ(actor),
 		func(s *sql.Selector) { s.Where(sqljson.ValueContains(user.FieldLevels, level)) }).
 		Order(ent.Asc(user.FieldID)).Limit(MaxLevelFanout).IDs(privacy.DecisionContext(ctx, privacy.Allow))
 }

@@ -75,22 +75,19 @@ func Send(ctx context.Context, c *ent.Client, msgs ...Message) error {
 	return nil
 }
 
-// filter drops the actor's own messages, duplicates of one recipient and kind, and kinds the
-// recipient turned off; it reads the preferences of all recipients in one query.
+// filter drops the actor's own messages and kinds the recipient turned off; it reads the
+// preferences of all recipients in one query.
 func filter(ctx context.Context, c *ent.Client, actor int, msgs []Message) ([]Message, error) {
 	type key struct {
 		user int
 		kind string
 	}
-	seen := map[key]bool{}
 	var ids []int
 	out := msgs[:0:0]
 	for _, m := range msgs {
-		k := key{m.RecipientID, m.Kind}
-		if m.RecipientID == 0 || m.RecipientID == actor || seen[k] {
+		if m.RecipientID == 0 || m.RecipientID == actor {
 			continue
 		}
-		seen[k] = true
 		ids = append(ids, m.RecipientID)
 		out = append(out, m)
 	}
