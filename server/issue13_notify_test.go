@@ -25,7 +25,7 @@ func (e *env) addStaff(w *world, key, org string, role user.Role, active bool, l
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	u := e.app.DB.Client.User.Create().SetEmail(strings.ToLower(key)+"@test.example").SetName(key).SetRole(role).
+	u := e.app.DB.Client.User.Create().SetEmail(strings.ToLower(key) + "@test.example").SetName(key).SetRole(role).
 		SetLevels(levels).SetPasswordHash(hash).SetActive(active).SetOrganizationID(w.orgs[org].ID).SaveX(trusted())
 	w.users[key] = u
 	return u
@@ -174,7 +174,9 @@ func TestIssue13ReadAndPreferences(t *testing.T) {
 		t.Fatalf("unread %d, want 4", n)
 	}
 	var list struct {
-		MyNotifications struct{ Edges []struct{ Node struct{ ID string } } }
+		MyNotifications struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	e.ok(key, `{ myNotifications(first: 10){ edges{ node{ id } } } }`, nil, &list)
 	first := list.MyNotifications.Edges[0].Node.ID
