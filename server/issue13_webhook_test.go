@@ -285,7 +285,9 @@ func TestIssue13WebhookDelivery(t *testing.T) {
 	e.mut(agent, opEscalate, map[string]any{"in": map[string]any{"ticketID": tk.ID, "level": "L2", "reason": "analysis"}})
 	e.mut(agent, opEscalate, map[string]any{"in": map[string]any{"ticketID": tk.ID, "level": "VENDOR", "reason": "product question"}})
 	e.sendWebhooks()
-	var vt struct{ Node struct{ VendorCaseRef, Level string } }
+	var vt struct {
+		Node struct{ VendorCaseRef, Level string }
+	}
 	e.ok(agent, `query($id:ID!){ node(id:$id){ ... on Ticket { vendorCaseRef level } } }`, map[string]any{"id": tk.ID}, &vt)
 	if vt.Node.VendorCaseRef != "VC-77" || vt.Node.Level != "VENDOR" {
 		t.Fatalf("vendor case reference %+v", vt.Node)
