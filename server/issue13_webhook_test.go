@@ -411,3 +411,45 @@ func TestIssue13WebhookTwoWorkers(t *testing.T) {
 		t.Fatalf("succeeded rows %d (%v)", c, err)
 	}
 }
+
+// TestIssue13WebhookFixReleased: a release reaches the owning partner's endpoint with the task,
+// the version and its own tickets, and no other partner's.
+func TestIssue13WebhookFixReleased(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	p1, p2 := e.token(w, "P1.ADMIN"), e.token(w, "P2.ADMIN")
+	agent := e.token(w, "P1.AGENT")
+	r1, r2 := newReceiver(t, `{}`), newReceiver(t, `{}`)
+	e.register(p1, r1.srv.URL, "FIX_RELEASED")
+	e.register(p2, r2.srv.URL, "FIX_RELEASED", "TICKET_CREATED")
+	tk := e.create(e.token(w, "C1.KEY_USER"), questionInput("Rounding in invoices"))
+	var task struct {
+		CreateTask struct{ Task struct{ ID string } }
+	}
+	e.ok(agent, opCreateTask, map[string]any{"in": map[string]any{"title": "Fix rounding", "ticketIDs": []string{tk.ID}}}, &task)
+	id := task.CreateTask.Task.ID
+	for _, st := range []string{"QA", "BETA"} {
+		e.mut(agent, opAdvanceTask, map[string]any{"id": id, "s": st})
+	}
+	e.mut(agent, opAdvanceTask, map[string]any{"id": id, "s": "RELEASE", "v": "7.3"})
+	e.sendWebhooks()
+	reqs := r1.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("partner received %d", len(reqs))
+	}
+	var body map[string]any
+	if err := json.Unmarshal(reqs[0].body, &body); err != nil {
+		t.Fatal(err)
+	}
+	delete(body, "id")
+	delete(body, "occurredAt")
+	want := map[string]any{"event": "FIX_RELEASED", "version": "7.3",
+		"task":    map[string]any{"id": id, "title": "Fix rounding"},
+		"tickets": []any{map[string]any{"id": tk.ID, "number": tk.Number, "title": "Rounding in invoices"}}}
+	if !reflect.DeepEqual(body, want) {
+		t.Fatalf("release body %v", body)
+	}
+	if len(r2.requests()) != 0 {
+		t.Fatal("another partner's endpoint received the release")
+	}
+}
