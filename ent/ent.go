@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
+	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
@@ -28,6 +29,8 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/webhookdelivery"
+	"supportdesk/ent/webhookendpoint"
 	"sync"
 
 	"entgo.io/ent"
@@ -93,27 +96,30 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			attachment.Table:       attachment.ValidColumn,
-			auditevent.Table:       auditevent.ValidColumn,
-			calendar.Table:         calendar.ValidColumn,
-			comment.Table:          comment.ValidColumn,
-			contingent.Table:       contingent.ValidColumn,
-			contract.Table:         contract.ValidColumn,
-			contractversion.Table:  contractversion.ValidColumn,
-			knowledgearticle.Table: knowledgearticle.ValidColumn,
-			notification.Table:     notification.ValidColumn,
-			organization.Table:     organization.ValidColumn,
-			overrundecision.Table:  overrundecision.ValidColumn,
-			refreshtoken.Table:     refreshtoken.ValidColumn,
-			slaalert.Table:         slaalert.ValidColumn,
-			sequence.Table:         sequence.ValidColumn,
-			statement.Table:        statement.ValidColumn,
-			task.Table:             task.ValidColumn,
-			tasknote.Table:         tasknote.ValidColumn,
-			ticket.Table:           ticket.ValidColumn,
-			ticketevent.Table:      ticketevent.ValidColumn,
-			timeentry.Table:        timeentry.ValidColumn,
-			user.Table:             user.ValidColumn,
+			attachment.Table:             attachment.ValidColumn,
+			auditevent.Table:             auditevent.ValidColumn,
+			calendar.Table:               calendar.ValidColumn,
+			comment.Table:                comment.ValidColumn,
+			contingent.Table:             contingent.ValidColumn,
+			contract.Table:               contract.ValidColumn,
+			contractversion.Table:        contractversion.ValidColumn,
+			knowledgearticle.Table:       knowledgearticle.ValidColumn,
+			notification.Table:           notification.ValidColumn,
+			notificationpreference.Table: notificationpreference.ValidColumn,
+			organization.Table:           organization.ValidColumn,
+			overrundecision.Table:        overrundecision.ValidColumn,
+			refreshtoken.Table:           refreshtoken.ValidColumn,
+			slaalert.Table:               slaalert.ValidColumn,
+			sequence.Table:               sequence.ValidColumn,
+			statement.Table:              statement.ValidColumn,
+			task.Table:                   task.ValidColumn,
+			tasknote.Table:               tasknote.ValidColumn,
+			ticket.Table:                 ticket.ValidColumn,
+			ticketevent.Table:            ticketevent.ValidColumn,
+			timeentry.Table:              timeentry.ValidColumn,
+			user.Table:                   user.ValidColumn,
+			webhookdelivery.Table:        webhookdelivery.ValidColumn,
+			webhookendpoint.Table:        webhookendpoint.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -32,6 +32,8 @@ type Tx struct {
 	KnowledgeArticle *KnowledgeArticleClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// NotificationPreference is the client for interacting with the NotificationPreference builders.
+	NotificationPreference *NotificationPreferenceClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// OverrunDecision is the client for interacting with the OverrunDecision builders.
@@ -56,6 +58,10 @@ type Tx struct {
 	TimeEntry *TimeEntryClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 
 	// lazily loaded.
 	client     *Client
@@ -196,6 +202,7 @@ func (tx *Tx) init() {
 	tx.ContractVersion = NewContractVersionClient(tx.config)
 	tx.KnowledgeArticle = NewKnowledgeArticleClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
+	tx.NotificationPreference = NewNotificationPreferenceClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.OverrunDecision = NewOverrunDecisionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
@@ -208,6 +215,8 @@ func (tx *Tx) init() {
 	tx.TicketEvent = NewTicketEventClient(tx.config)
 	tx.TimeEntry = NewTimeEntryClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -11,6 +11,7 @@ import (
 	"supportdesk/internal/kb"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
+	"supportdesk/internal/webhook"
 )
 
 // Resolver carries the dependencies of all resolvers.
@@ -24,5 +25,6 @@ type Resolver struct {
 	Clocks     *sla.Service
 	Budgets    *contingent.Service
 	Admin      *admin.Service
+	Webhooks   *webhook.Service
 	BcryptCost int
 }

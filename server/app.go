@@ -26,6 +26,7 @@ import (
 	"supportdesk/internal/storage"
 
 	"supportdesk/internal/ticketflow"
+	"supportdesk/internal/webhook"
 
 	"entgo.io/ent/dialect"
 
@@ -34,14 +35,16 @@ import (
 
 // App is the wired server: database, domain services and the HTTP handler.
 type App struct {
-	Cfg     Config
-	Log     *slog.Logger
-	DB      *db.DB
-	Auth    *auth.Service
-	Flow    *ticketflow.Service
-	Tokens  *auth.Tokens
-	SLA     *sla.Service
-	handler *graph.Resolver
+	Cfg    Config
+	Log    *slog.Logger
+	DB     *db.DB
+	Auth   *auth.Service
+	Flow   *ticketflow.Service
+	Tokens *auth.Tokens
+	SLA    *sla.Service
+	// Deliveries sends the webhook deliveries; every instance runs it (main starts Run).
+	Deliveries *webhook.Worker
+	handler    *graph.Resolver
 }
 
 // NewApp opens and migrates the database and wires the services.
@@ -77,6 +80,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
+	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now}
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.Flow.BookEstimate = budgets.BookEstimate
 	a.Flow.OnTypeChange = budgets.Rebill
@@ -85,6 +89,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Clocks:     slas,
 		Budgets:    budgets,
 		Admin:      &admin.Service{Client: d.Client, Auth: a.Auth, BcryptCost: cfg.BcryptCost},
+		Webhooks:   &webhook.Service{Client: d.Client, Now: now},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}

@@ -48,6 +48,8 @@ func run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	// The SLA evaluator runs on every instance; its alerts are once-only by their unique key.
 	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute}).Run(ctx)
+	// Webhook deliveries: every instance sends; a guarded claim keeps a row to one sender.
+	go app.Deliveries.Run(ctx)
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
 	srv := &http.Server{

@@ -183,7 +183,9 @@ func TestIncidentScenario(t *testing.T) {
 		}
 		return out
 	}
-	if got := notes(endUser); !reflect.DeepEqual(got, []string{"FIX_RELEASED " + tk.Number + ": fixed in version 7.2.2"}) {
+	// Newest first: the resolution (issue 13: the reporter hears that their ticket is resolved),
+	// then the release.
+	if got := notes(endUser); !reflect.DeepEqual(got, []string{"TICKET_RESOLVED " + tk.Number + ": resolved", "FIX_RELEASED " + tk.Number + ": fixed in version 7.2.2"}) {
 		t.Fatalf("end user notifications %v", got)
 	}
 	if got := notes(sdm); len(got) != 2 {

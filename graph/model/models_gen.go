@@ -125,6 +125,12 @@ type PasswordResetPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+type RegisterWebhookPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	// The signing secret, shown only now.
+	Secret string `json:"secret"`
+}
+
 // A ranked candidate of the similarity search; node is the ticket, task or article.
 type SimilarItem struct {
 	Kind  SimilarKind `json:"kind"`

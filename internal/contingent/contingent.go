@@ -31,6 +31,7 @@ import (
 	"supportdesk/internal/terms"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
+	"supportdesk/internal/webhook"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -252,6 +253,9 @@ func (s *Service) charge(ctx context.Context, c *ent.Client, k *ent.Contract, mo
 			}
 			if err := s.notifyCustomer(tctx, c, k, after.ID, "CONTINGENT_WARNING",
 				fmt.Sprintf("%s contingent %s: %d of %d minutes used", level, month, after.UsedMinutes, total)); err != nil {
+				return nil, err
+			}
+			if err := webhook.QueueContingent(tctx, c, k, after, s.now()); err != nil {
 				return nil, err
 			}
 		}

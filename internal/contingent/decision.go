@@ -8,8 +8,10 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/notify"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
+	"supportdesk/internal/webhook"
 )
 
 // Overrun decisions are episodes (SPEC 12.4, 12.12). An overrun, a booking crossing the warning
@@ -70,6 +72,10 @@ func (s *Service) openDecision(ctx context.Context, contractID int, month, level
 		if err := c.Contingent.UpdateOneID(b.ID).SetWarned(true).Exec(tctx); err != nil {
 			return err
 		}
+		// Used up is the strongest warning a provider's system can get.
+		if err := webhook.QueueContingent(tctx, c, k, b, s.now()); err != nil {
+			return err
+		}
 		return s.notifyCustomer(tctx, c, k, d.ID, "CONTINGENT_EXHAUSTED",
 			fmt.Sprintf("%s contingent %s is used up: approve extra minutes or suspend the level", b.Level, b.Month))
 	})
@@ -116,6 +122,9 @@ func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, ext
 			return apperr.E(apperr.Conflict, "no decision is open for this contingent")
 		}
 		now := s.now()
+		if err := s.notifyDecided(tctx, c, b, status); err != nil {
+			return err
+		}
 		if cur.OpenDecisionID == nil {
 			// An OPEN state from before episodes were kept: record its answer as one.
 			return c.OverrunDecision.Create().SetContingentID(b.ID).SetContractID(b.ContractID).SetCustomerID(b.CustomerID).
@@ -129,4 +138,15 @@ func (s *Service) Decide(ctx context.Context, contingentID int, extend bool, ext
 		return nil, err
 	}
 	return s.Client.Contingent.Get(ctx, b.ID)
+}
+
+// notifyDecided tells the contract's service delivery manager how the customer decided an
+// overrun (the provider plans the month's work by it).
+func (s *Service) notifyDecided(ctx context.Context, c *ent.Client, b *ent.Contingent, status overrundecision.Status) error {
+	k, err := c.Contract.Get(ctx, b.ContractID)
+	if err != nil || k.ServiceManagerID == nil {
+		return err
+	}
+	return notify.Send(ctx, c, notify.Message{RecipientID: *k.ServiceManagerID, Kind: notify.OverrunDecided,
+		Title: fmt.Sprintf("%s contingent %s: the customer decided %s", b.Level, b.Month, status)})
 }

@@ -20,6 +20,7 @@ import (
 	"supportdesk/internal/notify"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
+	"supportdesk/internal/webhook"
 )
 
 // Service performs task operations for the viewer in the context.
@@ -316,6 +317,9 @@ func (s *Service) release(ctx context.Context, c *ent.Client, v *viewer.Viewer, 
 				Title: fmt.Sprintf("%s: fixed in version %s", tk.Number, version), Body: t.Title,
 				DedupKey: fmt.Sprintf("release:%d:%d:%d", t.ID, tk.ID, uid)})
 		}
+	}
+	if err := webhook.QueueFixReleased(ctx, c, t, tickets, version, s.now()); err != nil {
+		return err
 	}
 	return notify.Send(ctx, c, msgs...)
 }

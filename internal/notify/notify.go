@@ -1,5 +1,3 @@
-// Package notify creates in-app notifications. Each notification may carry a dedup key, so a
-// fan-out that runs twice notifies once.
 package notify
 
 import (
@@ -8,8 +6,32 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/notification"
+	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/privacy"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/viewer"
 )
+
+// Notification kinds. Kinds lists all of them, in the order preferences are shown.
+const (
+	TicketAssigned         = "TICKET_ASSIGNED"
+	CustomerReplied        = "CUSTOMER_REPLIED"
+	TicketEscalated        = "TICKET_ESCALATED"
+	TicketResolved         = "TICKET_RESOLVED"
+	TicketWaiting          = "TICKET_WAITING"
+	EstimateAwaitsApproval = "ESTIMATE_AWAITS_APPROVAL"
+	SLAAtRisk              = "SLA_AT_RISK"
+	SLABreached            = "SLA_BREACHED"
+	ContingentWarning      = "CONTINGENT_WARNING"
+	ContingentExhausted    = "CONTINGENT_EXHAUSTED"
+	OverrunDecided         = "OVERRUN_DECIDED"
+	FixReleased            = "FIX_RELEASED"
+	FixDelivered           = "FIX_DELIVERED"
+)
+
+// Kinds are all notification kinds.
+var Kinds = []string{TicketAssigned, CustomerReplied, TicketEscalated, TicketResolved, TicketWaiting,
+	EstimateAwaitsApproval, SLAAtRisk, SLABreached, ContingentWarning, ContingentExhausted, OverrunDecided, FixReleased, FixDelivered}
 
 // Message is one notification for one recipient.
 type Message struct {
@@ -22,11 +44,20 @@ type Message struct {
 	DedupKey string
 }
 
-// Send writes the messages in the caller's transaction. It runs with the privacy bypass: the
+// Send writes the messages in the caller's transaction, leaving out the acting viewer's own
+// and those of kinds their recipients turned off in-app. It runs with the privacy bypass: the
 // fan-out reaches users the acting viewer cannot see (a vendor releasing a fix notifies the
 // partner's customers), which is this package's reviewed reason to bypass.
 func Send(ctx context.Context, c *ent.Client, msgs ...Message) error {
+	actor := 0
+	if v := viewer.FromContext(ctx); v != nil {
+		actor = v.UserID
+	}
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	msgs, err := filter(ctx, c, actor, msgs)
+	if err != nil {
+		return err
+	}
 	for _, m := range msgs {
 		q := c.Notification.Create().SetRecipientID(m.RecipientID).SetKind(m.Kind).SetTitle(m.Title).
 			SetBody(m.Body).SetNillableTicketID(m.TicketID)
@@ -44,6 +75,43 @@ func Send(ctx context.Context, c *ent.Client, msgs ...Message) error {
 	return nil
 }
 
+// filter drops the actor's own messages and kinds the recipient turned off; it reads the
+// preferences of all recipients in one query.
+func filter(ctx context.Context, c *ent.Client, actor int, msgs []Message) ([]Message, error) {
+	type key struct {
+		user int
+		kind string
+	}
+	var ids []int
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.RecipientID == 0 || m.RecipientID == actor {
+			continue
+		}
+		ids = append(ids, m.RecipientID)
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	off, err := c.NotificationPreference.Query().Where(notificationpreference.UserIDIn(ids...),
+		notificationpreference.InApp(false)).All(ctx)
+	if err != nil || len(off) == 0 {
+		return out, err
+	}
+	muted := map[key]bool{}
+	for _, p := range off {
+		muted[key{p.UserID, p.Kind}] = true
+	}
+	kept := out[:0]
+	for _, m := range out {
+		if !muted[key{m.RecipientID, m.Kind}] {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
 // isNoRows reports the error ent returns when DO NOTHING skipped the insert.
 func isNoRows(err error) bool { return err != nil && err.Error() == "sql: no rows in result set" }
 
@@ -51,6 +119,9 @@ func isNoRows(err error) bool { return err != nil && err.Error() == "sql: no row
 // privacy rules.
 func MarkRead(ctx context.Context, c *ent.Client, id int, now time.Time) error {
 	n, err := c.Notification.Query().Where(notification.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return apperr.NotFoundf("notification not found")
+	}
 	if err != nil {
 		return err
 	}
@@ -58,4 +129,73 @@ func MarkRead(ctx context.Context, c *ent.Client, id int, now time.Time) error {
 		return nil
 	}
 	return c.Notification.UpdateOne(n).SetReadAt(now.UTC()).Exec(ctx)
+}
+
+// MarkAllRead marks all of the viewer's unread notifications read and returns how many.
+func MarkAllRead(ctx context.Context, c *ent.Client, now time.Time) (int, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return 0, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	return c.Notification.Update().Where(notification.RecipientID(v.UserID), notification.ReadAtIsNil()).
+		SetReadAt(now.UTC()).Save(ctx)
+}
+
+// UnreadCount counts the viewer's unread notifications.
+func UnreadCount(ctx context.Context, c *ent.Client) (int, error) {
+	return c.Notification.Query().Where(notification.ReadAtIsNil()).Count(ctx)
+}
+
+// Preference is a user's setting for one kind.
+type Preference struct {
+	Kind  string `json:"kind"`
+	InApp bool   `json:"inApp"`
+	Mail  bool   `json:"mail"`
+}
+
+// Preferences returns the viewer's setting for every kind, defaults (in-app on, mail off) where
+// they chose nothing.
+func Preferences(ctx context.Context, c *ent.Client) ([]*Preference, error) {
+	if viewer.FromContext(ctx) == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	rows, err := c.NotificationPreference.Query().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stored := map[string]*ent.NotificationPreference{}
+	for _, r := range rows {
+		stored[r.Kind] = r
+	}
+	out := make([]*Preference, 0, len(Kinds))
+	for _, k := range Kinds {
+		p := &Preference{Kind: k, InApp: true}
+		if r := stored[k]; r != nil {
+			p.InApp, p.Mail = r.InApp, r.Mail
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// SetPreference stores the viewer's setting for one kind.
+func SetPreference(ctx context.Context, c *ent.Client, p Preference) (*Preference, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	known := false
+	for _, k := range Kinds {
+		known = known || k == p.Kind
+	}
+	if !known {
+		return nil, apperr.Invalid("unknown notification kind", "kind")
+	}
+	err := c.NotificationPreference.Create().SetUserID(v.UserID).SetKind(p.Kind).SetInApp(p.InApp).SetMail(p.Mail).
+		OnConflictColumns(notificationpreference.FieldUserID, notificationpreference.FieldKind).
+		Update(func(u *ent.NotificationPreferenceUpsert) { u.UpdateInApp().UpdateMail() }).Exec(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

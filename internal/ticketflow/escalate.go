@@ -34,7 +34,10 @@ func (s *Service) Forward(ctx context.Context, id int) (*ent.Ticket, error) {
 		if err := c.Ticket.UpdateOne(t).SetLevel(ticket.LevelL1).Exec(ctx); err != nil {
 			return err
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindLEVEL_CHANGED, string(t.Level), string(ticket.LevelL1), "forwarded by key user")
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindLEVEL_CHANGED, string(t.Level), string(ticket.LevelL1), "forwarded by key user"); err != nil {
+			return err
+		}
+		return s.announceLevel(ctx, c, t, t.Level, ticket.LevelL1)
 	})
 }
 
@@ -79,9 +82,16 @@ func (s *Service) Escalate(ctx context.Context, id int, to ticket.Level, reason,
 		if err != nil {
 			return err
 		}
-		if err := CheckEscalation(rules.Escalations, t.Level, to, HandoverFacts{Type: t.Type, Reproducible: t.Reproducible,
+		facts := HandoverFacts{Type: t.Type, Reproducible: t.Reproducible,
 			ReproducedIn: t.ReproducedInEnvironment, Findings: t.Findings, Situation: t.Situation, Context: t.Context,
-			ActionsTaken: t.ActionsTaken, VendorCase: vendorCaseRef}); err != nil {
+			ActionsTaken: t.ActionsTaken, VendorCase: vendorCaseRef}
+		if to == ticket.LevelVENDOR && strings.TrimSpace(vendorCaseRef) == "" {
+			// The vendor's system answers the escalation webhook with its case reference.
+			if facts.VendorCaseByWebhook, err = vendorAnswersCaseRef(ctx, c, t); err != nil {
+				return err
+			}
+		}
+		if err := CheckEscalation(rules.Escalations, t.Level, to, facts); err != nil {
 			return err
 		}
 		u := c.Ticket.UpdateOne(t).SetLevel(to)
@@ -91,7 +101,10 @@ func (s *Service) Escalate(ctx context.Context, id int, to ticket.Level, reason,
 		if err := u.Exec(ctx); err != nil {
 			return err
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindLEVEL_CHANGED, string(t.Level), string(to), reason)
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindLEVEL_CHANGED, string(t.Level), string(to), reason); err != nil {
+			return err
+		}
+		return s.announceLevel(ctx, c, t, t.Level, to)
 	})
 }
 
@@ -190,6 +203,9 @@ func (s *Service) ResolveFixedInVersion(ctx context.Context, id int, version str
 		if err := s.freeze(ctx, c, t.ID); err != nil {
 			return err
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(ticket.StatusRESOLVED), resolution)
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(ticket.StatusRESOLVED), resolution); err != nil {
+			return err
+		}
+		return s.announceStatus(ctx, c, t, ticket.StatusRESOLVED)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/notify"
 	"supportdesk/internal/viewer"
 )
 
@@ -168,7 +169,10 @@ func (s *Service) Transition(ctx context.Context, id int, to ticket.Status, reas
 				return err
 			}
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(to), reason)
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindSTATUS_CHANGED, string(t.Status), string(to), reason); err != nil {
+			return err
+		}
+		return s.announceStatus(ctx, c, t, to)
 	})
 }
 
@@ -200,7 +204,13 @@ func (s *Service) Assign(ctx context.Context, id int, assigneeID *int) (*ent.Tic
 		if err := u.Exec(ctx); err != nil {
 			return err
 		}
-		return Record(ctx, c, t.ID, v.UserID, ticketevent.KindASSIGNEE_CHANGED, from, to, "")
+		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindASSIGNEE_CHANGED, from, to, ""); err != nil {
+			return err
+		}
+		if assigneeID == nil {
+			return nil
+		}
+		return notify.OnAssigned(ctx, c, t, *assigneeID)
 	})
 }
 
@@ -258,6 +268,11 @@ func (s *Service) AddCommentWith(ctx context.Context, ticketID int, body string,
 		out = cm
 		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindCOMMENTED, "", "", ""); err != nil {
 			return err
+		}
+		if v.IsCustomerSide() {
+			if err := notify.OnCustomerReply(ctx, c, t); err != nil {
+				return err
+			}
 		}
 		switch {
 		case v.IsCustomerSide() && t.Status == ticket.StatusWAITING_FOR_CUSTOMER:

@@ -176,6 +176,8 @@ type HandoverFacts struct {
 	Context      string
 	ActionsTaken string
 	VendorCase   string
+	// VendorCaseByWebhook: the vendor's system answers the escalation with its case reference.
+	VendorCaseByWebhook bool
 }
 
 // CheckEscalation returns nil when a ticket may move from one level up to another: the target
@@ -188,7 +190,7 @@ func CheckEscalation(routes Routes, from, to ticket.Level, f HandoverFacts) erro
 	}
 	var missing []string
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
-	if to == ticket.LevelVENDOR && blank(f.VendorCase) {
+	if to == ticket.LevelVENDOR && blank(f.VendorCase) && !f.VendorCaseByWebhook {
 		missing = append(missing, "vendorCaseRef")
 	}
 	if f.Type == ticket.TypeINCIDENT && (to == ticket.LevelL3 || to == ticket.LevelVENDOR) {

@@ -21,6 +21,7 @@ import (
 	"supportdesk/internal/storage"
 	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
+	"supportdesk/internal/webhook"
 )
 
 // Service performs ticket operations for the viewer in the context. Every read goes through
@@ -271,7 +272,10 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if reporterID != v.UserID {
 		reason = "registered by provider staff for the customer's reporter"
 	}
-	return t, Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), reason)
+	if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), reason); err != nil {
+		return nil, err
+	}
+	return t, webhook.QueueTicket(ctx, c, webhook.TicketCreated, t.ID, now, nil)
 }
 
 // customerIntakeLevel applies the contract's intake model (SPEC 12.5) to a customer user.
