@@ -16,6 +16,7 @@ import (
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
@@ -101,6 +102,7 @@ func checkColumn(t, c string) error {
 			knowledgearticle.Table: knowledgearticle.ValidColumn,
 			notification.Table:     notification.ValidColumn,
 			organization.Table:     organization.ValidColumn,
+			outboxevent.Table:      outboxevent.ValidColumn,
 			overrundecision.Table:  overrundecision.ValidColumn,
 			refreshtoken.Table:     refreshtoken.ValidColumn,
 			slaalert.Table:         slaalert.ValidColumn,

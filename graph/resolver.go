@@ -9,6 +9,7 @@ import (
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/live"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 )
@@ -24,5 +25,6 @@ type Resolver struct {
 	Clocks     *sla.Service
 	Budgets    *contingent.Service
 	Admin      *admin.Service
+	Live       *live.Service
 	BcryptCost int
 }
