@@ -30,6 +30,8 @@ import (
 	"supportdesk/internal/ticketflow"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"supportdesk/ent"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
 )
@@ -105,7 +107,10 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 // OutboxMixin rows through the stream's publisher and listener into the hub.
 func (a *App) startLive(d *db.DB) {
 	a.Hub = &live.Hub{Log: a.Log, Buffer: 64}
-	a.Outbox = &outbox.Stream{Client: d.Client, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync}
+	// The stream reads through a client of its own on the same pool: its statements are the
+	// instance's, not any request's (tests count a request's statements on d.Client).
+	reader := ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL)))
+	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync}
 	if d.Dialect == dialect.Postgres {
 		a.Outbox.SQL, a.Outbox.URL = d.SQL, d.URL
 	}
