@@ -18,6 +18,7 @@ import (
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/sequence"
@@ -107,6 +108,7 @@ func checkColumn(t, c string) error {
 			notification.Table:           notification.ValidColumn,
 			notificationpreference.Table: notificationpreference.ValidColumn,
 			organization.Table:           organization.ValidColumn,
+			outboxevent.Table:            outboxevent.ValidColumn,
 			overrundecision.Table:        overrundecision.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,
 			slaalert.Table:               slaalert.ValidColumn,

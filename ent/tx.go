@@ -36,6 +36,8 @@ type Tx struct {
 	NotificationPreference *NotificationPreferenceClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// OutboxEvent is the client for interacting with the OutboxEvent builders.
+	OutboxEvent *OutboxEventClient
 	// OverrunDecision is the client for interacting with the OverrunDecision builders.
 	OverrunDecision *OverrunDecisionClient
 	// RefreshToken is the client for interacting with the RefreshToken builders.
@@ -204,6 +206,7 @@ func (tx *Tx) init() {
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.NotificationPreference = NewNotificationPreferenceClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.OutboxEvent = NewOutboxEventClient(tx.config)
 	tx.OverrunDecision = NewOverrunDecisionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)
 	tx.SLAAlert = NewSLAAlertClient(tx.config)

@@ -22,6 +22,9 @@ type Options struct {
 	MaxComplexity int
 	MaxDepth      int
 	MaxUploadSize int64
+	// Websocket, when set, serves subscriptions (graphql-transport-ws) on the same path; the
+	// server configures its authentication, origin check and limits.
+	Websocket *transport.Websocket
 }
 
 // NewHandler builds the GraphQL handler with explicit transports and limits.
@@ -36,6 +39,9 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 		o.MaxUploadSize = 20 << 20
 	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	if o.Websocket != nil {
+		srv.AddTransport(*o.Websocket)
+	}
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -9,6 +9,7 @@ import (
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/live"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/webhook"
@@ -26,5 +27,6 @@ type Resolver struct {
 	Budgets    *contingent.Service
 	Admin      *admin.Service
 	Webhooks   *webhook.Service
+	Live       *live.Service
 	BcryptCost int
 }

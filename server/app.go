@@ -21,6 +21,8 @@ import (
 	"supportdesk/internal/demo"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/live"
+	"supportdesk/internal/outbox"
 	"supportdesk/internal/similar"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
@@ -29,6 +31,8 @@ import (
 	"supportdesk/internal/webhook"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	"supportdesk/ent"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
 )
@@ -44,7 +48,14 @@ type App struct {
 	SLA    *sla.Service
 	// Deliveries sends the webhook deliveries; every instance runs it (main starts Run).
 	Deliveries *webhook.Worker
-	handler    *graph.Resolver
+	// Outbox is this instance's end of the event outbox, Hub its subscription fan-out.
+	Outbox  *outbox.Stream
+	Hub     *live.Hub
+	handler *graph.Resolver
+	sockets sockets
+
+	stop       context.CancelFunc
+	streamDone chan struct{}
 }
 
 // NewApp opens and migrates the database and wires the services.
@@ -93,11 +104,48 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
 		BcryptCost: cfg.BcryptCost,
 	}
+	a.startLive(d)
 	return a, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// startLive wires the outbox stream to the fan-out and starts reading. Events flow from the
+// OutboxMixin rows through the stream's publisher and listener into the hub.
+func (a *App) startLive(d *db.DB) {
+	a.Hub = &live.Hub{Log: a.Log, Buffer: 64}
+	// The stream reads through a client of its own on the same pool: its statements are the
+	// instance's, not any request's (tests count a request's statements on d.Client).
+	reader := ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL)))
+	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync}
+	if d.Dialect == dialect.Postgres {
+		a.Outbox.SQL, a.Outbox.URL = d.SQL, d.URL
+	}
+	d.Client.OutboxEvent.Use(a.Outbox.Hook())
+	a.handler.Live = &live.Service{Client: d.Client, Hub: a.Hub}
+	ctx, stop := context.WithCancel(context.Background())
+	a.stop, a.streamDone = stop, make(chan struct{})
+	ready := make(chan struct{})
+	go func() {
+		defer close(a.streamDone)
+		if err := a.Outbox.Run(ctx, ready); err != nil && ctx.Err() == nil {
+			a.Log.Error("outbox stream", "err", err)
+		}
+	}()
+	<-ready
+}
+
+// StopLive stops the outbox stream (publisher, listener, pruner) and waits for it.
+func (a *App) StopLive() {
+	if a.stop != nil {
+		a.stop()
+		<-a.streamDone
+	}
+}
+
+// Close stops the outbox stream and releases the database.
+func (a *App) Close() error {
+	a.StopLive()
+	return a.DB.Close()
+}
 
 // loadOrCreateSecret keeps the signing secret of the embedded default in the data folder, so
 // tokens survive restarts.

@@ -54,6 +54,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(app.StopLive)
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, app: app, srv: srv, queries: &n, clock: clock}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,9 +27,10 @@ import (
 
 // Handler is the HTTP surface: /graphql, /healthz, /readyz.
 func (a *App) Handler() http.Handler {
-	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection})
+	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection,
+		Websocket: a.websocketTransport()})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("/graphql", a.websocketUpgrade(a.limitBody(a.authenticate(gql))))
 	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
 	mux.Handle("GET /statements/{contract}/{file}", a.authenticate(http.HandlerFunc(a.statementCSV)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -80,6 +84,19 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Hijack lets the WebSocket upgrade take the connection over (logged as 101).
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := s.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("connection cannot be hijacked")
+	}
+	s.status = http.StatusSwitchingProtocols
+	return h.Hijack()
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // limitBody caps request bodies; multipart uploads are limited by the GraphQL transport.
 func (a *App) limitBody(next http.Handler) http.Handler {

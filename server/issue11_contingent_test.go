@@ -234,7 +234,8 @@ func TestIssue11BalanceBeforeFirstBooking(t *testing.T) {
 	// viewer, contract, calendar zone, terms version in force, existing rows, (bulk insert),
 	// contingents, open decisions, decisions: the same count for any number of levels.
 	t.Logf("statements: first %d, then %d", first, second)
-	if second > 9 || first > second+1 {
+	// The first call also writes one outbox row per created contingent (issue 13).
+	if second > 9 || first > second+1+3 {
 		t.Fatalf("balance took %d then %d statements", first, second)
 	}
 	// The default month is the current one in the contract's zone: 31 Oct 23:30 UTC is already

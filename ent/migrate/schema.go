@@ -465,6 +465,31 @@ var (
 			},
 		},
 	}
+	// OutboxEventsColumns holds the columns for the "outbox_events" table.
+	OutboxEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"TICKET", "TICKET_EVENT", "COMMENT", "ATTACHMENT", "TASK", "TASK_NOTE", "TIME_ENTRY", "SLA_ALERT", "CONTINGENT", "OVERRUN_DECISION", "NOTIFICATION", "ORGANIZATION", "USER", "CALENDAR", "CONTRACT", "STATEMENT"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "DELETED"}},
+		{Name: "object_id", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
+		{Name: "ticket_id", Type: field.TypeInt, Nullable: true},
+		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
+		{Name: "recipient_id", Type: field.TypeInt, Nullable: true},
+	}
+	// OutboxEventsTable holds the schema information for the "outbox_events" table.
+	OutboxEventsTable = &schema.Table{
+		Name:       "outbox_events",
+		Columns:    OutboxEventsColumns,
+		PrimaryKey: []*schema.Column{OutboxEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxevent_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxEventsColumns[1]},
+			},
+		},
+	}
 	// OverrunDecisionsColumns holds the columns for the "overrun_decisions" table.
 	OverrunDecisionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1142,6 +1167,7 @@ var (
 		NotificationsTable,
 		NotificationPreferencesTable,
 		OrganizationsTable,
+		OutboxEventsTable,
 		OverrunDecisionsTable,
 		RefreshTokensTable,
 		SLAAlertsTable,
@@ -1218,6 +1244,9 @@ func init() {
 	OrganizationsTable.ForeignKeys[1].RefTable = CalendarsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	OutboxEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	OverrunDecisionsTable.ForeignKeys[0].RefTable = ContingentsTable
 	OverrunDecisionsTable.ForeignKeys[1].RefTable = UsersTable

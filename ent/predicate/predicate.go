@@ -39,6 +39,9 @@ type NotificationPreference func(*sql.Selector)
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
+// OutboxEvent is the predicate function for outboxevent builders.
+type OutboxEvent func(*sql.Selector)
+
 // OverrunDecision is the predicate function for overrundecision builders.
 type OverrunDecision func(*sql.Selector)
 

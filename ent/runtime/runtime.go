@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/schema"
@@ -49,6 +50,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	attachmentMixinHooks1 := attachmentMixin[1].Hooks()
+
+	attachment.Hooks[1] = attachmentMixinHooks1[0]
 	attachmentMixinFields0 := attachmentMixin[0].Fields()
 	_ = attachmentMixinFields0
 	attachmentFields := schema.Attachment{}.Fields()
@@ -119,8 +123,11 @@ func init() {
 		})
 	}
 	calendarMixinHooks1 := calendarMixin[1].Hooks()
+	calendarMixinHooks2 := calendarMixin[2].Hooks()
 
 	calendar.Hooks[1] = calendarMixinHooks1[0]
+
+	calendar.Hooks[2] = calendarMixinHooks2[0]
 	calendarMixinFields0 := calendarMixin[0].Fields()
 	_ = calendarMixinFields0
 	calendarFields := schema.Calendar{}.Fields()
@@ -175,6 +182,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	commentMixinHooks1 := commentMixin[1].Hooks()
+
+	comment.Hooks[1] = commentMixinHooks1[0]
 	commentMixinFields0 := commentMixin[0].Fields()
 	_ = commentMixinFields0
 	commentFields := schema.Comment{}.Fields()
@@ -207,6 +217,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	contingentMixinHooks1 := contingentMixin[1].Hooks()
+
+	contingent.Hooks[1] = contingentMixinHooks1[0]
 	contingentMixinFields0 := contingentMixin[0].Fields()
 	_ = contingentMixinFields0
 	contingentFields := schema.Contingent{}.Fields()
@@ -262,8 +275,11 @@ func init() {
 		})
 	}
 	contractMixinHooks1 := contractMixin[1].Hooks()
+	contractMixinHooks2 := contractMixin[2].Hooks()
 
 	contract.Hooks[1] = contractMixinHooks1[0]
+
+	contract.Hooks[2] = contractMixinHooks2[0]
 	contractMixinFields0 := contractMixin[0].Fields()
 	_ = contractMixinFields0
 	contractFields := schema.Contract{}.Fields()
@@ -445,6 +461,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	notificationMixinHooks1 := notificationMixin[1].Hooks()
+
+	notification.Hooks[1] = notificationMixinHooks1[0]
 	notificationMixinFields0 := notificationMixin[0].Fields()
 	_ = notificationMixinFields0
 	notificationFields := schema.Notification{}.Fields()
@@ -499,8 +518,11 @@ func init() {
 		})
 	}
 	organizationMixinHooks1 := organizationMixin[1].Hooks()
+	organizationMixinHooks2 := organizationMixin[2].Hooks()
 
 	organization.Hooks[1] = organizationMixinHooks1[0]
+
+	organization.Hooks[2] = organizationMixinHooks2[0]
 	organizationMixinFields0 := organizationMixin[0].Fields()
 	_ = organizationMixinFields0
 	organizationFields := schema.Organization{}.Fields()
@@ -559,6 +581,27 @@ func init() {
 	organizationDescActive := organizationFields[9].Descriptor()
 	// organization.DefaultActive holds the default value on creation for the active field.
 	organization.DefaultActive = organizationDescActive.Default.(bool)
+	outboxeventMixin := schema.OutboxEvent{}.Mixin()
+	outboxevent.Policy = privacy.NewPolicies(schema.OutboxEvent{})
+	outboxevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outboxevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outboxeventHooks := schema.OutboxEvent{}.Hooks()
+
+	outboxevent.Hooks[1] = outboxeventHooks[0]
+	outboxeventMixinFields0 := outboxeventMixin[0].Fields()
+	_ = outboxeventMixinFields0
+	outboxeventFields := schema.OutboxEvent{}.Fields()
+	_ = outboxeventFields
+	// outboxeventDescCreatedAt is the schema descriptor for created_at field.
+	outboxeventDescCreatedAt := outboxeventMixinFields0[0].Descriptor()
+	// outboxevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outboxevent.DefaultCreatedAt = outboxeventDescCreatedAt.Default.(func() time.Time)
 	overrundecisionMixin := schema.OverrunDecision{}.Mixin()
 	overrundecision.Policy = privacy.NewPolicies(schema.OverrunDecision{})
 	overrundecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -569,6 +612,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	overrundecisionMixinHooks1 := overrundecisionMixin[1].Hooks()
+
+	overrundecision.Hooks[1] = overrundecisionMixinHooks1[0]
 	overrundecisionMixinFields0 := overrundecisionMixin[0].Fields()
 	_ = overrundecisionMixinFields0
 	overrundecisionFields := schema.OverrunDecision{}.Fields()
@@ -611,6 +657,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	slaalertMixinHooks1 := slaalertMixin[1].Hooks()
+
+	slaalert.Hooks[1] = slaalertMixinHooks1[0]
 	slaalertMixinFields0 := slaalertMixin[0].Fields()
 	_ = slaalertMixinFields0
 	slaalertFields := schema.SLAAlert{}.Fields()
@@ -645,8 +694,11 @@ func init() {
 		})
 	}
 	statementMixinHooks1 := statementMixin[1].Hooks()
+	statementMixinHooks2 := statementMixin[2].Hooks()
 
 	statement.Hooks[1] = statementMixinHooks1[0]
+
+	statement.Hooks[2] = statementMixinHooks2[0]
 	statementMixinFields0 := statementMixin[0].Fields()
 	_ = statementMixinFields0
 	statementFields := schema.Statement{}.Fields()
@@ -665,6 +717,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	taskMixinHooks1 := taskMixin[1].Hooks()
+
+	task.Hooks[1] = taskMixinHooks1[0]
 	taskMixinFields0 := taskMixin[0].Fields()
 	_ = taskMixinFields0
 	taskFields := schema.Task{}.Fields()
@@ -719,6 +774,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	tasknoteMixinHooks1 := tasknoteMixin[1].Hooks()
+
+	tasknote.Hooks[1] = tasknoteMixinHooks1[0]
 	tasknoteMixinFields0 := tasknoteMixin[0].Fields()
 	_ = tasknoteMixinFields0
 	tasknoteFields := schema.TaskNote{}.Fields()
@@ -741,6 +799,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	ticketMixinHooks1 := ticketMixin[1].Hooks()
+
+	ticket.Hooks[1] = ticketMixinHooks1[0]
 	ticketMixinFields0 := ticketMixin[0].Fields()
 	_ = ticketMixinFields0
 	ticketFields := schema.Ticket{}.Fields()
@@ -819,9 +880,12 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	ticketeventMixinHooks1 := ticketeventMixin[1].Hooks()
 	ticketeventHooks := schema.TicketEvent{}.Hooks()
 
-	ticketevent.Hooks[1] = ticketeventHooks[0]
+	ticketevent.Hooks[1] = ticketeventMixinHooks1[0]
+
+	ticketevent.Hooks[2] = ticketeventHooks[0]
 	ticketeventMixinFields0 := ticketeventMixin[0].Fields()
 	_ = ticketeventMixinFields0
 	ticketeventFields := schema.TicketEvent{}.Fields()
@@ -840,6 +904,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	timeentryMixinHooks1 := timeentryMixin[1].Hooks()
+
+	timeentry.Hooks[1] = timeentryMixinHooks1[0]
 	timeentryMixinFields0 := timeentryMixin[0].Fields()
 	_ = timeentryMixinFields0
 	timeentryFields := schema.TimeEntry{}.Fields()
@@ -905,8 +972,11 @@ func init() {
 		})
 	}
 	userMixinHooks1 := userMixin[1].Hooks()
+	userMixinHooks2 := userMixin[2].Hooks()
 
 	user.Hooks[1] = userMixinHooks1[0]
+
+	user.Hooks[2] = userMixinHooks2[0]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userFields := schema.User{}.Fields()

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -14,7 +15,9 @@ import (
 type Attachment struct{ ent.Schema }
 
 // Mixin of Attachment.
-func (Attachment) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (Attachment) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeATTACHMENT}}
+}
 
 // Fields of Attachment.
 func (Attachment) Fields() []ent.Field {

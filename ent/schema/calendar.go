@@ -2,6 +2,7 @@ package schema
 
 import (
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -19,7 +20,8 @@ type Calendar struct{ ent.Schema }
 
 // Mixin of Calendar.
 func (Calendar) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCALENDAR}}
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCALENDAR},
+		OutboxMixin{Object: outboxevent.ObjectTypeCALENDAR}}
 }
 
 // Fields of Calendar.

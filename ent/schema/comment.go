@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -15,7 +16,9 @@ import (
 type Comment struct{ ent.Schema }
 
 // Mixin of Comment.
-func (Comment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Comment) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeCOMMENT}}
+}
 
 // Fields of Comment.
 func (Comment) Fields() []ent.Field {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 
@@ -19,7 +20,9 @@ import (
 type Contingent struct{ ent.Schema }
 
 // Mixin of Contingent.
-func (Contingent) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Contingent) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeCONTINGENT}}
+}
 
 // Fields of Contingent.
 func (Contingent) Fields() []ent.Field {
@@ -75,7 +78,8 @@ type Statement struct{ ent.Schema }
 
 // Mixin of Statement.
 func (Statement) Mixin() []ent.Mixin {
-	return []ent.Mixin{CreatedMixin{}, AuditMixin{Object: auditevent.ObjectTypeSTATEMENT, CreateAction: auditevent.ActionISSUE}}
+	return []ent.Mixin{CreatedMixin{}, AuditMixin{Object: auditevent.ObjectTypeSTATEMENT, CreateAction: auditevent.ActionISSUE},
+		OutboxMixin{Object: outboxevent.ObjectTypeSTATEMENT}}
 }
 
 // Fields of Statement.

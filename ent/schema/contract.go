@@ -2,6 +2,7 @@ package schema
 
 import (
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -19,7 +20,8 @@ type Contract struct{ ent.Schema }
 
 // Mixin of Contract.
 func (Contract) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCONTRACT}}
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeCONTRACT},
+		OutboxMixin{Object: outboxevent.ObjectTypeCONTRACT}}
 }
 
 // Fields of Contract.

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -15,7 +16,9 @@ import (
 type Notification struct{ ent.Schema }
 
 // Mixin of Notification.
-func (Notification) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (Notification) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeNOTIFICATION}}
+}
 
 // Fields of Notification.
 func (Notification) Fields() []ent.Field {

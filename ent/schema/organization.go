@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -18,7 +19,8 @@ type Organization struct{ ent.Schema }
 
 // Mixin of Organization.
 func (Organization) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeORGANIZATION}}
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeORGANIZATION},
+		OutboxMixin{Object: outboxevent.ObjectTypeORGANIZATION}}
 }
 
 // Fields of Organization.

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 
@@ -18,7 +19,9 @@ import (
 type OverrunDecision struct{ ent.Schema }
 
 // Mixin of OverrunDecision.
-func (OverrunDecision) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (OverrunDecision) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeOVERRUN_DECISION}}
+}
 
 // Fields of OverrunDecision.
 func (OverrunDecision) Fields() []ent.Field {

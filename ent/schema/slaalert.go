@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 
@@ -17,7 +18,9 @@ import (
 type SLAAlert struct{ ent.Schema }
 
 // Mixin of SLAAlert.
-func (SLAAlert) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (SLAAlert) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeSLA_ALERT}}
+}
 
 // Fields of SLAAlert.
 func (SLAAlert) Fields() []ent.Field {

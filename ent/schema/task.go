@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -15,7 +16,9 @@ import (
 type Task struct{ ent.Schema }
 
 // Mixin of Task.
-func (Task) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Task) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTASK}}
+}
 
 // Fields of Task.
 func (Task) Fields() []ent.Field {
@@ -56,7 +59,9 @@ func (Task) Annotations() []schema.Annotation {
 type TaskNote struct{ ent.Schema }
 
 // Mixin of TaskNote.
-func (TaskNote) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (TaskNote) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTASK_NOTE}}
+}
 
 // Fields of TaskNote.
 func (TaskNote) Fields() []ent.Field {

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -16,7 +17,9 @@ import (
 type Ticket struct{ ent.Schema }
 
 // Mixin of Ticket.
-func (Ticket) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Ticket) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTICKET}}
+}
 
 // Fields of Ticket. Status, level, priority and assignee change only through explicit
 // mutations, so they are skipped from the generic mutation inputs.

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 	gen "supportdesk/ent"
 	"supportdesk/ent/hook"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -18,7 +19,9 @@ import (
 type TicketEvent struct{ ent.Schema }
 
 // Mixin of TicketEvent.
-func (TicketEvent) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (TicketEvent) Mixin() []ent.Mixin {
+	return []ent.Mixin{CreatedMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTICKET_EVENT}}
+}
 
 // Fields of TicketEvent.
 func (TicketEvent) Fields() []ent.Field {

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -16,7 +17,9 @@ import (
 type TimeEntry struct{ ent.Schema }
 
 // Mixin of TimeEntry.
-func (TimeEntry) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (TimeEntry) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTIME_ENTRY}}
+}
 
 // Fields of TimeEntry.
 func (TimeEntry) Fields() []ent.Field {

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -17,7 +18,8 @@ type User struct{ ent.Schema }
 
 // Mixin of User.
 func (User) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeUSER}}
+	return []ent.Mixin{TimeMixin{}, AuditMixin{Object: auditevent.ObjectTypeUSER},
+		OutboxMixin{Object: outboxevent.ObjectTypeUSER}}
 }
 
 // Fields of User.

@@ -31,6 +31,7 @@ import (
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
+	"supportdesk/internal/live"
 	"supportdesk/internal/notify"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
@@ -63,6 +64,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	Query() QueryResolver
 	SLAReport() SLAReportResolver
+	Subscription() SubscriptionResolver
 	Ticket() TicketResolver
 }
 
@@ -379,6 +381,19 @@ type ComplexityRoot struct {
 		RateCents      func(childComplexity int) int
 	}
 
+	LiveEvent struct {
+		Attachment      func(childComplexity int) int
+		Comment         func(childComplexity int) int
+		Contingent      func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Notification    func(childComplexity int) int
+		OverrunDecision func(childComplexity int) int
+		Sequence        func(childComplexity int) int
+		Ticket          func(childComplexity int) int
+		TicketEvent     func(childComplexity int) int
+		TimeEntry       func(childComplexity int) int
+	}
+
 	MonthlyStatement struct {
 		Currency   func(childComplexity int) int
 		IssuedAt   func(childComplexity int) int
@@ -425,6 +440,7 @@ type ComplexityRoot struct {
 		MarkDuplicate             func(childComplexity int, ticketID int, originalID int) int
 		MarkNotificationRead      func(childComplexity int, id int) int
 		ReactivateUser            func(childComplexity int, id int) int
+		Reauthenticate            func(childComplexity int, token string) int
 		RedeliverWebhook          func(childComplexity int, deliveryID int) int
 		RefreshToken              func(childComplexity int, token string) int
 		RegisterWebhook           func(childComplexity int, input webhook.RegisterInput) int
@@ -642,6 +658,15 @@ type ComplexityRoot struct {
 		Minutes         func(childComplexity int) int
 		TicketNumber    func(childComplexity int) int
 		TicketTitle     func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ContingentUpdated func(childComplexity int, contractID int) int
+		MyNotifications   func(childComplexity int) int
+		QueueUpdated      func(childComplexity int, filter *ticketflow.QueueFilter) int
+		SLAAlerts         func(childComplexity int) int
+		TicketEvents      func(childComplexity int, id int) int
+		TicketUpdated     func(childComplexity int, id int) int
 	}
 
 	Task struct {
@@ -964,6 +989,7 @@ type MutationResolver interface {
 	ChangeContractTerms(ctx context.Context, input admin.TermsChange) (*model.ContractTermsVersionPayload, error)
 	SetEscalationRules(ctx context.Context, input schematype.EscalationRules) (*model.EscalationRulesPayload, error)
 	DeliverFix(ctx context.Context, input devtask.DeliverInput) (*model.DeliverFixPayload, error)
+	Reauthenticate(ctx context.Context, token string) (bool, error)
 	MarkAllNotificationsRead(ctx context.Context) (int, error)
 	SetNotificationPreference(ctx context.Context, input notify.Preference) (*notify.Preference, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
@@ -1032,6 +1058,14 @@ type QueryResolver interface {
 }
 type SLAReportResolver interface {
 	Breaches(ctx context.Context, obj *sla.Report, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.TicketConnection, error)
+}
+type SubscriptionResolver interface {
+	QueueUpdated(ctx context.Context, filter *ticketflow.QueueFilter) (<-chan *live.Event, error)
+	TicketUpdated(ctx context.Context, id int) (<-chan *live.Event, error)
+	TicketEvents(ctx context.Context, id int) (<-chan *live.Event, error)
+	MyNotifications(ctx context.Context) (<-chan *live.Event, error)
+	SLAAlerts(ctx context.Context) (<-chan *live.Event, error)
+	ContingentUpdated(ctx context.Context, contractID int) (<-chan *live.Event, error)
 }
 type TicketResolver interface {
 	SLA(ctx context.Context, obj *ent.Ticket) (*sla.Status, error)
@@ -2290,6 +2324,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LevelTerms.RateCents(childComplexity), true
 
+	case "LiveEvent.attachment":
+		if e.ComplexityRoot.LiveEvent.Attachment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Attachment(childComplexity), true
+	case "LiveEvent.comment":
+		if e.ComplexityRoot.LiveEvent.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Comment(childComplexity), true
+	case "LiveEvent.contingent":
+		if e.ComplexityRoot.LiveEvent.Contingent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Contingent(childComplexity), true
+	case "LiveEvent.kind":
+		if e.ComplexityRoot.LiveEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Kind(childComplexity), true
+	case "LiveEvent.notification":
+		if e.ComplexityRoot.LiveEvent.Notification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Notification(childComplexity), true
+	case "LiveEvent.overrunDecision":
+		if e.ComplexityRoot.LiveEvent.OverrunDecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.OverrunDecision(childComplexity), true
+	case "LiveEvent.sequence":
+		if e.ComplexityRoot.LiveEvent.Sequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Sequence(childComplexity), true
+	case "LiveEvent.ticket":
+		if e.ComplexityRoot.LiveEvent.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.Ticket(childComplexity), true
+	case "LiveEvent.ticketEvent":
+		if e.ComplexityRoot.LiveEvent.TicketEvent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.TicketEvent(childComplexity), true
+	case "LiveEvent.timeEntry":
+		if e.ComplexityRoot.LiveEvent.TimeEntry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveEvent.TimeEntry(childComplexity), true
+
 	case "MonthlyStatement.currency":
 		if e.ComplexityRoot.MonthlyStatement.Currency == nil {
 			break
@@ -2718,6 +2813,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReactivateUser(childComplexity, args["id"].(int)), true
+	case "Mutation.reauthenticate":
+		if e.ComplexityRoot.Mutation.Reauthenticate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reauthenticate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reauthenticate(childComplexity, args["token"].(string)), true
 	case "Mutation.redeliverWebhook":
 		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
 			break
@@ -3877,6 +3983,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementLine.TicketTitle(childComplexity), true
+
+	case "Subscription.contingentUpdated":
+		if e.ComplexityRoot.Subscription.ContingentUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_contingentUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ContingentUpdated(childComplexity, args["contractID"].(int)), true
+	case "Subscription.myNotifications":
+		if e.ComplexityRoot.Subscription.MyNotifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MyNotifications(childComplexity), true
+	case "Subscription.queueUpdated":
+		if e.ComplexityRoot.Subscription.QueueUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_queueUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.QueueUpdated(childComplexity, args["filter"].(*ticketflow.QueueFilter)), true
+	case "Subscription.slaAlerts":
+		if e.ComplexityRoot.Subscription.SLAAlerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.SLAAlerts(childComplexity), true
+	case "Subscription.ticketEvents":
+		if e.ComplexityRoot.Subscription.TicketEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_ticketEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TicketEvents(childComplexity, args["id"].(int)), true
+	case "Subscription.ticketUpdated":
+		if e.ComplexityRoot.Subscription.TicketUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_ticketUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TicketUpdated(childComplexity, args["id"].(int)), true
 
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
@@ -5205,6 +5368,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -9985,6 +10165,53 @@ extend type Mutation {
   deliverFix(input: DeliverFixInput!): DeliverFixPayload!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/live.graphql", Input: `"""
+One live change, delivered over a subscription. ` + "`" + `kind` + "`" + ` is ` + "`" + `<OBJECT>_<ACTION>` + "`" + ` (for example
+TICKET_UPDATED, COMMENT_CREATED, TICKET_EVENT_CREATED, NOTIFICATION_CREATED,
+CONTINGENT_UPDATED) or RESYNC. The object is loaded under the subscriber's own permissions at
+delivery time, so it shows the current state. RESYNC means events were dropped (the client was
+too slow or the server lost track): refetch what you show; it carries no object.
+"""
+type LiveEvent {
+  "The position of the change in the event stream (a decimal number as a string)."
+  sequence: String!
+  kind: String!
+  ticket: Ticket
+  ticketEvent: TicketEvent
+  comment: Comment
+  attachment: Attachment
+  timeEntry: TimeEntry
+  notification: Notification
+  contingent: Contingent
+  overrunDecision: OverrunDecision
+}
+
+"""
+Live updates over WebSocket (protocol graphql-transport-ws on /graphql). Send the access token
+in connection_init as {"authorization": "Bearer <token>"} (or {"token": "<token>"}); the socket
+closes with 4403 when that token expires unless the ` + "`" + `reauthenticate` + "`" + ` mutation is sent on the
+same socket with a fresh token first.
+"""
+type Subscription {
+  "Tickets created or changed in the queues the viewer may see, narrowed by the queue's filter; a ticket leaving the queue is delivered once more so that it can be removed."
+  queueUpdated(filter: QueueFilter): LiveEvent!
+  "Changes of one ticket's own fields (status, level, priority, assignee, SLA state, ...)."
+  ticketUpdated(id: ID!): LiveEvent!
+  "Everything on one ticket: its changes, history rows, comments, attachments and time entries."
+  ticketEvents(id: ID!): LiveEvent!
+  "The viewer's own notifications as they are created or read."
+  myNotifications: LiveEvent!
+  "SLA at-risk and breach history rows of the tickets the viewer may see."
+  slaAlerts: LiveEvent!
+  "Changes of a contract's contingents and overrun decisions."
+  contingentUpdated(contractID: ID!): LiveEvent!
+}
+
+extend type Mutation {
+  "Renews the authentication of the WebSocket this operation is sent on with a fresh access token of the same user, so the socket stays open past the old token's expiry. Over HTTP it only checks the token."
+  reauthenticate(token: String!): Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/notify.graphql", Input: `"A kind of in-app notification."
 enum NotificationKind {
   "A ticket was assigned to you."
@@ -10490,6 +10717,8 @@ input QueueFilter {
   statuses: [TicketStatus!]
   types: [TicketType!]
   customerID: ID
+  "Tickets assigned to this user."
+  assigneeID: ID
   assignedToMe: Boolean
   unassigned: Boolean
 }
@@ -11181,6 +11410,32 @@ func (ec *executionContext) childFields_LevelTerms(ctx context.Context, field gr
 		return ec.fieldContext_LevelTerms_rateCents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LevelTerms", field.Name)
+}
+
+func (ec *executionContext) childFields_LiveEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sequence":
+		return ec.fieldContext_LiveEvent_sequence(ctx, field)
+	case "kind":
+		return ec.fieldContext_LiveEvent_kind(ctx, field)
+	case "ticket":
+		return ec.fieldContext_LiveEvent_ticket(ctx, field)
+	case "ticketEvent":
+		return ec.fieldContext_LiveEvent_ticketEvent(ctx, field)
+	case "comment":
+		return ec.fieldContext_LiveEvent_comment(ctx, field)
+	case "attachment":
+		return ec.fieldContext_LiveEvent_attachment(ctx, field)
+	case "timeEntry":
+		return ec.fieldContext_LiveEvent_timeEntry(ctx, field)
+	case "notification":
+		return ec.fieldContext_LiveEvent_notification(ctx, field)
+	case "contingent":
+		return ec.fieldContext_LiveEvent_contingent(ctx, field)
+	case "overrunDecision":
+		return ec.fieldContext_LiveEvent_overrunDecision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LiveEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_MonthlyStatement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12833,6 +13088,20 @@ func (ec *executionContext) field_Mutation_reactivateUser_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reauthenticate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_redeliverWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14232,6 +14501,62 @@ func (ec *executionContext) field_SLAReport_breaches_args(ctx context.Context, r
 		return nil, err
 	}
 	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_contingentUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contractID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contractID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_queueUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ticketflow.QueueFilter, error) {
+			return ec.unmarshalOQueueFilter2ᚖsupportdeskᚋinternalᚋticketflowᚐQueueFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_ticketEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_ticketUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -19578,6 +19903,308 @@ func (ec *executionContext) fieldContext_LevelTerms_rateCents(_ context.Context,
 	return graphql.NewScalarFieldContext("LevelTerms", field, false, false, "Int")
 }
 
+func (ec *executionContext) _LiveEvent_sequence(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_sequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _LiveEvent_kind(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiveEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _LiveEvent_ticket(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalOTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_ticketEvent(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_ticketEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketEvent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TicketEvent) graphql.Marshaler {
+			return ec.marshalOTicketEvent2ᚖsupportdeskᚋentᚐTicketEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_ticketEvent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TicketEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_comment(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Comment) graphql.Marshaler {
+			return ec.marshalOComment2ᚖsupportdeskᚋentᚐComment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_attachment(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_attachment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Attachment) graphql.Marshaler {
+			return ec.marshalOAttachment2ᚖsupportdeskᚋentᚐAttachment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_attachment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attachment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_timeEntry(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_timeEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeEntry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TimeEntry) graphql.Marshaler {
+			return ec.marshalOTimeEntry2ᚖsupportdeskᚋentᚐTimeEntry(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_timeEntry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_notification(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_notification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
+			return ec.marshalONotification2ᚖsupportdeskᚋentᚐNotification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_notification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_contingent(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_contingent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contingent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Contingent) graphql.Marshaler {
+			return ec.marshalOContingent2ᚖsupportdeskᚋentᚐContingent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_contingent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contingent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LiveEvent_overrunDecision(ctx context.Context, field graphql.CollectedField, obj *live.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiveEvent_overrunDecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverrunDecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OverrunDecision) graphql.Marshaler {
+			return ec.marshalOOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiveEvent_overrunDecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LiveEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OverrunDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MonthlyStatement_month(ctx context.Context, field graphql.CollectedField, obj *contingent.Statement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20696,6 +21323,50 @@ func (ec *executionContext) fieldContext_Mutation_deliverFix(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deliverFix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reauthenticate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reauthenticate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reauthenticate(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reauthenticate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reauthenticate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26044,6 +26715,246 @@ func (ec *executionContext) _StatementLine_amountCents(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_StatementLine_amountCents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Subscription_queueUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_queueUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().QueueUpdated(ctx, fc.Args["filter"].(*ticketflow.QueueFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_queueUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_queueUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_ticketUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_ticketUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TicketUpdated(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_ticketUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_ticketUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_ticketEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_ticketEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TicketEvents(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_ticketEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_ticketEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_myNotifications(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_myNotifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().MyNotifications(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_myNotifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_slaAlerts(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_slaAlerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().SLAAlerts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_slaAlerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_contingentUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_contingentUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ContingentUpdated(ctx, fc.Args["contractID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *live.Event) graphql.Marshaler {
+			return ec.marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_contingentUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LiveEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_contingentUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *ent.Task) (ret graphql.Marshaler) {
@@ -40906,7 +41817,7 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"priorities", "levels", "statuses", "types", "customerID", "assignedToMe", "unassigned"}
+	fieldsInOrder := [...]string{"priorities", "levels", "statuses", "types", "customerID", "assigneeID", "assignedToMe", "unassigned"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40948,6 +41859,13 @@ func (ec *executionContext) unmarshalInputQueueFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.CustomerID = data
+		case "assigneeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeID = data
 		case "assignedToMe":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedToMe"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -50874,6 +51792,84 @@ func (ec *executionContext) _LevelTerms(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var liveEventImplementors = []string{"LiveEvent"}
+
+func (ec *executionContext) _LiveEvent(ctx context.Context, sel ast.SelectionSet, obj *live.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, liveEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LiveEvent")
+		case "sequence":
+			out.Values[i] = ec._LiveEvent_sequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._LiveEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticket":
+			out.Values[i] = ec._LiveEvent_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ticketEvent":
+			out.Values[i] = ec._LiveEvent_ticketEvent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._LiveEvent_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attachment":
+			out.Values[i] = ec._LiveEvent_attachment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeEntry":
+			out.Values[i] = ec._LiveEvent_timeEntry(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notification":
+			out.Values[i] = ec._LiveEvent_notification(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contingent":
+			out.Values[i] = ec._LiveEvent_contingent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "overrunDecision":
+			out.Values[i] = ec._LiveEvent_overrunDecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var monthlyStatementImplementors = []string{"MonthlyStatement"}
 
 func (ec *executionContext) _MonthlyStatement(ctx context.Context, sel ast.SelectionSet, obj *contingent.Statement) graphql.Marshaler {
@@ -51101,6 +52097,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deliverFix":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deliverFix(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reauthenticate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reauthenticate(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -52689,6 +53692,36 @@ func (ec *executionContext) _StatementLine(ctx context.Context, sel ast.Selectio
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "queueUpdated":
+		return ec._Subscription_queueUpdated(ctx, fields[0])
+	case "ticketUpdated":
+		return ec._Subscription_ticketUpdated(ctx, fields[0])
+	case "ticketEvents":
+		return ec._Subscription_ticketEvents(ctx, fields[0])
+	case "myNotifications":
+		return ec._Subscription_myNotifications(ctx, fields[0])
+	case "slaAlerts":
+		return ec._Subscription_slaAlerts(ctx, fields[0])
+	case "contingentUpdated":
+		return ec._Subscription_contingentUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var taskImplementors = []string{"Task", "Node"}
@@ -55695,6 +56728,14 @@ func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋs
 	return ret
 }
 
+func (ec *executionContext) marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx context.Context, sel ast.SelectionSet, v *live.Event) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LiveEvent!")
+		return graphql.Null
+	}
+	return ec._LiveEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMonthlyStatement2ᚖsupportdeskᚋinternalᚋcontingentᚐStatement(ctx context.Context, sel ast.SelectionSet, v *contingent.Statement) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MonthlyStatement!")
@@ -56995,6 +58036,13 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖsupportdeskᚋentᚐAttachm
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOAttachment2ᚖsupportdeskᚋentᚐAttachment(ctx context.Context, sel ast.SelectionSet, v *ent.Attachment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Attachment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAttachmentWhereInput2ᚕᚖsupportdeskᚋentᚐAttachmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.AttachmentWhereInput, error) {

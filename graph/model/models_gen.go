@@ -144,6 +144,13 @@ type SplitTicketPayload struct {
 	Tickets  []*ent.Ticket `json:"tickets"`
 }
 
+// Live updates over WebSocket (protocol graphql-transport-ws on /graphql). Send the access token
+// in connection_init as {"authorization": "Bearer <token>"} (or {"token": "<token>"}); the socket
+// closes with 4403 when that token expires unless the `reauthenticate` mutation is sent on the
+// same socket with a fresh token first.
+type Subscription struct {
+}
+
 type TaskNotePayload struct {
 	Note *ent.TaskNote `json:"note"`
 }

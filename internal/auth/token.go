@@ -50,6 +50,13 @@ var ErrInvalidToken = errors.New("invalid or expired token")
 
 // ParseAccess verifies an access token and returns its user id.
 func (t *Tokens) ParseAccess(token string) (int, error) {
+	id, _, err := t.ParseAccessExpiry(token)
+	return id, err
+}
+
+// ParseAccessExpiry verifies an access token and returns its user id and expiry; a WebSocket
+// authenticated with it closes at that instant unless it is renewed.
+func (t *Tokens) ParseAccessExpiry(token string) (int, time.Time, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.Secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -59,13 +66,13 @@ func (t *Tokens) ParseAccess(token string) (int, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
-		return 0, ErrInvalidToken
+		return 0, time.Time{}, ErrInvalidToken
 	}
 	id, err := strconv.Atoi(claims.Subject)
 	if err != nil || id <= 0 {
-		return 0, ErrInvalidToken
+		return 0, time.Time{}, ErrInvalidToken
 	}
-	return id, nil
+	return id, claims.ExpiresAt.Time, nil
 }
 
 // newOpaque returns a random URL-safe token of 32 bytes.

@@ -43,6 +43,9 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	// URL is the PostgreSQL URL the database was opened with (the outbox listener opens its
+	// own connection with it); empty on SQLite.
+	URL string
 }
 
 // Close closes the client and the pool. The pool is closed too when a WrapDriver does not pass
@@ -103,7 +106,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.WrapDriver != nil {
 		drv = cfg.WrapDriver(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: dia}, nil
+	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: dia}
+	if dia == dialect.Postgres {
+		d.URL = cfg.URL
+	}
+	return d, nil
 }
 
 // sqliteDSN builds the DSN of the embedded database: foreign keys on, WAL, a busy timeout, and

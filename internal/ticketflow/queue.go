@@ -17,6 +17,7 @@ type QueueFilter struct {
 	Statuses     []ticket.Status   `json:"statuses"`
 	Types        []ticket.Type     `json:"types"`
 	CustomerID   *int              `json:"customerID"`
+	AssigneeID   *int              `json:"assigneeID"`
 	AssignedToMe *bool             `json:"assignedToMe"`
 	Unassigned   *bool             `json:"unassigned"`
 }
@@ -52,6 +53,9 @@ func (s *Service) Queue(ctx context.Context, q *ent.TicketQuery, after *ent.Curs
 		}
 		if f.CustomerID != nil {
 			q = q.Where(ticket.CustomerID(*f.CustomerID))
+		}
+		if f.AssigneeID != nil {
+			q = q.Where(ticket.AssigneeID(*f.AssigneeID))
 		}
 		if f.AssignedToMe != nil && *f.AssignedToMe {
 			q = q.Where(ticket.AssigneeID(v.UserID))

@@ -1,0 +1,211 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"supportdesk/ent"
+	"supportdesk/ent/outboxevent"
+	"supportdesk/ent/privacy"
+	"supportdesk/ent/ticketevent"
+	"supportdesk/internal/apperr"
+	"supportdesk/internal/outbox"
+	"supportdesk/internal/ticketflow"
+	"supportdesk/internal/viewer"
+)
+
+// Service opens subscriptions on a Hub; every object is loaded with the subscriber's context,
+// so under its viewer and privacy rules.
+type Service struct {
+	Client *ent.Client
+	Hub    *Hub
+}
+
+// inScope is the cheap pre-filter by organisation: a customer's user only ever sees its own
+// organisation's objects. Staff visibility (served customers, escalations) is left to the
+// reload, which is the real gate.
+func inScope(v *viewer.Viewer, e outbox.Event) bool {
+	return !v.IsCustomerSide() || e.OrganizationID == v.OrgID
+}
+
+// QueueUpdated streams tickets created or changed that the viewer may see and that match f. A
+// ticket that left the open statuses still comes once, so that clients can drop it; a status
+// filter, when given, is applied as given.
+func (s *Service) QueueUpdated(ctx context.Context, f *ticketflow.QueueFilter) (<-chan *Event, error) {
+	v := viewer.FromContext(ctx)
+	match := func(e outbox.Event) bool {
+		return v != nil && e.Object == outboxevent.ObjectTypeTICKET && inScope(v, e) &&
+			(f == nil || f.CustomerID == nil || *f.CustomerID == e.OrganizationID)
+	}
+	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
+		t, err := s.Client.Ticket.Get(ctx, e.ObjectID)
+		if err != nil || !queueMatch(t, f, v) {
+			return nil, notFound(err)
+		}
+		return &Event{Ticket: t}, nil
+	})
+}
+
+func queueMatch(t *ent.Ticket, f *ticketflow.QueueFilter, v *viewer.Viewer) bool {
+	if f == nil {
+		return true
+	}
+	switch {
+	case len(f.Priorities) > 0 && !slices.Contains(f.Priorities, t.Priority),
+		len(f.Levels) > 0 && !slices.Contains(f.Levels, t.Level),
+		len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status),
+		len(f.Types) > 0 && !slices.Contains(f.Types, t.Type),
+		f.CustomerID != nil && t.CustomerID != *f.CustomerID,
+		f.AssigneeID != nil && (t.AssigneeID == nil || *t.AssigneeID != *f.AssigneeID),
+		f.AssignedToMe != nil && *f.AssignedToMe && (t.AssigneeID == nil || *t.AssigneeID != v.UserID),
+		f.Unassigned != nil && *f.Unassigned && t.AssigneeID != nil:
+		return false
+	}
+	return true
+}
+
+// TicketUpdated streams the changes of one visible ticket's own fields.
+func (s *Service) TicketUpdated(ctx context.Context, id int) (<-chan *Event, error) {
+	if _, err := s.Client.Ticket.Get(ctx, id); err != nil {
+		return nil, notFound(err)
+	}
+	match := func(e outbox.Event) bool { return e.Object == outboxevent.ObjectTypeTICKET && e.ObjectID == id }
+	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
+		t, err := s.Client.Ticket.Get(ctx, id)
+		if err != nil {
+			return nil, notFound(err)
+		}
+		return &Event{Ticket: t}, nil
+	})
+}
+
+// TicketEvents streams everything on one visible ticket: its changes, history rows, comments,
+// attachments and time entries, each only when the viewer may read it.
+func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, error) {
+	if _, err := s.Client.Ticket.Get(ctx, id); err != nil {
+		return nil, notFound(err)
+	}
+	match := func(e outbox.Event) bool {
+		switch e.Object {
+		case outboxevent.ObjectTypeTICKET, outboxevent.ObjectTypeTICKET_EVENT, outboxevent.ObjectTypeCOMMENT,
+			outboxevent.ObjectTypeATTACHMENT, outboxevent.ObjectTypeTIME_ENTRY:
+			return e.TicketID == id
+		}
+		return false
+	}
+	return s.Hub.subscribe(ctx, match, s.loadTicketObject)
+}
+
+func (s *Service) loadTicketObject(ctx context.Context, e outbox.Event) (*Event, error) {
+	var ev Event
+	var err error
+	switch e.Object {
+	case outboxevent.ObjectTypeTICKET:
+		ev.Ticket, err = s.Client.Ticket.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeTICKET_EVENT:
+		ev.TicketEvent, err = s.Client.TicketEvent.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeCOMMENT:
+		ev.Comment, err = s.Client.Comment.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeATTACHMENT:
+		ev.Attachment, err = s.Client.Attachment.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeTIME_ENTRY:
+		ev.TimeEntry, err = s.Client.TimeEntry.Get(ctx, e.ObjectID)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &ev, nil
+}
+
+// MyNotifications streams the viewer's own notifications as they are created or changed.
+func (s *Service) MyNotifications(ctx context.Context) (<-chan *Event, error) {
+	v := viewer.FromContext(ctx)
+	match := func(e outbox.Event) bool {
+		return v != nil && e.Object == outboxevent.ObjectTypeNOTIFICATION && e.RecipientID == v.UserID
+	}
+	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
+		n, err := s.Client.Notification.Get(ctx, e.ObjectID)
+		if err != nil {
+			return nil, notFound(err)
+		}
+		return &Event{Notification: n}, nil
+	})
+}
+
+// SLAAlerts streams the at-risk and breach history rows of the tickets the viewer may see,
+// with their ticket.
+func (s *Service) SLAAlerts(ctx context.Context) (<-chan *Event, error) {
+	v := viewer.FromContext(ctx)
+	match := func(e outbox.Event) bool {
+		return v != nil && e.Object == outboxevent.ObjectTypeTICKET_EVENT && e.Action == outboxevent.ActionCREATED && inScope(v, e)
+	}
+	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
+		te, err := s.Client.TicketEvent.Get(ctx, e.ObjectID)
+		if err != nil {
+			return nil, notFound(err)
+		}
+		if te.Kind != ticketevent.KindSLA_AT_RISK && te.Kind != ticketevent.KindSLA_BREACHED {
+			return nil, nil
+		}
+		t, err := s.Client.Ticket.Get(ctx, te.TicketID)
+		if err != nil {
+			return nil, notFound(err)
+		}
+		return &Event{TicketEvent: te, Ticket: t}, nil
+	})
+}
+
+// ContingentUpdated streams the changes of a visible contract's contingents and overrun
+// decisions that the viewer may read.
+func (s *Service) ContingentUpdated(ctx context.Context, contractID int) (<-chan *Event, error) {
+	if _, err := s.Client.Contract.Get(ctx, contractID); err != nil {
+		return nil, notFound(err)
+	}
+	match := func(e outbox.Event) bool {
+		return (e.Object == outboxevent.ObjectTypeCONTINGENT || e.Object == outboxevent.ObjectTypeOVERRUN_DECISION) &&
+			e.ContractID == contractID
+	}
+	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
+		var ev Event
+		var err error
+		if e.Object == outboxevent.ObjectTypeCONTINGENT {
+			ev.Contingent, err = s.Client.Contingent.Get(ctx, e.ObjectID)
+		} else {
+			ev.OverrunDecision, err = s.Client.OverrunDecision.Get(ctx, e.ObjectID)
+		}
+		if err != nil {
+			return nil, notFound(err)
+		}
+		return &ev, nil
+	})
+}
+
+// notFound maps Ent's not-found and privacy denials to NOT_FOUND; nil stays nil (filtered).
+func notFound(err error) error {
+	if err == nil {
+		return apperr.NotFoundf("not found")
+	}
+	if ent.IsNotFound(err) || errors.Is(err, privacy.Deny) || apperr.CodeOf(err) == apperr.Forbidden {
+		return apperr.NotFoundf("not found")
+	}
+	return err
+}
+
+type renewKey struct{}
+
+// WithRenew attaches the re-authentication of the WebSocket connection ctx belongs to.
+func WithRenew(ctx context.Context, renew func(ctx context.Context, token string) error) context.Context {
+	return context.WithValue(ctx, renewKey{}, renew)
+}
+
+// Reauthenticate renews the connection's authentication with a fresh token of the same user.
+func Reauthenticate(ctx context.Context, token string) error {
+	renew, _ := ctx.Value(renewKey{}).(func(context.Context, string) error)
+	if renew == nil {
+		return apperr.Invalid("reauthenticate is sent on the WebSocket connection it renews", "token")
+	}
+	return renew(ctx, token)
+}

@@ -1,0 +1,293 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"supportdesk/ent"
+	"supportdesk/ent/outboxevent"
+	"supportdesk/ent/privacy"
+
+	"github.com/lib/pq"
+)
+
+// Channel is the PostgreSQL notification channel of the outbox.
+const Channel = "supportdesk_outbox"
+
+// Stream is one instance's end of the outbox: its publisher, its reader and its pruner.
+type Stream struct {
+	Client *ent.Client
+	Log    *slog.Logger
+	// SQL and URL are the PostgreSQL pool (for NOTIFY) and its URL (for the Listener's own
+	// connection); both nil/empty on SQLite, where wake-ups stay in process.
+	SQL *sql.DB
+	URL string
+	// Deliver receives every batch of events, in one goroutine, oldest first.
+	Deliver func([]Event)
+	// Resync is called when events may have been missed.
+	Resync func()
+	// Poll is the fallback read interval, PollGap the one while gaps are open.
+	Poll, PollGap time.Duration
+	// Retain is how long rows are kept; Prune runs every PruneEvery.
+	Retain, PruneEvery time.Duration
+	// MaxCatchUp is the most rows one wake-up delivers before it resyncs instead.
+	MaxCatchUp int
+	// Feed settings (GapWindow, MaxGap); Client is filled in.
+	Feed Feed
+
+	newest atomic.Int64
+	wake   chan struct{} // publisher
+	local  chan struct{} // reader, on SQLite
+	// Notifies counts the NOTIFYs sent (tests check the batching).
+	Notifies atomic.Int64
+}
+
+func (s *Stream) init() {
+	if s.wake == nil {
+		s.wake = make(chan struct{}, 1)
+		s.local = make(chan struct{}, 1)
+	}
+}
+
+// Hook wakes the publisher after the transaction that wrote an outbox row commits, or at once
+// when the row was written without one. Register it with client.OutboxEvent.Use.
+func (s *Stream) Hook() ent.Hook {
+	s.init()
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			out, err := next.Mutate(ctx, m)
+			om, ok := m.(*ent.OutboxEventMutation)
+			if err != nil || !ok || !m.Op().Is(ent.OpCreate) {
+				return out, err
+			}
+			id, _ := om.ID()
+			tx, txErr := om.Tx()
+			if txErr != nil {
+				s.Wake(id)
+				return out, nil
+			}
+			tx.OnCommit(func(c ent.Committer) ent.Committer {
+				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+					err := c.Commit(ctx, tx)
+					if err == nil {
+						s.Wake(id)
+					}
+					return err
+				})
+			})
+			return out, nil
+		})
+	}
+}
+
+// Wake tells the publisher that rows up to id were committed. It never blocks.
+func (s *Stream) Wake(id int) {
+	s.init()
+	for {
+		cur := s.newest.Load()
+		if int64(id) <= cur || s.newest.CompareAndSwap(cur, int64(id)) {
+			break
+		}
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes, reads and prunes until ctx ends. The feed starts at the newest row; ready,
+// when not nil, is closed once the stream listens (or failed to start).
+func (s *Stream) Run(ctx context.Context, ready chan<- struct{}) error {
+	s.init()
+	s.defaults()
+	s.Feed.Client = s.Client
+	var once sync.Once
+	started := func() {
+		if ready != nil {
+			once.Do(func() { close(ready) })
+		}
+	}
+	defer started()
+	var notify <-chan *pq.Notification
+	if s.URL != "" {
+		l := pq.NewListener(s.URL, 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
+			if err != nil {
+				s.Log.Warn("outbox listener", "event", ev, "err", err)
+			}
+		})
+		defer l.Close()
+		if err := l.Listen(Channel); err != nil {
+			return err
+		}
+		notify = l.Notify
+	}
+	// Listening before reading the cursor: a row committed in between is read, not missed.
+	if err := s.Feed.Start(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.publish(ctx) }()
+	go func() { defer wg.Done(); s.prune(ctx) }()
+	started()
+	s.read(ctx, notify)
+	wg.Wait()
+	return nil
+}
+
+func (s *Stream) defaults() {
+	if s.Poll == 0 {
+		s.Poll = 2 * time.Second
+	}
+	if s.PollGap == 0 {
+		s.PollGap = 100 * time.Millisecond
+	}
+	if s.Retain == 0 {
+		s.Retain = 24 * time.Hour
+	}
+	if s.PruneEvery == 0 {
+		s.PruneEvery = time.Hour
+	}
+	if s.MaxCatchUp == 0 {
+		s.MaxCatchUp = 10000
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+}
+
+// publish sends one NOTIFY per batch of wake-ups, carrying only the newest id.
+func (s *Stream) publish(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		}
+		id := s.newest.Load()
+		if s.SQL == nil {
+			select {
+			case s.local <- struct{}{}:
+			default:
+			}
+			continue
+		}
+		for attempt := 0; ; attempt++ {
+			_, err := s.SQL.ExecContext(ctx, "SELECT pg_notify($1, $2)", Channel, strconv.FormatInt(id, 10))
+			if err == nil {
+				s.Notifies.Add(1)
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			// The readers' poll delivers anyway; retrying only shortens the delay.
+			s.Log.Warn("outbox notify", "err", err)
+			if attempt == 3 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// read waits for a notification (or the poll) and delivers the rows past the cursor.
+func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
+	timer := time.NewTimer(s.Poll)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-notify: // nil after a reconnect: read past the cursor all the same
+		case <-s.local:
+		case <-timer.C:
+		}
+		drain(notify)
+		s.catchUp(ctx)
+		wait := s.Poll
+		if s.Feed.Gaps() > 0 {
+			wait = s.PollGap
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+func drain(c <-chan *pq.Notification) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
+		}
+	}
+}
+
+// catchUp reads and delivers until the feed is at the newest row.
+func (s *Stream) catchUp(ctx context.Context) {
+	total := 0
+	for {
+		events, resync, err := s.Feed.Next(ctx, time.Now())
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Log.Warn("outbox read", "err", err)
+			}
+			return
+		}
+		total += len(events)
+		if resync || total > s.MaxCatchUp {
+			s.Log.Warn("outbox: subscribers resync", "rows", total, "skipped_ids", resync)
+			if s.Resync != nil {
+				s.Resync()
+			}
+			if total > s.MaxCatchUp {
+				// Skip to the newest row rather than replaying what clients refetch anyway.
+				if err := s.Feed.Start(ctx); err != nil {
+					s.Log.Warn("outbox restart", "err", err)
+				}
+				return
+			}
+		}
+		if len(events) > 0 && s.Deliver != nil {
+			s.Deliver(events)
+		}
+		if len(events) < s.Feed.Batch {
+			return
+		}
+	}
+}
+
+// prune deletes rows older than Retain.
+func (s *Stream) prune(ctx context.Context) {
+	t := time.NewTicker(s.PruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := Prune(ctx, s.Client, time.Now().Add(-s.Retain)); err != nil {
+				s.Log.Warn("outbox prune", "err", err)
+			} else if n > 0 {
+				s.Log.Info("outbox pruned", "rows", n)
+			}
+		}
+	}
+}
+
+// Prune deletes the outbox rows created before cutoff.
+func Prune(ctx context.Context, c *ent.Client, cutoff time.Time) (int, error) {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	return c.OutboxEvent.Delete().Where(outboxevent.CreatedAtLT(cutoff.UTC())).Exec(ctx)
+}
