@@ -174,5 +174,10 @@ func loadOrCreateSecret(dir string) (string, error) {
 
 // LoadDemo loads the demo data set (idempotent) and prints the demo logins.
 func (a *App) LoadDemo(ctx context.Context, w io.Writer) error {
-	return demo.Load(ctx, a.DB.Client, a.Flow, a.Cfg.BcryptCost, w)
+	now := a.Cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return demo.Load(ctx, demo.Services{Client: a.DB.Client, Auth: a.Auth, Admin: a.handler.Admin, SLA: a.SLA, Flow: a.Flow,
+		Budgets: a.handler.Budgets, BcryptCost: a.Cfg.BcryptCost, Now: now}, w)
 }
