@@ -263,7 +263,7 @@ func (l *loader) organisations() (orgIDs, error) {
 				AgreementType: ptr(contract.AgreementTypeCONTINGENT), IntakeModel: ptr(contract.IntakeModelPROVIDER_L1),
 				Channels: []string{"PORTAL", "EMAIL", "PHONE"}, KeyUserLimit: ptr(2), CalendarID: &berlin.ID,
 				SLATargets: slaTargets(360, 720, 1440, 2880), Currency: ptr("EUR"), Rates: rates(7000, 8000, 9000),
-				Contingents: []*admin.LevelContingent{{Level: "L1", MonthlyMinutes: 8 * 60}, {Level: "L2", MonthlyMinutes: 12 * 60}, {Level: "L3", MonthlyMinutes: 12 * 60}},
+				Contingents:             []*admin.LevelContingent{{Level: "L1", MonthlyMinutes: 8 * 60}, {Level: "L2", MonthlyMinutes: 12 * 60}, {Level: "L3", MonthlyMinutes: 12 * 60}},
 				WarningThresholdPercent: ptr(80), CarryOver: ptr(true), CarryOverCapMinutes: ptr(240)},
 			users: []person{
 				{"key@mueller.example", "Klaus Keyuser", user.RoleKEY_USER, nil, false},
@@ -329,7 +329,7 @@ func (l *loader) organisations() (orgIDs, error) {
 	// phone calls opened to every inquiry. Earlier months keep the first version.
 	monthStart := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, cph)
 	if _, err := l.Admin.ChangeTerms(l.as(pa), admin.TermsChange{ContractID: ids.contracts["havn"], EffectiveFrom: monthStart,
-		Note: ptr("extra support contact bought; phone included"),
+		Note:  ptr("extra support contact bought; phone included"),
 		Terms: admin.TermsInput{ExtraKeyUsers: ptr(1), Channels: []string{"PORTAL", "EMAIL", "PHONE"}}}); err != nil {
 		return ids, fmt.Errorf("Havn terms change: %w", err)
 	}
