@@ -149,6 +149,44 @@ func TestIssue12DemoDataSet(t *testing.T) {
 		t.Fatalf("Müller balance: %+v", b)
 	}
 
+	// Bookings went through the billing rules: hyper care is free, INVOICED bills at least 15
+	// minutes, CONTINGENT uses the level's budget.
+	var tk struct {
+		Tickets struct {
+			Edges []struct {
+				Node struct {
+					Title       string
+					TimeEntries struct {
+						Edges []struct {
+							Node struct {
+								Minutes, BillableMinutes int
+								Billable                 bool
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	e.ok(admin, `{tickets(first:50){edges{node{title timeEntries{edges{node{minutes billableMinutes billable}}}}}}}`, nil, &tk)
+	booked := map[string][3]int{}
+	for _, ed := range tk.Tickets.Edges {
+		for _, te := range ed.Node.TimeEntries.Edges {
+			b := booked[ed.Node.Title]
+			b[0] += te.Node.Minutes
+			b[1] += te.Node.BillableMinutes
+			if te.Node.Billable {
+				b[2]++
+			}
+			booked[ed.Node.Title] = b
+		}
+	}
+	if len(booked) != 3 || booked["How do I add a new cost centre?"] != [3]int{390, 390, 2} ||
+		booked["How do we post a credit note against a paid invoice?"] != [3]int{30, 0, 0} ||
+		booked["Where do I change the VAT code of a customer?"] != [3]int{10, 15, 1} {
+		t.Fatalf("bookings: %v", booked)
+	}
+
 	// Loading again changes nothing and prints the same logins.
 	counts := func() map[string]int {
 		var n struct {

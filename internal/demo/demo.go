@@ -302,7 +302,7 @@ func (l *loader) organisations() (orgIDs, error) {
 		{short: "soenderby", name: "Sønderby Tømrer ApS", country: "DK", lang: "da", tz: "Europe/Copenhagen", calendar: copenhagen.ID,
 			contract: "Sønderby Invoiced", terms: admin.TermsInput{
 				// Time and material: every inquiry but an incident is billed, at least 15 minutes.
-				AgreementType: ptr(contract.AgreementTypeINVOICED), MinBillableMinutes: ptr(15), TimeIncrementMinutes: ptr(15),
+				AgreementType: ptr(contract.AgreementTypeINVOICED), MinBillableMinutes: ptr(15),
 				KeyUserLimit: ptr(1), CalendarID: &copenhagen.ID, SLATargets: slaTargets(480, 960, 2400, 4800),
 				Currency: ptr("DKK"), Rates: rates(95000, 115000, 125000)},
 			users: []person{
