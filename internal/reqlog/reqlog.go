@@ -39,7 +39,9 @@ type Meta struct {
 }
 
 // WithMeta returns a context carrying m.
-func WithMeta(ctx context.Context, m *Meta) context.Context { return context.WithValue(ctx, metaKey{}, m) }
+func WithMeta(ctx context.Context, m *Meta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
 
 // MetaOf returns the request's Meta, or nil outside an HTTP request.
 func MetaOf(ctx context.Context) *Meta {
