@@ -15,6 +15,7 @@ import (
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
 	"supportdesk/ent/knowledgearticle"
+	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			contract.Table:               contract.ValidColumn,
 			contractversion.Table:        contractversion.ValidColumn,
 			knowledgearticle.Table:       knowledgearticle.ValidColumn,
+			loginthrottle.Table:          loginthrottle.ValidColumn,
 			notification.Table:           notification.ValidColumn,
 			notificationpreference.Table: notificationpreference.ValidColumn,
 			organization.Table:           organization.ValidColumn,

@@ -42,6 +42,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions["fields"] = fields
 			gqlErr.Extensions["field"] = fields[0]
 		}
+		if ae, ok := apperr.As(err); ok && ae.RetryAfter > 0 {
+			gqlErr.Extensions["retryAfter"] = ae.RetryAfter
+			if m := reqlog.MetaOf(ctx); m != nil {
+				m.RetryAfter = max(m.RetryAfter, ae.RetryAfter)
+			}
+		}
 		return gqlErr
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"supportdesk/internal/auth"
+
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -14,6 +16,7 @@ func TestLoginMeRefreshLogout(t *testing.T) {
 	e := newEnv(t)
 	w := e.seed()
 	email := w.users["C1.KEY_USER"].Email
+	e.app.Tokens.Now = e.clock.Now // refresh-token use and grace follow the test's clock
 
 	e.fails("", `mutation{login(email:"`+email+`",password:"wrong-password"){accessToken}}`, nil, "UNAUTHENTICATED")
 	e.fails("", `mutation{login(email:"nobody@test.example",password:"wrong-password"){accessToken}}`, nil, "UNAUTHENTICATED")
@@ -51,7 +54,17 @@ func TestLoginMeRefreshLogout(t *testing.T) {
 	if r1.RefreshToken.RefreshToken == l.Login.RefreshToken || r1.RefreshToken.RefreshToken == "" {
 		t.Fatal("refresh token was not rotated")
 	}
-	// Reusing the old token is refused and revokes the family, so the new one dies too.
+	// Within the grace window (a second tab refreshing at the same moment) the old token gives
+	// the same successor; after it, reusing the old token is refused and revokes the family, so
+	// the new one dies too.
+	var again struct {
+		RefreshToken struct{ AccessToken, RefreshToken string }
+	}
+	e.ok("", refresh, map[string]any{"t": l.Login.RefreshToken}, &again)
+	if again.RefreshToken.RefreshToken != r1.RefreshToken.RefreshToken {
+		t.Fatal("a refresh within the grace window got another successor")
+	}
+	e.clock.Set(time.Now().Add(auth.RefreshGrace + time.Second))
 	e.fails("", refresh, map[string]any{"t": l.Login.RefreshToken}, "UNAUTHENTICATED")
 	e.fails("", refresh, map[string]any{"t": r1.RefreshToken.RefreshToken}, "UNAUTHENTICATED")
 

@@ -66,23 +66,47 @@ func (a *App) requestLog(next http.Handler) http.Handler {
 			id = reqlog.NewID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		meta := &reqlog.Meta{ClientAddr: clientAddr(r)}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, meta: meta}
 		start := time.Now()
-		next.ServeHTTP(rec, r.WithContext(reqlog.WithID(r.Context(), id)))
+		next.ServeHTTP(rec, r.WithContext(reqlog.WithMeta(reqlog.WithID(r.Context(), id), meta)))
 		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)))
 	})
 }
 
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
+// clientAddr is the address of the connection's peer (no proxy headers are trusted).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
+type statusRecorder struct {
+	http.ResponseWriter
+	status  int
+	meta    *reqlog.Meta
+	written bool
+}
+
+// WriteHeader adds the Retry-After a handler asked for (a throttled login) before the status.
 func (s *statusRecorder) WriteHeader(code int) {
+	if !s.written && s.meta != nil && s.meta.RetryAfter > 0 {
+		s.Header().Set("Retry-After", strconv.Itoa(s.meta.RetryAfter))
+	}
+	s.written = true
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if !s.written {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(b)
 }
 
 // Hijack lets the WebSocket upgrade take the connection over (logged as 101).

@@ -361,6 +361,20 @@ var (
 			},
 		},
 	}
+	// LoginThrottlesColumns holds the columns for the "login_throttles" table.
+	LoginThrottlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 400},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "window_start", Type: field.TypeTime},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+	}
+	// LoginThrottlesTable holds the schema information for the "login_throttles" table.
+	LoginThrottlesTable = &schema.Table{
+		Name:       "login_throttles",
+		Columns:    LoginThrottlesColumns,
+		PrimaryKey: []*schema.Column{LoginThrottlesColumns[0]},
+	}
 	// NotificationsColumns holds the columns for the "notifications" table.
 	NotificationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1164,6 +1178,7 @@ var (
 		ContractsTable,
 		ContractVersionsTable,
 		KnowledgeArticlesTable,
+		LoginThrottlesTable,
 		NotificationsTable,
 		NotificationPreferencesTable,
 		OrganizationsTable,
@@ -1230,6 +1245,9 @@ func init() {
 	KnowledgeArticlesTable.ForeignKeys[1].RefTable = UsersTable
 	KnowledgeArticlesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	LoginThrottlesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	NotificationsTable.ForeignKeys[0].RefTable = TicketsTable
 	NotificationsTable.ForeignKeys[1].RefTable = UsersTable

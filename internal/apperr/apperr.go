@@ -20,7 +20,9 @@ const (
 	Conflict            Code = "CONFLICT"
 	IllegalTransition   Code = "ILLEGAL_TRANSITION"
 	ContingentExhausted Code = "CONTINGENT_EXHAUSTED"
-	Internal            Code = "INTERNAL"
+	// RateLimited: too many attempts (failed logins); retry after RetryAfter seconds.
+	RateLimited Code = "RATE_LIMITED"
+	Internal    Code = "INTERNAL"
 )
 
 // Error is an application error with a safe message.
@@ -29,6 +31,8 @@ type Error struct {
 	Message string
 	// Fields names the offending input fields of a VALIDATION error.
 	Fields []string
+	// RetryAfter is the seconds a RATE_LIMITED client waits before trying again.
+	RetryAfter int
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"time"
 
 	"supportdesk/ent"
@@ -10,6 +13,7 @@ import (
 	"supportdesk/ent/refreshtoken"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
 )
 
@@ -38,30 +42,56 @@ func trusted(ctx context.Context) context.Context {
 var errBadLogin = apperr.E(apperr.Unauthenticated, "invalid email or password")
 
 // Login verifies email and password and opens a new refresh-token family.
+// Failed logins are throttled (throttle.go): a locked account or address is answered
+// RATE_LIMITED before any password is checked.
 func (s *Service) Login(ctx context.Context, email, password string) (*Session, error) {
 	ctx = trusted(ctx)
+	now := s.Tokens.now().UTC()
+	if s.Clock != nil {
+		now = s.Clock().UTC()
+	}
+	keys := throttleKeys(email, reqlog.ClientAddr(ctx))
+	if d, err := s.lockedFor(ctx, keys, now); err != nil || d > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, rateLimited(d)
+	}
+	fail := func() (*Session, error) {
+		if err := s.failed(ctx, keys, now); err != nil {
+			return nil, err
+		}
+		return nil, errBadLogin
+	}
 	u, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).WithOrganization().Only(ctx)
 	if ent.IsNotFound(err) {
 		// Compare against a dummy hash anyway so timing does not reveal which emails exist.
 		CheckPassword("$2a$10$7EqJtq98hPqEX7fNZaFWoOHi5BTHnL6gYWp0ZxbSB8ylKkWdY5e1W", password)
-		return nil, errBadLogin
+		return fail()
 	}
 	if err != nil {
 		return nil, err
 	}
 	// A deactivated user or a user of a deactivated organisation cannot sign in.
 	if !u.Active || !u.Edges.Organization.Active || !CheckPassword(u.PasswordHash, password) {
-		return nil, errBadLogin
+		return fail()
+	}
+	if err := s.succeeded(ctx, keys); err != nil {
+		return nil, err
 	}
 	return s.issue(ctx, s.Client, u, newOpaque())
 }
 
 func (s *Service) issue(ctx context.Context, c *ent.Client, u *ent.User, family string) (*Session, error) {
+	return s.issueRefresh(ctx, c, u, family, newOpaque())
+}
+
+// issueRefresh issues an access token and stores refresh token refresh in family.
+func (s *Service) issueRefresh(ctx context.Context, c *ent.Client, u *ent.User, family, refresh string) (*Session, error) {
 	access, exp, err := s.Tokens.IssueAccess(u.ID)
 	if err != nil {
 		return nil, err
 	}
-	refresh := newOpaque()
 	err = c.RefreshToken.Create().SetUserID(u.ID).SetFamily(family).SetTokenHash(hashToken(refresh)).
 		SetExpiresAt(s.Tokens.now().Add(s.Tokens.RefreshTTL).UTC()).Exec(ctx)
 	if err != nil {
@@ -120,13 +150,54 @@ func (s *Service) refresh(ctx context.Context, tx *ent.Tx, token string) (*Sessi
 		return nil, err
 	}
 	if n == 0 {
+		if sess, err := s.grace(ctx, tx, rt.ID, token, now); sess != nil || err != nil {
+			return sess, err
+		}
 		if err := tx.RefreshToken.Update().Where(refreshtoken.Family(rt.Family), refreshtoken.RevokedAtIsNil()).
 			SetRevokedAt(now).Exec(ctx); err != nil {
 			return nil, err
 		}
 		return nil, errReuse
 	}
-	return s.issue(ctx, tx.Client(), rt.Edges.User, rt.Family)
+	// The successor is derived from the presented token, so a concurrent refresh with the same
+	// token inside the grace window can be given the same successor (grace).
+	return s.issueRefresh(ctx, tx.Client(), rt.Edges.User, rt.Family, s.successor(token))
+}
+
+// RefreshGrace is how long a refresh token that was just used may be presented again: two tabs
+// of one browser refreshing at the same moment both stay signed in, and get the same successor.
+// Presenting it after the window revokes the family (token theft).
+const RefreshGrace = 5 * time.Second
+
+// successor is the refresh token that replaces token: an HMAC of it under the signing secret,
+// so it can be derived again but not guessed.
+func (s *Service) successor(token string) string {
+	m := hmac.New(sha256.New, s.Tokens.Secret)
+	m.Write([]byte("refresh-successor\x00" + token))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// grace answers a refresh token used within RefreshGrace with a fresh access token and the same
+// successor, as long as the successor itself is still unused and unrevoked; nil otherwise.
+func (s *Service) grace(ctx context.Context, tx *ent.Tx, id int, token string, now time.Time) (*Session, error) {
+	rt, err := tx.RefreshToken.Query().Where(refreshtoken.ID(id)).WithUser().Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if rt.UsedAt == nil || rt.RevokedAt != nil || now.Sub(*rt.UsedAt) > RefreshGrace {
+		return nil, nil
+	}
+	next := s.successor(token)
+	ok, err := tx.RefreshToken.Query().Where(refreshtoken.TokenHash(hashToken(next)), refreshtoken.UsedAtIsNil(),
+		refreshtoken.RevokedAtIsNil()).Exist(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	access, exp, err := s.Tokens.IssueAccess(rt.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{AccessToken: access, AccessExpiresAt: exp, RefreshToken: next, User: rt.Edges.User}, nil
 }
 
 // Logout revokes the family of a refresh token. Unknown tokens are ignored.
