@@ -71,7 +71,7 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(IntrospectionLimit{})
+	srv.Use(IntrospectionLimit{Enabled: o.Introspection})
 	srv.Use(DepthLimit(o.MaxDepth))
 	srv.Use(CostLimit{Max: o.MaxComplexity, DefaultPage: o.DefaultPageSize})
 	srv.Use(&InputCheck{MaxListItems: o.MaxListItems, MaxPageSize: o.MaxPageSize})

@@ -11,21 +11,22 @@ import (
 
 // Introspection (__schema and __type) is answered from the schema in memory, never from the
 // database, so it is measured by its own rule instead of the depth and cost limits of data:
-// the standard query of every client (graphql-js getIntrospectionQuery(), 14 levels deep
+// the standard query of every client (graphql-js getIntrospectionQuery(), 15 levels deep
 // through its ofType chain) must pass, while repeating or nesting it to make the server work
 // is refused.
 const (
-	// IntrospectionMaxDepth bounds the nesting below __schema/__type (graphql-js needs 13).
+	// IntrospectionMaxDepth bounds the nesting from __schema/__type down (graphql-js needs 15).
 	IntrospectionMaxDepth = 24
 	// IntrospectionMaxListNesting bounds lists inside lists (types > fields > args is 3).
 	IntrospectionMaxListNesting = 3
 	// IntrospectionMaxCost bounds the estimated size of the answer: every field costs 1 plus
-	// its children, lists ten times. getIntrospectionQuery() costs 32,225 (see the test).
+	// its children, lists ten times. getIntrospectionQuery() costs 50,890 (see the test).
 	IntrospectionMaxCost = 100_000
 )
 
-// IntrospectionLimit applies the introspection rule above.
-type IntrospectionLimit struct{}
+// IntrospectionLimit applies the introspection rule above; when introspection is disabled
+// (Enabled false) it refuses __schema and __type before execution.
+type IntrospectionLimit struct{ Enabled bool }
 
 var _ interface {
 	graphql.OperationContextMutator
@@ -39,7 +40,7 @@ func (IntrospectionLimit) ExtensionName() string { return "IntrospectionLimit" }
 func (IntrospectionLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator.
-func (IntrospectionLimit) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+func (l IntrospectionLimit) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	if rc.Operation == nil {
 		return nil
 	}
@@ -47,6 +48,10 @@ func (IntrospectionLimit) MutateOperationContext(_ context.Context, rc *graphql.
 	m.roots(rc.Operation.SelectionSet)
 	var msg string
 	switch {
+	case !l.Enabled && m.depth > 0:
+		err := gqlerror.Errorf("introspection is disabled on this server")
+		err.Extensions = map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}
+		return err
 	case m.depth > IntrospectionMaxDepth:
 		msg = fmt.Sprintf("introspection is nested %d levels deep, more than the limit of %d", m.depth, IntrospectionMaxDepth)
 	case m.lists > IntrospectionMaxListNesting:
