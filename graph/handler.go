@@ -71,11 +71,12 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// PageDefaults first: it completes the operation's page sizes before any check reads them.
+	srv.Use(PageDefaults{Default: o.DefaultPageSize})
 	srv.Use(IntrospectionLimit{Enabled: o.Introspection})
 	srv.Use(DepthLimit(o.MaxDepth))
 	srv.Use(CostLimit{Max: o.MaxComplexity, DefaultPage: o.DefaultPageSize})
 	srv.Use(&InputCheck{MaxListItems: o.MaxListItems, MaxPageSize: o.MaxPageSize})
-	srv.Use(PageDefaults{Default: o.DefaultPageSize})
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

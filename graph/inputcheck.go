@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"supportdesk/graph/gid"
@@ -245,19 +246,59 @@ func invalidInput(msg, field string) *gqlerror.Error {
 }
 
 // PageDefaults gives every connection asked for without first or last a page of Default
-// items, so no list is served whole.
+// items, so no list is served whole. It writes the default into the operation itself (an
+// argument first: Default), because Ent's eager loading of nested connections reads the
+// document's arguments, not the resolver's; the interceptor covers first/last given as null
+// variables. The operation is shared by the query cache, so the rewrite happens under a lock
+// and only once: every request passes here before anything else reads its arguments.
 type PageDefaults struct{ Default int }
 
 var _ interface {
+	graphql.OperationContextMutator
 	graphql.FieldInterceptor
 	graphql.HandlerExtension
 } = PageDefaults{}
+
+var pageDefaultsMu sync.Mutex
 
 // ExtensionName implements graphql.HandlerExtension.
 func (PageDefaults) ExtensionName() string { return "PageDefaults" }
 
 // Validate implements graphql.HandlerExtension.
 func (PageDefaults) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (p PageDefaults) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if rc.Operation == nil {
+		return nil
+	}
+	pageDefaultsMu.Lock()
+	defer pageDefaultsMu.Unlock()
+	p.inject(rc.Operation.SelectionSet, map[string]bool{})
+	return nil
+}
+
+func (p PageDefaults) inject(set ast.SelectionSet, seen map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if d := s.Definition; d != nil && strings.HasSuffix(d.Type.Name(), "Connection") &&
+				d.Arguments.ForName("first") != nil && s.Arguments.ForName("first") == nil && s.Arguments.ForName("last") == nil {
+				s.Arguments = append(s.Arguments, &ast.Argument{Name: "first", Position: s.Position,
+					Value: &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(p.Default), Position: s.Position,
+						ExpectedType: d.Arguments.ForName("first").Type}})
+			}
+			p.inject(s.SelectionSet, seen)
+		case *ast.InlineFragment:
+			p.inject(s.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				p.inject(s.Definition.SelectionSet, seen)
+			}
+		}
+	}
+}
 
 // InterceptField implements graphql.FieldInterceptor.
 func (p PageDefaults) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
