@@ -23,9 +23,11 @@ func TestIssue15PaginationBounds(t *testing.T) {
 	// Ent connections, a nested edge connection and a hand-written connection (queue).
 	var out struct {
 		Users         pageOut
-		Organizations struct{ Edges []struct{ Node struct{ Users pageOut } } }
-		Queue         pageOut
-		Tickets       pageOut
+		Organizations struct {
+			Edges []struct{ Node struct{ Users pageOut } }
+		}
+		Queue   pageOut
+		Tickets pageOut
 	}
 	e.ok(admin, `{ users { `+page+` } organizations(where: {name: "P1"}) { edges { node { users { `+page+` } } } } queue { `+page+` } tickets { `+page+` } }`, nil, &out)
 	for name, p := range map[string]pageOut{"users": out.Users, "organization users": out.Organizations.Edges[0].Node.Users, "queue": out.Queue, "tickets": out.Tickets} {
