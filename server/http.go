@@ -149,8 +149,9 @@ func acceptsHTML(accept string) bool {
 	return false
 }
 
-// HTTPServer is the server of Handler with the configured timeouts. A WebSocket connection
-// clears its deadlines once upgraded (websocketUpgrade), so subscriptions outlive them.
+// HTTPServer is the server of Handler with the configured timeouts. They bound requests only:
+// net/http clears a connection's deadlines when the WebSocket upgrade hijacks it, so a
+// subscription outlives them (TestIssue15ServerTimeouts); its keep-alive finds dead peers.
 func (a *App) HTTPServer() *http.Server {
 	return &http.Server{
 		Addr:              a.Cfg.Addr,

@@ -127,11 +127,6 @@ func (a *App) websocketUpgrade(next http.Handler) http.Handler {
 			http.Error(w, "origin not allowed", http.StatusForbidden)
 			return
 		}
-		// The server's read and write timeouts are for requests; a subscription socket lives on
-		// (its keep-alive pings find dead peers), so its connection keeps no deadline.
-		rc := http.NewResponseController(w)
-		_ = rc.SetReadDeadline(time.Time{})
-		_ = rc.SetWriteDeadline(time.Time{})
 		s := &socket{}
 		a.sockets.add(s)
 		defer a.sockets.remove(s)
