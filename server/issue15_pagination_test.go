@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -109,4 +111,38 @@ func TestIssue15SearchCost(t *testing.T) {
 	}
 	b.WriteString(" }")
 	e.fails(agent, b.String(), nil, "COMPLEXITY_LIMIT_EXCEEDED")
+}
+
+// The default page is written into the cached operation once; concurrent first uses of one
+// document agree (run with -race).
+func TestIssue15PageDefaultsConcurrent(t *testing.T) {
+	e, _ := newEnvTuned(t, func(c *Config) { c.DefaultPageSize = 2 })
+	w := e.seed()
+	admin := e.token(w, "P1.ADMIN")
+	body := `{"query":"{ organizations { edges { node { users { edges { node { id } } } } } } }"}`
+	results := make(chan string, 8)
+	for range 8 {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+admin)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				results <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			results <- string(b)
+		}()
+	}
+	first := <-results
+	for range 7 {
+		if r := <-results; r != first {
+			t.Errorf("answers differ:\n%s\n%s", first, r)
+		}
+	}
+	if strings.Contains(first, "errors") || strings.Count(first, `"id"`) > 2*2 {
+		t.Errorf("answer: %s", first)
+	}
 }
