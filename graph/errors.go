@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
 
 	"supportdesk/ent"
 	"supportdesk/ent/privacy"
@@ -13,6 +15,7 @@ import (
 	"supportdesk/internal/viewer"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -24,10 +27,29 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var src *gqlerror.Error
 		if errors.As(err, &src) && src.Err == nil {
-			// Parse and validation errors of the query document itself are safe as they are.
+			// Parse and validation errors of the query document itself are safe as they are,
+			// except that a variable of the wrong shape is told in GraphQL's words, not Go's
+			// ("cannot use map as Int").
+			if len(gqlErr.Path) == 2 && gqlErr.Path[0] == ast.PathName("variable") {
+				if m := wrongVariable.FindStringSubmatch(gqlErr.Message); m != nil {
+					gqlErr.Message = fmt.Sprintf("variable $%v must be a value of type %s", gqlErr.Path[1], m[1])
+				}
+			}
 			return gqlErr
 		}
 		code, msg, fields := classify(ctx, err)
+		if code == apperr.Internal && isDataException(err) {
+			// The database refused a value (PostgreSQL SQLSTATE class 22: bad text encoding,
+			// number or date out of range): the client's input, not a server fault.
+			field := "input"
+			for i := len(gqlErr.Path) - 1; i >= 0; i-- {
+				if name, ok := gqlErr.Path[i].(ast.PathName); ok {
+					field = string(name)
+					break
+				}
+			}
+			code, msg, fields = apperr.Validation, "a value is not acceptable: "+field, []string{field}
+		}
 		if code == apperr.Internal {
 			id := reqlog.ID(ctx)
 			log.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "err", err)
@@ -73,6 +95,14 @@ func classify(ctx context.Context, err error) (apperr.Code, string, []string) {
 		return apperr.Internal, "", nil
 	}
 	return apperr.Internal, "", nil
+}
+
+var wrongVariable = regexp.MustCompile(`^cannot use .* as (\w+)$`)
+
+// isDataException tells a database error of SQLSTATE class 22 (data exception).
+func isDataException(err error) bool {
+	var st interface{ SQLState() string }
+	return errors.As(err, &st) && strings.HasPrefix(st.SQLState(), "22")
 }
 
 // Recover turns a panic in a resolver into an INTERNAL error; the panic goes to the log.

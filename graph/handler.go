@@ -22,6 +22,14 @@ type Options struct {
 	MaxComplexity int
 	MaxDepth      int
 	MaxUploadSize int64
+	// MaxBodyBytes bounds a JSON request body and the operations part of a multipart request.
+	MaxBodyBytes int64
+	// DefaultPageSize is the page of a connection asked for without first/last; MaxPageSize
+	// the largest first/last accepted.
+	DefaultPageSize int
+	MaxPageSize     int
+	// MaxListItems is the largest list accepted in any input.
+	MaxListItems int
 	// Websocket, when set, serves subscriptions (graphql-transport-ws) on the same path; the
 	// server configures its authentication, origin check and limits.
 	Websocket *transport.Websocket
@@ -38,21 +46,37 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	if o.MaxUploadSize == 0 {
 		o.MaxUploadSize = 20 << 20
 	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.DefaultPageSize == 0 {
+		o.DefaultPageSize = 50
+	}
+	if o.MaxPageSize == 0 {
+		o.MaxPageSize = 100
+	}
+	if o.MaxListItems == 0 {
+		o.MaxListItems = 1000
+	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	if o.Websocket != nil {
 		srv.AddTransport(*o.Websocket)
 	}
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: o.MaxUploadSize, MaxMemory: 8 << 20})
+	srv.AddTransport(HTTPTransport{MaxBodyBytes: o.MaxBodyBytes})
+	srv.AddTransport(Multipart{MaxBodyBytes: o.MaxBodyBytes,
+		MultipartForm: transport.MultipartForm{MaxUploadSize: o.MaxUploadSize, MaxMemory: 8 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// PageDefaults first: it completes the operation's page sizes before any check reads them.
+	srv.Use(PageDefaults{Default: o.DefaultPageSize})
+	srv.Use(IntrospectionLimit{Enabled: o.Introspection})
 	srv.Use(DepthLimit(o.MaxDepth))
-	srv.Use(CostLimit(o.MaxComplexity))
+	srv.Use(CostLimit{Max: o.MaxComplexity, DefaultPage: o.DefaultPageSize})
+	srv.Use(&InputCheck{MaxListItems: o.MaxListItems, MaxPageSize: o.MaxPageSize})
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv
@@ -91,6 +115,9 @@ func selectionDepth(set ast.SelectionSet, seen map[string]bool) int {
 		d := 0
 		switch s := sel.(type) {
 		case *ast.Field:
+			if isIntrospectionRoot(s) {
+				continue // bounded by IntrospectionLimit
+			}
 			if len(s.SelectionSet) > 0 {
 				d = 1 + selectionDepth(s.SelectionSet, seen)
 			} else {
@@ -112,15 +139,30 @@ func selectionDepth(set ast.SelectionSet, seen map[string]bool) int {
 	return deepest
 }
 
-// CostLimit refuses operations whose estimated cost exceeds max. Every field costs 1 plus its
-// children; the edges (or nodes) of a connection count first/last times (50 without a page
-// size), other lists ten times, so nested pages multiply as they do in the database.
-type CostLimit int
+// CostLimit refuses operations whose estimated cost exceeds Max. Every field costs 1 plus its
+// children; the edges (or nodes) of a connection count first/last times (DefaultPage without
+// a page size), a list with a first argument first times, other lists ten times, so nested
+// pages multiply as they do in the database. Search and similarity fields cost
+// ExpensiveFieldCost each on top. Introspection is measured by IntrospectionLimit instead.
+type CostLimit struct {
+	Max         int
+	DefaultPage int
+}
+
+// ExpensiveFieldCost is the extra cost of one search or similarity field: each runs a
+// full-text or similarity query over many rows.
+const ExpensiveFieldCost = 500
+
+// expensiveFields are the search and similarity fields (Type.field).
+var expensiveFields = map[string]bool{
+	"Query.similarItems":   true,
+	"Query.searchArticles": true,
+}
 
 var _ interface {
 	graphql.OperationContextMutator
 	graphql.HandlerExtension
-} = CostLimit(0)
+} = CostLimit{}
 
 // ExtensionName implements graphql.HandlerExtension.
 func (CostLimit) ExtensionName() string { return "CostLimit" }
@@ -133,33 +175,42 @@ func (c CostLimit) MutateOperationContext(_ context.Context, rc *graphql.Operati
 	if rc.Operation == nil {
 		return nil
 	}
-	if cost := selectionCost(rc.Operation.SelectionSet, rc.Variables, map[string]bool{}, 1); cost > int(c) {
-		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", cost, int(c))
+	if cost := c.selectionCost(rc.Operation.SelectionSet, rc.Variables, map[string]bool{}, c.DefaultPage); cost > c.Max {
+		err := gqlerror.Errorf("operation has complexity %d, which exceeds the limit of %d", cost, c.Max)
 		err.Extensions = map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}
 		return err
 	}
 	return nil
 }
 
-func selectionCost(set ast.SelectionSet, vars map[string]any, seen map[string]bool, page int) int {
+func (c CostLimit) selectionCost(set ast.SelectionSet, vars map[string]any, seen map[string]bool, page int) int {
 	total := 0
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			cost := 1 + selectionCost(s.SelectionSet, vars, seen, pageSize(s, vars))
+			if isIntrospectionRoot(s) {
+				continue
+			}
+			size, sized := c.pageSize(s, vars)
+			cost := 1 + c.selectionCost(s.SelectionSet, vars, seen, size)
 			switch {
 			case s.Name == "edges" || s.Name == "nodes":
 				cost *= page
+			case s.Definition != nil && s.Definition.Type.Elem != nil && sized:
+				cost *= size
 			case s.Definition != nil && s.Definition.Type.Elem != nil && len(s.SelectionSet) > 0:
 				cost *= 10
 			}
+			if s.ObjectDefinition != nil && expensiveFields[s.ObjectDefinition.Name+"."+s.Name] {
+				cost += ExpensiveFieldCost
+			}
 			total += cost
 		case *ast.InlineFragment:
-			total += selectionCost(s.SelectionSet, vars, seen, page)
+			total += c.selectionCost(s.SelectionSet, vars, seen, page)
 		case *ast.FragmentSpread:
 			if s.Definition != nil && !seen[s.Name] {
 				seen[s.Name] = true
-				total += selectionCost(s.Definition.SelectionSet, vars, seen, page)
+				total += c.selectionCost(s.Definition.SelectionSet, vars, seen, page)
 				delete(seen, s.Name)
 			}
 		}
@@ -170,21 +221,22 @@ func selectionCost(set ast.SelectionSet, vars map[string]any, seen map[string]bo
 	return total
 }
 
-// pageSize is the page of a connection field: its first/last argument, or 50 when a
-// connection is asked for without one.
-func pageSize(f *ast.Field, vars map[string]any) int {
+// pageSize is the page of a field: its first/last argument (with its schema default), or the
+// default page when it has none; sized tells whether the field takes a page size at all.
+func (c CostLimit) pageSize(f *ast.Field, vars map[string]any) (size int, sized bool) {
+	if f.Definition == nil || (f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil) {
+		return c.DefaultPage, false
+	}
 	args := f.ArgumentMap(vars)
 	for _, name := range []string{"first", "last"} {
-		if v, ok := args[name]; ok && v != nil {
-			switch n := v.(type) {
-			case int64:
-				return max(int(n), 1)
-			case int:
-				return max(n, 1)
-			case float64:
-				return max(int(n), 1)
-			}
+		if n, ok := toInt64(args[name]); ok {
+			return int(min(max(n, 1), 1<<20)), true
 		}
 	}
-	return 50
+	return c.DefaultPage, true
+}
+
+// isIntrospectionRoot tells the schema and type introspection fields apart.
+func isIntrospectionRoot(f *ast.Field) bool {
+	return f.Name == "__schema" || f.Name == "__type"
 }

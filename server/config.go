@@ -20,8 +20,21 @@ type Config struct {
 	CORSOrigins   []string
 	Introspection bool
 	MaxBodyBytes  int64
-	BcryptCost    int
-	Demo          bool
+	// GraphQL limits (see README): nesting depth and estimated cost of an operation, page
+	// sizes of connections, items of any input list, size of one file upload.
+	MaxDepth        int
+	MaxComplexity   int
+	DefaultPageSize int
+	MaxPageSize     int
+	MaxListItems    int
+	MaxUploadBytes  int64
+	// HTTP server timeouts. WebSocket connections clear them once upgraded.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	BcryptCost        int
+	Demo              bool
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -38,6 +51,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		CORSOrigins:   []string{"http://localhost:3000", "http://localhost:5173"},
 		Introspection: true,
 		MaxBodyBytes:  1 << 20,
+
+		MaxDepth:        12,
+		MaxComplexity:   20000,
+		DefaultPageSize: 50,
+		MaxPageSize:     100,
+		MaxListItems:    1000,
+		MaxUploadBytes:  20 << 20,
+
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
 	}
 	str := func(key string, dst *string) {
 		if v := getenv(key); v != "" {
@@ -53,7 +78,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str("JWT_SECRET", &c.JWTSecret)
 	str("JWT_ISSUER", &c.JWTIssuer)
 	str("JWT_AUDIENCE", &c.JWTAudience)
-	for key, dst := range map[string]*time.Duration{"ACCESS_TOKEN_TTL": &c.AccessTTL, "REFRESH_TOKEN_TTL": &c.RefreshTTL} {
+	for key, dst := range map[string]*time.Duration{"ACCESS_TOKEN_TTL": &c.AccessTTL, "REFRESH_TOKEN_TTL": &c.RefreshTTL,
+		"HTTP_READ_HEADER_TIMEOUT": &c.ReadHeaderTimeout, "HTTP_READ_TIMEOUT": &c.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT": &c.WriteTimeout, "HTTP_IDLE_TIMEOUT": &c.IdleTimeout} {
 		if v := getenv(key); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -77,12 +104,28 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Introspection = b
 	}
-	if v := getenv("MAX_BODY_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return c, fmt.Errorf("MAX_BODY_BYTES: not a positive number: %q", v)
+	for key, dst := range map[string]*int64{"MAX_BODY_BYTES": &c.MaxBodyBytes, "MAX_UPLOAD_BYTES": &c.MaxUploadBytes} {
+		if v := getenv(key); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s: not a positive number: %q", key, v)
+			}
+			*dst = n
 		}
-		c.MaxBodyBytes = n
+	}
+	for key, dst := range map[string]*int{"GRAPHQL_MAX_DEPTH": &c.MaxDepth, "GRAPHQL_MAX_COMPLEXITY": &c.MaxComplexity,
+		"GRAPHQL_DEFAULT_PAGE_SIZE": &c.DefaultPageSize, "GRAPHQL_MAX_PAGE_SIZE": &c.MaxPageSize,
+		"GRAPHQL_MAX_LIST_ITEMS": &c.MaxListItems} {
+		if v := getenv(key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s: not a positive number: %q", key, v)
+			}
+			*dst = n
+		}
+	}
+	if c.DefaultPageSize > c.MaxPageSize {
+		return c, fmt.Errorf("GRAPHQL_DEFAULT_PAGE_SIZE (%d) is larger than GRAPHQL_MAX_PAGE_SIZE (%d)", c.DefaultPageSize, c.MaxPageSize)
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")

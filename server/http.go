@@ -22,15 +22,18 @@ import (
 	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
 
+	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 )
 
 // Handler is the HTTP surface: /graphql, /healthz, /readyz.
 func (a *App) Handler() http.Handler {
 	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection,
-		Websocket: a.websocketTransport()})
+		MaxDepth: a.Cfg.MaxDepth, MaxComplexity: a.Cfg.MaxComplexity, MaxUploadSize: a.Cfg.MaxUploadBytes,
+		MaxBodyBytes: a.Cfg.MaxBodyBytes, DefaultPageSize: a.Cfg.DefaultPageSize, MaxPageSize: a.Cfg.MaxPageSize,
+		MaxListItems: a.Cfg.MaxListItems, Websocket: a.websocketTransport()})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.websocketUpgrade(a.limitBody(a.authenticate(gql))))
+	mux.Handle("/graphql", a.graphiQL(a.websocketUpgrade(a.limitBody(a.authenticate(gql)))))
 	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
 	mux.Handle("GET /statements/{contract}/{file}", a.authenticate(http.HandlerFunc(a.statementCSV)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -122,18 +125,66 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // Unwrap gives http.ResponseController the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// limitBody caps request bodies; multipart uploads are limited by the GraphQL transport.
+// limitBody caps request bodies at MAX_BODY_BYTES (413, with nothing executed); multipart
+// uploads are limited by the GraphQL transport (MAX_UPLOAD_BYTES for the whole request,
+// MAX_BODY_BYTES for its operations part).
 func (a *App) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			if r.ContentLength > a.Cfg.MaxBodyBytes {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
+					"message":    "the request body is larger than the limit of " + strconv.FormatInt(a.Cfg.MaxBodyBytes, 10) + " bytes",
+					"extensions": map[string]any{"code": "REQUEST_TOO_LARGE"},
+				}}})
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, a.Cfg.MaxBodyBytes)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// graphiQL serves the GraphiQL explorer (gqlgen's playground package: GraphiQL from its CDN
+// with subresource integrity) to a browser asking GET /graphql for HTML, as long as
+// introspection is enabled; with GRAPHQL_INTROSPECTION=false there is no explorer.
+func (a *App) graphiQL(next http.Handler) http.Handler {
+	if !a.Cfg.Introspection {
+		return next
+	}
+	page := playground.Handler("Supportdesk GraphiQL", "/graphql")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.Header.Get("Upgrade") == "" && !r.URL.Query().Has("query") &&
+			acceptsHTML(r.Header.Get("Accept")) {
+			page.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func acceptsHTML(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/html" {
+			return true
+		}
+	}
+	return false
+}
+
+// HTTPServer is the server of Handler with the configured timeouts. They bound requests only:
+// net/http clears a connection's deadlines when the WebSocket upgrade hijacks it, so a
+// subscription outlives them (TestIssue15ServerTimeouts); its keep-alive finds dead peers.
+func (a *App) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              a.Cfg.Addr,
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: a.Cfg.ReadHeaderTimeout,
+		ReadTimeout:       a.Cfg.ReadTimeout,
+		WriteTimeout:      a.Cfg.WriteTimeout,
+		IdleTimeout:       a.Cfg.IdleTimeout,
+	}
 }
 
 // authenticate verifies a bearer token and puts the viewer into the context. Requests without

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -51,12 +50,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	go app.Deliveries.Run(ctx)
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           app.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	srv := app.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", cfg.Addr, "database", app.DB.Dialect, "graphql", "http://"+displayAddr(cfg.Addr)+"/graphql")
