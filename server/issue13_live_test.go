@@ -278,7 +278,9 @@ func TestLiveGoroutines(t *testing.T) {
 // renewed with reauthenticate; a token of another user cannot renew it.
 func TestLiveTokenExpiry(t *testing.T) {
 	e := newEnv(t)
-	e.app.Tokens.AccessTTL = 2 * time.Second
+	// Generous margins: the renewal happens 2 s into a 5 s token, so the renewed socket outlives
+	// the plain one by 2 s even on a loaded machine.
+	e.app.Tokens.AccessTTL = 5 * time.Second
 	w := e.seed()
 	tok := e.token(w, "P1.AGENT")
 	plain, err := e.dialWS(tok, nil)
@@ -289,7 +291,7 @@ func TestLiveTokenExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1100 * time.Millisecond)
+	time.Sleep(2 * time.Second)
 	other, _, _ := e.app.Tokens.IssueAccess(w.users["P1.ADMIN"].ID)
 	fresh, _, _ := e.app.Tokens.IssueAccess(w.users["P1.AGENT"].ID)
 	const reauth = `mutation($t: String!){ reauthenticate(token: $t) }`
@@ -301,7 +303,7 @@ func TestLiveTokenExpiry(t *testing.T) {
 	if raw := <-res; string(raw) != `{"data":{"reauthenticate":true}}` {
 		t.Errorf("renewal: %s", raw)
 	}
-	if code := plain.waitClosed(3 * time.Second); code != 4403 {
+	if code := plain.waitClosed(6 * time.Second); code != 4403 {
 		t.Errorf("expired socket closed with %d, want 4403", code)
 	}
 	select {
@@ -309,7 +311,7 @@ func TestLiveTokenExpiry(t *testing.T) {
 		t.Errorf("renewed socket closed early with %d", renewed.closeCode)
 	default:
 	}
-	if code := renewed.waitClosed(4 * time.Second); code != 4403 {
+	if code := renewed.waitClosed(8 * time.Second); code != 4403 {
 		t.Errorf("renewed socket closed with %d at its new expiry, want 4403", code)
 	}
 	// Over HTTP there is no socket to renew.
