@@ -25,6 +25,8 @@ type Options struct {
 	// Websocket, when set, serves subscriptions (graphql-transport-ws) on the same path; the
 	// server configures its authentication, origin check and limits.
 	Websocket *transport.Websocket
+	// Extensions are added after the built-in ones (the server's metrics).
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler builds the GraphQL handler with explicit transports and limits.
@@ -53,6 +55,9 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(DepthLimit(o.MaxDepth))
 	srv.Use(CostLimit(o.MaxComplexity))
+	for _, x := range o.Extensions {
+		srv.Use(x)
+	}
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

@@ -22,6 +22,10 @@ type Config struct {
 	MaxBodyBytes  int64
 	BcryptCost    int
 	Demo          bool
+	// MetricsEnabled serves /metrics (METRICS_ENABLED); DBConnectTimeout is how long a start
+	// waits for an unreachable PostgreSQL server (DB_CONNECT_TIMEOUT).
+	MetricsEnabled   bool
+	DBConnectTimeout time.Duration
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -38,6 +42,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		CORSOrigins:   []string{"http://localhost:3000", "http://localhost:5173"},
 		Introspection: true,
 		MaxBodyBytes:  1 << 20,
+
+		MetricsEnabled:   true,
+		DBConnectTimeout: 60 * time.Second,
 	}
 	str := func(key string, dst *string) {
 		if v := getenv(key); v != "" {
@@ -83,6 +90,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("MAX_BODY_BYTES: not a positive number: %q", v)
 		}
 		c.MaxBodyBytes = n
+	}
+	if v := getenv("METRICS_ENABLED"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("METRICS_ENABLED: %w", err)
+		}
+		c.MetricsEnabled = b
+	}
+	if v := getenv("DB_CONNECT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("DB_CONNECT_TIMEOUT: not a duration: %q", v)
+		}
+		c.DBConnectTimeout = d
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")
