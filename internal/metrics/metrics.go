@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 const namespace = "supportdesk"
@@ -149,6 +150,9 @@ func (x gqlExtension) InterceptResponse(ctx context.Context, next graphql.Respon
 		if name == "" && oc.Operation != nil {
 			name = oc.Operation.Name
 		}
+		if name == "" && oc.Operation == nil && oc.RawQuery != "" {
+			name = parsedName(oc.RawQuery)
+		}
 	}
 	op := x.m.operation(name)
 	outcome := "ok"
@@ -179,4 +183,14 @@ func code(ext map[string]any) string {
 		return "UNKNOWN"
 	}
 	return c
+}
+
+// parsedName is the name of a document's only operation when validation refused it (then the
+// operation context has none); the document is parsed again, on this error path only.
+func parsedName(raw string) string {
+	doc, err := parser.ParseQuery(&ast.Source{Input: raw})
+	if err != nil || len(doc.Operations) != 1 {
+		return ""
+	}
+	return doc.Operations[0].Name
 }
