@@ -33,6 +33,8 @@ type Options struct {
 	// Websocket, when set, serves subscriptions (graphql-transport-ws) on the same path; the
 	// server configures its authentication, origin check and limits.
 	Websocket *transport.Websocket
+	// Extensions are added after the built-in ones (the server's metrics).
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler builds the GraphQL handler with explicit transports and limits.
@@ -77,6 +79,9 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	srv.Use(DepthLimit(o.MaxDepth))
 	srv.Use(CostLimit{Max: o.MaxComplexity, DefaultPage: o.DefaultPageSize})
 	srv.Use(&InputCheck{MaxListItems: o.MaxListItems, MaxPageSize: o.MaxPageSize})
+	for _, x := range o.Extensions {
+		srv.Use(x)
+	}
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

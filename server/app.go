@@ -22,6 +22,7 @@ import (
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/live"
+	"supportdesk/internal/metrics"
 	"supportdesk/internal/outbox"
 	"supportdesk/internal/similar"
 	"supportdesk/internal/sla"
@@ -32,6 +33,8 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"supportdesk/ent"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
@@ -49,8 +52,10 @@ type App struct {
 	// Deliveries sends the webhook deliveries; every instance runs it (main starts Run).
 	Deliveries *webhook.Worker
 	// Outbox is this instance's end of the event outbox, Hub its subscription fan-out.
-	Outbox  *outbox.Stream
-	Hub     *live.Hub
+	Outbox *outbox.Stream
+	Hub    *live.Hub
+	// Metrics is this instance's Prometheus registry (served on /metrics).
+	Metrics *metrics.Metrics
 	handler *graph.Resolver
 	sockets sockets
 
@@ -60,7 +65,8 @@ type App struct {
 
 // NewApp opens and migrates the database and wires the services.
 func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log,
+		ConnectTimeout: cfg.DBConnectTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -91,7 +97,9 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
-	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now}
+	a.Metrics = metrics.New()
+	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now, Observe: a.Metrics.Job("webhook_worker")}
+	budgets.ObserveCarryOver = a.Metrics.Job("carry_over")
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.Flow.BookEstimate = budgets.BookEstimate
 	a.Flow.OnTypeChange = budgets.Rebill
@@ -105,7 +113,26 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		BcryptCost: cfg.BcryptCost,
 	}
 	a.startLive(d)
+	a.instrument(d)
 	return a, nil
+}
+
+// instrument exposes the counters kept by the database, the pool, the sockets and the hub.
+func (a *App) instrument(d *db.DB) {
+	m := a.Metrics
+	m.Registry.MustRegister(collectors.NewDBStatsCollector(d.SQL, "supportdesk"))
+	m.Counter("sql_statements_total", "SQL statements sent through Ent.", prometheus.Labels{"kind": "query"},
+		func() float64 { return float64(d.Counts.Queries.Load()) })
+	m.Counter("sql_statements_total", "SQL statements sent through Ent.", prometheus.Labels{"kind": "exec"},
+		func() float64 { return float64(d.Counts.Execs.Load()) })
+	m.Counter("sql_transactions_total", "Transactions begun through Ent.", nil,
+		func() float64 { return float64(d.Counts.Txs.Load()) })
+	m.Gauge("websocket_connections_open", "Open WebSocket connections.", func() float64 { return float64(a.sockets.count()) })
+	m.Gauge("live_subscriptions_open", "Open subscriptions on this instance.", func() float64 { return float64(a.Hub.Subscribers()) })
+	m.Counter("live_events_delivered_total", "Live events handed to subscribers (RESYNC included).", nil,
+		func() float64 { return float64(a.Hub.Delivered.Load()) })
+	m.Counter("live_events_dropped_total", "Live events lost to a full subscriber buffer (each followed by a RESYNC).", nil,
+		func() float64 { return float64(a.Hub.Dropped.Load()) })
 }
 
 // startLive wires the outbox stream to the fan-out and starts reading. Events flow from the
@@ -114,8 +141,9 @@ func (a *App) startLive(d *db.DB) {
 	a.Hub = &live.Hub{Log: a.Log, Buffer: 64}
 	// The stream reads through a client of its own on the same pool: its statements are the
 	// instance's, not any request's (tests count a request's statements on d.Client).
-	reader := ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL)))
-	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync}
+	reader := ent.NewClient(ent.Driver(d.Counts.Count(entsql.OpenDB(d.Dialect, d.SQL))))
+	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync,
+		Observe: func(job string, err error) { a.Metrics.Job(job)(err) }}
 	if d.Dialect == dialect.Postgres {
 		a.Outbox.SQL, a.Outbox.URL = d.SQL, d.URL
 	}

@@ -35,6 +35,10 @@ type Config struct {
 	IdleTimeout       time.Duration
 	BcryptCost        int
 	Demo              bool
+	// MetricsEnabled serves /metrics (METRICS_ENABLED); DBConnectTimeout is how long a start
+	// waits for an unreachable PostgreSQL server (DB_CONNECT_TIMEOUT).
+	MetricsEnabled   bool
+	DBConnectTimeout time.Duration
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -63,6 +67,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+
+		MetricsEnabled:   true,
+		DBConnectTimeout: 60 * time.Second,
 	}
 	str := func(key string, dst *string) {
 		if v := getenv(key); v != "" {
@@ -126,6 +133,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.DefaultPageSize > c.MaxPageSize {
 		return c, fmt.Errorf("GRAPHQL_DEFAULT_PAGE_SIZE (%d) is larger than GRAPHQL_MAX_PAGE_SIZE (%d)", c.DefaultPageSize, c.MaxPageSize)
+	}
+	if v := getenv("METRICS_ENABLED"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("METRICS_ENABLED: %w", err)
+		}
+		c.MetricsEnabled = b
+	}
+	if v := getenv("DB_CONNECT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("DB_CONNECT_TIMEOUT: not a duration: %q", v)
+		}
+		c.DBConnectTimeout = d
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")

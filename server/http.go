@@ -22,6 +22,7 @@ import (
 	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 )
@@ -31,11 +32,15 @@ func (a *App) Handler() http.Handler {
 	gql := graph.NewHandler(a.handler, graph.Options{Logger: a.Log, Introspection: a.Cfg.Introspection,
 		MaxDepth: a.Cfg.MaxDepth, MaxComplexity: a.Cfg.MaxComplexity, MaxUploadSize: a.Cfg.MaxUploadBytes,
 		MaxBodyBytes: a.Cfg.MaxBodyBytes, DefaultPageSize: a.Cfg.DefaultPageSize, MaxPageSize: a.Cfg.MaxPageSize,
-		MaxListItems: a.Cfg.MaxListItems, Websocket: a.websocketTransport()})
+		MaxListItems: a.Cfg.MaxListItems, Websocket: a.websocketTransport(),
+		Extensions: []graphql.HandlerExtension{a.Metrics.GraphQL()}})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.graphiQL(a.websocketUpgrade(a.limitBody(a.authenticate(gql)))))
 	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
 	mux.Handle("GET /statements/{contract}/{file}", a.authenticate(http.HandlerFunc(a.statementCSV)))
+	if a.Cfg.MetricsEnabled {
+		mux.Handle("GET /metrics", a.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -73,6 +78,7 @@ func (a *App) requestLog(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, meta: meta}
 		start := time.Now()
 		next.ServeHTTP(rec, r.WithContext(reqlog.WithMeta(reqlog.WithID(r.Context(), id), meta)))
+		a.Metrics.ObserveHTTP(metricsRoute(r.URL.Path), rec.status, time.Since(start))
 		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)))
@@ -283,4 +289,17 @@ func (a *App) statementCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "statement-" + month + ".csv"}))
 	_ = contingent.WriteCSV(w, st)
+}
+
+// metricsRoute is the metrics label of a path: one of a fixed set, whatever clients request.
+func metricsRoute(path string) string {
+	switch {
+	case path == "/graphql", path == "/healthz", path == "/readyz", path == "/metrics":
+		return path[1:]
+	case strings.HasPrefix(path, "/attachments/"):
+		return "attachments"
+	case strings.HasPrefix(path, "/statements/"):
+		return "statements"
+	}
+	return "other"
 }

@@ -114,7 +114,7 @@ func TestIssue12DemoDataSet(t *testing.T) {
 			}
 		}
 	}
-	e.ok(admin, `{auditEvents(first:200, where:{objectType:CONTRACT}){edges{node{objectType action actor{email}}}}}`, nil, &audit)
+	e.ok(admin, `{auditEvents(first:100, where:{objectType:CONTRACT}){edges{node{objectType action actor{email}}}}}`, nil, &audit)
 	created := 0
 	for _, ed := range audit.AuditEvents.Edges {
 		if ed.Node.Action == "CREATE" {

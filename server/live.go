@@ -85,6 +85,12 @@ func (r *sockets) add(s *socket) {
 	r.wg.Add(1)
 }
 
+func (r *sockets) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.set)
+}
+
 func (r *sockets) remove(s *socket) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

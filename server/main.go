@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -34,26 +37,51 @@ func main() {
 }
 
 func run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, log, ln)
+}
+
+// serve answers on ln from the start: while the database is not yet reachable and migrated,
+// /healthz says the process is up, /readyz and everything else answer 503. Then the App takes
+// over; if the database stays unreachable for DB_CONNECT_TIMEOUT, serve stops and says why.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener) error {
+	var current atomic.Pointer[http.Handler]
+	starting := startingHandler()
+	current.Store(&starting)
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) }),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "graphql", "http://"+displayAddr(cfg.Addr)+"/graphql")
 	app, err := NewApp(ctx, cfg, log)
 	if err != nil {
+		_ = srv.Close()
 		return err
 	}
 	defer app.Close()
 	if cfg.Demo {
 		if err := app.LoadDemo(ctx, os.Stdout); err != nil {
+			_ = srv.Close()
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
 	// The SLA evaluator runs on every instance; its alerts are once-only by their unique key.
-	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute}).Run(ctx)
+	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute, Observe: app.Metrics.Job("sla_evaluator")}).Run(ctx)
 	// Webhook deliveries: every instance sends; a guarded claim keeps a row to one sender.
 	go app.Deliveries.Run(ctx)
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
-	srv := app.HTTPServer()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.Addr, "database", app.DB.Dialect, "graphql", "http://"+displayAddr(cfg.Addr)+"/graphql")
+	h := app.Handler()
+	current.Store(&h)
+	log.Info("ready", "database", app.DB.Dialect)
 	select {
 	case err := <-errc:
 		return err
@@ -63,6 +91,20 @@ func run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return app.Drain(shutdownCtx, srv)
+}
+
+// startingHandler answers while the database is being reached and migrated.
+func startingHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		if r.URL.Path == "/healthz" {
+			_, _ = w.Write([]byte("ok\n"))
+			return
+		}
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("starting: waiting for the database\n"))
+	})
 }
 
 func displayAddr(addr string) string {

@@ -81,7 +81,11 @@ func (s *Service) CarryOverRun(ctx context.Context, log func(msg string, args ..
 			months = months[:1]
 		}
 		for _, prev := range months {
-			if n, err := s.CarryOver(ctx, prev); err != nil && ctx.Err() == nil {
+			n, err := s.CarryOver(ctx, prev)
+			if s.ObserveCarryOver != nil && ctx.Err() == nil {
+				s.ObserveCarryOver(err)
+			}
+			if err != nil && ctx.Err() == nil {
 				log("carry-over", "month", prev, "err", err)
 			} else if n > 0 {
 				log("carry-over", "month", prev, "contingents", n)

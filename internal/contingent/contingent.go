@@ -40,6 +40,8 @@ import (
 type Service struct {
 	Client *ent.Client
 	Now    func() time.Time
+	// ObserveCarryOver, when set, is told the result of every carry-over run (metrics).
+	ObserveCarryOver func(error)
 }
 
 func (s *Service) now() time.Time {

@@ -36,6 +36,9 @@ type Config struct {
 	// WrapDriver, when set, wraps the Ent driver (tests count queries with it).
 	WrapDriver func(dialect.Driver) dialect.Driver
 	Logger     *slog.Logger
+	// ConnectTimeout is how long Open keeps retrying (with backoff) a PostgreSQL server that
+	// cannot be reached; 0 means one attempt.
+	ConnectTimeout time.Duration
 }
 
 // DB is an open, migrated database.
@@ -46,6 +49,9 @@ type DB struct {
 	// URL is the PostgreSQL URL the database was opened with (the outbox listener opens its
 	// own connection with it); empty on SQLite.
 	URL string
+	// Counts are the statements sent through Client (and through drivers wrapped with
+	// Counts.Count).
+	Counts *Counts
 }
 
 // Close closes the client and the pool. The pool is closed too when a WrapDriver does not pass
@@ -84,7 +90,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := sqldb.PingContext(ctx); err != nil {
+	if dia == dialect.Postgres {
+		err = connect(ctx, sqldb, cfg)
+	} else {
+		err = sqldb.PingContext(ctx)
+	}
+	if err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("connect: %w", err)
 	}
@@ -102,11 +113,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("optimize: %w", err)
 		}
 	}
-	var drv dialect.Driver = entsql.OpenDB(dia, sqldb)
+	counts := &Counts{}
+	drv := counts.Count(entsql.OpenDB(dia, sqldb))
 	if cfg.WrapDriver != nil {
 		drv = cfg.WrapDriver(drv)
 	}
-	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: dia}
+	d := &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: sqldb, Dialect: dia, Counts: counts}
 	if dia == dialect.Postgres {
 		d.URL = cfg.URL
 	}

@@ -21,6 +21,8 @@ type Hub struct {
 	subs map[*sub]struct{}
 	// Dropped counts events lost to full buffers (each followed by a RESYNC).
 	Dropped atomic.Int64
+	// Delivered counts the events handed to subscribers (RESYNC included).
+	Delivered atomic.Int64
 }
 
 type sub struct {
@@ -123,6 +125,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load
 				if !send(ctx, out, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
 					return
 				}
+				h.Delivered.Add(1)
 				continue
 			}
 			if !have {
@@ -142,6 +145,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load
 			if !send(ctx, out, ev) {
 				return
 			}
+			h.Delivered.Add(1)
 		}
 	}()
 	return out, nil

@@ -45,6 +45,15 @@ type Stream struct {
 	local  chan struct{} // reader, on SQLite
 	// Notifies counts the NOTIFYs sent (tests check the batching).
 	Notifies atomic.Int64
+	// Observe, when set, is told the result of every run of the publisher ("outbox_publish"),
+	// the reader ("outbox_read") and the pruner ("outbox_prune") (metrics).
+	Observe func(job string, err error)
+}
+
+func (s *Stream) observe(job string, err error) {
+	if s.Observe != nil {
+		s.Observe(job, err)
+	}
 }
 
 func (s *Stream) init() {
@@ -181,6 +190,7 @@ func (s *Stream) publish(ctx context.Context) {
 			_, err := s.SQL.ExecContext(ctx, "SELECT pg_notify($1, $2)", Channel, strconv.FormatInt(id, 10))
 			if err == nil {
 				s.Notifies.Add(1)
+				s.observe("outbox_publish", nil)
 				break
 			}
 			if ctx.Err() != nil {
@@ -189,6 +199,7 @@ func (s *Stream) publish(ctx context.Context) {
 			// The readers' poll delivers anyway; retrying only shortens the delay.
 			s.Log.Warn("outbox notify", "err", err)
 			if attempt == 3 {
+				s.observe("outbox_publish", err)
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -239,6 +250,9 @@ func (s *Stream) catchUp(ctx context.Context) {
 	total := 0
 	for {
 		events, resync, err := s.Feed.Next(ctx, time.Now())
+		if ctx.Err() == nil {
+			s.observe("outbox_read", err)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				s.Log.Warn("outbox read", "err", err)
@@ -277,7 +291,11 @@ func (s *Stream) prune(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := Prune(ctx, s.Client, time.Now().Add(-s.Retain)); err != nil {
+			n, err := Prune(ctx, s.Client, time.Now().Add(-s.Retain))
+			if ctx.Err() == nil {
+				s.observe("outbox_prune", err)
+			}
+			if err != nil {
 				s.Log.Warn("outbox prune", "err", err)
 			} else if n > 0 {
 				s.Log.Info("outbox pruned", "rows", n)

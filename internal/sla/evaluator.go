@@ -23,6 +23,8 @@ type Evaluator struct {
 	SLA      *Service
 	Log      *slog.Logger
 	Interval time.Duration
+	// Observe, when set, is told the result of every run (metrics).
+	Observe func(error)
 }
 
 // Run evaluates every Interval until ctx ends.
@@ -34,7 +36,11 @@ func (e *Evaluator) Run(ctx context.Context) {
 	t := time.NewTicker(iv)
 	defer t.Stop()
 	for {
-		if n, err := e.EvaluateOnce(ctx); err != nil && ctx.Err() == nil {
+		n, err := e.EvaluateOnce(ctx)
+		if e.Observe != nil && ctx.Err() == nil {
+			e.Observe(err)
+		}
+		if err != nil && ctx.Err() == nil {
 			e.Log.Error("sla evaluation", "err", err)
 		} else if n > 0 {
 			e.Log.Info("sla alerts recorded", "count", n)

@@ -40,6 +40,8 @@ type Worker struct {
 	Interval    time.Duration
 	MaxAttempts int
 	Backoff     time.Duration
+	// Observe, when set, is told the result of every run (metrics).
+	Observe func(error)
 }
 
 func (w *Worker) now() time.Time {
@@ -66,7 +68,11 @@ func (w *Worker) Run(ctx context.Context) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		if _, err := w.RunOnce(ctx); err != nil && ctx.Err() == nil && w.Log != nil {
+		_, err := w.RunOnce(ctx)
+		if w.Observe != nil && ctx.Err() == nil {
+			w.Observe(err)
+		}
+		if err != nil && ctx.Err() == nil && w.Log != nil {
 			w.Log.Error("webhook deliveries", "err", err)
 		}
 		select {
