@@ -84,7 +84,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
+	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres, SQL: d.SQL}
 	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
