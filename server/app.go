@@ -33,6 +33,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"supportdesk/ent"
+	"supportdesk/ent/outboxevent"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
 )
@@ -46,6 +47,9 @@ type App struct {
 	Flow   *ticketflow.Service
 	Tokens *auth.Tokens
 	SLA    *sla.Service
+	// Viewers caches the viewers of tokens (invalidated by user, organisation and contract
+	// changes, here and, through the outbox, on other instances).
+	Viewers *auth.ViewerCache
 	// Deliveries sends the webhook deliveries; every instance runs it (main starts Run).
 	Deliveries *webhook.Worker
 	// Outbox is this instance's end of the event outbox, Hub its subscription fan-out.
@@ -91,6 +95,10 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
+	a.Viewers = &auth.ViewerCache{}
+	d.Client.User.Use(a.Viewers.Hook)
+	d.Client.Organization.Use(a.Viewers.Hook)
+	d.Client.Contract.Use(a.Viewers.Hook)
 	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now}
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.Flow.BookEstimate = budgets.BookEstimate
@@ -115,7 +123,19 @@ func (a *App) startLive(d *db.DB) {
 	// The stream reads through a client of its own on the same pool: its statements are the
 	// instance's, not any request's (tests count a request's statements on d.Client).
 	reader := ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL)))
-	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync}
+	deliver := func(batch []outbox.Event) {
+		// Another instance's change of a user, organisation or contract reaches this one's
+		// viewer cache here.
+		for _, ev := range batch {
+			if ev.Object == outboxevent.ObjectTypeUSER || ev.Object == outboxevent.ObjectTypeORGANIZATION ||
+				ev.Object == outboxevent.ObjectTypeCONTRACT {
+				a.Viewers.Invalidate()
+				break
+			}
+		}
+		a.Hub.Publish(batch)
+	}
+	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: deliver, Resync: a.Hub.Resync}
 	if d.Dialect == dialect.Postgres {
 		a.Outbox.SQL, a.Outbox.URL = d.SQL, d.URL
 	}
