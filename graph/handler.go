@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"supportdesk/graph/generated"
+	"supportdesk/internal/sla"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -53,6 +54,13 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(DepthLimit(o.MaxDepth))
 	srv.Use(CostLimit(o.MaxComplexity))
+	// A query's ticket lists get their SLA terms in one batch (package sla).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query {
+			ctx = sla.WithBatch(ctx)
+		}
+		return next(ctx)
+	})
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

@@ -95,6 +95,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
+	d.Client.Ticket.Intercept(sla.Intercept())
 	a.Viewers = &auth.ViewerCache{}
 	d.Client.User.Use(a.Viewers.Hook)
 	d.Client.Organization.Use(a.Viewers.Hook)

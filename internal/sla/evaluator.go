@@ -70,9 +70,13 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	// Each ticket follows the terms in force when it was received; all versions in one query.
-	ids := make([]int, 0, len(tickets))
+	seen := map[int]bool{}
+	var ids []int
 	for _, t := range tickets {
-		ids = append(ids, *t.ContractID)
+		if !seen[*t.ContractID] {
+			seen[*t.ContractID] = true
+			ids = append(ids, *t.ContractID)
+		}
 	}
 	versions, err := terms.Versions(ctx, c, ids)
 	if err != nil {

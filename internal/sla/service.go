@@ -87,12 +87,19 @@ func (s *Service) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*cal
 		return nil, schematype.SLATarget{}, false, nil
 	}
 	trusted := privacy.DecisionContext(ctx, privacy.Allow)
-	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
-	if err != nil {
-		return nil, schematype.SLATarget{}, false, err
+	var k *ent.Contract
+	var err error
+	if b := batchFrom(ctx); b != nil && c == s.Client {
+		// A list's tickets: their terms come in one batch (batch.go).
+		k, err = b.terms(trusted, c, t)
+	} else {
+		k, err = c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
+		// A ticket keeps the terms in force when it was received (package terms).
+		if err == nil {
+			k, err = terms.At(trusted, c, k, t.ReceivedAt)
+		}
 	}
-	// A ticket keeps the terms in force when it was received (package terms).
-	if k, err = terms.At(trusted, c, k, t.ReceivedAt); err != nil {
+	if err != nil {
 		return nil, schematype.SLATarget{}, false, err
 	}
 	target, ok := TargetFor(k, t.Priority)
