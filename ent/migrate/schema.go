@@ -398,6 +398,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{NotificationsColumns[8], NotificationsColumns[1]},
 			},
+			{
+				Name:    "notification_recipient_id_read_at",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[8], NotificationsColumns[5]},
+			},
 		},
 	}
 	// NotificationPreferencesColumns holds the columns for the "notification_preferences" table.
