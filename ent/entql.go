@@ -540,6 +540,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSLAResolutionTarget:       {Type: field.TypeInt, Column: ticket.FieldSLAResolutionTarget},
 			ticket.FieldSLAFirstResponseStoppedAt: {Type: field.TypeTime, Column: ticket.FieldSLAFirstResponseStoppedAt},
 			ticket.FieldSLAResolutionStoppedAt:    {Type: field.TypeTime, Column: ticket.FieldSLAResolutionStoppedAt},
+			ticket.FieldOpen:                      {Type: field.TypeBool, Column: ticket.FieldOpen},
+			ticket.FieldSLANextCheckAt:            {Type: field.TypeTime, Column: ticket.FieldSLANextCheckAt},
 			ticket.FieldCustomerID:                {Type: field.TypeInt, Column: ticket.FieldCustomerID},
 			ticket.FieldContractID:                {Type: field.TypeInt, Column: ticket.FieldContractID},
 			ticket.FieldReporterID:                {Type: field.TypeInt, Column: ticket.FieldReporterID},
@@ -4196,6 +4198,16 @@ func (f *TicketFilter) WhereSLAFirstResponseStoppedAt(p entql.TimeP) {
 // WhereSLAResolutionStoppedAt applies the entql time.Time predicate on the sla_resolution_stopped_at field.
 func (f *TicketFilter) WhereSLAResolutionStoppedAt(p entql.TimeP) {
 	f.Where(p.Field(ticket.FieldSLAResolutionStoppedAt))
+}
+
+// WhereOpen applies the entql bool predicate on the open field.
+func (f *TicketFilter) WhereOpen(p entql.BoolP) {
+	f.Where(p.Field(ticket.FieldOpen))
+}
+
+// WhereSLANextCheckAt applies the entql time.Time predicate on the sla_next_check_at field.
+func (f *TicketFilter) WhereSLANextCheckAt(p entql.TimeP) {
+	f.Where(p.Field(ticket.FieldSLANextCheckAt))
 }
 
 // WhereCustomerID applies the entql int predicate on the customer_id field.

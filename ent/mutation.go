@@ -19595,6 +19595,8 @@ type TicketMutation struct {
 	addsla_resolution_target      *int
 	sla_first_response_stopped_at *time.Time
 	sla_resolution_stopped_at     *time.Time
+	open                          *bool
+	sla_next_check_at             *time.Time
 	clearedFields                 map[string]struct{}
 	customer                      *int
 	clearedcustomer               bool
@@ -22310,6 +22312,91 @@ func (m *TicketMutation) ResetSLAResolutionStoppedAt() {
 	delete(m.clearedFields, ticket.FieldSLAResolutionStoppedAt)
 }
 
+// SetOpen sets the "open" field.
+func (m *TicketMutation) SetOpen(b bool) {
+	m.open = &b
+}
+
+// Open returns the value of the "open" field in the mutation.
+func (m *TicketMutation) Open() (r bool, exists bool) {
+	v := m.open
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpen returns the old "open" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldOpen(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpen: %w", err)
+	}
+	return oldValue.Open, nil
+}
+
+// ResetOpen resets all changes to the "open" field.
+func (m *TicketMutation) ResetOpen() {
+	m.open = nil
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (m *TicketMutation) SetSLANextCheckAt(t time.Time) {
+	m.sla_next_check_at = &t
+}
+
+// SLANextCheckAt returns the value of the "sla_next_check_at" field in the mutation.
+func (m *TicketMutation) SLANextCheckAt() (r time.Time, exists bool) {
+	v := m.sla_next_check_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLANextCheckAt returns the old "sla_next_check_at" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldSLANextCheckAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLANextCheckAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLANextCheckAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLANextCheckAt: %w", err)
+	}
+	return oldValue.SLANextCheckAt, nil
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (m *TicketMutation) ClearSLANextCheckAt() {
+	m.sla_next_check_at = nil
+	m.clearedFields[ticket.FieldSLANextCheckAt] = struct{}{}
+}
+
+// SLANextCheckAtCleared returns if the "sla_next_check_at" field was cleared in this mutation.
+func (m *TicketMutation) SLANextCheckAtCleared() bool {
+	_, ok := m.clearedFields[ticket.FieldSLANextCheckAt]
+	return ok
+}
+
+// ResetSLANextCheckAt resets all changes to the "sla_next_check_at" field.
+func (m *TicketMutation) ResetSLANextCheckAt() {
+	m.sla_next_check_at = nil
+	delete(m.clearedFields, ticket.FieldSLANextCheckAt)
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (m *TicketMutation) SetCustomerID(i int) {
 	m.customer = &i
@@ -23233,7 +23320,7 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 59)
+	fields := make([]string, 0, 61)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
@@ -23393,6 +23480,12 @@ func (m *TicketMutation) Fields() []string {
 	if m.sla_resolution_stopped_at != nil {
 		fields = append(fields, ticket.FieldSLAResolutionStoppedAt)
 	}
+	if m.open != nil {
+		fields = append(fields, ticket.FieldOpen)
+	}
+	if m.sla_next_check_at != nil {
+		fields = append(fields, ticket.FieldSLANextCheckAt)
+	}
 	if m.customer != nil {
 		fields = append(fields, ticket.FieldCustomerID)
 	}
@@ -23525,6 +23618,10 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.SLAFirstResponseStoppedAt()
 	case ticket.FieldSLAResolutionStoppedAt:
 		return m.SLAResolutionStoppedAt()
+	case ticket.FieldOpen:
+		return m.Open()
+	case ticket.FieldSLANextCheckAt:
+		return m.SLANextCheckAt()
 	case ticket.FieldCustomerID:
 		return m.CustomerID()
 	case ticket.FieldContractID:
@@ -23652,6 +23749,10 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldSLAFirstResponseStoppedAt(ctx)
 	case ticket.FieldSLAResolutionStoppedAt:
 		return m.OldSLAResolutionStoppedAt(ctx)
+	case ticket.FieldOpen:
+		return m.OldOpen(ctx)
+	case ticket.FieldSLANextCheckAt:
+		return m.OldSLANextCheckAt(ctx)
 	case ticket.FieldCustomerID:
 		return m.OldCustomerID(ctx)
 	case ticket.FieldContractID:
@@ -24044,6 +24145,20 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSLAResolutionStoppedAt(v)
 		return nil
+	case ticket.FieldOpen:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpen(v)
+		return nil
+	case ticket.FieldSLANextCheckAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLANextCheckAt(v)
+		return nil
 	case ticket.FieldCustomerID:
 		v, ok := value.(int)
 		if !ok {
@@ -24308,6 +24423,9 @@ func (m *TicketMutation) ClearedFields() []string {
 	if m.FieldCleared(ticket.FieldSLAResolutionStoppedAt) {
 		fields = append(fields, ticket.FieldSLAResolutionStoppedAt)
 	}
+	if m.FieldCleared(ticket.FieldSLANextCheckAt) {
+		fields = append(fields, ticket.FieldSLANextCheckAt)
+	}
 	if m.FieldCleared(ticket.FieldContractID) {
 		fields = append(fields, ticket.FieldContractID)
 	}
@@ -24450,6 +24568,9 @@ func (m *TicketMutation) ClearField(name string) error {
 		return nil
 	case ticket.FieldSLAResolutionStoppedAt:
 		m.ClearSLAResolutionStoppedAt()
+		return nil
+	case ticket.FieldSLANextCheckAt:
+		m.ClearSLANextCheckAt()
 		return nil
 	case ticket.FieldContractID:
 		m.ClearContractID()
@@ -24629,6 +24750,12 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldSLAResolutionStoppedAt:
 		m.ResetSLAResolutionStoppedAt()
+		return nil
+	case ticket.FieldOpen:
+		m.ResetOpen()
+		return nil
+	case ticket.FieldSLANextCheckAt:
+		m.ResetSLANextCheckAt()
 		return nil
 	case ticket.FieldCustomerID:
 		m.ResetCustomerID()

@@ -128,6 +128,10 @@ type Ticket struct {
 	SLAFirstResponseStoppedAt *time.Time `json:"sla_first_response_stopped_at,omitempty"`
 	// SLAResolutionStoppedAt holds the value of the "sla_resolution_stopped_at" field.
 	SLAResolutionStoppedAt *time.Time `json:"sla_resolution_stopped_at,omitempty"`
+	// Open holds the value of the "open" field.
+	Open bool `json:"open,omitempty"`
+	// SLANextCheckAt holds the value of the "sla_next_check_at" field.
+	SLANextCheckAt *time.Time `json:"sla_next_check_at,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
 	// ContractID holds the value of the "contract_id" field.
@@ -350,13 +354,13 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case ticket.FieldEstimate, ticket.FieldWaitingPeriods:
 			values[i] = new([]byte)
-		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet:
+		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet, ticket.FieldOpen:
 			values[i] = new(sql.NullBool)
 		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldSLAFirstResponseTarget, ticket.FieldSLAResolutionTarget, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
 		case ticket.FieldNumber, ticket.FieldTitle, ticket.FieldDescription, ticket.FieldType, ticket.FieldPriority, ticket.FieldChannel, ticket.FieldLevel, ticket.FieldStatus, ticket.FieldModule, ticket.FieldSoftwareVersion, ticket.FieldEnvironment, ticket.FieldImpact, ticket.FieldSteps, ticket.FieldReproduction, ticket.FieldFindings, ticket.FieldVendorCaseRef, ticket.FieldFixedInVersion, ticket.FieldResolution, ticket.FieldSituation, ticket.FieldContext, ticket.FieldActionsTaken, ticket.FieldEstimateKind, ticket.FieldDeliveryStatus, ticket.FieldDeliveryNotes, ticket.FieldDeliveredVersion, ticket.FieldReproducedInEnvironment:
 			values[i] = new(sql.NullString)
-		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldDeliveredAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue, ticket.FieldSLAFirstResponseStoppedAt, ticket.FieldSLAResolutionStoppedAt:
+		case ticket.FieldCreatedAt, ticket.FieldUpdatedAt, ticket.FieldFirstOccurredAt, ticket.FieldReceivedAt, ticket.FieldFirstResponseAt, ticket.FieldResolvedAt, ticket.FieldClosedAt, ticket.FieldApprovedAt, ticket.FieldDeliveredAt, ticket.FieldSLAFirstResponseDue, ticket.FieldSLAResolutionDue, ticket.FieldSLAFirstResponseStoppedAt, ticket.FieldSLAResolutionStoppedAt, ticket.FieldSLANextCheckAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -724,6 +728,19 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 				_m.SLAResolutionStoppedAt = new(time.Time)
 				*_m.SLAResolutionStoppedAt = value.Time
 			}
+		case ticket.FieldOpen:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field open", values[i])
+			} else if value.Valid {
+				_m.Open = value.Bool
+			}
+		case ticket.FieldSLANextCheckAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_next_check_at", values[i])
+			} else if value.Valid {
+				_m.SLANextCheckAt = new(time.Time)
+				*_m.SLANextCheckAt = value.Time
+			}
 		case ticket.FieldCustomerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field customer_id", values[i])
@@ -1077,6 +1094,14 @@ func (_m *Ticket) String() string {
 	builder.WriteString(", ")
 	if v := _m.SLAResolutionStoppedAt; v != nil {
 		builder.WriteString("sla_resolution_stopped_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("open=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Open))
+	builder.WriteString(", ")
+	if v := _m.SLANextCheckAt; v != nil {
+		builder.WriteString("sla_next_check_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -701,6 +701,34 @@ func (_c *TicketCreate) SetNillableSLAResolutionStoppedAt(v *time.Time) *TicketC
 	return _c
 }
 
+// SetOpen sets the "open" field.
+func (_c *TicketCreate) SetOpen(v bool) *TicketCreate {
+	_c.mutation.SetOpen(v)
+	return _c
+}
+
+// SetNillableOpen sets the "open" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableOpen(v *bool) *TicketCreate {
+	if v != nil {
+		_c.SetOpen(*v)
+	}
+	return _c
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (_c *TicketCreate) SetSLANextCheckAt(v time.Time) *TicketCreate {
+	_c.mutation.SetSLANextCheckAt(v)
+	return _c
+}
+
+// SetNillableSLANextCheckAt sets the "sla_next_check_at" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableSLANextCheckAt(v *time.Time) *TicketCreate {
+	if v != nil {
+		_c.SetSLANextCheckAt(*v)
+	}
+	return _c
+}
+
 // SetCustomerID sets the "customer_id" field.
 func (_c *TicketCreate) SetCustomerID(v int) *TicketCreate {
 	_c.mutation.SetCustomerID(v)
@@ -995,6 +1023,10 @@ func (_c *TicketCreate) defaults() error {
 		v := ticket.DefaultBillableReclassified
 		_c.mutation.SetBillableReclassified(v)
 	}
+	if _, ok := _c.mutation.Open(); !ok {
+		v := ticket.DefaultOpen
+		_c.mutation.SetOpen(v)
+	}
 	return nil
 }
 
@@ -1116,6 +1148,9 @@ func (_c *TicketCreate) check() error {
 		if err := ticket.ReproducedInEnvironmentValidator(v); err != nil {
 			return &ValidationError{Name: "reproduced_in_environment", err: fmt.Errorf(`ent: validator failed for field "Ticket.reproduced_in_environment": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Open(); !ok {
+		return &ValidationError{Name: "open", err: errors.New(`ent: missing required field "Ticket.open"`)}
 	}
 	if _, ok := _c.mutation.CustomerID(); !ok {
 		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "Ticket.customer_id"`)}
@@ -1363,6 +1398,14 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.SLAResolutionStoppedAt(); ok {
 		_spec.SetField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime, value)
 		_node.SLAResolutionStoppedAt = &value
+	}
+	if value, ok := _c.mutation.Open(); ok {
+		_spec.SetField(ticket.FieldOpen, field.TypeBool, value)
+		_node.Open = value
+	}
+	if value, ok := _c.mutation.SLANextCheckAt(); ok {
+		_spec.SetField(ticket.FieldSLANextCheckAt, field.TypeTime, value)
+		_node.SLANextCheckAt = &value
 	}
 	if nodes := _c.mutation.CustomerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -2521,6 +2564,36 @@ func (u *TicketUpsert) ClearSLAResolutionStoppedAt() *TicketUpsert {
 	return u
 }
 
+// SetOpen sets the "open" field.
+func (u *TicketUpsert) SetOpen(v bool) *TicketUpsert {
+	u.Set(ticket.FieldOpen, v)
+	return u
+}
+
+// UpdateOpen sets the "open" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateOpen() *TicketUpsert {
+	u.SetExcluded(ticket.FieldOpen)
+	return u
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (u *TicketUpsert) SetSLANextCheckAt(v time.Time) *TicketUpsert {
+	u.Set(ticket.FieldSLANextCheckAt, v)
+	return u
+}
+
+// UpdateSLANextCheckAt sets the "sla_next_check_at" field to the value that was provided on create.
+func (u *TicketUpsert) UpdateSLANextCheckAt() *TicketUpsert {
+	u.SetExcluded(ticket.FieldSLANextCheckAt)
+	return u
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (u *TicketUpsert) ClearSLANextCheckAt() *TicketUpsert {
+	u.SetNull(ticket.FieldSLANextCheckAt)
+	return u
+}
+
 // SetContractID sets the "contract_id" field.
 func (u *TicketUpsert) SetContractID(v int) *TicketUpsert {
 	u.Set(ticket.FieldContractID, v)
@@ -3651,6 +3724,41 @@ func (u *TicketUpsertOne) UpdateSLAResolutionStoppedAt() *TicketUpsertOne {
 func (u *TicketUpsertOne) ClearSLAResolutionStoppedAt() *TicketUpsertOne {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearSLAResolutionStoppedAt()
+	})
+}
+
+// SetOpen sets the "open" field.
+func (u *TicketUpsertOne) SetOpen(v bool) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetOpen(v)
+	})
+}
+
+// UpdateOpen sets the "open" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateOpen() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateOpen()
+	})
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (u *TicketUpsertOne) SetSLANextCheckAt(v time.Time) *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLANextCheckAt(v)
+	})
+}
+
+// UpdateSLANextCheckAt sets the "sla_next_check_at" field to the value that was provided on create.
+func (u *TicketUpsertOne) UpdateSLANextCheckAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLANextCheckAt()
+	})
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (u *TicketUpsertOne) ClearSLANextCheckAt() *TicketUpsertOne {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLANextCheckAt()
 	})
 }
 
@@ -4962,6 +5070,41 @@ func (u *TicketUpsertBulk) UpdateSLAResolutionStoppedAt() *TicketUpsertBulk {
 func (u *TicketUpsertBulk) ClearSLAResolutionStoppedAt() *TicketUpsertBulk {
 	return u.Update(func(s *TicketUpsert) {
 		s.ClearSLAResolutionStoppedAt()
+	})
+}
+
+// SetOpen sets the "open" field.
+func (u *TicketUpsertBulk) SetOpen(v bool) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetOpen(v)
+	})
+}
+
+// UpdateOpen sets the "open" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateOpen() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateOpen()
+	})
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (u *TicketUpsertBulk) SetSLANextCheckAt(v time.Time) *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.SetSLANextCheckAt(v)
+	})
+}
+
+// UpdateSLANextCheckAt sets the "sla_next_check_at" field to the value that was provided on create.
+func (u *TicketUpsertBulk) UpdateSLANextCheckAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.UpdateSLANextCheckAt()
+	})
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (u *TicketUpsertBulk) ClearSLANextCheckAt() *TicketUpsertBulk {
+	return u.Update(func(s *TicketUpsert) {
+		s.ClearSLANextCheckAt()
 	})
 }
 

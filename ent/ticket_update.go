@@ -988,6 +988,40 @@ func (_u *TicketUpdate) ClearSLAResolutionStoppedAt() *TicketUpdate {
 	return _u
 }
 
+// SetOpen sets the "open" field.
+func (_u *TicketUpdate) SetOpen(v bool) *TicketUpdate {
+	_u.mutation.SetOpen(v)
+	return _u
+}
+
+// SetNillableOpen sets the "open" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableOpen(v *bool) *TicketUpdate {
+	if v != nil {
+		_u.SetOpen(*v)
+	}
+	return _u
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (_u *TicketUpdate) SetSLANextCheckAt(v time.Time) *TicketUpdate {
+	_u.mutation.SetSLANextCheckAt(v)
+	return _u
+}
+
+// SetNillableSLANextCheckAt sets the "sla_next_check_at" field if the given value is not nil.
+func (_u *TicketUpdate) SetNillableSLANextCheckAt(v *time.Time) *TicketUpdate {
+	if v != nil {
+		_u.SetSLANextCheckAt(*v)
+	}
+	return _u
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (_u *TicketUpdate) ClearSLANextCheckAt() *TicketUpdate {
+	_u.mutation.ClearSLANextCheckAt()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdate) SetContractID(v int) *TicketUpdate {
 	_u.mutation.SetContractID(v)
@@ -1842,6 +1876,15 @@ func (_u *TicketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.SLAResolutionStoppedAtCleared() {
 		_spec.ClearField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Open(); ok {
+		_spec.SetField(ticket.FieldOpen, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SLANextCheckAt(); ok {
+		_spec.SetField(ticket.FieldSLANextCheckAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLANextCheckAtCleared() {
+		_spec.ClearField(ticket.FieldSLANextCheckAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -3320,6 +3363,40 @@ func (_u *TicketUpdateOne) ClearSLAResolutionStoppedAt() *TicketUpdateOne {
 	return _u
 }
 
+// SetOpen sets the "open" field.
+func (_u *TicketUpdateOne) SetOpen(v bool) *TicketUpdateOne {
+	_u.mutation.SetOpen(v)
+	return _u
+}
+
+// SetNillableOpen sets the "open" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableOpen(v *bool) *TicketUpdateOne {
+	if v != nil {
+		_u.SetOpen(*v)
+	}
+	return _u
+}
+
+// SetSLANextCheckAt sets the "sla_next_check_at" field.
+func (_u *TicketUpdateOne) SetSLANextCheckAt(v time.Time) *TicketUpdateOne {
+	_u.mutation.SetSLANextCheckAt(v)
+	return _u
+}
+
+// SetNillableSLANextCheckAt sets the "sla_next_check_at" field if the given value is not nil.
+func (_u *TicketUpdateOne) SetNillableSLANextCheckAt(v *time.Time) *TicketUpdateOne {
+	if v != nil {
+		_u.SetSLANextCheckAt(*v)
+	}
+	return _u
+}
+
+// ClearSLANextCheckAt clears the value of the "sla_next_check_at" field.
+func (_u *TicketUpdateOne) ClearSLANextCheckAt() *TicketUpdateOne {
+	_u.mutation.ClearSLANextCheckAt()
+	return _u
+}
+
 // SetContractID sets the "contract_id" field.
 func (_u *TicketUpdateOne) SetContractID(v int) *TicketUpdateOne {
 	_u.mutation.SetContractID(v)
@@ -4204,6 +4281,15 @@ func (_u *TicketUpdateOne) sqlSave(ctx context.Context) (_node *Ticket, err erro
 	}
 	if _u.mutation.SLAResolutionStoppedAtCleared() {
 		_spec.ClearField(ticket.FieldSLAResolutionStoppedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Open(); ok {
+		_spec.SetField(ticket.FieldOpen, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SLANextCheckAt(); ok {
+		_spec.SetField(ticket.FieldSLANextCheckAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLANextCheckAtCleared() {
+		_spec.ClearField(ticket.FieldSLANextCheckAt, field.TypeTime)
 	}
 	if _u.mutation.ContractCleared() {
 		edge := &sqlgraph.EdgeSpec{

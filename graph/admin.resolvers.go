@@ -56,5 +56,5 @@ func (r *mutationResolver) ResetPassword(ctx context.Context, token string, newP
 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
-	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(newestFirst), ent.WithAuditEventFilter(where.Filter))
+	return r.Client.AuditEvent.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithAuditEventOrder(newestFirst), ent.WithAuditEventFilter(where.Filter))
 }

@@ -25,42 +25,42 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 
 // Calendars is the resolver for the calendars field.
 func (r *queryResolver) Calendars(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CalendarOrder, where *ent.CalendarWhereInput) (*ent.CalendarConnection, error) {
-	return r.Client.Calendar.Query().Paginate(ctx, after, first, before, last, ent.WithCalendarOrder(orderBy), ent.WithCalendarFilter(where.Filter))
+	return r.Client.Calendar.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithCalendarOrder(orderBy), ent.WithCalendarFilter(where.Filter))
 }
 
 // Contingents is the resolver for the contingents field.
 func (r *queryResolver) Contingents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) (*ent.ContingentConnection, error) {
-	return r.Client.Contingent.Query().Paginate(ctx, after, first, before, last, ent.WithContingentOrder(orderBy), ent.WithContingentFilter(where.Filter))
+	return r.Client.Contingent.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithContingentOrder(orderBy), ent.WithContingentFilter(where.Filter))
 }
 
 // Contracts is the resolver for the contracts field.
 func (r *queryResolver) Contracts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) (*ent.ContractConnection, error) {
-	return r.Client.Contract.Query().Paginate(ctx, after, first, before, last, ent.WithContractOrder(orderBy), ent.WithContractFilter(where.Filter))
+	return r.Client.Contract.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithContractOrder(orderBy), ent.WithContractFilter(where.Filter))
 }
 
 // KnowledgeArticles is the resolver for the knowledgeArticles field.
 func (r *queryResolver) KnowledgeArticles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) (*ent.KnowledgeArticleConnection, error) {
-	return r.Client.KnowledgeArticle.Query().Paginate(ctx, after, first, before, last, ent.WithKnowledgeArticleOrder(orderBy), ent.WithKnowledgeArticleFilter(where.Filter))
+	return r.Client.KnowledgeArticle.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithKnowledgeArticleOrder(orderBy), ent.WithKnowledgeArticleFilter(where.Filter))
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *queryResolver) Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error) {
-	return r.Client.Organization.Query().Paginate(ctx, after, first, before, last, ent.WithOrganizationOrder(orderBy), ent.WithOrganizationFilter(where.Filter))
+	return r.Client.Organization.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithOrganizationOrder(orderBy), ent.WithOrganizationFilter(where.Filter))
 }
 
 // Tasks is the resolver for the tasks field.
 func (r *queryResolver) Tasks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaskOrder, where *ent.TaskWhereInput) (*ent.TaskConnection, error) {
-	return r.Client.Task.Query().Paginate(ctx, after, first, before, last, ent.WithTaskOrder(orderBy), ent.WithTaskFilter(where.Filter))
+	return r.Client.Task.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithTaskOrder(orderBy), ent.WithTaskFilter(where.Filter))
 }
 
 // Tickets is the resolver for the tickets field.
 func (r *queryResolver) Tickets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TicketOrder, where *ent.TicketWhereInput) (*ent.TicketConnection, error) {
-	return r.Client.Ticket.Query().Paginate(ctx, after, first, before, last, ent.WithTicketOrder(orderBy), ent.WithTicketFilter(where.Filter))
+	return r.Client.Ticket.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithTicketOrder(orderBy), ent.WithTicketFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
-	return r.Client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
+	return r.Client.User.Query().Paginate(pageCtx(ctx), after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
 // Attachment returns generated.AttachmentResolver implementation.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"supportdesk/graph/generated"
+	"supportdesk/internal/sla"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -82,6 +83,13 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	for _, x := range o.Extensions {
 		srv.Use(x)
 	}
+	// A query's ticket lists get their SLA terms in one batch (package sla).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query {
+			ctx = sla.WithBatch(ctx)
+		}
+		return next(ctx)
+	})
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

@@ -7,6 +7,9 @@ import (
 	"supportdesk/internal/viewer"
 
 	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func sessionPayload(s *auth.Session, err error) (*model.AuthPayload, error) {
@@ -85,4 +88,27 @@ func valueOr[T any](p *T) (v T) {
 		v = *p
 	}
 	return v
+}
+
+// pageCtx lets a connection skip its COUNT when only pageInfo, not totalCount, is selected:
+// Ent's Paginate counts for either, though it derives pageInfo from the page itself (it reads
+// one row more than asked).
+func pageCtx(ctx context.Context) context.Context {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return ctx
+	}
+	var sel ast.SelectionSet
+	for _, s := range fc.Field.Selections {
+		f, ok := s.(*ast.Field)
+		if ok && f.Alias == "totalCount" {
+			return ctx
+		}
+		if !ok || f.Alias != "pageInfo" {
+			sel = append(sel, s)
+		}
+	}
+	cp := *fc
+	cp.Field.Selections = sel
+	return graphql.WithFieldContext(ctx, &cp)
 }

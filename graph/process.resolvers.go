@@ -176,5 +176,5 @@ func (r *queryResolver) MyNotifications(ctx context.Context, after *entgql.Curso
 	if unreadOnly != nil && *unreadOnly {
 		q = q.Where(notification.ReadAtIsNil())
 	}
-	return q.Paginate(ctx, after, first, nil, nil, ent.WithNotificationOrder(&ent.NotificationOrder{Field: ent.NotificationOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}))
+	return q.Paginate(pageCtx(ctx), after, first, nil, nil, ent.WithNotificationOrder(&ent.NotificationOrder{Field: ent.NotificationOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}))
 }

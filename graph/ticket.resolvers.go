@@ -51,7 +51,7 @@ func (r *mutationResolver) AddComment(ctx context.Context, input model.AddCommen
 
 // Queue is the resolver for the queue field.
 func (r *queryResolver) Queue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) (*ent.TicketConnection, error) {
-	return r.Flow.Queue(ctx, r.Client.Ticket.Query(), after, first, before, last, filter)
+	return r.Flow.Queue(pageCtx(ctx), r.Client.Ticket.Query(), after, first, before, last, filter)
 }
 
 // TicketByNumber is the resolver for the ticketByNumber field.

@@ -50,5 +50,5 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID int, s
 	if err != nil {
 		return nil, err
 	}
-	return q.Paginate(ctx, after, first, nil, nil, ent.WithWebhookDeliveryOrder(&ent.WebhookDeliveryOrder{Field: ent.WebhookDeliveryOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}))
+	return q.Paginate(pageCtx(ctx), after, first, nil, nil, ent.WithWebhookDeliveryOrder(&ent.WebhookDeliveryOrder{Field: ent.WebhookDeliveryOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}))
 }

@@ -36,6 +36,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"supportdesk/ent"
+	"supportdesk/ent/outboxevent"
 
 	_ "supportdesk/ent/runtime" // registers privacy policies and hooks
 )
@@ -49,6 +50,9 @@ type App struct {
 	Flow   *ticketflow.Service
 	Tokens *auth.Tokens
 	SLA    *sla.Service
+	// Viewers caches the viewers of tokens (invalidated by user, organisation and contract
+	// changes, here and, through the outbox, on other instances).
+	Viewers *auth.ViewerCache
 	// Deliveries sends the webhook deliveries; every instance runs it (main starts Run).
 	Deliveries *webhook.Worker
 	// Outbox is this instance's end of the event outbox, Hub its subscription fan-out.
@@ -90,7 +94,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
+	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres, SQL: d.SQL}
 	budgets := &contingent.Service{Client: d.Client, Now: now}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
@@ -98,6 +102,11 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	a.Metrics = metrics.New()
+	d.Client.Ticket.Intercept(sla.Intercept())
+	a.Viewers = &auth.ViewerCache{}
+	d.Client.User.Use(a.Viewers.Hook)
+	d.Client.Organization.Use(a.Viewers.Hook)
+	d.Client.Contract.Use(a.Viewers.Hook)
 	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now, Observe: a.Metrics.Job("webhook_worker")}
 	budgets.ObserveCarryOver = a.Metrics.Job("carry_over")
 	similar.Postgres = d.Dialect == dialect.Postgres
@@ -142,7 +151,19 @@ func (a *App) startLive(d *db.DB) {
 	// The stream reads through a client of its own on the same pool: its statements are the
 	// instance's, not any request's (tests count a request's statements on d.Client).
 	reader := ent.NewClient(ent.Driver(d.Counts.Count(entsql.OpenDB(d.Dialect, d.SQL))))
-	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: a.Hub.Publish, Resync: a.Hub.Resync,
+	deliver := func(batch []outbox.Event) {
+		// Another instance's change of a user, organisation or contract reaches this one's
+		// viewer cache here.
+		for _, ev := range batch {
+			if ev.Object == outboxevent.ObjectTypeUSER || ev.Object == outboxevent.ObjectTypeORGANIZATION ||
+				ev.Object == outboxevent.ObjectTypeCONTRACT {
+				a.Viewers.Invalidate()
+				break
+			}
+		}
+		a.Hub.Publish(batch)
+	}
+	a.Outbox = &outbox.Stream{Client: reader, Log: a.Log, Deliver: deliver, Resync: a.Hub.Resync,
 		Observe: func(job string, err error) { a.Metrics.Job(job)(err) }}
 	if d.Dialect == dialect.Postgres {
 		a.Outbox.SQL, a.Outbox.URL = d.SQL, d.URL

@@ -17,7 +17,6 @@ import (
 	"supportdesk/graph"
 	"supportdesk/graph/gid"
 	"supportdesk/internal/apperr"
-	"supportdesk/internal/auth"
 	"supportdesk/internal/contingent"
 	"supportdesk/internal/reqlog"
 	"supportdesk/internal/viewer"
@@ -222,7 +221,7 @@ func (a *App) viewerFor(ctx context.Context, token string) (*viewer.Viewer, erro
 	if err != nil {
 		return nil, err
 	}
-	return auth.LoadViewer(ctx, a.DB.Client, id)
+	return a.Viewers.Load(ctx, a.DB.Client, id)
 }
 
 func unauthenticated(w http.ResponseWriter, msg string) {

@@ -217,6 +217,7 @@ func TestIssue11BalanceBeforeFirstBooking(t *testing.T) {
 	e.contingentContract(w)
 	e.clock.Set(time.Date(2026, 11, 1, 7, 0, 0, 0, time.UTC))
 	key := e.token(w, "C1.KEY_USER")
+	e.ok(key, `{ me { id } }`, nil, nil) // the viewer is cached from here on
 	before := e.queries.Load()
 	b := e.balance(key, w, nil)
 	first := e.queries.Load() - before
@@ -231,7 +232,7 @@ func TestIssue11BalanceBeforeFirstBooking(t *testing.T) {
 	if again["L1"].ID != b["L1"].ID || e.app.DB.Client.Contingent.Query().CountX(trusted()) != 3 {
 		t.Fatalf("balance is not stable: %+v", again)
 	}
-	// viewer, contract, calendar zone, terms version in force, existing rows, (bulk insert),
+	// contract, calendar zone, terms version in force, existing rows, (bulk insert),
 	// contingents, open decisions, decisions: the same count for any number of levels.
 	t.Logf("statements: first %d, then %d", first, second)
 	// The first call also writes one outbox row per created contingent (issue 13).

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"supportdesk/internal/apperr"
-	"supportdesk/internal/auth"
 	"supportdesk/internal/live"
 	"supportdesk/internal/viewer"
 
@@ -187,7 +186,7 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	userID, exp, err := a.Tokens.ParseAccessExpiry(token)
 	var v *viewer.Viewer
 	if err == nil {
-		v, err = auth.LoadViewer(ctx, a.DB.Client, userID)
+		v, err = a.Viewers.Load(ctx, a.DB.Client, userID)
 	}
 	if err != nil {
 		return transport.WithWebsocketCloseCode(ctx, closeExpired), nil, errors.New("invalid or expired token")

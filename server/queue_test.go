@@ -109,11 +109,12 @@ func TestQueueQueryCount(t *testing.T) {
 		}
 		return e.queries.Load() - before
 	}
+	count(1) // loads the viewer into the cache
 	small, large := count(2), count(50)
 	if small != large {
 		t.Fatalf("queue page of 2 costs %d queries, page of 50 costs %d", small, large)
 	}
-	// viewer (3) + count + page + customer + reporter + assignee + contract.
+	// count + page + customer + reporter + assignee + contract (the viewer is cached).
 	if large > 10 {
 		t.Fatalf("queue page costs %d queries", large)
 	}

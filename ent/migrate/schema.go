@@ -412,6 +412,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{NotificationsColumns[8], NotificationsColumns[1]},
 			},
+			{
+				Name:    "notification_recipient_id_read_at",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[8], NotificationsColumns[5]},
+			},
 		},
 	}
 	// NotificationPreferencesColumns holds the columns for the "notification_preferences" table.
@@ -783,6 +788,8 @@ var (
 		{Name: "sla_resolution_target", Type: field.TypeInt, Nullable: true},
 		{Name: "sla_first_response_stopped_at", Type: field.TypeTime, Nullable: true},
 		{Name: "sla_resolution_stopped_at", Type: field.TypeTime, Nullable: true},
+		{Name: "open", Type: field.TypeBool, Default: true},
+		{Name: "sla_next_check_at", Type: field.TypeTime, Nullable: true},
 		{Name: "customer_id", Type: field.TypeInt},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
 		{Name: "duplicate_of_id", Type: field.TypeInt, Nullable: true},
@@ -799,43 +806,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[53]},
+				Columns:    []*schema.Column{TicketsColumns[55]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[54]},
+				Columns:    []*schema.Column{TicketsColumns[56]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[55]},
+				Columns:    []*schema.Column{TicketsColumns[57]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_split_tickets",
-				Columns:    []*schema.Column{TicketsColumns[56]},
+				Columns:    []*schema.Column{TicketsColumns[58]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_approved_by",
-				Columns:    []*schema.Column{TicketsColumns[57]},
+				Columns:    []*schema.Column{TicketsColumns[59]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[58]},
+				Columns:    []*schema.Column{TicketsColumns[60]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[59]},
+				Columns:    []*schema.Column{TicketsColumns[61]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -844,7 +851,7 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[53], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[55], TicketsColumns[10]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
@@ -852,19 +859,34 @@ var (
 				Columns: []*schema.Column{TicketsColumns[10], TicketsColumns[7], TicketsColumns[25]},
 			},
 			{
-				Name:    "ticket_reporter_id",
+				Name:    "ticket_open_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[58]},
+				Columns: []*schema.Column{TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
 			},
 			{
-				Name:    "ticket_assignee_id",
+				Name:    "ticket_customer_id_open_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[59]},
+				Columns: []*schema.Column{TicketsColumns[55], TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
+			},
+			{
+				Name:    "ticket_assignee_id_open_priority_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[61], TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
+			},
+			{
+				Name:    "ticket_reporter_id",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[60]},
+			},
+			{
+				Name:    "ticket_sla_next_check_at",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[54]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[54]},
+				Columns: []*schema.Column{TicketsColumns[56]},
 			},
 			{
 				Name:    "ticket_received_at",

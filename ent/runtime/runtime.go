@@ -822,8 +822,11 @@ func init() {
 		})
 	}
 	ticketMixinHooks1 := ticketMixin[1].Hooks()
+	ticketHooks := schema.Ticket{}.Hooks()
 
 	ticket.Hooks[1] = ticketMixinHooks1[0]
+
+	ticket.Hooks[2] = ticketHooks[0]
 	ticketMixinFields0 := ticketMixin[0].Fields()
 	_ = ticketMixinFields0
 	ticketFields := schema.Ticket{}.Fields()
@@ -892,6 +895,10 @@ func init() {
 	ticketDescDeliveredVersion := ticketFields[37].Descriptor()
 	// ticket.DeliveredVersionValidator is a validator for the "delivered_version" field. It is called by the builders before save.
 	ticket.DeliveredVersionValidator = ticketDescDeliveredVersion.Validators[0].(func(string) error)
+	// ticketDescOpen is the schema descriptor for open field.
+	ticketDescOpen := ticketFields[51].Descriptor()
+	// ticket.DefaultOpen holds the default value on creation for the open field.
+	ticket.DefaultOpen = ticketDescOpen.Default.(bool)
 	ticketeventMixin := schema.TicketEvent{}.Mixin()
 	ticketevent.Policy = privacy.NewPolicies(schema.TicketEvent{})
 	ticketevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

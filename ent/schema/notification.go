@@ -44,7 +44,8 @@ func (Notification) Edges() []ent.Edge {
 
 // Indexes of Notification.
 func (Notification) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("recipient_id", "created_at")}
+	// The second one counts a user's unread notifications from the index alone.
+	return []ent.Index{index.Fields("recipient_id", "created_at"), index.Fields("recipient_id", "read_at")}
 }
 
 // Annotations of Notification.

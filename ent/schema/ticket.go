@@ -1,16 +1,21 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	gen "supportdesk/ent"
+	"supportdesk/ent/hook"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
+	"supportdesk/ent/ticket"
 )
 
 // Ticket is one inquiry (Anfrage / henvendelse) of a customer.
@@ -86,6 +91,14 @@ func (Ticket) Fields() []ent.Field {
 		field.Int("sla_resolution_target").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Time("sla_first_response_stopped_at").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Time("sla_resolution_stopped_at").Optional().Nillable().Annotations(entgql.Skip(), state),
+		// open is status not in ClosedTicketStatuses, kept by the hook of Ticket: the queue's
+		// indexes lead with it, since "status NOT IN (...)" can use no index.
+		field.Bool("open").Default(true).Annotations(entgql.Skip(), state),
+		// sla_next_check_at is the earliest moment an SLA alert of the ticket may become due
+		// (nil: none can): set when due times are stored (sla.Service.Freeze), advanced by the
+		// evaluator, cleared when the ticket closes. The evaluator reads only tickets whose
+		// moment has come, not every open ticket.
+		field.Time("sla_next_check_at").Optional().Nillable().Annotations(entgql.Skip(), state),
 		field.Int("customer_id").Immutable().Annotations(state),
 		field.Int("contract_id").Optional().Nillable().Annotations(state),
 		field.Int("reporter_id").Immutable().Annotations(state),
@@ -120,11 +133,53 @@ func (Ticket) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("customer_id", "status"),
 		index.Fields("status", "priority", "received_at"),
+		// The queue: open tickets in priority and age order, of all served customers or of one.
+		index.Fields("open", "priority", "received_at"),
+		index.Fields("customer_id", "open", "priority", "received_at"),
+		index.Fields("assignee_id", "open", "priority", "received_at"),
 		index.Fields("reporter_id"),
-		index.Fields("assignee_id"),
+		index.Fields("sla_next_check_at"),
 		index.Fields("contract_id"),
 		index.Fields("received_at"),
 	}
+}
+
+// ClosedTicketStatuses are the statuses of tickets that left the queue; every other status is
+// open.
+var ClosedTicketStatuses = []ticket.Status{
+	ticket.StatusRESOLVED, ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED, ticket.StatusDECLINED,
+}
+
+// TicketOpen reports whether a status is open (not in ClosedTicketStatuses).
+func TicketOpen(s ticket.Status) bool {
+	for _, c := range ClosedTicketStatuses {
+		if c == s {
+			return false
+		}
+	}
+	return true
+}
+
+// Hooks of Ticket: every status change sets open, so no writer can forget it; a ticket that
+// closes has no SLA moment left to check.
+func (Ticket) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return hook.TicketFunc(func(ctx context.Context, m *gen.TicketMutation) (ent.Value, error) {
+			if s, ok := m.Status(); ok {
+				open := TicketOpen(s)
+				// By name: the schema is compiled before the setters exist.
+				if err := m.SetField("open", open); err != nil {
+					return nil, err
+				}
+				if !open && !m.Op().Is(ent.OpCreate) {
+					if err := m.ClearField("sla_next_check_at"); err != nil {
+						return nil, err
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}}
 }
 
 // Annotations of Ticket.

@@ -124,6 +124,10 @@ const (
 	FieldSLAFirstResponseStoppedAt = "sla_first_response_stopped_at"
 	// FieldSLAResolutionStoppedAt holds the string denoting the sla_resolution_stopped_at field in the database.
 	FieldSLAResolutionStoppedAt = "sla_resolution_stopped_at"
+	// FieldOpen holds the string denoting the open field in the database.
+	FieldOpen = "open"
+	// FieldSLANextCheckAt holds the string denoting the sla_next_check_at field in the database.
+	FieldSLANextCheckAt = "sla_next_check_at"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
 	// FieldContractID holds the string denoting the contract_id field in the database.
@@ -312,6 +316,8 @@ var Columns = []string{
 	FieldSLAResolutionTarget,
 	FieldSLAFirstResponseStoppedAt,
 	FieldSLAResolutionStoppedAt,
+	FieldOpen,
+	FieldSLANextCheckAt,
 	FieldCustomerID,
 	FieldContractID,
 	FieldReporterID,
@@ -345,7 +351,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "supportdesk/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -373,6 +379,8 @@ var (
 	DefaultBillableReclassified bool
 	// DeliveredVersionValidator is a validator for the "delivered_version" field. It is called by the builders before save.
 	DeliveredVersionValidator func(string) error
+	// DefaultOpen holds the default value on creation for the "open" field.
+	DefaultOpen bool
 )
 
 // Type defines the type for the "type" enum field.
@@ -872,6 +880,16 @@ func BySLAFirstResponseStoppedAt(opts ...sql.OrderTermOption) OrderOption {
 // BySLAResolutionStoppedAt orders the results by the sla_resolution_stopped_at field.
 func BySLAResolutionStoppedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSLAResolutionStoppedAt, opts...).ToFunc()
+}
+
+// ByOpen orders the results by the open field.
+func ByOpen(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpen, opts...).ToFunc()
+}
+
+// BySLANextCheckAt orders the results by the sla_next_check_at field.
+func BySLANextCheckAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLANextCheckAt, opts...).ToFunc()
 }
 
 // ByCustomerID orders the results by the customer_id field.

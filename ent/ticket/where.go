@@ -265,6 +265,16 @@ func SLAResolutionStoppedAt(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldSLAResolutionStoppedAt, v))
 }
 
+// Open applies equality check predicate on the "open" field. It's identical to OpenEQ.
+func Open(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldOpen, v))
+}
+
+// SLANextCheckAt applies equality check predicate on the "sla_next_check_at" field. It's identical to SLANextCheckAtEQ.
+func SLANextCheckAt(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLANextCheckAt, v))
+}
+
 // CustomerID applies equality check predicate on the "customer_id" field. It's identical to CustomerIDEQ.
 func CustomerID(v int) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldCustomerID, v))
@@ -2798,6 +2808,66 @@ func SLAResolutionStoppedAtIsNil() predicate.Ticket {
 // SLAResolutionStoppedAtNotNil applies the NotNil predicate on the "sla_resolution_stopped_at" field.
 func SLAResolutionStoppedAtNotNil() predicate.Ticket {
 	return predicate.Ticket(sql.FieldNotNull(FieldSLAResolutionStoppedAt))
+}
+
+// OpenEQ applies the EQ predicate on the "open" field.
+func OpenEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldOpen, v))
+}
+
+// OpenNEQ applies the NEQ predicate on the "open" field.
+func OpenNEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldOpen, v))
+}
+
+// SLANextCheckAtEQ applies the EQ predicate on the "sla_next_check_at" field.
+func SLANextCheckAtEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtNEQ applies the NEQ predicate on the "sla_next_check_at" field.
+func SLANextCheckAtNEQ(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtIn applies the In predicate on the "sla_next_check_at" field.
+func SLANextCheckAtIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldIn(FieldSLANextCheckAt, vs...))
+}
+
+// SLANextCheckAtNotIn applies the NotIn predicate on the "sla_next_check_at" field.
+func SLANextCheckAtNotIn(vs ...time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotIn(FieldSLANextCheckAt, vs...))
+}
+
+// SLANextCheckAtGT applies the GT predicate on the "sla_next_check_at" field.
+func SLANextCheckAtGT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGT(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtGTE applies the GTE predicate on the "sla_next_check_at" field.
+func SLANextCheckAtGTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldGTE(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtLT applies the LT predicate on the "sla_next_check_at" field.
+func SLANextCheckAtLT(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLT(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtLTE applies the LTE predicate on the "sla_next_check_at" field.
+func SLANextCheckAtLTE(v time.Time) predicate.Ticket {
+	return predicate.Ticket(sql.FieldLTE(FieldSLANextCheckAt, v))
+}
+
+// SLANextCheckAtIsNil applies the IsNil predicate on the "sla_next_check_at" field.
+func SLANextCheckAtIsNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldIsNull(FieldSLANextCheckAt))
+}
+
+// SLANextCheckAtNotNil applies the NotNil predicate on the "sla_next_check_at" field.
+func SLANextCheckAtNotNil() predicate.Ticket {
+	return predicate.Ticket(sql.FieldNotNull(FieldSLANextCheckAt))
 }
 
 // CustomerIDEQ applies the EQ predicate on the "customer_id" field.

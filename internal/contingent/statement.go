@@ -18,6 +18,8 @@ import (
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/billing"
 	"supportdesk/internal/viewer"
+
+	"entgo.io/ent/dialect/sql"
 )
 
 // LevelSummary is one support level of a statement.
@@ -81,9 +83,7 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 	tctx := trusted(ctx)
 	// Work dates are civil dates stored as UTC midnight: the month's entries are those dated
 	// from its first to its last day, whatever the zone.
-	entries, err := s.Client.TimeEntry.Query().Where(timeentry.ContractID(k.ID), timeentry.WorkDateGTE(start),
-		timeentry.WorkDateLT(start.AddDate(0, 1, 0))).WithTicket(func(q *ent.TicketQuery) { q.Select(ticket.FieldNumber, ticket.FieldTitle) }).
-		Order(ent.Asc(timeentry.FieldID)).All(tctx)
+	rows, err := s.monthRows(tctx, k.ID, start)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) Statement(ctx context.Context, contractID int, month string) (
 		return nil, err
 	}
 	st := &Statement{ContractID: k.ID, Month: month, Currency: k.Currency}
-	levels, lines, order := priceEntries(entries)
+	levels, lines, order := priceRows(rows)
 	for _, b := range budgets {
 		l := levels[string(b.Level)]
 		if l == nil {
@@ -177,49 +177,94 @@ func WriteCSV(w io.Writer, st *Statement) error {
 	return cw.Error()
 }
 
-// priceEntries sums a month's entries into levels and lines (ticket × level, in ticket number
-// order) and prices them by the rule of package billing: per level and snapshot rate, the
-// level's minutes at that rate cost billing.Amount once, and that amount is apportioned to the
-// lines by their minutes at that rate (billing.Apportion). A level's amount is the sum over its
-// rates, a line's the sum of its shares, so lines add up to their level and levels to the
-// total to the cent. When a level's entries carry several rates (a rate changed during the
-// month), each rate is priced on its own minutes and the level's rateCents shows the rate of
-// its latest entry.
-func priceEntries(entries []*ent.TimeEntry) (map[string]*LevelSummary, map[string]*Line, []string) {
+// monthRow is one ticket, level and snapshot rate of a month: the entries' minutes summed in
+// SQL, and the id of the latest entry (a level shows the rate of its latest entry).
+type monthRow struct {
+	TicketID  int    `json:"ticket_id"`
+	Number    string `json:"number"`
+	Title     string `json:"title"`
+	Level     string `json:"level"`
+	RateCents int64  `json:"rate_cents"`
+	Minutes   int    `json:"minutes"`
+	Billable  int    `json:"billable_minutes"`
+	LastID    int    `json:"last_id"`
+}
+
+// monthRows aggregates a contract's entries of a month in the database, grouped per ticket,
+// level and rate: one statement whose size and parameters do not grow with the entries.
+// Work dates are civil dates stored as UTC midnight: the month's entries are those dated from
+// its first to its last day, whatever the zone.
+func (s *Service) monthRows(ctx context.Context, contractID int, start time.Time) ([]monthRow, error) {
+	var rows []monthRow
+	err := s.Client.TimeEntry.Query().
+		Where(timeentry.ContractID(contractID), timeentry.WorkDateGTE(start), timeentry.WorkDateLT(start.AddDate(0, 1, 0))).
+		Modify(func(q *sql.Selector) {
+			// The ticket's number and title by its primary key, per group: a join would let
+			// the planner scan all tickets for a month's few thousand.
+			of := func(col string) string {
+				return "(SELECT " + col + " FROM " + ticket.Table + " WHERE " + ticket.Table + "." + ticket.FieldID + " = " + q.C(timeentry.FieldTicketID) + ")"
+			}
+			q.Select(q.C(timeentry.FieldTicketID), q.C(timeentry.FieldLevel), q.C(timeentry.FieldRateCents))
+			q.AppendSelectExprAs(sql.Raw(of(ticket.FieldNumber)), "number")
+			q.AppendSelectExprAs(sql.Raw(of(ticket.FieldTitle)), "title")
+			q.AppendSelectExprAs(sql.Raw("SUM("+q.C(timeentry.FieldMinutes)+")"), "minutes")
+			q.AppendSelectExprAs(sql.Raw("SUM("+q.C(timeentry.FieldBillableMinutes)+")"), "billable_minutes")
+			q.AppendSelectExprAs(sql.Raw("MAX("+q.C(timeentry.FieldID)+")"), "last_id")
+			q.GroupBy(q.C(timeentry.FieldTicketID), q.C(timeentry.FieldLevel), q.C(timeentry.FieldRateCents))
+		}).Scan(ctx, &rows)
+	return rows, err
+}
+
+// priceRows sums a month's rows into levels and lines (ticket × level, in ticket number order)
+// and prices them by the rule of package billing: per level and snapshot rate, the level's
+// minutes at that rate cost billing.Amount once, and that amount is apportioned to the lines by
+// their minutes at that rate (billing.Apportion). A level's amount is the sum over its rates, a
+// line's the sum of its shares, so lines add up to their level and levels to the total to the
+// cent. When a level's entries carry several rates (a rate changed during the month), each
+// rate is priced on its own minutes and the level's rateCents shows the rate of its latest
+// entry.
+func priceRows(rows []monthRow) (map[string]*LevelSummary, map[string]*Line, []string) {
 	type group struct {
 		level string
 		rate  int64
 	}
 	levels := map[string]*LevelSummary{}
+	lastID := map[string]int{}
 	lines := map[string]*Line{}
 	var order []string
 	minutes := map[group]map[string]int{}
 	var groups []group
-	for _, e := range entries {
-		l := levels[string(e.Level)]
+	for _, r := range rows {
+		l := levels[r.Level]
 		if l == nil {
-			l = &LevelSummary{Level: string(e.Level)}
-			levels[string(e.Level)] = l
+			l = &LevelSummary{Level: r.Level}
+			levels[r.Level] = l
 		}
-		l.RateCents = e.RateCents // entries come in id order: the latest rate stays
-		l.BillableMinutes += e.BillableMinutes
-		key := e.Edges.Ticket.Number + "/" + string(e.Level)
+		if r.LastID > lastID[r.Level] {
+			l.RateCents, lastID[r.Level] = r.RateCents, r.LastID
+		}
+		l.BillableMinutes += r.Billable
+		key := r.Number + "/" + r.Level
 		ln := lines[key]
 		if ln == nil {
-			ln = &Line{TicketNumber: e.Edges.Ticket.Number, TicketTitle: e.Edges.Ticket.Title, Level: string(e.Level)}
+			ln = &Line{TicketNumber: r.Number, TicketTitle: r.Title, Level: r.Level}
 			lines[key] = ln
 			order = append(order, key)
 		}
-		ln.Minutes += e.Minutes
-		ln.BillableMinutes += e.BillableMinutes
-		g := group{string(e.Level), e.RateCents}
+		ln.Minutes += r.Minutes
+		ln.BillableMinutes += r.Billable
+		g := group{r.Level, r.RateCents}
 		if minutes[g] == nil {
 			minutes[g] = map[string]int{}
 			groups = append(groups, g)
 		}
-		minutes[g][key] += e.BillableMinutes
+		minutes[g][key] += r.Billable
 	}
 	sort.Strings(order)
+	// Groups in a fixed order, so the statement does not depend on the rows' order.
+	sort.Slice(groups, func(i, j int) bool {
+		return groups[i].level < groups[j].level || groups[i].level == groups[j].level && groups[i].rate < groups[j].rate
+	})
 	for _, g := range groups {
 		var keys []string
 		var parts []int

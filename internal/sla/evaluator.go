@@ -57,23 +57,32 @@ func (e *Evaluator) Run(ctx context.Context) {
 // than that it waits for the calendar to open, so nothing fires at midnight.
 const lateness = 5 * time.Minute
 
-// EvaluateOnce checks every open ticket once and returns the number of alerts recorded.
+// EvaluateOnce checks the open tickets whose next SLA moment has come (sla_next_check_at, an
+// indexed column set by Freeze) and returns the number of alerts recorded. Each checked ticket
+// gets its next moment stored: the at-risk moment of a measure on track, the due time of one at
+// risk, none after a breach. A moment held back by a closed calendar stays due, so the ticket
+// is checked again until the calendar opens. The cost follows the tickets near a deadline, not
+// all open tickets.
 func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
-	// The evaluator works for no viewer: it reads all open tickets through the bypass.
+	// The evaluator works for no viewer: it reads the due tickets through the bypass.
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	c := e.SLA.Client
 	now := e.SLA.now()
 	tickets, err := c.Ticket.Query().
-		Where(ticket.StatusNotIn(ticket.StatusRESOLVED, ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED,
-			ticket.StatusDECLINED, ticket.StatusWAITING_FOR_CUSTOMER), ticket.LevelNEQ(ticket.LevelCUSTOMER), ticket.ContractIDNotNil()).
+		Where(ticket.SLANextCheckAtLTE(now), ticket.Open(true), ticket.StatusNEQ(ticket.StatusWAITING_FOR_CUSTOMER),
+			ticket.LevelNEQ(ticket.LevelCUSTOMER), ticket.ContractIDNotNil()).
 		WithContract(func(q *ent.ContractQuery) { q.WithCalendar() }).All(ctx)
 	if err != nil {
 		return 0, err
 	}
 	// Each ticket follows the terms in force when it was received; all versions in one query.
-	ids := make([]int, 0, len(tickets))
+	seen := map[int]bool{}
+	var ids []int
 	for _, t := range tickets {
-		ids = append(ids, *t.ContractID)
+		if !seen[*t.ContractID] {
+			seen[*t.ContractID] = true
+			ids = append(ids, *t.ContractID)
+		}
 	}
 	versions, err := terms.Versions(ctx, c, ids)
 	if err != nil {
@@ -93,6 +102,9 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 		}
 		target, ok := TargetFor(k, t.Priority)
 		if !ok || k.Edges.Calendar == nil {
+			if err := e.SLA.setNextCheck(ctx, t, nil); err != nil {
+				return recorded, err
+			}
 			continue
 		}
 		cal, err := e.SLA.Calendar(k.Edges.Calendar)
@@ -101,6 +113,12 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 		}
 		clk := Clock{Cal: cal}
 		st := status(clk, target, t, now)
+		var next *time.Time
+		later := func(at time.Time) {
+			if next == nil || at.Before(*next) {
+				next = &at
+			}
+		}
 		for _, m := range []struct {
 			target slaalert.Target
 			m      Measure
@@ -110,7 +128,13 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 			{slaalert.TargetFIRST_RESPONSE, st.FirstResponse, firstResponseStop(t) == nil && t.SLAFirstResponseMet == nil},
 			{slaalert.TargetRESOLUTION, st.Resolution, t.ResolvedAt == nil},
 		} {
-			if !m.open || (m.m.State != AtRisk && m.m.State != Breached) {
+			if !m.open {
+				continue
+			}
+			if m.m.State != AtRisk && m.m.State != Breached {
+				if m.m.State == OnTrack {
+					later(clk.AtRiskMoment(m.m, t.ReceivedAt, t.WaitingPeriods, now))
+				}
 				continue
 			}
 			kind, moment := slaalert.KindBREACHED, m.m.DueAt
@@ -118,6 +142,7 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 				kind, moment = slaalert.KindAT_RISK, clk.AtRiskMoment(m.m, t.ReceivedAt, t.WaitingPeriods, now)
 			}
 			if !cal.IsOpen(now) && now.Sub(moment) > lateness {
+				later(moment) // held back: due again on the next run
 				continue
 			}
 			ok, err := e.record(ctx, t, k, m.target, kind, m.m.DueAt)
@@ -127,6 +152,12 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 			if ok {
 				recorded++
 			}
+			if kind == slaalert.KindAT_RISK {
+				later(m.m.DueAt)
+			}
+		}
+		if err := e.SLA.setNextCheck(ctx, t, next); err != nil {
+			return recorded, err
 		}
 	}
 	return recorded, nil

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"sync"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/calendar"
 	"supportdesk/internal/terms"
+
+	entsql "entgo.io/ent/dialect/sql"
 )
 
 // Status is the SLA state of a ticket: both targets, and whether the clock is paused.
@@ -28,7 +31,10 @@ type Service struct {
 	Now    func() time.Time
 	// Postgres selects database-side percentiles in reports.
 	Postgres bool
-	cache    sync.Map // calendar id → cachedCal
+	// SQL, when set, is the pool the evaluator stores next check moments through, without the
+	// ticket's mutation hooks (no outbox event, no updated_at: nothing a user sees changed).
+	SQL   *stdsql.DB
+	cache sync.Map // calendar id → cachedCal
 }
 
 type cachedCal struct {
@@ -81,12 +87,19 @@ func (s *Service) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*cal
 		return nil, schematype.SLATarget{}, false, nil
 	}
 	trusted := privacy.DecisionContext(ctx, privacy.Allow)
-	k, err := c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
-	if err != nil {
-		return nil, schematype.SLATarget{}, false, err
+	var k *ent.Contract
+	var err error
+	if b := batchFrom(ctx); b != nil && c == s.Client {
+		// A list's tickets: their terms come in one batch (batch.go).
+		k, err = b.terms(trusted, c, t)
+	} else {
+		k, err = c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
+		// A ticket keeps the terms in force when it was received (package terms).
+		if err == nil {
+			k, err = terms.At(trusted, c, k, t.ReceivedAt)
+		}
 	}
-	// A ticket keeps the terms in force when it was received (package terms).
-	if k, err = terms.At(trusted, c, k, t.ReceivedAt); err != nil {
+	if err != nil {
 		return nil, schematype.SLATarget{}, false, err
 	}
 	target, ok := TargetFor(k, t.Priority)
@@ -229,8 +242,20 @@ func (s *Service) Freeze(ctx context.Context, c *ent.Client, id int) error {
 	if err != nil {
 		return err
 	}
+	// The evaluator's next look is the earliest at-risk moment of a running measure (none
+	// without an SLA or once both clocks stopped).
+	var next *time.Time
 	if ok && (!frDone || !resDone) {
-		st := status(Clock{Cal: cal}, target, t, s.now())
+		clk := Clock{Cal: cal}
+		st := status(clk, target, t, s.now())
+		for _, m := range []struct {
+			m       Measure
+			running bool
+		}{{st.FirstResponse, !frDone && firstResponseStop(t) == nil}, {st.Resolution, !resDone && t.ResolvedAt == nil}} {
+			if at := clk.AtRiskMoment(m.m, t.ReceivedAt, t.WaitingPeriods, s.now()); m.running && (next == nil || at.Before(*next)) {
+				next = &at
+			}
+		}
 		if !frDone {
 			u.SetSLAFirstResponseDue(st.FirstResponse.DueAt)
 			if stop := firstResponseStop(t); stop != nil {
@@ -247,8 +272,47 @@ func (s *Service) Freeze(ctx context.Context, c *ent.Client, id int) error {
 		}
 		changed = true
 	}
+	if !sameMoment(next, t.SLANextCheckAt) {
+		if next == nil {
+			u.ClearSLANextCheckAt()
+		} else {
+			u.SetSLANextCheckAt(*next)
+		}
+		changed = true
+	}
 	if !changed {
 		return nil
 	}
 	return u.Exec(trusted)
+}
+
+func sameMoment(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
+}
+
+// setNextCheck stores when the evaluator looks at t again (nil: never, until Freeze sets it).
+func (s *Service) setNextCheck(ctx context.Context, t *ent.Ticket, next *time.Time) error {
+	if sameMoment(next, t.SLANextCheckAt) {
+		return nil
+	}
+	if s.SQL == nil {
+		u := s.Client.Ticket.UpdateOneID(t.ID)
+		if next == nil {
+			u.ClearSLANextCheckAt()
+		}
+		return u.SetNillableSLANextCheckAt(next).Exec(ctx)
+	}
+	d := "sqlite3"
+	if s.Postgres {
+		d = "postgres"
+	}
+	u := entsql.Dialect(d).Update(ticket.Table).Where(entsql.EQ(ticket.FieldID, t.ID))
+	if next == nil {
+		u.SetNull(ticket.FieldSLANextCheckAt)
+	} else {
+		u.Set(ticket.FieldSLANextCheckAt, next.UTC())
+	}
+	q, args := u.Query()
+	_, err := s.SQL.ExecContext(ctx, q, args...)
+	return err
 }

@@ -37,7 +37,8 @@ func (s *Service) Queue(ctx context.Context, q *ent.TicketQuery, after *ent.Curs
 	if err != nil {
 		return nil, err
 	}
-	q = q.Where(ticket.StatusNotIn(ClosedStatuses...))
+	// open, not "status NOT IN (...)": the queue indexes lead with it.
+	q = q.Where(ticket.Open(true))
 	if f != nil {
 		if len(f.Priorities) > 0 {
 			q = q.Where(ticket.PriorityIn(f.Priorities...))

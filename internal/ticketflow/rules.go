@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"supportdesk/ent/schema"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/apperr"
 )
@@ -139,9 +140,7 @@ func IsOpen(s ticket.Status) bool {
 }
 
 // ClosedStatuses are the statuses that leave the queue.
-var ClosedStatuses = []ticket.Status{
-	ticket.StatusRESOLVED, ticket.StatusCLOSED, ticket.StatusDUPLICATE, ticket.StatusREJECTED, ticket.StatusDECLINED,
-}
+var ClosedStatuses = schema.ClosedTicketStatuses
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
