@@ -52,10 +52,6 @@ func TestLiveSharedReloadTenancy(t *testing.T) {
 	reply := func(ticket, body string, internal bool) {
 		e.ok(p1, comment, map[string]any{"in": map[string]any{"ticketID": ticket, "body": body, "internal": internal}}, nil)
 	}
-	// The first staff reply changes the tickets (first response); it happens before anyone listens.
-	reply(own1.ID, "warm-up", false)
-	reply(own2.ID, "warm-up", false)
-
 	dial := func(tok string) *wsClient {
 		s, err := e.dialWS(tok, nil)
 		if err != nil {
@@ -65,6 +61,13 @@ func TestLiveSharedReloadTenancy(t *testing.T) {
 	}
 	const queue = `subscription { queueUpdated ` + liveFields + ` }`
 	const events = `subscription($id: ID!){ ticketEvents(id: $id) ` + liveFields + ` }`
+	// The first staff reply changes the tickets (first response); it happens before the sockets
+	// under test listen: once a watcher received the last of it, the instance has published it.
+	watch, _ := dial(p1).subscribe("w", events, map[string]any{"id": own2.ID})
+	time.Sleep(100 * time.Millisecond)
+	reply(own1.ID, "warm-up", false)
+	reply(own2.ID, "warm-up", false)
+	collect(t, "ticketEvents", watch, "warm-up")
 	type socket struct {
 		name        string
 		q, t        chan json.RawMessage
@@ -81,7 +84,7 @@ func TestLiveSharedReloadTenancy(t *testing.T) {
 		}
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for e.app.Hub.Subscribers() != 12 && time.Now().Before(deadline) {
+	for e.app.Hub.Subscribers() != 13 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
@@ -163,4 +166,43 @@ func TestLiveSharedReload(t *testing.T) {
 	if got := e.app.Hub.Loads.Load() - loads0; rows != 2 || got != int64(rows) {
 		t.Errorf("%d ticket rows loaded %d times for 6 subscriptions of one scope, want once each", rows, got)
 	}
+}
+
+// TestOutboxAdministrationObjects: registering, changing and deleting a webhook endpoint and
+// changing a contract's terms (a new contract version) are administration changes and write
+// outbox rows scoped to their organisation (and contract); a user's notification preferences
+// and webhook delivery bookkeeping are not.
+func TestOutboxAdministrationObjects(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	admin := e.token(w, "P1.ADMIN")
+	last := e.app.DB.Client.OutboxEvent.Query().Order(ent.Desc(outboxevent.FieldID)).FirstIDX(trusted())
+	ep := e.register(admin, "https://hooks.example/p1", "TICKET_CREATED")
+	e.ok(admin, `mutation($in: UpdateWebhookInput!){ updateWebhook(input:$in){ active } }`,
+		map[string]any{"in": map[string]any{"id": ep.RegisterWebhook.Endpoint.ID, "active": false}}, nil)
+	e.ok(admin, `mutation($id:ID!){ deleteWebhook(id:$id) }`, map[string]any{"id": ep.RegisterWebhook.Endpoint.ID}, nil)
+	k := w.contracts["C1"]
+	var ch struct{ ChangeContractTerms struct{ Version struct{ Version int } } }
+	e.ok(admin, `mutation($in: ChangeContractTermsInput!){ changeContractTerms(input:$in){ version{ version } } }`,
+		map[string]any{"in": map[string]any{"contractID": gidOf(k.ID), "effectiveFrom": "2027-01-01T00:00:00Z",
+			"terms": map[string]any{"rates": []map[string]any{{"level": "L1", "rateCents": 9000}}}}}, &ch)
+	// The seeded contract had no version yet: the change writes its baseline (1) and itself (2).
+	if v := ch.ChangeContractTerms.Version.Version; v != 2 {
+		t.Fatalf("version %d, want 2", v)
+	}
+	rows := e.app.DB.Client.OutboxEvent.Query().Where(outboxevent.IDGT(last),
+		outboxevent.ObjectTypeIn(outboxevent.ObjectTypeWEBHOOK_ENDPOINT, outboxevent.ObjectTypeCONTRACT_VERSION)).
+		Order(ent.Asc(outboxevent.FieldID)).AllX(trusted())
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s_%s org=%d contract=%d", r.ObjectType, r.Action, r.OrganizationID, r.ContractID))
+	}
+	p1, c1 := w.orgs["P1"].ID, w.orgs["C1"].ID
+	assertLabels(t, "outbox", got, []string{
+		fmt.Sprintf("WEBHOOK_ENDPOINT_CREATED org=%d contract=0", p1),
+		fmt.Sprintf("WEBHOOK_ENDPOINT_UPDATED org=%d contract=0", p1),
+		fmt.Sprintf("WEBHOOK_ENDPOINT_DELETED org=%d contract=0", p1),
+		fmt.Sprintf("CONTRACT_VERSION_CREATED org=%d contract=%d", c1, k.ID),
+		fmt.Sprintf("CONTRACT_VERSION_CREATED org=%d contract=%d", c1, k.ID),
+	})
 }
