@@ -182,7 +182,9 @@ func TestOutboxAdministrationObjects(t *testing.T) {
 		map[string]any{"in": map[string]any{"id": ep.RegisterWebhook.Endpoint.ID, "active": false}}, nil)
 	e.ok(admin, `mutation($id:ID!){ deleteWebhook(id:$id) }`, map[string]any{"id": ep.RegisterWebhook.Endpoint.ID}, nil)
 	k := w.contracts["C1"]
-	var ch struct{ ChangeContractTerms struct{ Version struct{ Version int } } }
+	var ch struct {
+		ChangeContractTerms struct{ Version struct{ Version int } }
+	}
 	e.ok(admin, `mutation($in: ChangeContractTermsInput!){ changeContractTerms(input:$in){ version{ version } } }`,
 		map[string]any{"in": map[string]any{"contractID": gidOf(k.ID), "effectiveFrom": "2027-01-01T00:00:00Z",
 			"terms": map[string]any{"rates": []map[string]any{{"level": "L1", "rateCents": 9000}}}}}, &ch)
