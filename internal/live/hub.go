@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"supportdesk/ent/outboxevent"
+	"supportdesk/ent/schema/rule"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/outbox"
 	"supportdesk/internal/viewer"
@@ -30,13 +32,16 @@ type Hub struct {
 const loadTimeout = 10 * time.Second
 
 type sub struct {
-	match   func(outbox.Event) bool
-	class   string
-	load    loader
-	keep    func(*Event) bool
-	ch      chan item
-	kick    chan struct{}
-	lagging atomic.Bool
+	match func(outbox.Event) bool
+	class string
+	// ticketClass, when set, is the class of the source's TICKET events: what decides those is
+	// ticket visibility alone, which many viewers of one organisation share whatever their role.
+	ticketClass string
+	load        loader
+	keep        func(*Event) bool
+	ch          chan item
+	kick        chan struct{}
+	lagging     atomic.Bool
 }
 
 // item is one event queued for a subscription, with the reloads shared by every subscription
@@ -143,6 +148,9 @@ type loader func(ctx context.Context, e outbox.Event) (*Event, error)
 type source struct {
 	name string
 	load loader
+	// tickets says that the source loads a TICKET event as the ticket alone (Client.Ticket.Get),
+	// so its TICKET events may be shared by ticket visibility (rule.TicketScopeKey).
+	tickets bool
 }
 
 // subscribe registers a subscription and returns its channel, closed when ctx ends. match is
@@ -163,6 +171,9 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	}
 	s := &sub{match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
 		ch: make(chan item, n), kick: make(chan struct{}, 1)}
+	if src.tickets {
+		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)
+	}
 	// A reload shared with other subscriptions must not fail because this one ended.
 	loadCtx := context.WithoutCancel(ctx)
 	h.mu.Lock()
@@ -204,7 +215,11 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 			if !have {
 				continue
 			}
-			ev, err := it.slot.get(ctx, s.class, func() (*Event, error) {
+			class := s.class
+			if s.ticketClass != "" && e.Object == outboxevent.ObjectTypeTICKET {
+				class = s.ticketClass
+			}
+			ev, err := it.slot.get(ctx, class, func() (*Event, error) {
 				h.Loads.Add(1)
 				ctx, cancel := context.WithTimeout(loadCtx, loadTimeout)
 				defer cancel()

@@ -89,7 +89,7 @@ func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, erro
 // objects reloads the event's own object: one source for every subscription that shows the
 // changed object itself, so that a queue, a ticket and a ticket's events subscriber of the same
 // scope share the reload.
-func (s *Service) objects() source { return source{name: "object", load: s.loadObject} }
+func (s *Service) objects() source { return source{name: "object", load: s.loadObject, tickets: true} }
 
 func (s *Service) loadObject(ctx context.Context, e outbox.Event) (*Event, error) {
 	var ev Event
