@@ -488,7 +488,7 @@ var (
 	OutboxEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"TICKET", "TICKET_EVENT", "COMMENT", "ATTACHMENT", "TASK", "TASK_NOTE", "TIME_ENTRY", "SLA_ALERT", "CONTINGENT", "OVERRUN_DECISION", "NOTIFICATION", "ORGANIZATION", "USER", "CALENDAR", "CONTRACT", "STATEMENT"}},
+		{Name: "object_type", Type: field.TypeEnum, Enums: []string{"TICKET", "TICKET_EVENT", "COMMENT", "ATTACHMENT", "TASK", "TASK_NOTE", "TIME_ENTRY", "SLA_ALERT", "CONTINGENT", "OVERRUN_DECISION", "NOTIFICATION", "ORGANIZATION", "USER", "CALENDAR", "CONTRACT", "STATEMENT", "CONTRACT_VERSION", "WEBHOOK_ENDPOINT"}},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "DELETED"}},
 		{Name: "object_id", Type: field.TypeInt},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},

@@ -93,6 +93,8 @@ const (
 	ObjectTypeCALENDAR         ObjectType = "CALENDAR"
 	ObjectTypeCONTRACT         ObjectType = "CONTRACT"
 	ObjectTypeSTATEMENT        ObjectType = "STATEMENT"
+	ObjectTypeCONTRACT_VERSION ObjectType = "CONTRACT_VERSION"
+	ObjectTypeWEBHOOK_ENDPOINT ObjectType = "WEBHOOK_ENDPOINT"
 )
 
 func (ot ObjectType) String() string {
@@ -102,7 +104,7 @@ func (ot ObjectType) String() string {
 // ObjectTypeValidator is a validator for the "object_type" field enum values. It is called by the builders before save.
 func ObjectTypeValidator(ot ObjectType) error {
 	switch ot {
-	case ObjectTypeTICKET, ObjectTypeTICKET_EVENT, ObjectTypeCOMMENT, ObjectTypeATTACHMENT, ObjectTypeTASK, ObjectTypeTASK_NOTE, ObjectTypeTIME_ENTRY, ObjectTypeSLA_ALERT, ObjectTypeCONTINGENT, ObjectTypeOVERRUN_DECISION, ObjectTypeNOTIFICATION, ObjectTypeORGANIZATION, ObjectTypeUSER, ObjectTypeCALENDAR, ObjectTypeCONTRACT, ObjectTypeSTATEMENT:
+	case ObjectTypeTICKET, ObjectTypeTICKET_EVENT, ObjectTypeCOMMENT, ObjectTypeATTACHMENT, ObjectTypeTASK, ObjectTypeTASK_NOTE, ObjectTypeTIME_ENTRY, ObjectTypeSLA_ALERT, ObjectTypeCONTINGENT, ObjectTypeOVERRUN_DECISION, ObjectTypeNOTIFICATION, ObjectTypeORGANIZATION, ObjectTypeUSER, ObjectTypeCALENDAR, ObjectTypeCONTRACT, ObjectTypeSTATEMENT, ObjectTypeCONTRACT_VERSION, ObjectTypeWEBHOOK_ENDPOINT:
 		return nil
 	default:
 		return fmt.Errorf("outboxevent: invalid enum value for object_type field: %q", ot)

@@ -378,8 +378,11 @@ func init() {
 		})
 	}
 	contractversionMixinHooks1 := contractversionMixin[1].Hooks()
+	contractversionMixinHooks2 := contractversionMixin[2].Hooks()
 
 	contractversion.Hooks[1] = contractversionMixinHooks1[0]
+
+	contractversion.Hooks[2] = contractversionMixinHooks2[0]
 	contractversionMixinFields0 := contractversionMixin[0].Fields()
 	_ = contractversionMixinFields0
 	contractversionFields := schema.ContractVersion{}.Fields()
@@ -1106,6 +1109,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	webhookendpointMixinHooks1 := webhookendpointMixin[1].Hooks()
+
+	webhookendpoint.Hooks[1] = webhookendpointMixinHooks1[0]
 	webhookendpointMixinFields0 := webhookendpointMixin[0].Fields()
 	_ = webhookendpointMixinFields0
 	webhookendpointFields := schema.WebhookEndpoint{}.Fields()

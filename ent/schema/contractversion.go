@@ -2,6 +2,7 @@ package schema
 
 import (
 	"supportdesk/ent/auditevent"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/schema/schematype"
@@ -21,7 +22,8 @@ type ContractVersion struct{ ent.Schema }
 
 // Mixin of ContractVersion.
 func (ContractVersion) Mixin() []ent.Mixin {
-	return []ent.Mixin{CreatedMixin{}, AuditMixin{Object: auditevent.ObjectTypeCONTRACT_TERMS}}
+	return []ent.Mixin{CreatedMixin{}, AuditMixin{Object: auditevent.ObjectTypeCONTRACT_TERMS},
+		OutboxMixin{Object: outboxevent.ObjectTypeCONTRACT_VERSION}}
 }
 
 // Fields of ContractVersion.

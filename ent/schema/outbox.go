@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/mixin"
 	gen "supportdesk/ent"
+	"supportdesk/ent/contract"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/task"
@@ -100,12 +101,17 @@ func loadScopes(ctx context.Context, c *gen.Client, object outboxevent.ObjectTyp
 	for _, id := range ids {
 		var n ent.Value
 		var err error
-		// SLA alerts and statements are no GraphQL nodes, so Noder does not know them.
+		// SLA alerts, statements and contract versions are no GraphQL nodes, so Noder does not
+		// know them (webhook endpoints are read directly for the same certainty).
 		switch object {
 		case outboxevent.ObjectTypeSLA_ALERT:
 			n, err = c.SLAAlert.Get(ctx, id)
 		case outboxevent.ObjectTypeSTATEMENT:
 			n, err = c.Statement.Get(ctx, id)
+		case outboxevent.ObjectTypeCONTRACT_VERSION:
+			n, err = c.ContractVersion.Get(ctx, id)
+		case outboxevent.ObjectTypeWEBHOOK_ENDPOINT:
+			n, err = c.WebhookEndpoint.Get(ctx, id)
 		default:
 			n, err = c.Noder(ctx, id)
 		}
@@ -170,6 +176,11 @@ func scopeOf(ctx context.Context, c *gen.Client, v ent.Value) (outboxScope, erro
 		return outboxScope{object: e.ID, org: e.CustomerID, contract: e.ID}, nil
 	case *gen.Statement:
 		return outboxScope{object: e.ID, org: e.CustomerID, contract: e.ContractID}, nil
+	case *gen.ContractVersion:
+		cu, err := c.Contract.Query().Where(contract.ID(e.ContractID)).Select(contract.FieldCustomerID).Int(ctx)
+		return outboxScope{object: e.ID, org: cu, contract: e.ContractID}, err
+	case *gen.WebhookEndpoint:
+		return outboxScope{object: e.ID, org: e.OrganizationID}, nil
 	default:
 		return s, fmt.Errorf("outbox: no scope for %T", v)
 	}

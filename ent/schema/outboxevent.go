@@ -26,7 +26,7 @@ func (OutboxEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("object_type").Values("TICKET", "TICKET_EVENT", "COMMENT", "ATTACHMENT", "TASK", "TASK_NOTE",
 			"TIME_ENTRY", "SLA_ALERT", "CONTINGENT", "OVERRUN_DECISION", "NOTIFICATION", "ORGANIZATION", "USER",
-			"CALENDAR", "CONTRACT", "STATEMENT").Immutable(),
+			"CALENDAR", "CONTRACT", "STATEMENT", "CONTRACT_VERSION", "WEBHOOK_ENDPOINT").Immutable(),
 		field.Enum("action").Values("CREATED", "UPDATED", "DELETED").Immutable(),
 		field.Int("object_id").Immutable(),
 		// The organisation the object belongs to: the customer of a ticket and of everything on

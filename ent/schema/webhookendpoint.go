@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
 )
@@ -15,8 +16,11 @@ import (
 // administrators of partners and vendors register endpoints.
 type WebhookEndpoint struct{ ent.Schema }
 
-// Mixin of WebhookEndpoint.
-func (WebhookEndpoint) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+// Mixin of WebhookEndpoint: an administration object, so its changes are outbox events (never
+// its secret: outbox rows carry ids only).
+func (WebhookEndpoint) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeWEBHOOK_ENDPOINT}}
+}
 
 // Fields of WebhookEndpoint.
 func (WebhookEndpoint) Fields() []ent.Field {

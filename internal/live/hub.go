@@ -5,7 +5,10 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"supportdesk/ent/outboxevent"
+	"supportdesk/ent/schema/rule"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/outbox"
 	"supportdesk/internal/viewer"
@@ -23,26 +26,87 @@ type Hub struct {
 	Dropped atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
 	Delivered atomic.Int64
+	// Loads counts the reloads: one per event and class of subscriptions that wanted it.
+	Loads atomic.Int64
 }
 
+// loadTimeout bounds one shared reload.
+const loadTimeout = 10 * time.Second
+
 type sub struct {
-	match   func(outbox.Event) bool
-	ch      chan outbox.Event
-	kick    chan struct{}
-	lagging atomic.Bool
+	match func(outbox.Event) bool
+	class string
+	// ticketClass, when set, is the class of the source's TICKET events: what decides those is
+	// ticket visibility alone, which many viewers of one organisation share whatever their role.
+	ticketClass string
+	load        loader
+	keep        func(*Event) bool
+	ch          chan item
+	kick        chan struct{}
+	lagging     atomic.Bool
+}
+
+// item is one event queued for a subscription, with the reloads shared by every subscription
+// the event was handed to.
+type item struct {
+	e    outbox.Event
+	slot *slot
+}
+
+// slot holds the reloads of one event, one per class of subscriptions: subscriptions whose
+// viewers see the same rows (viewer.ScopeKey) and that load the event the same way get one
+// query between them. It lives as long as the subscriptions still holding the event.
+type slot struct {
+	mu sync.Mutex
+	m  map[string]*result
+}
+
+type result struct {
+	done chan struct{}
+	ev   *Event
+	err  error
+}
+
+// get returns the reload of class, loading it with load if no subscription of the class has.
+func (sl *slot) get(ctx context.Context, class string, load func() (*Event, error)) (*Event, error) {
+	sl.mu.Lock()
+	if sl.m == nil {
+		sl.m = map[string]*result{}
+	}
+	r, ok := sl.m[class]
+	if !ok {
+		r = &result{done: make(chan struct{})}
+		sl.m[class] = r
+	}
+	sl.mu.Unlock()
+	if !ok {
+		r.ev, r.err = load()
+		close(r.done)
+		return r.ev, r.err
+	}
+	select {
+	case <-r.done:
+		return r.ev, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Publish hands a batch to every subscription that wants it, without waiting for any.
 func (h *Hub) Publish(batch []outbox.Event) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	for s := range h.subs {
-		for _, e := range batch {
+	for _, e := range batch {
+		var sl *slot
+		for s := range h.subs {
 			if !s.match(e) {
 				continue
 			}
+			if sl == nil {
+				sl = &slot{}
+			}
 			select {
-			case s.ch <- e:
+			case s.ch <- item{e: e, slot: sl}:
 			default:
 				h.Dropped.Add(1)
 				s.resync()
@@ -76,11 +140,27 @@ func (s *sub) resync() {
 }
 
 // loader reloads an event under the subscriber's viewer; nil means "not for this subscriber".
+// Its result is shared by the subscriptions of one class and must not depend on anything but
+// the viewer's scope and the event.
 type loader func(ctx context.Context, e outbox.Event) (*Event, error)
 
-// subscribe registers a subscription and returns its channel, closed when ctx ends.
-func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load loader) (<-chan *Event, error) {
-	if viewer.FromContext(ctx) == nil {
+// source says how a subscription reloads its events: sources with the same name load the same
+// object for the same event and viewer scope. Name must include the user id when the load reads
+// rows scoped to the user whatever the role (notifications).
+type source struct {
+	name string
+	load loader
+	// tickets says that the source loads a TICKET event as the ticket alone (Client.Ticket.Get),
+	// so its TICKET events may be shared by ticket visibility (rule.TicketScopeKey).
+	tickets bool
+}
+
+// subscribe registers a subscription and returns its channel, closed when ctx ends. match is
+// the cheap pre-filter on the outbox row; keep, when not nil, the subscriber's own filter on the
+// reloaded object (it must not query).
+func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src source, keep func(*Event) bool) (<-chan *Event, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
 		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
 	}
 	release, err := acquire(ctx)
@@ -91,7 +171,13 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load
 	if n <= 0 {
 		n = 64
 	}
-	s := &sub{match: match, ch: make(chan outbox.Event, n), kick: make(chan struct{}, 1)}
+	s := &sub{match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
+		ch: make(chan item, n), kick: make(chan struct{}, 1)}
+	if src.tickets {
+		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)
+	}
+	// A reload shared with other subscriptions must not fail because this one ended.
+	loadCtx := context.WithoutCancel(ctx)
 	h.mu.Lock()
 	if h.subs == nil {
 		h.subs = map[*sub]struct{}{}
@@ -108,15 +194,16 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load
 			h.mu.Unlock()
 		}()
 		for {
-			var e outbox.Event
+			var it item
 			var have bool
 			select {
 			case <-ctx.Done():
 				return
 			case <-s.kick:
-			case e = <-s.ch:
+			case it = <-s.ch:
 				have = true
 			}
+			e := it.e
 			if s.lagging.Swap(false) {
 				// Whatever is buffered is older than the resync; the client refetches it.
 				for len(s.ch) > 0 {
@@ -131,18 +218,29 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, load
 			if !have {
 				continue
 			}
-			ev, err := load(ctx, e)
+			class := s.class
+			if s.ticketClass != "" && e.Object == outboxevent.ObjectTypeTICKET {
+				class = s.ticketClass
+			}
+			ev, err := it.slot.get(ctx, class, func() (*Event, error) {
+				h.Loads.Add(1)
+				ctx, cancel := context.WithTimeout(loadCtx, loadTimeout)
+				defer cancel()
+				return s.load(ctx, e)
+			})
 			if err != nil {
 				if apperr.CodeOf(err) != apperr.NotFound && ctx.Err() == nil && h.Log != nil {
 					h.Log.Warn("live reload", "kind", e.Kind(), "id", e.ObjectID, "err", err)
 				}
 				continue
 			}
-			if ev == nil {
+			if ev == nil || (s.keep != nil && !s.keep(ev)) {
 				continue
 			}
-			ev.Sequence, ev.Kind = e.Sequence(), e.Kind()
-			if !send(ctx, out, ev) {
+			// The reload is shared: each subscription sends its own copy of the envelope.
+			own := *ev
+			own.Sequence, own.Kind = e.Sequence(), e.Kind()
+			if !send(ctx, out, &own) {
 				return
 			}
 			h.Delivered.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"supportdesk/ent"
 	"supportdesk/ent/outboxevent"
@@ -38,13 +39,7 @@ func (s *Service) QueueUpdated(ctx context.Context, f *ticketflow.QueueFilter) (
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET && inScope(v, e) &&
 			(f == nil || f.CustomerID == nil || *f.CustomerID == e.OrganizationID)
 	}
-	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
-		t, err := s.Client.Ticket.Get(ctx, e.ObjectID)
-		if err != nil || !queueMatch(t, f, v) {
-			return nil, notFound(err)
-		}
-		return &Event{Ticket: t}, nil
-	})
+	return s.Hub.subscribe(ctx, match, s.objects(), func(ev *Event) bool { return ev.Ticket != nil && queueMatch(ev.Ticket, f, v) })
 }
 
 func queueMatch(t *ent.Ticket, f *ticketflow.QueueFilter, v *viewer.Viewer) bool {
@@ -71,13 +66,7 @@ func (s *Service) TicketUpdated(ctx context.Context, id int) (<-chan *Event, err
 		return nil, notFound(err)
 	}
 	match := func(e outbox.Event) bool { return e.Object == outboxevent.ObjectTypeTICKET && e.ObjectID == id }
-	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
-		t, err := s.Client.Ticket.Get(ctx, id)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		return &Event{Ticket: t}, nil
-	})
+	return s.Hub.subscribe(ctx, match, s.objects(), nil)
 }
 
 // TicketEvents streams everything on one visible ticket: its changes, history rows, comments,
@@ -94,10 +83,15 @@ func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, erro
 		}
 		return false
 	}
-	return s.Hub.subscribe(ctx, match, s.loadTicketObject)
+	return s.Hub.subscribe(ctx, match, s.objects(), nil)
 }
 
-func (s *Service) loadTicketObject(ctx context.Context, e outbox.Event) (*Event, error) {
+// objects reloads the event's own object: one source for every subscription that shows the
+// changed object itself, so that a queue, a ticket and a ticket's events subscriber of the same
+// scope share the reload.
+func (s *Service) objects() source { return source{name: "object", load: s.loadObject, tickets: true} }
+
+func (s *Service) loadObject(ctx context.Context, e outbox.Event) (*Event, error) {
 	var ev Event
 	var err error
 	switch e.Object {
@@ -111,6 +105,12 @@ func (s *Service) loadTicketObject(ctx context.Context, e outbox.Event) (*Event,
 		ev.Attachment, err = s.Client.Attachment.Get(ctx, e.ObjectID)
 	case outboxevent.ObjectTypeTIME_ENTRY:
 		ev.TimeEntry, err = s.Client.TimeEntry.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeNOTIFICATION:
+		ev.Notification, err = s.Client.Notification.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeCONTINGENT:
+		ev.Contingent, err = s.Client.Contingent.Get(ctx, e.ObjectID)
+	case outboxevent.ObjectTypeOVERRUN_DECISION:
+		ev.OverrunDecision, err = s.Client.OverrunDecision.Get(ctx, e.ObjectID)
 	default:
 		return nil, nil
 	}
@@ -126,13 +126,11 @@ func (s *Service) MyNotifications(ctx context.Context) (<-chan *Event, error) {
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeNOTIFICATION && e.RecipientID == v.UserID
 	}
-	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
-		n, err := s.Client.Notification.Get(ctx, e.ObjectID)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		return &Event{Notification: n}, nil
-	})
+	if v == nil {
+		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
+	}
+	// Notifications are the recipient's own whatever the role: the source is per user.
+	return s.Hub.subscribe(ctx, match, source{name: "notification/" + strconv.Itoa(v.UserID), load: s.loadObject}, nil)
 }
 
 // SLAAlerts streams the at-risk and breach history rows of the tickets the viewer may see,
@@ -142,20 +140,23 @@ func (s *Service) SLAAlerts(ctx context.Context) (<-chan *Event, error) {
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET_EVENT && e.Action == outboxevent.ActionCREATED && inScope(v, e)
 	}
-	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
-		te, err := s.Client.TicketEvent.Get(ctx, e.ObjectID)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		if te.Kind != ticketevent.KindSLA_AT_RISK && te.Kind != ticketevent.KindSLA_BREACHED {
-			return nil, nil
-		}
-		t, err := s.Client.Ticket.Get(ctx, te.TicketID)
-		if err != nil {
-			return nil, notFound(err)
-		}
-		return &Event{TicketEvent: te, Ticket: t}, nil
-	})
+	return s.Hub.subscribe(ctx, match, source{name: "sla", load: s.loadSLAAlert}, nil)
+}
+
+// loadSLAAlert reloads an at-risk or breach history row with its ticket; other rows are nil.
+func (s *Service) loadSLAAlert(ctx context.Context, e outbox.Event) (*Event, error) {
+	te, err := s.Client.TicketEvent.Get(ctx, e.ObjectID)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if te.Kind != ticketevent.KindSLA_AT_RISK && te.Kind != ticketevent.KindSLA_BREACHED {
+		return nil, nil
+	}
+	t, err := s.Client.Ticket.Get(ctx, te.TicketID)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &Event{TicketEvent: te, Ticket: t}, nil
 }
 
 // ContingentUpdated streams the changes of a visible contract's contingents and overrun
@@ -168,19 +169,7 @@ func (s *Service) ContingentUpdated(ctx context.Context, contractID int) (<-chan
 		return (e.Object == outboxevent.ObjectTypeCONTINGENT || e.Object == outboxevent.ObjectTypeOVERRUN_DECISION) &&
 			e.ContractID == contractID
 	}
-	return s.Hub.subscribe(ctx, match, func(ctx context.Context, e outbox.Event) (*Event, error) {
-		var ev Event
-		var err error
-		if e.Object == outboxevent.ObjectTypeCONTINGENT {
-			ev.Contingent, err = s.Client.Contingent.Get(ctx, e.ObjectID)
-		} else {
-			ev.OverrunDecision, err = s.Client.OverrunDecision.Get(ctx, e.ObjectID)
-		}
-		if err != nil {
-			return nil, notFound(err)
-		}
-		return &ev, nil
-	})
+	return s.Hub.subscribe(ctx, match, s.objects(), nil)
 }
 
 // notFound maps Ent's not-found and privacy denials to NOT_FOUND; nil stays nil (filtered).

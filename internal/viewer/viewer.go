@@ -1,6 +1,12 @@
 package viewer
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // OrgKind mirrors the organisation kinds without importing generated code.
 type OrgKind string
@@ -87,3 +93,21 @@ func FromContext(ctx context.Context) *Viewer {
 	v, _ := ctx.Value(ctxKey{}).(*Viewer)
 	return v
 }
+
+// ScopeKey identifies what v may read: two viewers with the same key see exactly the same rows,
+// so a row loaded for one may be handed to the other (the live fan-out shares its reloads this
+// way). It covers every field the privacy rules read; the user id only where rows are scoped to
+// the user (an end user's tickets are those they reported). A rule that starts reading another
+// field, or the user id of other viewers, must add it here.
+func (v *Viewer) ScopeKey() string {
+	var b strings.Builder
+	user := 0
+	if v.Role == RoleEndUser {
+		user = v.UserID
+	}
+	fmt.Fprintf(&b, "%d/%s/%s/%d/%d/%v/%v/%v/%v/%t", v.OrgID, v.OrgKind, v.Role, user, v.ParentOrgID,
+		sorted(v.ServedCustomerIDs), sorted(v.PartnerIDs), sorted(v.PartnerCustomerIDs), sorted(v.Levels), v.CanApprove)
+	return b.String()
+}
+
+func sorted[T cmp.Ordered](s []T) []T { return slices.Sorted(slices.Values(s)) }

@@ -5,6 +5,8 @@ package rule
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -95,6 +97,24 @@ func TicketScope(v *viewer.Viewer) predicate.Ticket {
 		return ticket.And(ticket.CustomerIDIn(v.ServedCustomerIDs...), ticket.LevelNEQ(ticket.LevelCUSTOMER))
 	}
 }
+
+// TicketScopeKey identifies which tickets v may see: viewers with the same key see the same
+// tickets (it covers exactly what TicketScope reads; keep them together), so the live fan-out
+// loads a changed ticket once for all of them. Other objects use viewer.ScopeKey.
+func TicketScopeKey(v *viewer.Viewer) string {
+	switch {
+	case v.OrgKind == viewer.Customer && v.Role == viewer.RoleEndUser:
+		return fmt.Sprintf("reporter/%d", v.UserID)
+	case v.OrgKind == viewer.Customer:
+		return fmt.Sprintf("customer/%d", v.OrgID)
+	case v.OrgKind == viewer.Vendor:
+		return fmt.Sprintf("vendor/%v/%v", sortedInts(v.ServedCustomerIDs), sortedInts(v.PartnerCustomerIDs))
+	default:
+		return fmt.Sprintf("provider/%v", sortedInts(v.ServedCustomerIDs))
+	}
+}
+
+func sortedInts(s []int) []int { return slices.Sorted(slices.Values(s)) }
 
 // TaskScope is the predicate of the development tasks v may see: staff of the owning
 // organisation only.
