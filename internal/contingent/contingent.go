@@ -100,19 +100,29 @@ func (s *Service) Book(ctx context.Context, in BookInput) (*ent.TimeEntry, error
 	}
 	var id int
 	var exhausted *ent.Contingent
-	err := ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		e, ex, err := s.book(ctx, tx.Client(), v, in)
-		if e != nil {
-			id = e.ID
-		}
-		exhausted = ex
-		return err
-	})
+	attempt := func() error {
+		return ticketflow.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+			e, ex, err := s.book(ctx, tx.Client(), v, in)
+			if e != nil {
+				id = e.ID
+			}
+			exhausted = ex
+			return err
+		})
+	}
+	err := attempt()
 	if exhausted != nil {
 		// The refused booking wrote nothing, not even the month's contingent if it was the first;
-		// the contingent and its open decision are written on their own.
-		if derr := s.openDecision(ctx, exhausted.ContractID, exhausted.Month, string(exhausted.Level)); derr != nil {
+		// the contingent and its open decision are written on their own. A contract whose overrun
+		// policy is SUSPEND suspends the level instead, and the booking is tried once more under
+		// the suspension (an incident is then booked unbilled, other work refused).
+		suspended, derr := s.openDecision(ctx, exhausted.ContractID, exhausted.Month, string(exhausted.Level))
+		if derr != nil {
 			return nil, derr
+		}
+		if suspended {
+			exhausted = nil
+			err = attempt()
 		}
 	}
 	if ent.IsConstraintError(err) && in.IdempotencyKey != nil {
@@ -227,6 +237,14 @@ func (s *Service) charge(ctx context.Context, c *ent.Client, k *ent.Contract, mo
 		}).AddUsedMinutes(minutes).Save(tctx)
 	if err != nil {
 		return nil, err
+	}
+	if n == 0 && b.Decision != contingent.DecisionSUSPENDED && k.OverrunPolicy == contract.OverrunPolicyEXTEND {
+		// The contract extends by itself: the missing minutes are added as extra minutes at the
+		// level's rate, recorded as an answered episode, and the booking goes through.
+		if err := s.autoExtend(tctx, c, k, b, minutes); err != nil {
+			return nil, err
+		}
+		return s.charge(ctx, c, k, month, level, minutes)
 	}
 	if n == 0 {
 		if b.Decision == contingent.DecisionSUSPENDED {

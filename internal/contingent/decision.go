@@ -6,6 +6,7 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/contingent"
+	"supportdesk/ent/contract"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/notify"
@@ -51,16 +52,26 @@ func (s *Service) openEpisode(ctx context.Context, c *ent.Client, b *ent.Conting
 // because the booking's was rolled back: the month's contingent is created if that booking was
 // its first, the episode is opened (or the open one kept), and the customer's key users and
 // approvers and the service manager are told once per episode.
-func (s *Service) openDecision(ctx context.Context, contractID int, month, level string) error {
+//
+// Under the contract's overrun policy SUSPEND the level is suspended at once instead (an
+// answered episode without an approver) and openDecision reports true.
+func (s *Service) openDecision(ctx context.Context, contractID int, month, level string) (suspended bool, err error) {
 	tctx := trusted(ctx)
-	return ticketflow.WithTx(tctx, s.Client, func(tx *ent.Tx) error {
+	err = ticketflow.WithTx(tctx, s.Client, func(tx *ent.Tx) error {
 		c := tx.Client()
 		k, err := c.Contract.Get(tctx, contractID)
 		if err != nil {
 			return err
 		}
+		if k, err = s.monthTerms(tctx, c, k, month); err != nil {
+			return err
+		}
 		b, err := s.budget(tctx, c, k, month, level)
 		if err != nil {
+			return err
+		}
+		if k.OverrunPolicy == contract.OverrunPolicySUSPEND {
+			suspended, err = s.autoSuspend(tctx, c, k, b)
 			return err
 		}
 		d, _, err := s.openEpisode(tctx, c, b, overrundecision.CauseEXHAUSTED)
@@ -79,6 +90,71 @@ func (s *Service) openDecision(ctx context.Context, contractID int, month, level
 		return s.notifyCustomer(tctx, c, k, d.ID, "CONTINGENT_EXHAUSTED",
 			fmt.Sprintf("%s contingent %s is used up: approve extra minutes or suspend the level", b.Level, b.Month))
 	})
+	return suspended, err
+}
+
+// autoExtend answers an overrun under the contract's policy EXTEND, in the booking's
+// transaction: the minutes the booking lacks become extra minutes (billed at the level's rate,
+// SPEC 12.4), kept as an EXTENDED episode without an approver, and the customer is told.
+func (s *Service) autoExtend(ctx context.Context, c *ent.Client, k *ent.Contract, b *ent.Contingent, minutes int) error {
+	cur, err := c.Contingent.Get(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	need := cur.UsedMinutes + minutes - (cur.MonthlyMinutes + cur.CarriedOverMinutes + cur.ExtraMinutes)
+	if need <= 0 {
+		return nil // another booking's extension made room meanwhile
+	}
+	n, err := c.Contingent.Update().Where(contingent.ID(b.ID), contingent.DecisionNEQ(contingent.DecisionSUSPENDED)).
+		AddExtraMinutes(need).SetDecision(contingent.DecisionEXTENDED).ClearOpenDecisionID().Save(ctx)
+	if err != nil || n == 0 {
+		return err
+	}
+	now := s.now()
+	if cur.OpenDecisionID != nil {
+		// An episode the threshold opened is answered by the contract's policy.
+		err = c.OverrunDecision.UpdateOneID(*cur.OpenDecisionID).SetStatus(overrundecision.StatusEXTENDED).
+			SetExtraMinutes(need).SetAnsweredAt(now).Exec(ctx)
+	} else {
+		err = c.OverrunDecision.Create().SetContingentID(b.ID).SetContractID(b.ContractID).SetCustomerID(b.CustomerID).
+			SetCause(overrundecision.CauseEXHAUSTED).SetStatus(overrundecision.StatusEXTENDED).SetExtraMinutes(need).
+			SetAnsweredAt(now).Exec(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return s.notifyCustomer(ctx, c, k, b.ID, "CONTINGENT_EXHAUSTED",
+		fmt.Sprintf("%s contingent %s: %d extra minutes added by the contract's overrun rule", b.Level, b.Month, need))
+}
+
+// autoSuspend answers an overrun under the contract's policy SUSPEND: the level takes no more
+// billable work this month (incidents are still booked, unbilled), kept as a SUSPENDED episode
+// without an approver; the customer is told. It reports whether the level is suspended now.
+func (s *Service) autoSuspend(ctx context.Context, c *ent.Client, k *ent.Contract, b *ent.Contingent) (bool, error) {
+	cur, err := c.Contingent.Get(ctx, b.ID)
+	if err != nil {
+		return false, err
+	}
+	if cur.Decision == contingent.DecisionSUSPENDED {
+		return true, nil
+	}
+	if err := c.Contingent.UpdateOneID(b.ID).SetDecision(contingent.DecisionSUSPENDED).SetWarned(true).
+		ClearOpenDecisionID().Exec(ctx); err != nil {
+		return false, err
+	}
+	now := s.now()
+	if cur.OpenDecisionID != nil {
+		err = c.OverrunDecision.UpdateOneID(*cur.OpenDecisionID).SetStatus(overrundecision.StatusSUSPENDED).
+			SetAnsweredAt(now).Exec(ctx)
+	} else {
+		err = c.OverrunDecision.Create().SetContingentID(b.ID).SetContractID(b.ContractID).SetCustomerID(b.CustomerID).
+			SetCause(overrundecision.CauseEXHAUSTED).SetStatus(overrundecision.StatusSUSPENDED).SetAnsweredAt(now).Exec(ctx)
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, s.notifyCustomer(ctx, c, k, b.ID, "CONTINGENT_EXHAUSTED",
+		fmt.Sprintf("%s contingent %s is used up and suspended for the rest of the month by the contract's overrun rule", b.Level, b.Month))
 }
 
 // Decide answers the open overrun decision of a contingent: EXTENDED adds extra minutes (the
