@@ -84,7 +84,7 @@ func TestIssue15RequestLimits(t *testing.T) {
 // write and read timeouts once upgraded.
 func TestIssue15ServerTimeouts(t *testing.T) {
 	e, _ := newEnvTuned(t, func(c *Config) {
-		c.ReadTimeout, c.WriteTimeout, c.IdleTimeout, c.ReadHeaderTimeout = 300*time.Millisecond, 300*time.Millisecond, time.Second, 200*time.Millisecond
+		c.ReadTimeout, c.WriteTimeout, c.IdleTimeout, c.ReadHeaderTimeout = 300*time.Millisecond, 300*time.Millisecond, 5*time.Second, 200*time.Millisecond
 	})
 	def, err := ConfigFromEnv(func(string) string { return "" })
 	if err != nil {
@@ -94,7 +94,7 @@ func TestIssue15ServerTimeouts(t *testing.T) {
 		t.Errorf("default timeouts: %v %v %v %v", def.ReadHeaderTimeout, def.ReadTimeout, def.WriteTimeout, def.IdleTimeout)
 	}
 	hs := e.app.HTTPServer()
-	if hs.ReadHeaderTimeout != 200*time.Millisecond || hs.ReadTimeout != 300*time.Millisecond || hs.WriteTimeout != 300*time.Millisecond || hs.IdleTimeout != time.Second {
+	if hs.ReadHeaderTimeout != 200*time.Millisecond || hs.ReadTimeout != 300*time.Millisecond || hs.WriteTimeout != 300*time.Millisecond || hs.IdleTimeout != 5*time.Second {
 		t.Errorf("server timeouts: %v %v %v %v", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout)
 	}
 	w := e.seed()
@@ -104,7 +104,9 @@ func TestIssue15ServerTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, errs := sock.subscribe("q", `subscription { queueUpdated { kind ticket { title } } }`, nil)
-	time.Sleep(time.Second) // past every timeout
+	time.Sleep(time.Second) // past the read and write timeouts
+	// The HTTP client's idle keep-alive connection may have been closed meanwhile; dial anew.
+	http.DefaultClient.CloseIdleConnections()
 	e.create(key, map[string]any{"title": "after the timeouts", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
 	select {
 	case raw := <-next:
