@@ -1,3 +1,5 @@
+// Package contract holds the frontend contract: the schema snapshot, the operations frontends
+// use, and the breaking-change guard against the released schema.
 package contract
 
 import (
