@@ -307,7 +307,9 @@ func frontendSteps() []opStep {
 				"softwareVersion": "7.2.1", "environment": "LIVE"}
 		}},
 		{op: "RaiseRequest", as: opKey, vars: idem(vars{"input": vars{"title": "How do we archive old item cards?", "type": "QUESTION", "priority": "P4", "channel": "PORTAL", "module": "Inventory"}})},
-		{op: "ReplyToTicket", as: opKey, vars: func(s *opState) vars { return vars{"ticketID": s.v("t.cr"), "body": "Item groups 10, 20 and 35 are affected."} }},
+		{op: "ReplyToTicket", as: opKey, vars: func(s *opState) vars {
+			return vars{"ticketID": s.v("t.cr"), "body": "Item groups 10, 20 and 35 are affected."}
+		}},
 		{op: "ForwardTicket", as: opHavnKey, vars: func(s *opState) vars { return vars{"ticketID": s.v("t.havnQuestion")} }},
 		{op: "DecideEstimate", as: opApprover, vars: func(s *opState) vars {
 			return vars{"input": vars{"ticketID": s.v("t.cr"), "approve": true, "reason": "Within budget"}}
@@ -356,7 +358,9 @@ func frontendSteps() []opStep {
 				"terms": vars{"agreementType": "BASIC", "keyUserLimit": 2, "calendarID": s.v("calendar"), "currency": "DKK",
 					"rates": []vars{{"level": "L1", "rateCents": 95000}, {"level": "L2", "rateCents": 115000}}}}}
 		}, save: map[string]string{"contract": "createContract.contract.id"}},
-		{op: "UpdateContract", as: opAdmin, vars: func(s *opState) vars { return vars{"id": s.v("contract"), "input": vars{"name": "Nordlys Basic (2 key users)"}} }},
+		{op: "UpdateContract", as: opAdmin, vars: func(s *opState) vars {
+			return vars{"id": s.v("contract"), "input": vars{"name": "Nordlys Basic (2 key users)"}}
+		}},
 		{op: "ChangeContractTerms", as: opAdmin, vars: func(s *opState) vars {
 			return vars{"input": vars{"contractID": s.v("contract"), "effectiveFrom": s.at(30 * 24 * time.Hour), "note": "third key user bought", "terms": vars{"extraKeyUsers": 1}}}
 		}},
@@ -368,7 +372,9 @@ func frontendSteps() []opStep {
 			return vars{"input": vars{"organizationID": s.v("newOrg"), "email": "key@nordlys.example", "name": "Nora Nøglebruger",
 				"role": "KEY_USER", "canApprove": true, "password": "nordlys-password-1"}}
 		}, save: map[string]string{"newUser": "createUser.user.id"}},
-		{op: "UpdateUser", as: opAdmin, vars: func(s *opState) vars { return vars{"id": s.v("newUser"), "input": vars{"name": "Nora Nordlys", "language": "da"}} }},
+		{op: "UpdateUser", as: opAdmin, vars: func(s *opState) vars {
+			return vars{"id": s.v("newUser"), "input": vars{"name": "Nora Nordlys", "language": "da"}}
+		}},
 		{op: "DeactivateUser", as: opAdmin, vars: func(s *opState) vars { return vars{"id": s.v("newUser")} }, mayBeEmpty: true},
 		{op: "ReactivateUser", as: opAdmin, vars: func(s *opState) vars { return vars{"id": s.v("newUser")} }},
 		{op: "WebhookEndpoints", as: opAdmin},
