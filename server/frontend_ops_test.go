@@ -402,29 +402,31 @@ type subscriptionStep struct {
 	as      string
 	vars    func(s *opState) map[string]any
 	trigger func(r *opRunner, round int)
+	// kinds are the event kinds the trigger may cause.
+	kinds []string
 }
 
 func frontendSubscriptions() []subscriptionStep {
 	return []subscriptionStep{
-		{op: "OnQueueUpdated", as: opDesk, vars: func(*opState) vars { return vars{"filter": vars{"types": []string{"QUESTION"}}} },
+		{op: "OnQueueUpdated", as: opDesk, kinds: []string{"TICKET_CREATED"}, vars: func(*opState) vars { return vars{"filter": vars{"types": []string{"QUESTION"}}} },
 			trigger: func(r *opRunner, i int) {
 				r.run(opStep{op: "RaiseRequest", as: opKey, vars: func(*opState) vars {
 					return vars{"input": vars{"title": fmt.Sprintf("Live question %d", i), "type": "QUESTION", "priority": "P4", "channel": "PORTAL"}}
 				}})
 			}},
-		{op: "OnTicketUpdated", as: opKey, vars: func(s *opState) vars { return vars{"id": s.v("t.question")} },
+		{op: "OnTicketUpdated", as: opKey, kinds: []string{"TICKET_UPDATED"}, vars: func(s *opState) vars { return vars{"id": s.v("t.question")} },
 			trigger: func(r *opRunner, i int) {
 				r.run(opStep{op: "ChangePriority", as: opDesk, vars: func(s *opState) vars {
 					return vars{"input": vars{"ticketID": s.v("t.question"), "priority": []string{"P3", "P4"}[i%2], "reason": "Live update"}}
 				}})
 			}},
-		{op: "OnTicketEvents", as: opKey, vars: func(s *opState) vars { return vars{"id": s.v("t.incident")} },
+		{op: "OnTicketEvents", as: opKey, kinds: []string{"COMMENT_CREATED", "TICKET_EVENT_CREATED", "TICKET_UPDATED"}, vars: func(s *opState) vars { return vars{"id": s.v("t.incident")} },
 			trigger: func(r *opRunner, i int) {
 				r.run(opStep{op: "AddComment", as: opKarin, vars: func(s *opState) vars {
 					return vars{"input": vars{"ticketID": s.v("t.incident"), "body": fmt.Sprintf("Status update %d", i)}}
 				}})
 			}},
-		{op: "OnMyNotification", as: opLars,
+		{op: "OnMyNotification", as: opLars, kinds: []string{"NOTIFICATION_CREATED"},
 			trigger: func(r *opRunner, i int) {
 				r.run(opStep{op: "CreateTicket", as: opDesk, vars: func(s *opState) vars {
 					return vars{"input": vars{"customerID": s.v("org.mueller"), "reporterID": s.v("u." + opKey), "title": fmt.Sprintf("Phone call %d", i),
@@ -434,7 +436,7 @@ func frontendSubscriptions() []subscriptionStep {
 					return vars{"input": vars{"ticketID": s.v("live"), "assigneeID": s.v("u." + opLars)}}
 				}})
 			}},
-		{op: "OnSLAAlert", as: opDesk,
+		{op: "OnSLAAlert", as: opDesk, kinds: []string{"TICKET_EVENT_CREATED"},
 			trigger: func(r *opRunner, i int) {
 				// An inquiry received ten days ago with a one-hour first-response target is
 				// breached; the evaluator (a background job of the server) records it.
@@ -446,7 +448,7 @@ func frontendSubscriptions() []subscriptionStep {
 					r.t.Fatal(err)
 				}
 			}},
-		{op: "OnContingentUpdated", as: opKey, vars: func(s *opState) vars { return vars{"contractID": s.v("k.mueller")} },
+		{op: "OnContingentUpdated", as: opKey, kinds: []string{"CONTINGENT_UPDATED"}, vars: func(s *opState) vars { return vars{"contractID": s.v("k.mueller")} },
 			trigger: func(r *opRunner, i int) {
 				r.run(opStep{op: "BookTime", as: opLars, vars: func(s *opState) vars {
 					return vars{"input": vars{"ticketID": s.v("t.question"), "workDate": s.v("today"), "minutes": 5, "description": fmt.Sprintf("Follow-up %d", i)}}
@@ -627,8 +629,11 @@ func (r *opRunner) subscribe(st subscriptionStep) {
 				r.t.Fatalf("%s: bad event %s", st.op, raw)
 			}
 			for _, ev := range msg.Data {
-				if kind, _ := ev["kind"].(string); kind == "" || ev["sequence"] == "" {
-					r.t.Fatalf("%s: event without kind or sequence: %s", st.op, raw)
+				if kind, _ := ev["kind"].(string); !slices.Contains(st.kinds, kind) || ev["sequence"] == "" {
+					r.t.Fatalf("%s: want an event of kind %v with a sequence, got %s", st.op, st.kinds, raw)
+				}
+				if st.op == "OnSLAAlert" && !strings.Contains(string(raw), `"kind":"SLA_`) {
+					r.t.Fatalf("%s: not an SLA history row: %s", st.op, raw)
 				}
 			}
 			ws.stop("1")
