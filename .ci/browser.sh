@@ -65,7 +65,9 @@ wait_http() {
 }
 
 echo "== browser test: API on $API_URL (demo data, SQLite in a fresh dir), page origin $PAGE_ORIGIN"
-LISTEN_ADDR="127.0.0.1:$API_PORT" DATA_DIR="$WORK/data" CORS_ORIGINS="$PAGE_ORIGIN" DATABASE_URL= \
+# ACCESS_TOKEN_TTL=70s: the page refreshes a minute before expiry, so the test sees the token
+# rotation and the WebSocket's reauthenticate within its run.
+LISTEN_ADDR="127.0.0.1:$API_PORT" DATA_DIR="$WORK/data" CORS_ORIGINS="$PAGE_ORIGIN" DATABASE_URL= ACCESS_TOKEN_TTL=70s \
   "$WORK/supportdesk" -demo >"$WORK/api.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$API_PORT/readyz" 120 "${PIDS[0]}"

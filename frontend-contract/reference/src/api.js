@@ -38,7 +38,7 @@ export async function gql(query, variables = {}, token) {
   try {
     res = await fetch(API_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   } catch (err) {
-    throw new ApiError([{ message: `the API at ${API_URL} cannot be reached (${err.message})`, extensions: { code: 'NETWORK' } }]);
+    throw new ApiError([{ message: `the API at ${API_URL} cannot be reached (${err.message}): is it running, and does its CORS_ORIGINS list ${window.location.origin}?`, extensions: { code: 'NETWORK' } }]);
   }
   let body;
   try {
@@ -71,6 +71,9 @@ export class Session {
   constructor(auth) {
     this.liveListeners = new Set();
     this.liveState = 'idle';
+    // Completed refreshes; onRefreshed(n) is told of each.
+    this.refreshes = 0;
+    this.onRefreshed = () => {};
     this.onSignedOut = () => {};
     this.apply(auth);
   }
@@ -101,6 +104,8 @@ export class Session {
       if (this.client && this.liveState === 'live') {
         await this.execute(REAUTHENTICATE, { token: this.auth.accessToken });
       }
+      this.refreshes += 1;
+      this.onRefreshed(this.refreshes);
     })().finally(() => {
       this.refreshing = null;
     });

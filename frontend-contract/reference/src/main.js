@@ -48,6 +48,10 @@ function loginView() {
 
 function shell(session, inner) {
   const user = session.user;
+  const who = h('span', { id: 'who', dataset: { role: user.role, refreshes: '0' } }, `${user.name} · ${user.role} · ${user.organization.name}`);
+  session.onRefreshed = (n) => {
+    who.dataset.refreshes = String(n);
+  };
   return h(
     'div',
     { class: 'shell' },
@@ -57,7 +61,7 @@ function shell(session, inner) {
       h('strong', {}, 'Supportdesk'),
       h('span', { class: 'muted' }, session.isStaff ? 'Agent desk' : 'Customer portal'),
       h('span', { class: 'spacer' }),
-      h('span', { id: 'who', dataset: { role: user.role } }, `${user.name} · ${user.role} · ${user.organization.name}`),
+      who,
       h('button', { type: 'button', id: 'logout', onclick: () => session.logout() }, 'Sign out'),
     ),
     inner,

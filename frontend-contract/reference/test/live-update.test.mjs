@@ -19,6 +19,7 @@ const STEP = 20_000;
 
 let browser;
 const problems = [];
+const pages = new Map();
 
 before(async () => {
   assert.ok(PAGE_URL, 'PAGE_URL must name the served reference page');
@@ -49,6 +50,7 @@ async function newPage(name) {
     if (res.status() >= 400) problems.push(`${name}: HTTP ${res.status()} for ${res.url()}`);
   });
   page.on('requestfailed', (req) => problems.push(`${name}: request failed: ${req.url()} ${req.failure()?.errorText}`));
+  pages.set(name, page);
   await page.goto(PAGE_URL);
   return page;
 }
@@ -60,7 +62,19 @@ async function login(page, email) {
   await page.locator('#who').waitFor();
 }
 
-test('a ticket created by the customer appears live in the agent queue; internal comments never reach the customer', { timeout: 120_000 }, async () => {
+// On a failure, a screenshot of every open page (failure-<name>.png) shows where it stopped.
+async function screenshotOnFailure(body) {
+  try {
+    await body();
+  } catch (err) {
+    for (const [name, page] of pages) {
+      await page.screenshot({ path: join(ARTIFACTS, `failure-${name}.png`), fullPage: true }).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+test('a ticket created by the customer appears live in the agent queue; internal comments never reach the customer', { timeout: 120_000 }, () => screenshotOnFailure(async () => {
   const stamp = Date.now().toString(36);
   const title = `Browser test ${stamp}: goods receipt posting hangs`;
   const internalText = `Internal note ${stamp}: suspect the batch job, do not tell the customer yet`;
@@ -90,7 +104,8 @@ test('a ticket created by the customer appears live in the agent queue; internal
   const form = customer.locator('#new-incident');
   await form.locator('[name=title]').fill(title);
   await form.locator('[name=priority]').selectOption('P2');
-  await form.locator('[name=module]').fill('Logistics / Goods receipt');
+  // A module of blanks passes the browser's `required` but not the API: VALIDATION names it.
+  await form.locator('[name=module]').fill('   ');
   await form.locator('[name=softwareVersion]').fill('7.2.1');
   await form.locator('[name=environment]').selectOption('LIVE');
   await form.locator('[name=impact]').fill('Goods receipts cannot be posted; the warehouse is blocked.');
@@ -103,6 +118,12 @@ test('a ticket created by the customer appears live in the agent queue; internal
   await form.locator('[name=firstOccurredAt]').fill(occurred);
   await form.locator('[name=reproduction]').fill('Reproducible in the test system with PO 4711.');
   await form.locator('[name=description]').fill('Posting spins forever since this morning.');
+  await form.locator('button[type=submit]').click();
+  const error = form.locator('.error[data-code=VALIDATION]');
+  await error.waitFor();
+  assert.match(await error.textContent(), /\(module\)$/);
+  assert.equal(await form.locator('[name=module]').getAttribute('aria-invalid'), 'true');
+  await form.locator('[name=module]').fill('Logistics / Goods receipt');
   await form.locator('button[type=submit]').click();
   // The portal opens the new ticket's page.
   const detail = customer.locator('.ticket-detail');
@@ -151,9 +172,24 @@ test('a ticket created by the customer appears live in the agent queue; internal
   assert.equal(await customer.locator('.ticket-detail .comment').count(), 1);
   assert.equal(await customer.evaluate(() => document.body.innerText.includes('Internal note')), false);
 
+  // Access tokens live 70 s here (ACCESS_TOKEN_TTL in .ci/browser.sh): each page refreshes
+  // its pair a minute before expiry (at least 5 s after sign-in) and renews its WebSocket with
+  // the reauthenticate mutation. Both sockets still deliver afterwards, both ways.
+  await agent.locator('#who:not([data-refreshes="0"])').waitFor({ timeout: 30_000 });
+  await customer.locator('#who:not([data-refreshes="0"])').waitFor({ timeout: 30_000 });
+  const replyText = `Customer reply ${stamp}: posting works again after a restart`;
+  await customer.locator('.ticket-detail .comment-form textarea').fill(replyText);
+  await customer.locator('.ticket-detail .comment-form button[type=submit]').click();
+  await agentDetail.locator('.comment[data-internal="false"]', { hasText: replyText }).waitFor();
+  const laterText = `Public answer ${stamp}: thank you, we close the analysis`;
+  await addComment(laterText, false);
+  await customer.locator('.ticket-detail .comment', { hasText: laterText }).waitFor();
+  assert.equal(await customer.locator('.ticket-detail .comment').count(), 3);
+  assert.equal(await agent.locator('#live-status').getAttribute('data-state'), 'live');
+
   // The customer's list has the ticket too.
   await customer.locator('a[href="#/tickets"]').click();
   await customer.locator(`#my-tickets tr[data-number="${number}"]`).waitFor();
 
   assert.deepEqual(problems, []);
-});
+}));
