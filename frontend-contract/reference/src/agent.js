@@ -67,7 +67,11 @@ export function agentView(session) {
     if (!t) return;
     if (CLOSED.has(t.status)) tickets.delete(t.id);
     else {
-      if (!tickets.has(t.id)) fresh.add(t.id);
+      if (!tickets.has(t.id)) {
+        // Highlighted for a while as new.
+        fresh.add(t.id);
+        setTimeout(() => fresh.delete(t.id) && render(), 15_000);
+      }
       tickets.set(t.id, t);
     }
     render();
@@ -91,6 +95,7 @@ export function agentView(session) {
     }
   });
   const unsubscribe = session.subscribe(QUEUE_UPDATED, {}, onEvent, (err) => status.replaceChildren(errorBox(err)));
+  load();
 
   const showTicket = (id) => {
     current?.dispose();

@@ -71,8 +71,9 @@ export class Session {
   constructor(auth) {
     this.liveListeners = new Set();
     this.liveState = 'idle';
-    // Completed refreshes; onRefreshed(n) is told of each.
+    // Completed refreshes, and how many of them renewed the WebSocket; onRefreshed is told.
     this.refreshes = 0;
+    this.reauthenticated = 0;
     this.onRefreshed = () => {};
     this.onSignedOut = () => {};
     this.apply(auth);
@@ -96,16 +97,22 @@ export class Session {
   }
 
   // refresh rotates the token pair (each refresh token works once) and renews the WebSocket's
-  // authentication with the reauthenticate mutation, sent on that socket.
+  // authentication with the reauthenticate mutation, sent on that socket. Should that fail,
+  // the socket is closed with 4403 when the old token expires and reconnects with the new one.
   refresh() {
     this.refreshing ??= (async () => {
       const data = await gql(REFRESH, { token: this.auth.refreshToken });
       this.apply(data.refreshToken);
-      if (this.client && this.liveState === 'live') {
-        await this.execute(REAUTHENTICATE, { token: this.auth.accessToken });
-      }
       this.refreshes += 1;
-      this.onRefreshed(this.refreshes);
+      if (this.client && this.liveState === 'live') {
+        try {
+          await this.execute(REAUTHENTICATE, { token: this.auth.accessToken });
+          this.reauthenticated += 1;
+        } catch (err) {
+          console.warn('reauthenticate failed; the socket will reconnect at expiry', err);
+        }
+      }
+      this.onRefreshed(this);
     })().finally(() => {
       this.refreshing = null;
     });

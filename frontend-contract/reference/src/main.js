@@ -48,9 +48,12 @@ function loginView() {
 
 function shell(session, inner) {
   const user = session.user;
-  const who = h('span', { id: 'who', dataset: { role: user.role, refreshes: '0' } }, `${user.name} · ${user.role} · ${user.organization.name}`);
-  session.onRefreshed = (n) => {
-    who.dataset.refreshes = String(n);
+  // data-refreshes / data-reauthenticated: token refreshes so far, and how many of them
+  // renewed the WebSocket (read by the browser test).
+  const who = h('span', { id: 'who', dataset: { role: user.role, refreshes: '0', reauthenticated: '0' } }, `${user.name} · ${user.role} · ${user.organization.name}`);
+  session.onRefreshed = (s) => {
+    who.dataset.refreshes = String(s.refreshes);
+    who.dataset.reauthenticated = String(s.reauthenticated);
   };
   return h(
     'div',

@@ -175,8 +175,8 @@ test('a ticket created by the customer appears live in the agent queue; internal
   // Access tokens live 70 s here (ACCESS_TOKEN_TTL in .ci/browser.sh): each page refreshes
   // its pair a minute before expiry (at least 5 s after sign-in) and renews its WebSocket with
   // the reauthenticate mutation. Both sockets still deliver afterwards, both ways.
-  await agent.locator('#who:not([data-refreshes="0"])').waitFor({ timeout: 30_000 });
-  await customer.locator('#who:not([data-refreshes="0"])').waitFor({ timeout: 30_000 });
+  await agent.locator('#who:not([data-reauthenticated="0"])').waitFor({ timeout: 30_000 });
+  await customer.locator('#who:not([data-reauthenticated="0"])').waitFor({ timeout: 30_000 });
   const replyText = `Customer reply ${stamp}: posting works again after a restart`;
   await customer.locator('.ticket-detail .comment-form textarea').fill(replyText);
   await customer.locator('.ticket-detail .comment-form button[type=submit]').click();
