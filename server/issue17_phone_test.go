@@ -99,7 +99,9 @@ func TestIssue17PhoneHoursSetting(t *testing.T) {
 		t.Fatalf("foreign calendar: %+v", r.Errors)
 	}
 	var out struct {
-		SetPhoneHours struct{ Organization struct{ PhoneHoursCalendar *struct{ ID string } } }
+		SetPhoneHours struct {
+			Organization struct{ PhoneHoursCalendar *struct{ ID string } }
+		}
 	}
 	e.ok(e.token(w, "P1.ADMIN"), opSetPhoneHours, map[string]any{"in": map[string]any{"calendarID": nil}}, &out)
 	if out.SetPhoneHours.Organization.PhoneHoursCalendar != nil {
