@@ -97,6 +97,12 @@ func (o *OIDC) verifier(ctx context.Context, is OIDCIssuer) (*oidc.IDTokenVerifi
 	// of its own (go-oidc ignores the cancellation of the one given to VerifierContext).
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, client), is.Issuer)
 	if err != nil {
+		if iv, ok := o.verifiers[is.Issuer]; ok {
+			// The issuer is unreachable at a re-discovery: keep its known keys and try again
+			// in a minute rather than on every request.
+			iv.at = time.Now().Add(time.Minute - ttl)
+			return iv.v, nil
+		}
 		return nil, err
 	}
 	v := p.VerifierContext(oidc.ClientContext(context.Background(), client), &oidc.Config{ClientID: is.Audience, Now: o.now})
