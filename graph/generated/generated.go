@@ -10477,7 +10477,7 @@ refused and never uncovered work, product ideas never billed.
 """
 type RegisterCallPayload {
   ticket: Ticket!
-  "False when the call is uncovered work, billed for the time used."
+  "False when the call is work the agreement does not cover, billed for the time used (an INVOICED contract bills covered calls too)."
   covered: Boolean!
   "Why the call is uncovered work; null when covered."
   uncoveredReason: UncoveredReason

@@ -144,7 +144,7 @@ type PasswordResetPayload struct {
 // refused and never uncovered work, product ideas never billed.
 type RegisterCallPayload struct {
 	Ticket *ent.Ticket `json:"ticket"`
-	// False when the call is uncovered work, billed for the time used.
+	// False when the call is work the agreement does not cover, billed for the time used (an INVOICED contract bills covered calls too).
 	Covered bool `json:"covered"`
 	// Why the call is uncovered work; null when covered.
 	UncoveredReason *UncoveredReason `json:"uncoveredReason,omitempty"`
