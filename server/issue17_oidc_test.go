@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -266,6 +267,33 @@ func TestIssue17OIDC(t *testing.T) {
 	}
 	refused("removed key", a.sign("k1", key1, jwt.MapClaims{"sub": "alice"}))
 	refused("token issued before the rotation", alice)
+	// A socket signed in with the issuer's token is renewed with a fresh one of the same user,
+	// never with a removed key's or an unmapped subject's.
+	sock, err := e.dialWS(rotated, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const reauth = `mutation($t: String!){ reauthenticate(token: $t) }`
+	for i, c := range []struct{ tok, want string }{
+		{a.sign("k2", key2, jwt.MapClaims{"sub": "alice", "exp": now.Add(20 * time.Minute).Unix()}), `{"data":{"reauthenticate":true}}`},
+		{a.sign("k1", key1, jwt.MapClaims{"sub": "alice"}), "UNAUTHENTICATED"},
+		{a.sign("k2", key2, jwt.MapClaims{"sub": "mallory"}), "UNAUTHENTICATED"},
+	} {
+		res, errs := sock.subscribe(fmt.Sprint("r", i), reauth, map[string]any{"t": c.tok})
+		select {
+		case raw := <-res:
+			if !strings.Contains(string(raw), c.want) {
+				t.Fatalf("reauthenticate %d: %s, want %s", i, raw, c.want)
+			}
+		case raw := <-errs:
+			if !strings.Contains(string(raw), c.want) {
+				t.Fatalf("reauthenticate %d: %s, want %s", i, raw, c.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("reauthenticate %d: no answer", i)
+		}
+	}
+	sock.conn.CloseNow()
 
 	// c maps into C2 by verified e-mail: C2's users only.
 	if email, code := e.me(c.sign("c1", keyC, jwt.MapClaims{"sub": "c-77", "email": "c2.key_user@TEST.example", "email_verified": true})); email != "C2.KEY_USER@test.example" {
