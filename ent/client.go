@@ -35,6 +35,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 
@@ -99,6 +100,8 @@ type Client struct {
 	TimeEntry *TimeEntryClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// UserIdentity is the client for interacting with the UserIdentity builders.
+	UserIdentity *UserIdentityClient
 	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
 	WebhookDelivery *WebhookDeliveryClient
 	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
@@ -138,6 +141,7 @@ func (c *Client) init() {
 	c.TicketEvent = NewTicketEventClient(c.config)
 	c.TimeEntry = NewTimeEntryClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.UserIdentity = NewUserIdentityClient(c.config)
 	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
 	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
 }
@@ -256,6 +260,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		TicketEvent:            NewTicketEventClient(cfg),
 		TimeEntry:              NewTimeEntryClient(cfg),
 		User:                   NewUserClient(cfg),
+		UserIdentity:           NewUserIdentityClient(cfg),
 		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
 		WebhookEndpoint:        NewWebhookEndpointClient(cfg),
 	}, nil
@@ -301,6 +306,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		TicketEvent:            NewTicketEventClient(cfg),
 		TimeEntry:              NewTimeEntryClient(cfg),
 		User:                   NewUserClient(cfg),
+		UserIdentity:           NewUserIdentityClient(cfg),
 		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
 		WebhookEndpoint:        NewWebhookEndpointClient(cfg),
 	}, nil
@@ -336,8 +342,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ContractVersion, c.KnowledgeArticle, c.LoginThrottle, c.Notification,
 		c.NotificationPreference, c.Organization, c.OutboxEvent, c.OverrunDecision,
 		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.UserIdentity,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -351,8 +357,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ContractVersion, c.KnowledgeArticle, c.LoginThrottle, c.Notification,
 		c.NotificationPreference, c.Organization, c.OutboxEvent, c.OverrunDecision,
 		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.WebhookDelivery,
-		c.WebhookEndpoint,
+		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.UserIdentity,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -409,6 +415,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TimeEntry.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *UserIdentityMutation:
+		return c.UserIdentity.mutate(ctx, m)
 	case *WebhookDeliveryMutation:
 		return c.WebhookDelivery.mutate(ctx, m)
 	case *WebhookEndpointMutation:
@@ -2489,6 +2497,22 @@ func (c *OrganizationClient) QueryDefaultCalendar(_m *Organization) *CalendarQue
 			sqlgraph.From(organization.Table, organization.FieldID, id),
 			sqlgraph.To(calendar.Table, calendar.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, organization.DefaultCalendarTable, organization.DefaultCalendarColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPhoneHoursCalendar queries the phone_hours_calendar edge of a Organization.
+func (c *OrganizationClient) QueryPhoneHoursCalendar(_m *Organization) *CalendarQuery {
+	query := (&CalendarClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(calendar.Table, calendar.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, organization.PhoneHoursCalendarTable, organization.PhoneHoursCalendarColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4786,6 +4810,156 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// UserIdentityClient is a client for the UserIdentity schema.
+type UserIdentityClient struct {
+	config
+}
+
+// NewUserIdentityClient returns a client for the UserIdentity from the given config.
+func NewUserIdentityClient(c config) *UserIdentityClient {
+	return &UserIdentityClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `useridentity.Hooks(f(g(h())))`.
+func (c *UserIdentityClient) Use(hooks ...Hook) {
+	c.hooks.UserIdentity = append(c.hooks.UserIdentity, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `useridentity.Intercept(f(g(h())))`.
+func (c *UserIdentityClient) Intercept(interceptors ...Interceptor) {
+	c.inters.UserIdentity = append(c.inters.UserIdentity, interceptors...)
+}
+
+// Create returns a builder for creating a UserIdentity entity.
+func (c *UserIdentityClient) Create() *UserIdentityCreate {
+	mutation := newUserIdentityMutation(c.config, OpCreate)
+	return &UserIdentityCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of UserIdentity entities.
+func (c *UserIdentityClient) CreateBulk(builders ...*UserIdentityCreate) *UserIdentityCreateBulk {
+	return &UserIdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *UserIdentityClient) MapCreateBulk(slice any, setFunc func(*UserIdentityCreate, int)) *UserIdentityCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &UserIdentityCreateBulk{err: fmt.Errorf("calling to UserIdentityClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*UserIdentityCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &UserIdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for UserIdentity.
+func (c *UserIdentityClient) Update() *UserIdentityUpdate {
+	mutation := newUserIdentityMutation(c.config, OpUpdate)
+	return &UserIdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *UserIdentityClient) UpdateOne(_m *UserIdentity) *UserIdentityUpdateOne {
+	mutation := newUserIdentityMutation(c.config, OpUpdateOne, withUserIdentity(_m))
+	return &UserIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *UserIdentityClient) UpdateOneID(id int) *UserIdentityUpdateOne {
+	mutation := newUserIdentityMutation(c.config, OpUpdateOne, withUserIdentityID(id))
+	return &UserIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for UserIdentity.
+func (c *UserIdentityClient) Delete() *UserIdentityDelete {
+	mutation := newUserIdentityMutation(c.config, OpDelete)
+	return &UserIdentityDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *UserIdentityClient) DeleteOne(_m *UserIdentity) *UserIdentityDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *UserIdentityClient) DeleteOneID(id int) *UserIdentityDeleteOne {
+	builder := c.Delete().Where(useridentity.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &UserIdentityDeleteOne{builder}
+}
+
+// Query returns a query builder for UserIdentity.
+func (c *UserIdentityClient) Query() *UserIdentityQuery {
+	return &UserIdentityQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeUserIdentity},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a UserIdentity entity by its id.
+func (c *UserIdentityClient) Get(ctx context.Context, id int) (*UserIdentity, error) {
+	return c.Query().Where(useridentity.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *UserIdentityClient) GetX(ctx context.Context, id int) *UserIdentity {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a UserIdentity.
+func (c *UserIdentityClient) QueryUser(_m *UserIdentity) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(useridentity.Table, useridentity.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, useridentity.UserTable, useridentity.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *UserIdentityClient) Hooks() []Hook {
+	hooks := c.hooks.UserIdentity
+	return append(hooks[:len(hooks):len(hooks)], useridentity.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *UserIdentityClient) Interceptors() []Interceptor {
+	return c.inters.UserIdentity
+}
+
+func (c *UserIdentityClient) mutate(ctx context.Context, m *UserIdentityMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&UserIdentityCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&UserIdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&UserIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&UserIdentityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown UserIdentity mutation op: %q", m.Op())
+	}
+}
+
 // WebhookDeliveryClient is a client for the WebhookDelivery schema.
 type WebhookDeliveryClient struct {
 	config
@@ -5109,14 +5283,15 @@ type (
 		ContractVersion, KnowledgeArticle, LoginThrottle, Notification,
 		NotificationPreference, Organization, OutboxEvent, OverrunDecision,
 		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User, WebhookDelivery, WebhookEndpoint []ent.Hook
+		TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
 		ContractVersion, KnowledgeArticle, LoginThrottle, Notification,
 		NotificationPreference, Organization, OutboxEvent, OverrunDecision,
 		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User, WebhookDelivery,
+		TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
 		WebhookEndpoint []ent.Interceptor
 	}
 )

@@ -31,6 +31,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 	"sync"
@@ -122,6 +123,7 @@ func checkColumn(t, c string) error {
 			ticketevent.Table:            ticketevent.ValidColumn,
 			timeentry.Table:              timeentry.ValidColumn,
 			user.Table:                   user.ValidColumn,
+			useridentity.Table:           useridentity.ValidColumn,
 			webhookdelivery.Table:        webhookdelivery.ValidColumn,
 			webhookendpoint.Table:        webhookendpoint.ValidColumn,
 		})

@@ -28,6 +28,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 
@@ -39,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -302,18 +303,19 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:         {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:         {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:              {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldKind:              {Type: field.TypeEnum, Column: organization.FieldKind},
-			organization.FieldTicketPrefix:      {Type: field.TypeString, Column: organization.FieldTicketPrefix},
-			organization.FieldParentID:          {Type: field.TypeInt, Column: organization.FieldParentID},
-			organization.FieldEscalationRules:   {Type: field.TypeJSON, Column: organization.FieldEscalationRules},
-			organization.FieldCountry:           {Type: field.TypeString, Column: organization.FieldCountry},
-			organization.FieldLanguage:          {Type: field.TypeString, Column: organization.FieldLanguage},
-			organization.FieldTimeZone:          {Type: field.TypeString, Column: organization.FieldTimeZone},
-			organization.FieldDefaultCalendarID: {Type: field.TypeInt, Column: organization.FieldDefaultCalendarID},
-			organization.FieldActive:            {Type: field.TypeBool, Column: organization.FieldActive},
+			organization.FieldCreatedAt:            {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:            {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:                 {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldKind:                 {Type: field.TypeEnum, Column: organization.FieldKind},
+			organization.FieldTicketPrefix:         {Type: field.TypeString, Column: organization.FieldTicketPrefix},
+			organization.FieldParentID:             {Type: field.TypeInt, Column: organization.FieldParentID},
+			organization.FieldEscalationRules:      {Type: field.TypeJSON, Column: organization.FieldEscalationRules},
+			organization.FieldCountry:              {Type: field.TypeString, Column: organization.FieldCountry},
+			organization.FieldLanguage:             {Type: field.TypeString, Column: organization.FieldLanguage},
+			organization.FieldTimeZone:             {Type: field.TypeString, Column: organization.FieldTimeZone},
+			organization.FieldDefaultCalendarID:    {Type: field.TypeInt, Column: organization.FieldDefaultCalendarID},
+			organization.FieldActive:               {Type: field.TypeBool, Column: organization.FieldActive},
+			organization.FieldPhoneHoursCalendarID: {Type: field.TypeInt, Column: organization.FieldPhoneHoursCalendarID},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -489,6 +491,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			ticket.FieldCreatedAt:                 {Type: field.TypeTime, Column: ticket.FieldCreatedAt},
 			ticket.FieldUpdatedAt:                 {Type: field.TypeTime, Column: ticket.FieldUpdatedAt},
+			ticket.FieldOutsidePhoneHours:         {Type: field.TypeBool, Column: ticket.FieldOutsidePhoneHours},
 			ticket.FieldNumber:                    {Type: field.TypeString, Column: ticket.FieldNumber},
 			ticket.FieldTitle:                     {Type: field.TypeString, Column: ticket.FieldTitle},
 			ticket.FieldDescription:               {Type: field.TypeString, Column: ticket.FieldDescription},
@@ -629,6 +632,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   useridentity.Table,
+			Columns: useridentity.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: useridentity.FieldID,
+			},
+		},
+		Type: "UserIdentity",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			useridentity.FieldCreatedAt: {Type: field.TypeTime, Column: useridentity.FieldCreatedAt},
+			useridentity.FieldIssuer:    {Type: field.TypeString, Column: useridentity.FieldIssuer},
+			useridentity.FieldSubject:   {Type: field.TypeString, Column: useridentity.FieldSubject},
+			useridentity.FieldUserID:    {Type: field.TypeInt, Column: useridentity.FieldUserID},
+		},
+	}
+	graph.Nodes[25] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -655,7 +675,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldRedeliveryOf:   {Type: field.TypeInt, Column: webhookdelivery.FieldRedeliveryOf},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -1043,6 +1063,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Inverse: false,
 			Table:   organization.DefaultCalendarTable,
 			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"Calendar",
+	)
+	graph.MustAddE(
+		"phone_hours_calendar",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
 			Bidi:    false,
 		},
 		"Organization",
@@ -1539,6 +1571,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Task",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   useridentity.UserTable,
+			Columns: []string{useridentity.UserColumn},
+			Bidi:    false,
+		},
+		"UserIdentity",
+		"User",
 	)
 	graph.MustAddE(
 		"endpoint",
@@ -3029,6 +3073,11 @@ func (f *OrganizationFilter) WhereActive(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldActive))
 }
 
+// WherePhoneHoursCalendarID applies the entql int predicate on the phone_hours_calendar_id field.
+func (f *OrganizationFilter) WherePhoneHoursCalendarID(p entql.IntP) {
+	f.Where(p.Field(organization.FieldPhoneHoursCalendarID))
+}
+
 // WhereHasParent applies a predicate to check if query has an edge parent.
 func (f *OrganizationFilter) WhereHasParent() {
 	f.Where(entql.HasEdge("parent"))
@@ -3093,6 +3142,20 @@ func (f *OrganizationFilter) WhereHasDefaultCalendar() {
 // WhereHasDefaultCalendarWith applies a predicate to check if query has an edge default_calendar with a given conditions (other predicates).
 func (f *OrganizationFilter) WhereHasDefaultCalendarWith(preds ...predicate.Calendar) {
 	f.Where(entql.HasEdgeWith("default_calendar", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPhoneHoursCalendar applies a predicate to check if query has an edge phone_hours_calendar.
+func (f *OrganizationFilter) WhereHasPhoneHoursCalendar() {
+	f.Where(entql.HasEdge("phone_hours_calendar"))
+}
+
+// WhereHasPhoneHoursCalendarWith applies a predicate to check if query has an edge phone_hours_calendar with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasPhoneHoursCalendarWith(preds ...predicate.Calendar) {
+	f.Where(entql.HasEdgeWith("phone_hours_calendar", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3943,6 +4006,11 @@ func (f *TicketFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
 func (f *TicketFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(ticket.FieldUpdatedAt))
+}
+
+// WhereOutsidePhoneHours applies the entql bool predicate on the outside_phone_hours field.
+func (f *TicketFilter) WhereOutsidePhoneHours(p entql.BoolP) {
+	f.Where(p.Field(ticket.FieldOutsidePhoneHours))
 }
 
 // WhereNumber applies the entql string predicate on the number field.
@@ -4929,6 +4997,80 @@ func (f *UserFilter) WhereHasWatchedTasksWith(preds ...predicate.Task) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *UserIdentityQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the UserIdentityQuery builder.
+func (_q *UserIdentityQuery) Filter() *UserIdentityFilter {
+	return &UserIdentityFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *UserIdentityMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the UserIdentityMutation builder.
+func (m *UserIdentityMutation) Filter() *UserIdentityFilter {
+	return &UserIdentityFilter{config: m.config, predicateAdder: m}
+}
+
+// UserIdentityFilter provides a generic filtering capability at runtime for UserIdentityQuery.
+type UserIdentityFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *UserIdentityFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *UserIdentityFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(useridentity.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *UserIdentityFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(useridentity.FieldCreatedAt))
+}
+
+// WhereIssuer applies the entql string predicate on the issuer field.
+func (f *UserIdentityFilter) WhereIssuer(p entql.StringP) {
+	f.Where(p.Field(useridentity.FieldIssuer))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *UserIdentityFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(useridentity.FieldSubject))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *UserIdentityFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(useridentity.FieldUserID))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *UserIdentityFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *UserIdentityFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *WebhookDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4957,7 +5099,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5086,7 +5228,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

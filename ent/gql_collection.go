@@ -1866,6 +1866,21 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, organization.FieldDefaultCalendarID)
 				fieldSeen[organization.FieldDefaultCalendarID] = struct{}{}
 			}
+
+		case "phoneHoursCalendar":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CalendarClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, calendarImplementors)...); err != nil {
+				return err
+			}
+			_q.withPhoneHoursCalendar = query
+			if _, ok := fieldSeen[organization.FieldPhoneHoursCalendarID]; !ok {
+				selectedFields = append(selectedFields, organization.FieldPhoneHoursCalendarID)
+				fieldSeen[organization.FieldPhoneHoursCalendarID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[organization.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, organization.FieldCreatedAt)
@@ -1920,6 +1935,11 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldActive]; !ok {
 				selectedFields = append(selectedFields, organization.FieldActive)
 				fieldSeen[organization.FieldActive] = struct{}{}
+			}
+		case "phoneHoursCalendarID":
+			if _, ok := fieldSeen[organization.FieldPhoneHoursCalendarID]; !ok {
+				selectedFields = append(selectedFields, organization.FieldPhoneHoursCalendarID)
+				fieldSeen[organization.FieldPhoneHoursCalendarID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2963,6 +2983,11 @@ func (_q *TicketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[ticket.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, ticket.FieldUpdatedAt)
 				fieldSeen[ticket.FieldUpdatedAt] = struct{}{}
+			}
+		case "outsidePhoneHours":
+			if _, ok := fieldSeen[ticket.FieldOutsidePhoneHours]; !ok {
+				selectedFields = append(selectedFields, ticket.FieldOutsidePhoneHours)
+				fieldSeen[ticket.FieldOutsidePhoneHours] = struct{}{}
 			}
 		case "number":
 			if _, ok := fieldSeen[ticket.FieldNumber]; !ok {

@@ -280,6 +280,14 @@ func (_m *Organization) DefaultCalendar(ctx context.Context) (*Calendar, error) 
 	return result, MaskNotFound(err)
 }
 
+func (_m *Organization) PhoneHoursCalendar(ctx context.Context) (*Calendar, error) {
+	result, err := _m.Edges.PhoneHoursCalendarOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPhoneHoursCalendar().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *OverrunDecision) Contingent(ctx context.Context) (*Contingent, error) {
 	result, err := _m.Edges.ContingentOrErr()
 	if IsNotLoaded(err) {

@@ -32,6 +32,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 	"sync"
@@ -74,6 +75,7 @@ const (
 	TypeTicketEvent            = "TicketEvent"
 	TypeTimeEntry              = "TimeEntry"
 	TypeUser                   = "User"
+	TypeUserIdentity           = "UserIdentity"
 	TypeWebhookDelivery        = "WebhookDelivery"
 	TypeWebhookEndpoint        = "WebhookEndpoint"
 )
@@ -11449,36 +11451,38 @@ func (m *NotificationPreferenceMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	name                    *string
-	kind                    *organization.Kind
-	ticket_prefix           *string
-	escalation_rules        **schematype.EscalationRules
-	country                 *string
-	language                *string
-	time_zone               *string
-	active                  *bool
-	clearedFields           map[string]struct{}
-	parent                  *int
-	clearedparent           bool
-	children                map[int]struct{}
-	removedchildren         map[int]struct{}
-	clearedchildren         bool
-	users                   map[int]struct{}
-	removedusers            map[int]struct{}
-	clearedusers            bool
-	contracts               map[int]struct{}
-	removedcontracts        map[int]struct{}
-	clearedcontracts        bool
-	default_calendar        *int
-	cleareddefault_calendar bool
-	done                    bool
-	oldValue                func(context.Context) (*Organization, error)
-	predicates              []predicate.Organization
+	op                          Op
+	typ                         string
+	id                          *int
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	name                        *string
+	kind                        *organization.Kind
+	ticket_prefix               *string
+	escalation_rules            **schematype.EscalationRules
+	country                     *string
+	language                    *string
+	time_zone                   *string
+	active                      *bool
+	clearedFields               map[string]struct{}
+	parent                      *int
+	clearedparent               bool
+	children                    map[int]struct{}
+	removedchildren             map[int]struct{}
+	clearedchildren             bool
+	users                       map[int]struct{}
+	removedusers                map[int]struct{}
+	clearedusers                bool
+	contracts                   map[int]struct{}
+	removedcontracts            map[int]struct{}
+	clearedcontracts            bool
+	default_calendar            *int
+	cleareddefault_calendar     bool
+	phone_hours_calendar        *int
+	clearedphone_hours_calendar bool
+	done                        bool
+	oldValue                    func(context.Context) (*Organization, error)
+	predicates                  []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -12063,6 +12067,55 @@ func (m *OrganizationMutation) ResetActive() {
 	m.active = nil
 }
 
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (m *OrganizationMutation) SetPhoneHoursCalendarID(i int) {
+	m.phone_hours_calendar = &i
+}
+
+// PhoneHoursCalendarID returns the value of the "phone_hours_calendar_id" field in the mutation.
+func (m *OrganizationMutation) PhoneHoursCalendarID() (r int, exists bool) {
+	v := m.phone_hours_calendar
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneHoursCalendarID returns the old "phone_hours_calendar_id" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldPhoneHoursCalendarID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneHoursCalendarID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneHoursCalendarID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneHoursCalendarID: %w", err)
+	}
+	return oldValue.PhoneHoursCalendarID, nil
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (m *OrganizationMutation) ClearPhoneHoursCalendarID() {
+	m.phone_hours_calendar = nil
+	m.clearedFields[organization.FieldPhoneHoursCalendarID] = struct{}{}
+}
+
+// PhoneHoursCalendarIDCleared returns if the "phone_hours_calendar_id" field was cleared in this mutation.
+func (m *OrganizationMutation) PhoneHoursCalendarIDCleared() bool {
+	_, ok := m.clearedFields[organization.FieldPhoneHoursCalendarID]
+	return ok
+}
+
+// ResetPhoneHoursCalendarID resets all changes to the "phone_hours_calendar_id" field.
+func (m *OrganizationMutation) ResetPhoneHoursCalendarID() {
+	m.phone_hours_calendar = nil
+	delete(m.clearedFields, organization.FieldPhoneHoursCalendarID)
+}
+
 // ClearParent clears the "parent" edge to the Organization entity.
 func (m *OrganizationMutation) ClearParent() {
 	m.clearedparent = true
@@ -12279,6 +12332,33 @@ func (m *OrganizationMutation) ResetDefaultCalendar() {
 	m.cleareddefault_calendar = false
 }
 
+// ClearPhoneHoursCalendar clears the "phone_hours_calendar" edge to the Calendar entity.
+func (m *OrganizationMutation) ClearPhoneHoursCalendar() {
+	m.clearedphone_hours_calendar = true
+	m.clearedFields[organization.FieldPhoneHoursCalendarID] = struct{}{}
+}
+
+// PhoneHoursCalendarCleared reports if the "phone_hours_calendar" edge to the Calendar entity was cleared.
+func (m *OrganizationMutation) PhoneHoursCalendarCleared() bool {
+	return m.PhoneHoursCalendarIDCleared() || m.clearedphone_hours_calendar
+}
+
+// PhoneHoursCalendarIDs returns the "phone_hours_calendar" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PhoneHoursCalendarID instead. It exists only for internal usage by the builders.
+func (m *OrganizationMutation) PhoneHoursCalendarIDs() (ids []int) {
+	if id := m.phone_hours_calendar; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPhoneHoursCalendar resets all changes to the "phone_hours_calendar" edge.
+func (m *OrganizationMutation) ResetPhoneHoursCalendar() {
+	m.phone_hours_calendar = nil
+	m.clearedphone_hours_calendar = false
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -12313,7 +12393,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -12350,6 +12430,9 @@ func (m *OrganizationMutation) Fields() []string {
 	if m.active != nil {
 		fields = append(fields, organization.FieldActive)
 	}
+	if m.phone_hours_calendar != nil {
+		fields = append(fields, organization.FieldPhoneHoursCalendarID)
+	}
 	return fields
 }
 
@@ -12382,6 +12465,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.DefaultCalendarID()
 	case organization.FieldActive:
 		return m.Active()
+	case organization.FieldPhoneHoursCalendarID:
+		return m.PhoneHoursCalendarID()
 	}
 	return nil, false
 }
@@ -12415,6 +12500,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldDefaultCalendarID(ctx)
 	case organization.FieldActive:
 		return m.OldActive(ctx)
+	case organization.FieldPhoneHoursCalendarID:
+		return m.OldPhoneHoursCalendarID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -12508,6 +12595,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActive(v)
 		return nil
+	case organization.FieldPhoneHoursCalendarID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneHoursCalendarID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -12553,6 +12647,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldDefaultCalendarID) {
 		fields = append(fields, organization.FieldDefaultCalendarID)
 	}
+	if m.FieldCleared(organization.FieldPhoneHoursCalendarID) {
+		fields = append(fields, organization.FieldPhoneHoursCalendarID)
+	}
 	return fields
 }
 
@@ -12578,6 +12675,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldDefaultCalendarID:
 		m.ClearDefaultCalendarID()
+		return nil
+	case organization.FieldPhoneHoursCalendarID:
+		m.ClearPhoneHoursCalendarID()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -12623,13 +12723,16 @@ func (m *OrganizationMutation) ResetField(name string) error {
 	case organization.FieldActive:
 		m.ResetActive()
 		return nil
+	case organization.FieldPhoneHoursCalendarID:
+		m.ResetPhoneHoursCalendarID()
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganizationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.parent != nil {
 		edges = append(edges, organization.EdgeParent)
 	}
@@ -12644,6 +12747,9 @@ func (m *OrganizationMutation) AddedEdges() []string {
 	}
 	if m.default_calendar != nil {
 		edges = append(edges, organization.EdgeDefaultCalendar)
+	}
+	if m.phone_hours_calendar != nil {
+		edges = append(edges, organization.EdgePhoneHoursCalendar)
 	}
 	return edges
 }
@@ -12678,13 +12784,17 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.default_calendar; id != nil {
 			return []ent.Value{*id}
 		}
+	case organization.EdgePhoneHoursCalendar:
+		if id := m.phone_hours_calendar; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganizationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedchildren != nil {
 		edges = append(edges, organization.EdgeChildren)
 	}
@@ -12725,7 +12835,7 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganizationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedparent {
 		edges = append(edges, organization.EdgeParent)
 	}
@@ -12740,6 +12850,9 @@ func (m *OrganizationMutation) ClearedEdges() []string {
 	}
 	if m.cleareddefault_calendar {
 		edges = append(edges, organization.EdgeDefaultCalendar)
+	}
+	if m.clearedphone_hours_calendar {
+		edges = append(edges, organization.EdgePhoneHoursCalendar)
 	}
 	return edges
 }
@@ -12758,6 +12871,8 @@ func (m *OrganizationMutation) EdgeCleared(name string) bool {
 		return m.clearedcontracts
 	case organization.EdgeDefaultCalendar:
 		return m.cleareddefault_calendar
+	case organization.EdgePhoneHoursCalendar:
+		return m.clearedphone_hours_calendar
 	}
 	return false
 }
@@ -12771,6 +12886,9 @@ func (m *OrganizationMutation) ClearEdge(name string) error {
 		return nil
 	case organization.EdgeDefaultCalendar:
 		m.ClearDefaultCalendar()
+		return nil
+	case organization.EdgePhoneHoursCalendar:
+		m.ClearPhoneHoursCalendar()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization unique edge %s", name)
@@ -12794,6 +12912,9 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	case organization.EdgeDefaultCalendar:
 		m.ResetDefaultCalendar()
+		return nil
+	case organization.EdgePhoneHoursCalendar:
+		m.ResetPhoneHoursCalendar()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
@@ -19537,6 +19658,7 @@ type TicketMutation struct {
 	id                            *int
 	created_at                    *time.Time
 	updated_at                    *time.Time
+	outside_phone_hours           *bool
 	number                        *string
 	title                         *string
 	description                   *string
@@ -19809,6 +19931,42 @@ func (m *TicketMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *TicketMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetOutsidePhoneHours sets the "outside_phone_hours" field.
+func (m *TicketMutation) SetOutsidePhoneHours(b bool) {
+	m.outside_phone_hours = &b
+}
+
+// OutsidePhoneHours returns the value of the "outside_phone_hours" field in the mutation.
+func (m *TicketMutation) OutsidePhoneHours() (r bool, exists bool) {
+	v := m.outside_phone_hours
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutsidePhoneHours returns the old "outside_phone_hours" field's value of the Ticket entity.
+// If the Ticket object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketMutation) OldOutsidePhoneHours(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutsidePhoneHours is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutsidePhoneHours requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutsidePhoneHours: %w", err)
+	}
+	return oldValue.OutsidePhoneHours, nil
+}
+
+// ResetOutsidePhoneHours resets all changes to the "outside_phone_hours" field.
+func (m *TicketMutation) ResetOutsidePhoneHours() {
+	m.outside_phone_hours = nil
 }
 
 // SetNumber sets the "number" field.
@@ -23320,12 +23478,15 @@ func (m *TicketMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TicketMutation) Fields() []string {
-	fields := make([]string, 0, 61)
+	fields := make([]string, 0, 62)
 	if m.created_at != nil {
 		fields = append(fields, ticket.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, ticket.FieldUpdatedAt)
+	}
+	if m.outside_phone_hours != nil {
+		fields = append(fields, ticket.FieldOutsidePhoneHours)
 	}
 	if m.number != nil {
 		fields = append(fields, ticket.FieldNumber)
@@ -23516,6 +23677,8 @@ func (m *TicketMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case ticket.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case ticket.FieldOutsidePhoneHours:
+		return m.OutsidePhoneHours()
 	case ticket.FieldNumber:
 		return m.Number()
 	case ticket.FieldTitle:
@@ -23647,6 +23810,8 @@ func (m *TicketMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case ticket.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case ticket.FieldOutsidePhoneHours:
+		return m.OldOutsidePhoneHours(ctx)
 	case ticket.FieldNumber:
 		return m.OldNumber(ctx)
 	case ticket.FieldTitle:
@@ -23787,6 +23952,13 @@ func (m *TicketMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case ticket.FieldOutsidePhoneHours:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutsidePhoneHours(v)
 		return nil
 	case ticket.FieldNumber:
 		v, ok := value.(string)
@@ -24597,6 +24769,9 @@ func (m *TicketMutation) ResetField(name string) error {
 		return nil
 	case ticket.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case ticket.FieldOutsidePhoneHours:
+		m.ResetOutsidePhoneHours()
 		return nil
 	case ticket.FieldNumber:
 		m.ResetNumber()
@@ -29157,6 +29332,551 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// UserIdentityMutation represents an operation that mutates the UserIdentity nodes in the graph.
+type UserIdentityMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	issuer        *string
+	subject       *string
+	clearedFields map[string]struct{}
+	user          *int
+	cleareduser   bool
+	done          bool
+	oldValue      func(context.Context) (*UserIdentity, error)
+	predicates    []predicate.UserIdentity
+}
+
+var _ ent.Mutation = (*UserIdentityMutation)(nil)
+
+// useridentityOption allows management of the mutation configuration using functional options.
+type useridentityOption func(*UserIdentityMutation)
+
+// newUserIdentityMutation creates new mutation for the UserIdentity entity.
+func newUserIdentityMutation(c config, op Op, opts ...useridentityOption) *UserIdentityMutation {
+	m := &UserIdentityMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeUserIdentity,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withUserIdentityID sets the ID field of the mutation.
+func withUserIdentityID(id int) useridentityOption {
+	return func(m *UserIdentityMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *UserIdentity
+		)
+		m.oldValue = func(ctx context.Context) (*UserIdentity, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().UserIdentity.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withUserIdentity sets the old UserIdentity of the mutation.
+func withUserIdentity(node *UserIdentity) useridentityOption {
+	return func(m *UserIdentityMutation) {
+		m.oldValue = func(context.Context) (*UserIdentity, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m UserIdentityMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m UserIdentityMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *UserIdentityMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *UserIdentityMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().UserIdentity.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *UserIdentityMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *UserIdentityMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the UserIdentity entity.
+// If the UserIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserIdentityMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *UserIdentityMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetIssuer sets the "issuer" field.
+func (m *UserIdentityMutation) SetIssuer(s string) {
+	m.issuer = &s
+}
+
+// Issuer returns the value of the "issuer" field in the mutation.
+func (m *UserIdentityMutation) Issuer() (r string, exists bool) {
+	v := m.issuer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuer returns the old "issuer" field's value of the UserIdentity entity.
+// If the UserIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserIdentityMutation) OldIssuer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuer: %w", err)
+	}
+	return oldValue.Issuer, nil
+}
+
+// ResetIssuer resets all changes to the "issuer" field.
+func (m *UserIdentityMutation) ResetIssuer() {
+	m.issuer = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *UserIdentityMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *UserIdentityMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the UserIdentity entity.
+// If the UserIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserIdentityMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *UserIdentityMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *UserIdentityMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *UserIdentityMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the UserIdentity entity.
+// If the UserIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserIdentityMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *UserIdentityMutation) ResetUserID() {
+	m.user = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *UserIdentityMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[useridentity.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *UserIdentityMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *UserIdentityMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *UserIdentityMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the UserIdentityMutation builder.
+func (m *UserIdentityMutation) Where(ps ...predicate.UserIdentity) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the UserIdentityMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *UserIdentityMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.UserIdentity, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *UserIdentityMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *UserIdentityMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (UserIdentity).
+func (m *UserIdentityMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *UserIdentityMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, useridentity.FieldCreatedAt)
+	}
+	if m.issuer != nil {
+		fields = append(fields, useridentity.FieldIssuer)
+	}
+	if m.subject != nil {
+		fields = append(fields, useridentity.FieldSubject)
+	}
+	if m.user != nil {
+		fields = append(fields, useridentity.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *UserIdentityMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case useridentity.FieldCreatedAt:
+		return m.CreatedAt()
+	case useridentity.FieldIssuer:
+		return m.Issuer()
+	case useridentity.FieldSubject:
+		return m.Subject()
+	case useridentity.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *UserIdentityMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case useridentity.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case useridentity.FieldIssuer:
+		return m.OldIssuer(ctx)
+	case useridentity.FieldSubject:
+		return m.OldSubject(ctx)
+	case useridentity.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown UserIdentity field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UserIdentityMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case useridentity.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case useridentity.FieldIssuer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuer(v)
+		return nil
+	case useridentity.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case useridentity.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown UserIdentity field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *UserIdentityMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *UserIdentityMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *UserIdentityMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown UserIdentity numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *UserIdentityMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *UserIdentityMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *UserIdentityMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown UserIdentity nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *UserIdentityMutation) ResetField(name string) error {
+	switch name {
+	case useridentity.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case useridentity.FieldIssuer:
+		m.ResetIssuer()
+		return nil
+	case useridentity.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case useridentity.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown UserIdentity field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *UserIdentityMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, useridentity.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *UserIdentityMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case useridentity.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *UserIdentityMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *UserIdentityMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *UserIdentityMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, useridentity.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *UserIdentityMutation) EdgeCleared(name string) bool {
+	switch name {
+	case useridentity.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *UserIdentityMutation) ClearEdge(name string) error {
+	switch name {
+	case useridentity.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown UserIdentity unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *UserIdentityMutation) ResetEdge(name string) error {
+	switch name {
+	case useridentity.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown UserIdentity edge %s", name)
 }
 
 // WebhookDeliveryMutation represents an operation that mutates the WebhookDelivery nodes in the graph.

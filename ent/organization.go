@@ -44,6 +44,8 @@ type Organization struct {
 	DefaultCalendarID *int `json:"default_calendar_id,omitempty"`
 	// Active holds the value of the "active" field.
 	Active bool `json:"active,omitempty"`
+	// PhoneHoursCalendarID holds the value of the "phone_hours_calendar_id" field.
+	PhoneHoursCalendarID *int `json:"phone_hours_calendar_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -62,11 +64,13 @@ type OrganizationEdges struct {
 	Contracts []*Contract `json:"contracts,omitempty"`
 	// DefaultCalendar holds the value of the default_calendar edge.
 	DefaultCalendar *Calendar `json:"default_calendar,omitempty"`
+	// PhoneHoursCalendar holds the value of the phone_hours_calendar edge.
+	PhoneHoursCalendar *Calendar `json:"phone_hours_calendar,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedChildren  map[string][]*Organization
 	namedUsers     map[string][]*User
@@ -122,6 +126,17 @@ func (e OrganizationEdges) DefaultCalendarOrErr() (*Calendar, error) {
 	return nil, &NotLoadedError{edge: "default_calendar"}
 }
 
+// PhoneHoursCalendarOrErr returns the PhoneHoursCalendar value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e OrganizationEdges) PhoneHoursCalendarOrErr() (*Calendar, error) {
+	if e.PhoneHoursCalendar != nil {
+		return e.PhoneHoursCalendar, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: calendar.Label}
+	}
+	return nil, &NotLoadedError{edge: "phone_hours_calendar"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -131,7 +146,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case organization.FieldActive:
 			values[i] = new(sql.NullBool)
-		case organization.FieldID, organization.FieldParentID, organization.FieldDefaultCalendarID:
+		case organization.FieldID, organization.FieldParentID, organization.FieldDefaultCalendarID, organization.FieldPhoneHoursCalendarID:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone:
 			values[i] = new(sql.NullString)
@@ -234,6 +249,13 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Active = value.Bool
 			}
+		case organization.FieldPhoneHoursCalendarID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field phone_hours_calendar_id", values[i])
+			} else if value.Valid {
+				_m.PhoneHoursCalendarID = new(int)
+				*_m.PhoneHoursCalendarID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -270,6 +292,11 @@ func (_m *Organization) QueryContracts() *ContractQuery {
 // QueryDefaultCalendar queries the "default_calendar" edge of the Organization entity.
 func (_m *Organization) QueryDefaultCalendar() *CalendarQuery {
 	return NewOrganizationClient(_m.config).QueryDefaultCalendar(_m)
+}
+
+// QueryPhoneHoursCalendar queries the "phone_hours_calendar" edge of the Organization entity.
+func (_m *Organization) QueryPhoneHoursCalendar() *CalendarQuery {
+	return NewOrganizationClient(_m.config).QueryPhoneHoursCalendar(_m)
 }
 
 // Update returns a builder for updating this Organization.
@@ -334,6 +361,11 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	if v := _m.PhoneHoursCalendarID; v != nil {
+		builder.WriteString("phone_hours_calendar_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

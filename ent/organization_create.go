@@ -170,6 +170,20 @@ func (_c *OrganizationCreate) SetNillableActive(v *bool) *OrganizationCreate {
 	return _c
 }
 
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (_c *OrganizationCreate) SetPhoneHoursCalendarID(v int) *OrganizationCreate {
+	_c.mutation.SetPhoneHoursCalendarID(v)
+	return _c
+}
+
+// SetNillablePhoneHoursCalendarID sets the "phone_hours_calendar_id" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillablePhoneHoursCalendarID(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetPhoneHoursCalendarID(*v)
+	}
+	return _c
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_c *OrganizationCreate) SetParent(v *Organization) *OrganizationCreate {
 	return _c.SetParentID(v.ID)
@@ -223,6 +237,11 @@ func (_c *OrganizationCreate) AddContracts(v ...*Contract) *OrganizationCreate {
 // SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
 func (_c *OrganizationCreate) SetDefaultCalendar(v *Calendar) *OrganizationCreate {
 	return _c.SetDefaultCalendarID(v.ID)
+}
+
+// SetPhoneHoursCalendar sets the "phone_hours_calendar" edge to the Calendar entity.
+func (_c *OrganizationCreate) SetPhoneHoursCalendar(v *Calendar) *OrganizationCreate {
+	return _c.SetPhoneHoursCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -500,6 +519,23 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 		_node.DefaultCalendarID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.PhoneHoursCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PhoneHoursCalendarID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -705,6 +741,24 @@ func (u *OrganizationUpsert) SetActive(v bool) *OrganizationUpsert {
 // UpdateActive sets the "active" field to the value that was provided on create.
 func (u *OrganizationUpsert) UpdateActive() *OrganizationUpsert {
 	u.SetExcluded(organization.FieldActive)
+	return u
+}
+
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsert) SetPhoneHoursCalendarID(v int) *OrganizationUpsert {
+	u.Set(organization.FieldPhoneHoursCalendarID, v)
+	return u
+}
+
+// UpdatePhoneHoursCalendarID sets the "phone_hours_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdatePhoneHoursCalendarID() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldPhoneHoursCalendarID)
+	return u
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsert) ClearPhoneHoursCalendarID() *OrganizationUpsert {
+	u.SetNull(organization.FieldPhoneHoursCalendarID)
 	return u
 }
 
@@ -932,6 +986,27 @@ func (u *OrganizationUpsertOne) SetActive(v bool) *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) UpdateActive() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsertOne) SetPhoneHoursCalendarID(v int) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetPhoneHoursCalendarID(v)
+	})
+}
+
+// UpdatePhoneHoursCalendarID sets the "phone_hours_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdatePhoneHoursCalendarID() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdatePhoneHoursCalendarID()
+	})
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsertOne) ClearPhoneHoursCalendarID() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearPhoneHoursCalendarID()
 	})
 }
 
@@ -1325,6 +1400,27 @@ func (u *OrganizationUpsertBulk) SetActive(v bool) *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) UpdateActive() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsertBulk) SetPhoneHoursCalendarID(v int) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetPhoneHoursCalendarID(v)
+	})
+}
+
+// UpdatePhoneHoursCalendarID sets the "phone_hours_calendar_id" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdatePhoneHoursCalendarID() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdatePhoneHoursCalendarID()
+	})
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (u *OrganizationUpsertBulk) ClearPhoneHoursCalendarID() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearPhoneHoursCalendarID()
 	})
 }
 

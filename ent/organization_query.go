@@ -24,20 +24,21 @@ import (
 // OrganizationQuery is the builder for querying Organization entities.
 type OrganizationQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []organization.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Organization
-	withParent          *OrganizationQuery
-	withChildren        *OrganizationQuery
-	withUsers           *UserQuery
-	withContracts       *ContractQuery
-	withDefaultCalendar *CalendarQuery
-	loadTotal           []func(context.Context, []*Organization) error
-	modifiers           []func(*sql.Selector)
-	withNamedChildren   map[string]*OrganizationQuery
-	withNamedUsers      map[string]*UserQuery
-	withNamedContracts  map[string]*ContractQuery
+	ctx                    *QueryContext
+	order                  []organization.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.Organization
+	withParent             *OrganizationQuery
+	withChildren           *OrganizationQuery
+	withUsers              *UserQuery
+	withContracts          *ContractQuery
+	withDefaultCalendar    *CalendarQuery
+	withPhoneHoursCalendar *CalendarQuery
+	loadTotal              []func(context.Context, []*Organization) error
+	modifiers              []func(*sql.Selector)
+	withNamedChildren      map[string]*OrganizationQuery
+	withNamedUsers         map[string]*UserQuery
+	withNamedContracts     map[string]*ContractQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -177,6 +178,28 @@ func (_q *OrganizationQuery) QueryDefaultCalendar() *CalendarQuery {
 			sqlgraph.From(organization.Table, organization.FieldID, selector),
 			sqlgraph.To(calendar.Table, calendar.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, organization.DefaultCalendarTable, organization.DefaultCalendarColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPhoneHoursCalendar chains the current query on the "phone_hours_calendar" edge.
+func (_q *OrganizationQuery) QueryPhoneHoursCalendar() *CalendarQuery {
+	query := (&CalendarClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(calendar.Table, calendar.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, organization.PhoneHoursCalendarTable, organization.PhoneHoursCalendarColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -371,16 +394,17 @@ func (_q *OrganizationQuery) Clone() *OrganizationQuery {
 		return nil
 	}
 	return &OrganizationQuery{
-		config:              _q.config,
-		ctx:                 _q.ctx.Clone(),
-		order:               append([]organization.OrderOption{}, _q.order...),
-		inters:              append([]Interceptor{}, _q.inters...),
-		predicates:          append([]predicate.Organization{}, _q.predicates...),
-		withParent:          _q.withParent.Clone(),
-		withChildren:        _q.withChildren.Clone(),
-		withUsers:           _q.withUsers.Clone(),
-		withContracts:       _q.withContracts.Clone(),
-		withDefaultCalendar: _q.withDefaultCalendar.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]organization.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Organization{}, _q.predicates...),
+		withParent:             _q.withParent.Clone(),
+		withChildren:           _q.withChildren.Clone(),
+		withUsers:              _q.withUsers.Clone(),
+		withContracts:          _q.withContracts.Clone(),
+		withDefaultCalendar:    _q.withDefaultCalendar.Clone(),
+		withPhoneHoursCalendar: _q.withPhoneHoursCalendar.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -440,6 +464,17 @@ func (_q *OrganizationQuery) WithDefaultCalendar(opts ...func(*CalendarQuery)) *
 		opt(query)
 	}
 	_q.withDefaultCalendar = query
+	return _q
+}
+
+// WithPhoneHoursCalendar tells the query-builder to eager-load the nodes that are connected to
+// the "phone_hours_calendar" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithPhoneHoursCalendar(opts ...func(*CalendarQuery)) *OrganizationQuery {
+	query := (&CalendarClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPhoneHoursCalendar = query
 	return _q
 }
 
@@ -527,12 +562,13 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organization{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withUsers != nil,
 			_q.withContracts != nil,
 			_q.withDefaultCalendar != nil,
+			_q.withPhoneHoursCalendar != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -586,6 +622,12 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withDefaultCalendar; query != nil {
 		if err := _q.loadDefaultCalendar(ctx, query, nodes, nil,
 			func(n *Organization, e *Calendar) { n.Edges.DefaultCalendar = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPhoneHoursCalendar; query != nil {
+		if err := _q.loadPhoneHoursCalendar(ctx, query, nodes, nil,
+			func(n *Organization, e *Calendar) { n.Edges.PhoneHoursCalendar = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -775,6 +817,38 @@ func (_q *OrganizationQuery) loadDefaultCalendar(ctx context.Context, query *Cal
 	}
 	return nil
 }
+func (_q *OrganizationQuery) loadPhoneHoursCalendar(ctx context.Context, query *CalendarQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Calendar)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Organization)
+	for i := range nodes {
+		if nodes[i].PhoneHoursCalendarID == nil {
+			continue
+		}
+		fk := *nodes[i].PhoneHoursCalendarID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(calendar.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "phone_hours_calendar_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *OrganizationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -809,6 +883,9 @@ func (_q *OrganizationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withDefaultCalendar != nil {
 			_spec.Node.AddColumnOnce(organization.FieldDefaultCalendarID)
+		}
+		if _q.withPhoneHoursCalendar != nil {
+			_spec.Node.AddColumnOnce(organization.FieldPhoneHoursCalendarID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

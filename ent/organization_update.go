@@ -195,6 +195,26 @@ func (_u *OrganizationUpdate) SetNillableActive(v *bool) *OrganizationUpdate {
 	return _u
 }
 
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (_u *OrganizationUpdate) SetPhoneHoursCalendarID(v int) *OrganizationUpdate {
+	_u.mutation.SetPhoneHoursCalendarID(v)
+	return _u
+}
+
+// SetNillablePhoneHoursCalendarID sets the "phone_hours_calendar_id" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillablePhoneHoursCalendarID(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetPhoneHoursCalendarID(*v)
+	}
+	return _u
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (_u *OrganizationUpdate) ClearPhoneHoursCalendarID() *OrganizationUpdate {
+	_u.mutation.ClearPhoneHoursCalendarID()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdate) SetParent(v *Organization) *OrganizationUpdate {
 	return _u.SetParentID(v.ID)
@@ -248,6 +268,11 @@ func (_u *OrganizationUpdate) AddContracts(v ...*Contract) *OrganizationUpdate {
 // SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
 func (_u *OrganizationUpdate) SetDefaultCalendar(v *Calendar) *OrganizationUpdate {
 	return _u.SetDefaultCalendarID(v.ID)
+}
+
+// SetPhoneHoursCalendar sets the "phone_hours_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdate) SetPhoneHoursCalendar(v *Calendar) *OrganizationUpdate {
+	return _u.SetPhoneHoursCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -327,6 +352,12 @@ func (_u *OrganizationUpdate) RemoveContracts(v ...*Contract) *OrganizationUpdat
 // ClearDefaultCalendar clears the "default_calendar" edge to the Calendar entity.
 func (_u *OrganizationUpdate) ClearDefaultCalendar() *OrganizationUpdate {
 	_u.mutation.ClearDefaultCalendar()
+	return _u
+}
+
+// ClearPhoneHoursCalendar clears the "phone_hours_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdate) ClearPhoneHoursCalendar() *OrganizationUpdate {
+	_u.mutation.ClearPhoneHoursCalendar()
 	return _u
 }
 
@@ -651,6 +682,35 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PhoneHoursCalendarCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PhoneHoursCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -835,6 +895,26 @@ func (_u *OrganizationUpdateOne) SetNillableActive(v *bool) *OrganizationUpdateO
 	return _u
 }
 
+// SetPhoneHoursCalendarID sets the "phone_hours_calendar_id" field.
+func (_u *OrganizationUpdateOne) SetPhoneHoursCalendarID(v int) *OrganizationUpdateOne {
+	_u.mutation.SetPhoneHoursCalendarID(v)
+	return _u
+}
+
+// SetNillablePhoneHoursCalendarID sets the "phone_hours_calendar_id" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillablePhoneHoursCalendarID(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetPhoneHoursCalendarID(*v)
+	}
+	return _u
+}
+
+// ClearPhoneHoursCalendarID clears the value of the "phone_hours_calendar_id" field.
+func (_u *OrganizationUpdateOne) ClearPhoneHoursCalendarID() *OrganizationUpdateOne {
+	_u.mutation.ClearPhoneHoursCalendarID()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdateOne) SetParent(v *Organization) *OrganizationUpdateOne {
 	return _u.SetParentID(v.ID)
@@ -888,6 +968,11 @@ func (_u *OrganizationUpdateOne) AddContracts(v ...*Contract) *OrganizationUpdat
 // SetDefaultCalendar sets the "default_calendar" edge to the Calendar entity.
 func (_u *OrganizationUpdateOne) SetDefaultCalendar(v *Calendar) *OrganizationUpdateOne {
 	return _u.SetDefaultCalendarID(v.ID)
+}
+
+// SetPhoneHoursCalendar sets the "phone_hours_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdateOne) SetPhoneHoursCalendar(v *Calendar) *OrganizationUpdateOne {
+	return _u.SetPhoneHoursCalendarID(v.ID)
 }
 
 // Mutation returns the OrganizationMutation object of the builder.
@@ -967,6 +1052,12 @@ func (_u *OrganizationUpdateOne) RemoveContracts(v ...*Contract) *OrganizationUp
 // ClearDefaultCalendar clears the "default_calendar" edge to the Calendar entity.
 func (_u *OrganizationUpdateOne) ClearDefaultCalendar() *OrganizationUpdateOne {
 	_u.mutation.ClearDefaultCalendar()
+	return _u
+}
+
+// ClearPhoneHoursCalendar clears the "phone_hours_calendar" edge to the Calendar entity.
+func (_u *OrganizationUpdateOne) ClearPhoneHoursCalendar() *OrganizationUpdateOne {
+	_u.mutation.ClearPhoneHoursCalendar()
 	return _u
 }
 
@@ -1311,6 +1402,35 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 			Inverse: false,
 			Table:   organization.DefaultCalendarTable,
 			Columns: []string{organization.DefaultCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PhoneHoursCalendarCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PhoneHoursCalendarIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organization.PhoneHoursCalendarTable,
+			Columns: []string{organization.PhoneHoursCalendarColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(calendar.FieldID, field.TypeInt),

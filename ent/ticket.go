@@ -26,6 +26,8 @@ type Ticket struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// OutsidePhoneHours holds the value of the "outside_phone_hours" field.
+	OutsidePhoneHours bool `json:"outside_phone_hours,omitempty"`
 	// Number holds the value of the "number" field.
 	Number string `json:"number,omitempty"`
 	// Title holds the value of the "title" field.
@@ -354,7 +356,7 @@ func (*Ticket) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case ticket.FieldEstimate, ticket.FieldWaitingPeriods:
 			values[i] = new([]byte)
-		case ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet, ticket.FieldOpen:
+		case ticket.FieldOutsidePhoneHours, ticket.FieldReproducible, ticket.FieldVendorInvolved, ticket.FieldBillableReclassified, ticket.FieldSLAFirstResponseMet, ticket.FieldSLAResolutionMet, ticket.FieldOpen:
 			values[i] = new(sql.NullBool)
 		case ticket.FieldID, ticket.FieldEstimatePriceCents, ticket.FieldEstimateCreditCents, ticket.FieldApprovedByID, ticket.FieldSLAFirstResponseMinutes, ticket.FieldSLAResolutionMinutes, ticket.FieldSLAFirstResponseTarget, ticket.FieldSLAResolutionTarget, ticket.FieldCustomerID, ticket.FieldContractID, ticket.FieldReporterID, ticket.FieldAssigneeID, ticket.FieldDuplicateOfID, ticket.FieldSplitFromID:
 			values[i] = new(sql.NullInt64)
@@ -394,6 +396,12 @@ func (_m *Ticket) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case ticket.FieldOutsidePhoneHours:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field outside_phone_hours", values[i])
+			} else if value.Valid {
+				_m.OutsidePhoneHours = value.Bool
 			}
 		case ticket.FieldNumber:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -897,6 +905,9 @@ func (_m *Ticket) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("outside_phone_hours=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OutsidePhoneHours))
 	builder.WriteString(", ")
 	builder.WriteString("number=")
 	builder.WriteString(_m.Number)

@@ -59,6 +59,20 @@ func (_c *TicketCreate) SetNillableUpdatedAt(v *time.Time) *TicketCreate {
 	return _c
 }
 
+// SetOutsidePhoneHours sets the "outside_phone_hours" field.
+func (_c *TicketCreate) SetOutsidePhoneHours(v bool) *TicketCreate {
+	_c.mutation.SetOutsidePhoneHours(v)
+	return _c
+}
+
+// SetNillableOutsidePhoneHours sets the "outside_phone_hours" field if the given value is not nil.
+func (_c *TicketCreate) SetNillableOutsidePhoneHours(v *bool) *TicketCreate {
+	if v != nil {
+		_c.SetOutsidePhoneHours(*v)
+	}
+	return _c
+}
+
 // SetNumber sets the "number" field.
 func (_c *TicketCreate) SetNumber(v string) *TicketCreate {
 	_c.mutation.SetNumber(v)
@@ -1003,6 +1017,10 @@ func (_c *TicketCreate) defaults() error {
 		v := ticket.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.OutsidePhoneHours(); !ok {
+		v := ticket.DefaultOutsidePhoneHours
+		_c.mutation.SetOutsidePhoneHours(v)
+	}
 	if _, ok := _c.mutation.Description(); !ok {
 		v := ticket.DefaultDescription
 		_c.mutation.SetDescription(v)
@@ -1037,6 +1055,9 @@ func (_c *TicketCreate) check() error {
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Ticket.updated_at"`)}
+	}
+	if _, ok := _c.mutation.OutsidePhoneHours(); !ok {
+		return &ValidationError{Name: "outside_phone_hours", err: errors.New(`ent: missing required field "Ticket.outside_phone_hours"`)}
 	}
 	if _, ok := _c.mutation.Number(); !ok {
 		return &ValidationError{Name: "number", err: errors.New(`ent: missing required field "Ticket.number"`)}
@@ -1198,6 +1219,10 @@ func (_c *TicketCreate) createSpec() (*Ticket, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(ticket.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.OutsidePhoneHours(); ok {
+		_spec.SetField(ticket.FieldOutsidePhoneHours, field.TypeBool, value)
+		_node.OutsidePhoneHours = value
 	}
 	if value, ok := _c.mutation.Number(); ok {
 		_spec.SetField(ticket.FieldNumber, field.TypeString, value)
@@ -2680,6 +2705,9 @@ func (u *TicketUpsertOne) UpdateNewValues() *TicketUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(ticket.FieldCreatedAt)
 		}
+		if _, exists := u.create.mutation.OutsidePhoneHours(); exists {
+			s.SetIgnore(ticket.FieldOutsidePhoneHours)
+		}
 		if _, exists := u.create.mutation.Number(); exists {
 			s.SetIgnore(ticket.FieldNumber)
 		}
@@ -4024,6 +4052,9 @@ func (u *TicketUpsertBulk) UpdateNewValues() *TicketUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(ticket.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.OutsidePhoneHours(); exists {
+				s.SetIgnore(ticket.FieldOutsidePhoneHours)
 			}
 			if _, exists := b.mutation.Number(); exists {
 				s.SetIgnore(ticket.FieldNumber)

@@ -90,6 +90,9 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	}
 	tokens := &auth.Tokens{Secret: []byte(secret), Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL}
+	if len(cfg.OIDCIssuers) > 0 {
+		tokens.OIDC = &auth.OIDC{Client: d.Client, Issuers: cfg.OIDCIssuers}
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"supportdesk/internal/auth"
 )
 
 // Config is the server configuration, read from the environment.
@@ -39,6 +41,9 @@ type Config struct {
 	// waits for an unreachable PostgreSQL server (DB_CONNECT_TIMEOUT).
 	MetricsEnabled   bool
 	DBConnectTimeout time.Duration
+	// OIDCIssuers are the external OpenID Connect issuers whose access tokens are accepted
+	// (OIDC_ISSUERS, see oidc.go).
+	OIDCIssuers []auth.OIDCIssuer
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -150,6 +155,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")
+	}
+	if v := getenv("OIDC_ISSUERS"); v != "" {
+		is, err := parseOIDCIssuers(v, c.JWTIssuer)
+		if err != nil {
+			return c, fmt.Errorf("OIDC_ISSUERS: %w", err)
+		}
+		c.OIDCIssuers = is
 	}
 	return c, nil
 }

@@ -21,6 +21,7 @@ import (
 	"supportdesk/ent/organization"
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/user"
+	"supportdesk/internal/auth"
 	"supportdesk/internal/demo"
 	"supportdesk/internal/sla"
 
@@ -391,8 +392,25 @@ func frontendSteps() []opStep {
 		{op: "MarkAllNotificationsRead", as: opLars},
 		{op: "NotificationPreferences", as: opLars},
 		{op: "SetNotificationPreference", as: opLars, vars: idem(vars{"input": vars{"kind": "SLA_AT_RISK", "inApp": true, "mail": true}})},
+
+		// Intake and identity (issue 17): a call registered by the service desk, the provider's
+		// phone hours, and an OpenID Connect subject linked to a partner agent.
+		{op: "RegisterCall", as: opDesk, vars: func(s *opState) vars {
+			return vars{"input": vars{"customerID": s.v("org.mueller"), "reporterID": s.v("u." + opKey), "title": "Phone: how to reprint a delivery note",
+				"type": "QUESTION", "priority": "P3", "module": "Shipping", "receivedAt": s.at(-10 * time.Minute)}}
+		}},
+		{op: "SetPhoneHours", as: opAdmin, vars: func(s *opState) vars { return vars{"input": vars{"calendarID": s.v("calendar")}} }},
+		{op: "LinkIdentity", as: opAdmin, vars: func(s *opState) vars {
+			return vars{"input": vars{"userID": s.v("u." + opLars), "issuer": opIssuer, "subject": "lars-1"}}
+		}},
+		{op: "UserIdentities", as: opAdmin, vars: func(s *opState) vars { return vars{"userID": s.v("u." + opLars)} }},
+		{op: "UnlinkIdentity", as: opAdmin, vars: idem(vars{"input": vars{"issuer": opIssuer, "subject": "lars-1"}})},
 	}
 }
+
+// opIssuer is the OpenID Connect issuer the operations' server is configured with (for the
+// partner organisation); linking needs only the configuration, no token of it is sent.
+const opIssuer = "https://login.nordic-erp.example"
 
 // subscriptionStep starts one subscription as a demo user and makes the server produce an event
 // for it with trigger, repeated until an event arrives (the server registers a subscription
@@ -727,6 +745,8 @@ func TestFrontendOperations(t *testing.T) {
 	if err := e.app.LoadDemo(context.Background(), &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
+	partner := e.app.DB.Client.Organization.Query().Where(organization.KindEQ(organization.KindPARTNER)).OnlyIDX(trusted())
+	e = e.withOIDC(auth.OIDCIssuer{Issuer: opIssuer, Audience: "supportdesk", OrganizationID: partner, Claim: "sub"})
 	r := &opRunner{t: t, e: e, ops: loadFrontendOps(t), state: demoState(t, e), ran: map[string]int{}, tokens: map[string]string{}}
 	for _, st := range frontendSteps() {
 		if r.ops[st.op].kind == "subscription" {

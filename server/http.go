@@ -217,7 +217,7 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 }
 
 func (a *App) viewerFor(ctx context.Context, token string) (*viewer.Viewer, error) {
-	id, err := a.Tokens.ParseAccess(token)
+	id, _, err := a.Tokens.Verify(ctx, token)
 	if err != nil {
 		return nil, err
 	}

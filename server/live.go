@@ -183,7 +183,7 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	if token == "" {
 		return transport.WithWebsocketCloseCode(ctx, closeExpired), nil, errors.New("authentication required")
 	}
-	userID, exp, err := a.Tokens.ParseAccessExpiry(token)
+	userID, exp, err := a.Tokens.Verify(ctx, token)
 	var v *viewer.Viewer
 	if err == nil {
 		v, err = a.Viewers.Load(ctx, a.DB.Client, userID)
@@ -193,7 +193,7 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	}
 	ctx, cancel := context.WithCancel(viewer.NewContext(ctx, v))
 	ctx = live.WithLimit(ctx, wsMaxSubscriptions)
-	ctx = live.WithRenew(ctx, func(_ context.Context, token string) error { return a.renewSocket(s, token) })
+	ctx = live.WithRenew(ctx, func(ctx context.Context, token string) error { return a.renewSocket(ctx, s, token) })
 	s.mu.Lock()
 	s.cancel, s.userID = cancel, userID
 	s.timer = time.AfterFunc(time.Until(exp), func() { s.closeWith(closeExpired, "token expired") })
@@ -202,8 +202,8 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 }
 
 // renewSocket moves the expiry of a socket to that of a fresh token of the same user.
-func (a *App) renewSocket(s *socket, token string) error {
-	userID, exp, err := a.Tokens.ParseAccessExpiry(strings.TrimPrefix(token, "Bearer "))
+func (a *App) renewSocket(ctx context.Context, s *socket, token string) error {
+	userID, exp, err := a.Tokens.Verify(ctx, strings.TrimPrefix(token, "Bearer "))
 	if err != nil {
 		return apperr.E(apperr.Unauthenticated, "invalid or expired token")
 	}

@@ -32,6 +32,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 
@@ -742,6 +743,33 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserQuery", q)
 }
 
+// The UserIdentityFunc type is an adapter to allow the use of ordinary function as a Querier.
+type UserIdentityFunc func(context.Context, *ent.UserIdentityQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f UserIdentityFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.UserIdentityQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.UserIdentityQuery", q)
+}
+
+// The TraverseUserIdentity type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseUserIdentity func(context.Context, *ent.UserIdentityQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseUserIdentity) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseUserIdentity) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.UserIdentityQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.UserIdentityQuery", q)
+}
+
 // The WebhookDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
 type WebhookDeliveryFunc func(context.Context, *ent.WebhookDeliveryQuery) (ent.Value, error)
 
@@ -847,6 +875,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TimeEntryQuery, predicate.TimeEntry, timeentry.OrderOption]{typ: ent.TypeTimeEntry, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
+	case *ent.UserIdentityQuery:
+		return &query[*ent.UserIdentityQuery, predicate.UserIdentity, useridentity.OrderOption]{typ: ent.TypeUserIdentity, tq: q}, nil
 	case *ent.WebhookDeliveryQuery:
 		return &query[*ent.WebhookDeliveryQuery, predicate.WebhookDelivery, webhookdelivery.OrderOption]{typ: ent.TypeWebhookDelivery, tq: q}, nil
 	case *ent.WebhookEndpointQuery:

@@ -463,6 +463,7 @@ var (
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 		{Name: "default_calendar_id", Type: field.TypeInt, Nullable: true},
+		{Name: "phone_hours_calendar_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -479,6 +480,12 @@ var (
 			{
 				Symbol:     "organizations_calendars_default_calendar",
 				Columns:    []*schema.Column{OrganizationsColumns[12]},
+				RefColumns: []*schema.Column{CalendarsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "organizations_calendars_phone_hours_calendar",
+				Columns:    []*schema.Column{OrganizationsColumns[13]},
 				RefColumns: []*schema.Column{CalendarsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -738,6 +745,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "outside_phone_hours", Type: field.TypeBool, Default: false},
 		{Name: "number", Type: field.TypeString, Unique: true},
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "description", Type: field.TypeString, Size: 2147483647, Default: ""},
@@ -806,43 +814,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "tickets_organizations_customer",
-				Columns:    []*schema.Column{TicketsColumns[55]},
+				Columns:    []*schema.Column{TicketsColumns[56]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_contracts_contract",
-				Columns:    []*schema.Column{TicketsColumns[56]},
+				Columns:    []*schema.Column{TicketsColumns[57]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_tickets_duplicates",
-				Columns:    []*schema.Column{TicketsColumns[57]},
-				RefColumns: []*schema.Column{TicketsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "tickets_tickets_split_tickets",
 				Columns:    []*schema.Column{TicketsColumns[58]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "tickets_users_approved_by",
+				Symbol:     "tickets_tickets_split_tickets",
 				Columns:    []*schema.Column{TicketsColumns[59]},
+				RefColumns: []*schema.Column{TicketsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "tickets_users_approved_by",
+				Columns:    []*schema.Column{TicketsColumns[60]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "tickets_users_reported_tickets",
-				Columns:    []*schema.Column{TicketsColumns[60]},
+				Columns:    []*schema.Column{TicketsColumns[61]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "tickets_users_assigned_tickets",
-				Columns:    []*schema.Column{TicketsColumns[61]},
+				Columns:    []*schema.Column{TicketsColumns[62]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -851,47 +859,47 @@ var (
 			{
 				Name:    "ticket_customer_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[55], TicketsColumns[10]},
+				Columns: []*schema.Column{TicketsColumns[56], TicketsColumns[11]},
 			},
 			{
 				Name:    "ticket_status_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[10], TicketsColumns[7], TicketsColumns[25]},
+				Columns: []*schema.Column{TicketsColumns[11], TicketsColumns[8], TicketsColumns[26]},
 			},
 			{
 				Name:    "ticket_open_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
+				Columns: []*schema.Column{TicketsColumns[54], TicketsColumns[8], TicketsColumns[26]},
 			},
 			{
 				Name:    "ticket_customer_id_open_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[55], TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
+				Columns: []*schema.Column{TicketsColumns[56], TicketsColumns[54], TicketsColumns[8], TicketsColumns[26]},
 			},
 			{
 				Name:    "ticket_assignee_id_open_priority_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[61], TicketsColumns[53], TicketsColumns[7], TicketsColumns[25]},
+				Columns: []*schema.Column{TicketsColumns[62], TicketsColumns[54], TicketsColumns[8], TicketsColumns[26]},
 			},
 			{
 				Name:    "ticket_reporter_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[60]},
+				Columns: []*schema.Column{TicketsColumns[61]},
 			},
 			{
 				Name:    "ticket_sla_next_check_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[54]},
+				Columns: []*schema.Column{TicketsColumns[55]},
 			},
 			{
 				Name:    "ticket_contract_id",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[56]},
+				Columns: []*schema.Column{TicketsColumns[57]},
 			},
 			{
 				Name:    "ticket_received_at",
 				Unique:  false,
-				Columns: []*schema.Column{TicketsColumns[25]},
+				Columns: []*schema.Column{TicketsColumns[26]},
 			},
 		},
 	}
@@ -1034,6 +1042,40 @@ var (
 				Name:    "user_organization_id_role",
 				Unique:  false,
 				Columns: []*schema.Column{UsersColumns[13], UsersColumns[6]},
+			},
+		},
+	}
+	// UserIdentitiesColumns holds the columns for the "user_identities" table.
+	UserIdentitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "issuer", Type: field.TypeString, Size: 400},
+		{Name: "subject", Type: field.TypeString, Size: 255},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// UserIdentitiesTable holds the schema information for the "user_identities" table.
+	UserIdentitiesTable = &schema.Table{
+		Name:       "user_identities",
+		Columns:    UserIdentitiesColumns,
+		PrimaryKey: []*schema.Column{UserIdentitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_identities_users_user",
+				Columns:    []*schema.Column{UserIdentitiesColumns[4]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "useridentity_issuer_subject",
+				Unique:  true,
+				Columns: []*schema.Column{UserIdentitiesColumns[2], UserIdentitiesColumns[3]},
+			},
+			{
+				Name:    "useridentity_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{UserIdentitiesColumns[4]},
 			},
 		},
 	}
@@ -1216,6 +1258,7 @@ var (
 		TicketEventsTable,
 		TimeEntriesTable,
 		UsersTable,
+		UserIdentitiesTable,
 		WebhookDeliveriesTable,
 		WebhookEndpointsTable,
 		TaskWatchersTable,
@@ -1282,6 +1325,7 @@ func init() {
 	}
 	OrganizationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationsTable.ForeignKeys[1].RefTable = CalendarsTable
+	OrganizationsTable.ForeignKeys[2].RefTable = CalendarsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
@@ -1345,6 +1389,10 @@ func init() {
 	UsersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	UserIdentitiesTable.ForeignKeys[0].RefTable = UsersTable
+	UserIdentitiesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookEndpointsTable
 	WebhookDeliveriesTable.Annotation = &entsql.Annotation{

@@ -42,6 +42,8 @@ const (
 	FieldDefaultCalendarID = "default_calendar_id"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
+	// FieldPhoneHoursCalendarID holds the string denoting the phone_hours_calendar_id field in the database.
+	FieldPhoneHoursCalendarID = "phone_hours_calendar_id"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -52,6 +54,8 @@ const (
 	EdgeContracts = "contracts"
 	// EdgeDefaultCalendar holds the string denoting the default_calendar edge name in mutations.
 	EdgeDefaultCalendar = "default_calendar"
+	// EdgePhoneHoursCalendar holds the string denoting the phone_hours_calendar edge name in mutations.
+	EdgePhoneHoursCalendar = "phone_hours_calendar"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 	// ParentTable is the table that holds the parent relation/edge.
@@ -83,6 +87,13 @@ const (
 	DefaultCalendarInverseTable = "calendars"
 	// DefaultCalendarColumn is the table column denoting the default_calendar relation/edge.
 	DefaultCalendarColumn = "default_calendar_id"
+	// PhoneHoursCalendarTable is the table that holds the phone_hours_calendar relation/edge.
+	PhoneHoursCalendarTable = "organizations"
+	// PhoneHoursCalendarInverseTable is the table name for the Calendar entity.
+	// It exists in this package in order to avoid circular dependency with the "calendar" package.
+	PhoneHoursCalendarInverseTable = "calendars"
+	// PhoneHoursCalendarColumn is the table column denoting the phone_hours_calendar relation/edge.
+	PhoneHoursCalendarColumn = "phone_hours_calendar_id"
 )
 
 // Columns holds all SQL columns for organization fields.
@@ -100,6 +111,7 @@ var Columns = []string{
 	FieldTimeZone,
 	FieldDefaultCalendarID,
 	FieldActive,
+	FieldPhoneHoursCalendarID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -233,6 +245,11 @@ func ByActive(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActive, opts...).ToFunc()
 }
 
+// ByPhoneHoursCalendarID orders the results by the phone_hours_calendar_id field.
+func ByPhoneHoursCalendarID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhoneHoursCalendarID, opts...).ToFunc()
+}
+
 // ByParentField orders the results by parent field.
 func ByParentField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -288,6 +305,13 @@ func ByDefaultCalendarField(field string, opts ...sql.OrderTermOption) OrderOpti
 		sqlgraph.OrderByNeighborTerms(s, newDefaultCalendarStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByPhoneHoursCalendarField orders the results by phone_hours_calendar field.
+func ByPhoneHoursCalendarField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPhoneHoursCalendarStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newParentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -321,6 +345,13 @@ func newDefaultCalendarStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DefaultCalendarInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, DefaultCalendarTable, DefaultCalendarColumn),
+	)
+}
+func newPhoneHoursCalendarStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PhoneHoursCalendarInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, PhoneHoursCalendarTable, PhoneHoursCalendarColumn),
 	)
 }
 

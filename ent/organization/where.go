@@ -105,6 +105,11 @@ func Active(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldActive, v))
 }
 
+// PhoneHoursCalendarID applies equality check predicate on the "phone_hours_calendar_id" field. It's identical to PhoneHoursCalendarIDEQ.
+func PhoneHoursCalendarID(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPhoneHoursCalendarID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -620,6 +625,36 @@ func ActiveNEQ(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldNEQ(FieldActive, v))
 }
 
+// PhoneHoursCalendarIDEQ applies the EQ predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldPhoneHoursCalendarID, v))
+}
+
+// PhoneHoursCalendarIDNEQ applies the NEQ predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldPhoneHoursCalendarID, v))
+}
+
+// PhoneHoursCalendarIDIn applies the In predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldPhoneHoursCalendarID, vs...))
+}
+
+// PhoneHoursCalendarIDNotIn applies the NotIn predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldPhoneHoursCalendarID, vs...))
+}
+
+// PhoneHoursCalendarIDIsNil applies the IsNil predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldPhoneHoursCalendarID))
+}
+
+// PhoneHoursCalendarIDNotNil applies the NotNil predicate on the "phone_hours_calendar_id" field.
+func PhoneHoursCalendarIDNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldPhoneHoursCalendarID))
+}
+
 // HasParent applies the HasEdge predicate on the "parent" edge.
 func HasParent() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
@@ -727,6 +762,29 @@ func HasDefaultCalendar() predicate.Organization {
 func HasDefaultCalendarWith(preds ...predicate.Calendar) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newDefaultCalendarStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPhoneHoursCalendar applies the HasEdge predicate on the "phone_hours_calendar" edge.
+func HasPhoneHoursCalendar() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, PhoneHoursCalendarTable, PhoneHoursCalendarColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPhoneHoursCalendarWith applies the HasEdge predicate on the "phone_hours_calendar" edge with a given conditions (other predicates).
+func HasPhoneHoursCalendarWith(preds ...predicate.Calendar) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newPhoneHoursCalendarStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

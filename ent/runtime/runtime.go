@@ -29,6 +29,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
+	"supportdesk/ent/useridentity"
 	"supportdesk/ent/webhookdelivery"
 	"supportdesk/ent/webhookendpoint"
 	"time"
@@ -832,6 +833,8 @@ func init() {
 	ticket.Hooks[2] = ticketHooks[0]
 	ticketMixinFields0 := ticketMixin[0].Fields()
 	_ = ticketMixinFields0
+	ticketMixinFields2 := ticketMixin[2].Fields()
+	_ = ticketMixinFields2
 	ticketFields := schema.Ticket{}.Fields()
 	_ = ticketFields
 	// ticketDescCreatedAt is the schema descriptor for created_at field.
@@ -844,6 +847,10 @@ func init() {
 	ticket.DefaultUpdatedAt = ticketDescUpdatedAt.Default.(func() time.Time)
 	// ticket.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	ticket.UpdateDefaultUpdatedAt = ticketDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// ticketDescOutsidePhoneHours is the schema descriptor for outside_phone_hours field.
+	ticketDescOutsidePhoneHours := ticketMixinFields2[0].Descriptor()
+	// ticket.DefaultOutsidePhoneHours holds the default value on creation for the outside_phone_hours field.
+	ticket.DefaultOutsidePhoneHours = ticketDescOutsidePhoneHours.Default.(bool)
 	// ticketDescTitle is the schema descriptor for title field.
 	ticketDescTitle := ticketFields[1].Descriptor()
 	// ticket.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -1073,6 +1080,60 @@ func init() {
 	user.DefaultLanguage = userDescLanguage.Default.(string)
 	// user.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
 	user.LanguageValidator = userDescLanguage.Validators[0].(func(string) error)
+	useridentityMixin := schema.UserIdentity{}.Mixin()
+	useridentity.Policy = privacy.NewPolicies(schema.UserIdentity{})
+	useridentity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := useridentity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	useridentityMixinFields0 := useridentityMixin[0].Fields()
+	_ = useridentityMixinFields0
+	useridentityFields := schema.UserIdentity{}.Fields()
+	_ = useridentityFields
+	// useridentityDescCreatedAt is the schema descriptor for created_at field.
+	useridentityDescCreatedAt := useridentityMixinFields0[0].Descriptor()
+	// useridentity.DefaultCreatedAt holds the default value on creation for the created_at field.
+	useridentity.DefaultCreatedAt = useridentityDescCreatedAt.Default.(func() time.Time)
+	// useridentityDescIssuer is the schema descriptor for issuer field.
+	useridentityDescIssuer := useridentityFields[0].Descriptor()
+	// useridentity.IssuerValidator is a validator for the "issuer" field. It is called by the builders before save.
+	useridentity.IssuerValidator = func() func(string) error {
+		validators := useridentityDescIssuer.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issuer string) error {
+			for _, fn := range fns {
+				if err := fn(issuer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// useridentityDescSubject is the schema descriptor for subject field.
+	useridentityDescSubject := useridentityFields[1].Descriptor()
+	// useridentity.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	useridentity.SubjectValidator = func() func(string) error {
+		validators := useridentityDescSubject.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(subject string) error {
+			for _, fn := range fns {
+				if err := fn(subject); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
 	webhookdelivery.Policy = privacy.NewPolicies(schema.WebhookDelivery{})
 	webhookdelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -40,6 +40,9 @@ func (Organization) Fields() []ent.Field {
 		field.String("time_zone").Default("UTC").MaxLen(64),
 		field.Int("default_calendar_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Bool("active").Default(true),
+		// phone_hours_calendar_id names the provider's phone hours (issue 17): calls outside
+		// them are uncovered work. Empty: the phone is answered whenever staff register a call.
+		field.Int("phone_hours_calendar_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -52,6 +55,7 @@ func (Organization) Edges() []ent.Edge {
 		edge.To("users", User.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("contracts", Contract.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("default_calendar", Calendar.Type).Field("default_calendar_id").Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("phone_hours_calendar", Calendar.Type).Field("phone_hours_calendar_id").Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

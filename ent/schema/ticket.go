@@ -23,7 +23,7 @@ type Ticket struct{ ent.Schema }
 
 // Mixin of Ticket.
 func (Ticket) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTICKET}}
+	return []ent.Mixin{TimeMixin{}, OutboxMixin{Object: outboxevent.ObjectTypeTICKET}, PhoneIntakeMixin{}}
 }
 
 // Fields of Ticket. Status, level, priority and assignee change only through explicit

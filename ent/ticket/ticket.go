@@ -22,6 +22,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldOutsidePhoneHours holds the string denoting the outside_phone_hours field in the database.
+	FieldOutsidePhoneHours = "outside_phone_hours"
 	// FieldNumber holds the string denoting the number field in the database.
 	FieldNumber = "number"
 	// FieldTitle holds the string denoting the title field in the database.
@@ -265,6 +267,7 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldOutsidePhoneHours,
 	FieldNumber,
 	FieldTitle,
 	FieldDescription,
@@ -359,6 +362,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultOutsidePhoneHours holds the default value on creation for the "outside_phone_hours" field.
+	DefaultOutsidePhoneHours bool
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
 	// DefaultDescription holds the default value on creation for the "description" field.
@@ -635,6 +640,11 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// ByOutsidePhoneHours orders the results by the outside_phone_hours field.
+func ByOutsidePhoneHours(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOutsidePhoneHours, opts...).ToFunc()
 }
 
 // ByNumber orders the results by the number field.

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// OutsidePhoneHours applies equality check predicate on the "outside_phone_hours" field. It's identical to OutsidePhoneHoursEQ.
+func OutsidePhoneHours(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldOutsidePhoneHours, v))
+}
+
 // Number applies equality check predicate on the "number" field. It's identical to NumberEQ.
 func Number(v string) predicate.Ticket {
 	return predicate.Ticket(sql.FieldEQ(FieldNumber, v))
@@ -383,6 +388,16 @@ func UpdatedAtLT(v time.Time) predicate.Ticket {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Ticket {
 	return predicate.Ticket(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// OutsidePhoneHoursEQ applies the EQ predicate on the "outside_phone_hours" field.
+func OutsidePhoneHoursEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldEQ(FieldOutsidePhoneHours, v))
+}
+
+// OutsidePhoneHoursNEQ applies the NEQ predicate on the "outside_phone_hours" field.
+func OutsidePhoneHoursNEQ(v bool) predicate.Ticket {
+	return predicate.Ticket(sql.FieldNEQ(FieldOutsidePhoneHours, v))
 }
 
 // NumberEQ applies the EQ predicate on the "number" field.

@@ -60,6 +60,7 @@ type ResolverRoot interface {
 	Contingent() ContingentResolver
 	Contract() ContractResolver
 	ContractTerms() ContractTermsResolver
+	IdentityLink() IdentityLinkResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
@@ -334,6 +335,17 @@ type ComplexityRoot struct {
 		Rules        func(childComplexity int) int
 	}
 
+	IdentityLink struct {
+		CreatedAt func(childComplexity int) int
+		Issuer    func(childComplexity int) int
+		Subject   func(childComplexity int) int
+		User      func(childComplexity int) int
+	}
+
+	IdentityLinkPayload struct {
+		Identity func(childComplexity int) int
+	}
+
 	Interval struct {
 		End   func(childComplexity int) int
 		Start func(childComplexity int) int
@@ -433,6 +445,7 @@ type ComplexityRoot struct {
 		ForwardTicket             func(childComplexity int, ticketID int) int
 		HandBackTicket            func(childComplexity int, input model.HandBackTicketInput) int
 		IssueStatement            func(childComplexity int, contractID int, month string) int
+		LinkIdentity              func(childComplexity int, input model.LinkIdentityInput) int
 		LinkTickets               func(childComplexity int, ticketID int, otherID int) int
 		Login                     func(childComplexity int, email string, password string) int
 		Logout                    func(childComplexity int, refreshToken string) int
@@ -443,6 +456,7 @@ type ComplexityRoot struct {
 		Reauthenticate            func(childComplexity int, token string) int
 		RedeliverWebhook          func(childComplexity int, deliveryID int) int
 		RefreshToken              func(childComplexity int, token string) int
+		RegisterCall              func(childComplexity int, input ticketflow.CallInput) int
 		RegisterWebhook           func(childComplexity int, input webhook.RegisterInput) int
 		ResetPassword             func(childComplexity int, token string, newPassword string) int
 		ResolveAsFixedInVersion   func(childComplexity int, ticketID int, version string) int
@@ -450,9 +464,11 @@ type ComplexityRoot struct {
 		SetContractSLA            func(childComplexity int, contractID int, calendarID *int, targets []*schematype.SLATarget) int
 		SetEscalationRules        func(childComplexity int, input schematype.EscalationRules) int
 		SetNotificationPreference func(childComplexity int, input notify.Preference) int
+		SetPhoneHours             func(childComplexity int, input model.SetPhoneHoursInput) int
 		SplitTicket               func(childComplexity int, ticketID int, parts []*ticketflow.SplitPart) int
 		StartPasswordReset        func(childComplexity int, userID int) int
 		TransitionTicket          func(childComplexity int, input model.TransitionTicketInput) int
+		UnlinkIdentity            func(childComplexity int, input model.UnlinkIdentityInput) int
 		UpdateArticle             func(childComplexity int, id int, input kb.Input) int
 		UpdateCalendar            func(childComplexity int, id int, input sla.CalendarInput) int
 		UpdateContract            func(childComplexity int, id int, input admin.ContractChange) int
@@ -495,24 +511,26 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Active            func(childComplexity int) int
-		Children          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
-		Contracts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
-		Country           func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		DefaultCalendar   func(childComplexity int) int
-		DefaultCalendarID func(childComplexity int) int
-		EscalationRules   func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Kind              func(childComplexity int) int
-		Language          func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Parent            func(childComplexity int) int
-		ParentID          func(childComplexity int) int
-		TicketPrefix      func(childComplexity int) int
-		TimeZone          func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
-		Users             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
+		Active               func(childComplexity int) int
+		Children             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder) int
+		Contracts            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder) int
+		Country              func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		DefaultCalendar      func(childComplexity int) int
+		DefaultCalendarID    func(childComplexity int) int
+		EscalationRules      func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Language             func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Parent               func(childComplexity int) int
+		ParentID             func(childComplexity int) int
+		PhoneHoursCalendar   func(childComplexity int) int
+		PhoneHoursCalendarID func(childComplexity int) int
+		TicketPrefix         func(childComplexity int) int
+		TimeZone             func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+		Users                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder) int
 	}
 
 	OrganizationConnection struct {
@@ -584,9 +602,17 @@ type ComplexityRoot struct {
 		TicketByNumber            func(childComplexity int, number string) int
 		Tickets                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TicketOrder, where *ent.TicketWhereInput) int
 		UnreadNotificationCount   func(childComplexity int) int
+		UserIdentities            func(childComplexity int, userID int) int
 		Users                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		WebhookDeliveries         func(childComplexity int, endpointID int, status *webhookdelivery.Status, after *entgql.Cursor[int], first *int) int
 		WebhookEndpoints          func(childComplexity int) int
+	}
+
+	RegisterCallPayload struct {
+		Covered          func(childComplexity int) int
+		Ticket           func(childComplexity int) int
+		UncoveredReason  func(childComplexity int) int
+		WithinPhoneHours func(childComplexity int) int
 	}
 
 	RegisterWebhookPayload struct {
@@ -762,6 +788,7 @@ type ComplexityRoot struct {
 		Level                   func(childComplexity int) int
 		Module                  func(childComplexity int) int
 		Number                  func(childComplexity int) int
+		OutsidePhoneHours       func(childComplexity int) int
 		Priority                func(childComplexity int) int
 		ReceivedAt              func(childComplexity int) int
 		Related                 func(childComplexity int) int
@@ -966,6 +993,9 @@ type ContractTermsResolver interface {
 
 	OverrunPolicy(ctx context.Context, obj *schematype.ContractTerms) (contract.OverrunPolicy, error)
 }
+type IdentityLinkResolver interface {
+	User(ctx context.Context, obj *ent.UserIdentity) (*ent.User, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, token string) (*model.AuthPayload, error)
@@ -992,6 +1022,8 @@ type MutationResolver interface {
 	Reauthenticate(ctx context.Context, token string) (bool, error)
 	MarkAllNotificationsRead(ctx context.Context) (int, error)
 	SetNotificationPreference(ctx context.Context, input notify.Preference) (*notify.Preference, error)
+	RegisterCall(ctx context.Context, input ticketflow.CallInput) (*model.RegisterCallPayload, error)
+	SetPhoneHours(ctx context.Context, input model.SetPhoneHoursInput) (*model.OrganizationPayload, error)
 	ForwardTicket(ctx context.Context, ticketID int) (*model.TicketPayload, error)
 	EscalateTicket(ctx context.Context, input model.EscalateTicketInput) (*model.TicketPayload, error)
 	HandBackTicket(ctx context.Context, input model.HandBackTicketInput) (*model.TicketPayload, error)
@@ -1015,6 +1047,8 @@ type MutationResolver interface {
 	CreateCalendar(ctx context.Context, input sla.CalendarInput) (*model.CalendarPayload, error)
 	UpdateCalendar(ctx context.Context, id int, input sla.CalendarInput) (*model.CalendarPayload, error)
 	SetContractSLA(ctx context.Context, contractID int, calendarID *int, targets []*schematype.SLATarget) (*model.ContractPayload, error)
+	LinkIdentity(ctx context.Context, input model.LinkIdentityInput) (*model.IdentityLinkPayload, error)
+	UnlinkIdentity(ctx context.Context, input model.UnlinkIdentityInput) (bool, error)
 	CreateTicket(ctx context.Context, input ticketflow.CreateInput) (*model.TicketPayload, error)
 	UpdateTicket(ctx context.Context, id int, input ticketflow.UpdateInput) (*model.TicketPayload, error)
 	TransitionTicket(ctx context.Context, input model.TransitionTicketInput) (*model.TicketPayload, error)
@@ -1051,6 +1085,7 @@ type QueryResolver interface {
 	MyNotifications(ctx context.Context, after *entgql.Cursor[int], first *int, unreadOnly *bool) (*ent.NotificationConnection, error)
 	SLAReport(ctx context.Context, filter sla.ReportFilter) (*sla.Report, error)
 	PartnerScorecard(ctx context.Context, from time.Time, to time.Time) ([]*sla.PartnerScore, error)
+	UserIdentities(ctx context.Context, userID int) ([]*ent.UserIdentity, error)
 	Queue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) (*ent.TicketConnection, error)
 	TicketByNumber(ctx context.Context, number string) (*ent.Ticket, error)
 	WebhookEndpoints(ctx context.Context) ([]*ent.WebhookEndpoint, error)
@@ -2161,6 +2196,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EscalationRulesPayload.Rules(childComplexity), true
 
+	case "IdentityLink.createdAt":
+		if e.ComplexityRoot.IdentityLink.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityLink.CreatedAt(childComplexity), true
+	case "IdentityLink.issuer":
+		if e.ComplexityRoot.IdentityLink.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityLink.Issuer(childComplexity), true
+	case "IdentityLink.subject":
+		if e.ComplexityRoot.IdentityLink.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityLink.Subject(childComplexity), true
+	case "IdentityLink.user":
+		if e.ComplexityRoot.IdentityLink.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityLink.User(childComplexity), true
+
+	case "IdentityLinkPayload.identity":
+		if e.ComplexityRoot.IdentityLinkPayload.Identity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityLinkPayload.Identity(childComplexity), true
+
 	case "Interval.end":
 		if e.ComplexityRoot.Interval.End == nil {
 			break
@@ -2741,6 +2808,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueStatement(childComplexity, args["contractID"].(int), args["month"].(string)), true
+	case "Mutation.linkIdentity":
+		if e.ComplexityRoot.Mutation.LinkIdentity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkIdentity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkIdentity(childComplexity, args["input"].(model.LinkIdentityInput)), true
 	case "Mutation.linkTickets":
 		if e.ComplexityRoot.Mutation.LinkTickets == nil {
 			break
@@ -2846,6 +2924,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["token"].(string)), true
+	case "Mutation.registerCall":
+		if e.ComplexityRoot.Mutation.RegisterCall == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerCall_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterCall(childComplexity, args["input"].(ticketflow.CallInput)), true
 	case "Mutation.registerWebhook":
 		if e.ComplexityRoot.Mutation.RegisterWebhook == nil {
 			break
@@ -2923,6 +3012,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetNotificationPreference(childComplexity, args["input"].(notify.Preference)), true
+	case "Mutation.setPhoneHours":
+		if e.ComplexityRoot.Mutation.SetPhoneHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPhoneHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPhoneHours(childComplexity, args["input"].(model.SetPhoneHoursInput)), true
 	case "Mutation.splitTicket":
 		if e.ComplexityRoot.Mutation.SplitTicket == nil {
 			break
@@ -2956,6 +3056,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TransitionTicket(childComplexity, args["input"].(model.TransitionTicketInput)), true
+	case "Mutation.unlinkIdentity":
+		if e.ComplexityRoot.Mutation.UnlinkIdentity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlinkIdentity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlinkIdentity(childComplexity, args["input"].(model.UnlinkIdentityInput)), true
 	case "Mutation.updateArticle":
 		if e.ComplexityRoot.Mutation.UpdateArticle == nil {
 			break
@@ -3262,6 +3373,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.ParentID(childComplexity), true
+	case "Organization.phoneHoursCalendar":
+		if e.ComplexityRoot.Organization.PhoneHoursCalendar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.PhoneHoursCalendar(childComplexity), true
+	case "Organization.phoneHoursCalendarID":
+		if e.ComplexityRoot.Organization.PhoneHoursCalendarID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.PhoneHoursCalendarID(childComplexity), true
 	case "Organization.ticketPrefix":
 		if e.ComplexityRoot.Organization.TicketPrefix == nil {
 			break
@@ -3677,6 +3800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.UnreadNotificationCount(childComplexity), true
+	case "Query.userIdentities":
+		if e.ComplexityRoot.Query.UserIdentities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_userIdentities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UserIdentities(childComplexity, args["userID"].(int)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -3705,6 +3839,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity), true
+
+	case "RegisterCallPayload.covered":
+		if e.ComplexityRoot.RegisterCallPayload.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterCallPayload.Covered(childComplexity), true
+	case "RegisterCallPayload.ticket":
+		if e.ComplexityRoot.RegisterCallPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterCallPayload.Ticket(childComplexity), true
+	case "RegisterCallPayload.uncoveredReason":
+		if e.ComplexityRoot.RegisterCallPayload.UncoveredReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterCallPayload.UncoveredReason(childComplexity), true
+	case "RegisterCallPayload.withinPhoneHours":
+		if e.ComplexityRoot.RegisterCallPayload.WithinPhoneHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterCallPayload.WithinPhoneHours(childComplexity), true
 
 	case "RegisterWebhookPayload.endpoint":
 		if e.ComplexityRoot.RegisterWebhookPayload.Endpoint == nil {
@@ -4501,6 +4660,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ticket.Number(childComplexity), true
+	case "Ticket.outsidePhoneHours":
+		if e.ComplexityRoot.Ticket.OutsidePhoneHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Ticket.OutsidePhoneHours(childComplexity), true
 	case "Ticket.priority":
 		if e.ComplexityRoot.Ticket.Priority == nil {
 			break
@@ -5291,6 +5456,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LevelRateInput", ec.unmarshalInputLevelRateInput),
 			graphql.NewInputUnmarshaler("LevelRouteInput", ec.unmarshalInputLevelRouteInput),
 			graphql.NewInputUnmarshaler("LevelTermsInput", ec.unmarshalInputLevelTermsInput),
+			graphql.NewInputUnmarshaler("LinkIdentityInput", ec.unmarshalInputLinkIdentityInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
@@ -5298,11 +5464,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OverrunDecisionOrder", ec.unmarshalInputOverrunDecisionOrder),
 			graphql.NewInputUnmarshaler("OverrunDecisionWhereInput", ec.unmarshalInputOverrunDecisionWhereInput),
 			graphql.NewInputUnmarshaler("QueueFilter", ec.unmarshalInputQueueFilter),
+			graphql.NewInputUnmarshaler("RegisterCallInput", ec.unmarshalInputRegisterCallInput),
 			graphql.NewInputUnmarshaler("RegisterWebhookInput", ec.unmarshalInputRegisterWebhookInput),
 			graphql.NewInputUnmarshaler("SLAReportFilter", ec.unmarshalInputSLAReportFilter),
 			graphql.NewInputUnmarshaler("SLATargetInput", ec.unmarshalInputSLATargetInput),
 			graphql.NewInputUnmarshaler("SetEscalationRulesInput", ec.unmarshalInputSetEscalationRulesInput),
 			graphql.NewInputUnmarshaler("SetNotificationPreferenceInput", ec.unmarshalInputSetNotificationPreferenceInput),
+			graphql.NewInputUnmarshaler("SetPhoneHoursInput", ec.unmarshalInputSetPhoneHoursInput),
 			graphql.NewInputUnmarshaler("SplitPartInput", ec.unmarshalInputSplitPartInput),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskNoteOrder", ec.unmarshalInputTaskNoteOrder),
@@ -5316,6 +5484,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TimeEntryOrder", ec.unmarshalInputTimeEntryOrder),
 			graphql.NewInputUnmarshaler("TimeEntryWhereInput", ec.unmarshalInputTimeEntryWhereInput),
 			graphql.NewInputUnmarshaler("TransitionTicketInput", ec.unmarshalInputTransitionTicketInput),
+			graphql.NewInputUnmarshaler("UnlinkIdentityInput", ec.unmarshalInputUnlinkIdentityInput),
 			graphql.NewInputUnmarshaler("UpdateContractInput", ec.unmarshalInputUpdateContractInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateTicketInput", ec.unmarshalInputUpdateTicketInput),
@@ -7408,6 +7577,7 @@ type Organization implements Node {
   timeZone: String!
   defaultCalendarID: ID
   active: Boolean!
+  phoneHoursCalendarID: ID
   parent: Organization
   children(
     """
@@ -7488,6 +7658,7 @@ type Organization implements Node {
     orderBy: [ContractOrder!]
   ): ContractConnection!
   defaultCalendar: Calendar
+  phoneHoursCalendar: Calendar
 }
 """
 A connection to a list of items.
@@ -8455,6 +8626,7 @@ type Ticket implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  outsidePhoneHours: Boolean!
   number: String!
   title: String!
   description: String!
@@ -10266,6 +10438,66 @@ extend type Mutation {
   setNotificationPreference(input: SetNotificationPreferenceInput!): NotificationPreference!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/phone.graphql", Input: `"A phone call that provider staff register for a customer's contact: the mandatory fields of createTicket, with the channel PHONE."
+input RegisterCallInput {
+  "The customer the caller belongs to."
+  customerID: ID!
+  "The contract; defaults to the customer's contract valid when the call came in."
+  contractID: ID
+  "The customer's user who called."
+  reporterID: ID!
+  title: String!
+  description: String
+  type: TicketType!
+  priority: TicketPriority!
+  module: String
+  softwareVersion: String
+  environment: TicketEnvironment
+  impact: String
+  steps: String
+  firstOccurredAt: Time
+  reproduction: String
+  "When the call came in (registered later, the call's own time); defaults to now."
+  receivedAt: Time
+}
+
+"Why a registered call is work the agreement does not cover."
+enum UncoveredReason {
+  "The contract does not include the PHONE channel."
+  CHANNEL_NOT_COVERED
+  "The call came in outside the provider's phone hours."
+  OUTSIDE_PHONE_HOURS
+}
+
+"""
+The ticket a call became and how it is billed. A non-incident call on a contract without
+the PHONE channel, or outside the provider's phone hours, is taken in all the same and its
+time billed under INVOICED rules, at least 15 minutes (SPEC 12.1); incidents are never
+refused and never uncovered work, product ideas never billed.
+"""
+type RegisterCallPayload {
+  ticket: Ticket!
+  "False when the call is work the agreement does not cover, billed for the time used (an INVOICED contract bills covered calls too)."
+  covered: Boolean!
+  "Why the call is uncovered work; null when covered."
+  uncoveredReason: UncoveredReason
+  "Whether the call came in within the provider's phone hours (always true for a provider that keeps none)."
+  withinPhoneHours: Boolean!
+}
+
+"The phone hours of the administrator's own provider organisation."
+input SetPhoneHoursInput {
+  "A calendar of the administrator's organisation; null removes the phone hours (calls are then covered at any time)."
+  calendarID: ID
+}
+
+extend type Mutation {
+  "Service-desk staff register a call for a customer's contact (a ticket with channel PHONE). Incidents are never refused."
+  registerCall(input: RegisterCallInput!): RegisterCallPayload!
+  "Sets the phone hours of the administrator's provider organisation (administrators of partners and vendors)."
+  setPhoneHours(input: SetPhoneHoursInput!): OrganizationPayload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/process.graphql", Input: `input EscalateTicketInput {
   ticketID: ID!
   "The next level: L1→L2; L2→L3, L4 or VENDOR; L3→L4 or VENDOR; L4→VENDOR."
@@ -10638,6 +10870,44 @@ extend type Query {
   slaReport(filter: SLAReportFilter!): SLAReport!
   "Vendor staff: SLA figures of each partner."
   partnerScorecard(from: Time!, to: Time!): [PartnerScore!]!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/sso.graphql", Input: `"A subject of a configured OpenID Connect issuer linked to a local user: the issuer's access tokens with that sub claim sign in as the user."
+type IdentityLink {
+  issuer: String!
+  subject: String!
+  user: User!
+  createdAt: Time!
+}
+
+"Links an issuer's subject to a user of the organisation the issuer is configured for."
+input LinkIdentityInput {
+  userID: ID!
+  "The issuer URL exactly as configured in OIDC_ISSUERS."
+  issuer: String!
+  "The token's sub claim."
+  subject: String!
+}
+
+input UnlinkIdentityInput {
+  issuer: String!
+  subject: String!
+}
+
+type IdentityLinkPayload {
+  identity: IdentityLink!
+}
+
+extend type Query {
+  "The identities linked to a user (administrators of the user's organisation or of its provider)."
+  userIdentities(userID: ID!): [IdentityLink!]!
+}
+
+extend type Mutation {
+  "Links an identity to a user (administrators of the user's organisation or of its provider); a subject links to one user only."
+  linkIdentity(input: LinkIdentityInput!): IdentityLinkPayload!
+  "Removes a link; true when one was removed. The subject's tokens are refused from the next request on."
+  unlinkIdentity(input: UnlinkIdentityInput!): Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/ticket.graphql", Input: `input CreateTicketInput {
@@ -11318,6 +11588,28 @@ func (ec *executionContext) childFields_EscalationRulesPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type EscalationRulesPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_IdentityLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuer":
+		return ec.fieldContext_IdentityLink_issuer(ctx, field)
+	case "subject":
+		return ec.fieldContext_IdentityLink_subject(ctx, field)
+	case "user":
+		return ec.fieldContext_IdentityLink_user(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IdentityLink_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentityLink", field.Name)
+}
+
+func (ec *executionContext) childFields_IdentityLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "identity":
+		return ec.fieldContext_IdentityLinkPayload_identity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentityLinkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "start":
@@ -11542,6 +11834,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_defaultCalendarID(ctx, field)
 	case "active":
 		return ec.fieldContext_Organization_active(ctx, field)
+	case "phoneHoursCalendarID":
+		return ec.fieldContext_Organization_phoneHoursCalendarID(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organization_parent(ctx, field)
 	case "children":
@@ -11552,6 +11846,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_contracts(ctx, field)
 	case "defaultCalendar":
 		return ec.fieldContext_Organization_defaultCalendar(ctx, field)
+	case "phoneHoursCalendar":
+		return ec.fieldContext_Organization_phoneHoursCalendar(ctx, field)
 	case "escalationRules":
 		return ec.fieldContext_Organization_escalationRules(ctx, field)
 	}
@@ -11648,6 +11944,20 @@ func (ec *executionContext) childFields_PasswordResetPayload(ctx context.Context
 		return ec.fieldContext_PasswordResetPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterCallPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ticket":
+		return ec.fieldContext_RegisterCallPayload_ticket(ctx, field)
+	case "covered":
+		return ec.fieldContext_RegisterCallPayload_covered(ctx, field)
+	case "uncoveredReason":
+		return ec.fieldContext_RegisterCallPayload_uncoveredReason(ctx, field)
+	case "withinPhoneHours":
+		return ec.fieldContext_RegisterCallPayload_withinPhoneHours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterCallPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterWebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11904,6 +12214,8 @@ func (ec *executionContext) childFields_Ticket(ctx context.Context, field graphq
 		return ec.fieldContext_Ticket_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Ticket_updatedAt(ctx, field)
+	case "outsidePhoneHours":
+		return ec.fieldContext_Ticket_outsidePhoneHours(ctx, field)
 	case "number":
 		return ec.fieldContext_Ticket_number(ctx, field)
 	case "title":
@@ -12980,6 +13292,20 @@ func (ec *executionContext) field_Mutation_issueStatement_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_linkIdentity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LinkIdentityInput, error) {
+			return ec.unmarshalNLinkIdentityInput2supportdeskᚋgraphᚋmodelᚐLinkIdentityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_linkTickets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13130,6 +13456,20 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_registerCall_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ticketflow.CallInput, error) {
+			return ec.unmarshalNRegisterCallInput2supportdeskᚋinternalᚋticketflowᚐCallInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_registerWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13276,6 +13616,20 @@ func (ec *executionContext) field_Mutation_setNotificationPreference_args(ctx co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setPhoneHours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetPhoneHoursInput, error) {
+			return ec.unmarshalNSetPhoneHoursInput2supportdeskᚋgraphᚋmodelᚐSetPhoneHoursInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_splitTicket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13318,6 +13672,20 @@ func (ec *executionContext) field_Mutation_transitionTicket_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.TransitionTicketInput, error) {
 			return ec.unmarshalNTransitionTicketInput2supportdeskᚋgraphᚋmodelᚐTransitionTicketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unlinkIdentity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnlinkIdentityInput, error) {
+			return ec.unmarshalNUnlinkIdentityInput2supportdeskᚋgraphᚋmodelᚐUnlinkIdentityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14371,6 +14739,20 @@ func (ec *executionContext) field_Query_tickets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_userIdentities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userID"] = arg0
 	return args, nil
 }
 
@@ -19260,6 +19642,139 @@ func (ec *executionContext) fieldContext_EscalationRulesPayload_rules(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _IdentityLink_issuer(ctx context.Context, field graphql.CollectedField, obj *ent.UserIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityLink_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issuer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityLink_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentityLink_subject(ctx context.Context, field graphql.CollectedField, obj *ent.UserIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityLink_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityLink_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentityLink_user(ctx context.Context, field graphql.CollectedField, obj *ent.UserIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityLink_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IdentityLink().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖsupportdeskᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityLink_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentityLink_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.UserIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityLink_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityLink_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdentityLinkPayload_identity(ctx context.Context, field graphql.CollectedField, obj *model.IdentityLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityLinkPayload_identity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.UserIdentity) graphql.Marshaler {
+			return ec.marshalNIdentityLink2ᚖsupportdeskᚋentᚐUserIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityLinkPayload_identity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Interval_start(ctx context.Context, field graphql.CollectedField, obj *schematype.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21440,6 +21955,94 @@ func (ec *executionContext) fieldContext_Mutation_setNotificationPreference(ctx 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerCall(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterCall(ctx, fc.Args["input"].(ticketflow.CallInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterCallPayload) graphql.Marshaler {
+			return ec.marshalNRegisterCallPayload2ᚖsupportdeskᚋgraphᚋmodelᚐRegisterCallPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerCall(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterCallPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPhoneHours(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPhoneHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPhoneHours(ctx, fc.Args["input"].(model.SetPhoneHoursInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationPayload) graphql.Marshaler {
+			return ec.marshalNOrganizationPayload2ᚖsupportdeskᚋgraphᚋmodelᚐOrganizationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPhoneHours(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPhoneHours_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_forwardTicket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22446,6 +23049,94 @@ func (ec *executionContext) fieldContext_Mutation_setContractSLA(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setContractSLA_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkIdentity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkIdentity(ctx, fc.Args["input"].(model.LinkIdentityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IdentityLinkPayload) graphql.Marshaler {
+			return ec.marshalNIdentityLinkPayload2ᚖsupportdeskᚋgraphᚋmodelᚐIdentityLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkIdentity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkIdentity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlinkIdentity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlinkIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnlinkIdentity(ctx, fc.Args["input"].(model.UnlinkIdentityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlinkIdentity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlinkIdentity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23627,6 +24318,29 @@ func (ec *executionContext) fieldContext_Organization_active(_ context.Context, 
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Organization_phoneHoursCalendarID(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_phoneHoursCalendarID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneHoursCalendarID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_phoneHoursCalendarID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Organization_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23811,6 +24525,38 @@ func (ec *executionContext) _Organization_defaultCalendar(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Organization_defaultCalendar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Calendar(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_phoneHoursCalendar(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_phoneHoursCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneHoursCalendar(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Calendar) graphql.Marshaler {
+			return ec.marshalOCalendar2ᚖsupportdeskᚋentᚐCalendar(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_phoneHoursCalendar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
@@ -25390,6 +26136,50 @@ func (ec *executionContext) fieldContext_Query_partnerScorecard(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_userIdentities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_userIdentities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UserIdentities(ctx, fc.Args["userID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserIdentity) graphql.Marshaler {
+			return ec.marshalNIdentityLink2ᚕᚖsupportdeskᚋentᚐUserIdentityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_userIdentities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_userIdentities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_queue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25628,6 +26418,107 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RegisterCallPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.RegisterCallPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterCallPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterCallPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterCallPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterCallPayload_covered(ctx context.Context, field graphql.CollectedField, obj *model.RegisterCallPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterCallPayload_covered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterCallPayload_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterCallPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RegisterCallPayload_uncoveredReason(ctx context.Context, field graphql.CollectedField, obj *model.RegisterCallPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterCallPayload_uncoveredReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UncoveredReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UncoveredReason) graphql.Marshaler {
+			return ec.marshalOUncoveredReason2ᚖsupportdeskᚋgraphᚋmodelᚐUncoveredReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterCallPayload_uncoveredReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterCallPayload", field, false, false, "UncoveredReason")
+}
+
+func (ec *executionContext) _RegisterCallPayload_withinPhoneHours(ctx context.Context, field graphql.CollectedField, obj *model.RegisterCallPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterCallPayload_withinPhoneHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithinPhoneHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterCallPayload_withinPhoneHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterCallPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _RegisterWebhookPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.RegisterWebhookPayload) (ret graphql.Marshaler) {
@@ -27914,6 +28805,29 @@ func (ec *executionContext) _Ticket_updatedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Ticket_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Ticket_outsidePhoneHours(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Ticket_outsidePhoneHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutsidePhoneHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Ticket_outsidePhoneHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Ticket", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Ticket_number(ctx context.Context, field graphql.CollectedField, obj *ent.Ticket) (ret graphql.Marshaler) {
@@ -39897,6 +40811,62 @@ func UnmarshalLevelTermsInput(ctx context.Context, raw any) (schematype.LevelTer
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLinkIdentityInput(ctx context.Context, obj any) (model.LinkIdentityInput, error) {
+	var it model.LinkIdentityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userID", "issuer", "subject"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkIdentityInput unmarshals raw into the LinkIdentityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkIdentityInput(ctx context.Context, raw any) (model.LinkIdentityInput, error) {
+	var out model.LinkIdentityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkIdentityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNotificationOrder(ctx context.Context, obj any) (ent.NotificationOrder, error) {
 	var it ent.NotificationOrder
 	if obj == nil {
@@ -41897,6 +42867,146 @@ func UnmarshalQueueFilter(ctx context.Context, raw any) (ticketflow.QueueFilter,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRegisterCallInput(ctx context.Context, obj any) (ticketflow.CallInput, error) {
+	var it ticketflow.CallInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerID", "contractID", "reporterID", "title", "description", "type", "priority", "module", "softwareVersion", "environment", "impact", "steps", "firstOccurredAt", "reproduction", "receivedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalNID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "contractID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractID = data
+		case "reporterID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterID"))
+			data, err := ec.unmarshalNID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNTicketType2supportdeskᚋentᚋticketᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalNTicketPriority2supportdeskᚋentᚋticketᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "module":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("module"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Module = data
+		case "softwareVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("softwareVersion"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SoftwareVersion = data
+		case "environment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("environment"))
+			data, err := ec.unmarshalOTicketEnvironment2ᚖsupportdeskᚋentᚋticketᚐEnvironment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Environment = data
+		case "impact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("impact"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Impact = data
+		case "steps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("steps"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Steps = data
+		case "firstOccurredAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstOccurredAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstOccurredAt = data
+		case "reproduction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reproduction"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reproduction = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterCallInput unmarshals raw into the RegisterCallInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterCallInput(ctx context.Context, raw any) (ticketflow.CallInput, error) {
+	var out ticketflow.CallInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterCallInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegisterWebhookInput(ctx context.Context, obj any) (webhook.RegisterInput, error) {
 	var it webhook.RegisterInput
 	if obj == nil {
@@ -42202,6 +43312,48 @@ func (ec *executionContext) unmarshalInputSetNotificationPreferenceInput(ctx con
 func UnmarshalSetNotificationPreferenceInput(ctx context.Context, raw any) (notify.Preference, error) {
 	var out notify.Preference
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetNotificationPreferenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetPhoneHoursInput(ctx context.Context, obj any) (model.SetPhoneHoursInput, error) {
+	var it model.SetPhoneHoursInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"calendarID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "calendarID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("calendarID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CalendarID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetPhoneHoursInput unmarshals raw into the SetPhoneHoursInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetPhoneHoursInput(ctx context.Context, raw any) (model.SetPhoneHoursInput, error) {
+	var out model.SetPhoneHoursInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetPhoneHoursInput", raw, &out)
 	return out, err
 }
 
@@ -48525,6 +49677,55 @@ func UnmarshalTransitionTicketInput(ctx context.Context, raw any) (model.Transit
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnlinkIdentityInput(ctx context.Context, obj any) (model.UnlinkIdentityInput, error) {
+	var it model.UnlinkIdentityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"issuer", "subject"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "issuer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Issuer = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnlinkIdentityInput unmarshals raw into the UnlinkIdentityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnlinkIdentityInput(ctx context.Context, raw any) (model.UnlinkIdentityInput, error) {
+	var out model.UnlinkIdentityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnlinkIdentityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateContractInput(ctx context.Context, obj any) (admin.ContractChange, error) {
 	var it admin.ContractChange
 	if obj == nil {
@@ -51464,6 +52665,88 @@ func (ec *executionContext) _EscalationRulesPayload(ctx context.Context, sel ast
 	return out
 }
 
+var identityLinkImplementors = []string{"IdentityLink"}
+
+func (ec *executionContext) _IdentityLink(ctx context.Context, sel ast.SelectionSet, obj *ent.UserIdentity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identityLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentityLink")
+		case "issuer":
+			out.Values[i] = ec._IdentityLink_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._IdentityLink_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IdentityLink_user(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._IdentityLink_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var identityLinkPayloadImplementors = []string{"IdentityLinkPayload"}
+
+func (ec *executionContext) _IdentityLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IdentityLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identityLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentityLinkPayload")
+		case "identity":
+			out.Values[i] = ec._IdentityLinkPayload_identity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var intervalImplementors = []string{"Interval"}
 
 func (ec *executionContext) _Interval(ctx context.Context, sel ast.SelectionSet, obj *schematype.Interval) graphql.Marshaler {
@@ -52122,6 +53405,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "registerCall":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerCall(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPhoneHours":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPhoneHours(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "forwardTicket":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_forwardTicket(ctx, field)
@@ -52279,6 +53576,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setContractSLA":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setContractSLA(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkIdentity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkIdentity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinkIdentity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlinkIdentity(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -52645,6 +53956,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "phoneHoursCalendarID":
+			out.Values[i] = ec._Organization_phoneHoursCalendarID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "parent":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -52674,6 +53990,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_defaultCalendar(ctx, field, obj)
+				})
+		case "phoneHoursCalendar":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_phoneHoursCalendar(ctx, field, obj)
 				})
 		case "escalationRules":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -53166,6 +54488,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partnerScorecard(ctx, field)
 				})
+		case "userIdentities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_userIdentities(ctx, field)
+				})
 		case "queue":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -53203,6 +54531,54 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerCallPayloadImplementors = []string{"RegisterCallPayload"}
+
+func (ec *executionContext) _RegisterCallPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterCallPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerCallPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterCallPayload")
+		case "ticket":
+			out.Values[i] = ec._RegisterCallPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covered":
+			out.Values[i] = ec._RegisterCallPayload_covered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncoveredReason":
+			out.Values[i] = ec._RegisterCallPayload_uncoveredReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "withinPhoneHours":
+			out.Values[i] = ec._RegisterCallPayload_withinPhoneHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -54092,6 +55468,11 @@ func (ec *executionContext) _Ticket(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Ticket_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outsidePhoneHours":
+			out.Values[i] = ec._Ticket_outsidePhoneHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -56508,6 +57889,56 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalNID2ᚖint(ctx context.Context, v any) (*int, error) {
+	res, err := gid.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ID!")
+		return graphql.Null
+	}
+	_ = sel
+	res := gid.MarshalID(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNIdentityLink2ᚕᚖsupportdeskᚋentᚐUserIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserIdentity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdentityLink2ᚖsupportdeskᚋentᚐUserIdentity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdentityLink2ᚖsupportdeskᚋentᚐUserIdentity(ctx context.Context, sel ast.SelectionSet, v *ent.UserIdentity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdentityLink!")
+		return graphql.Null
+	}
+	return ec._IdentityLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdentityLinkPayload2ᚖsupportdeskᚋgraphᚋmodelᚐIdentityLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.IdentityLinkPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdentityLinkPayload!")
+		return graphql.Null
+	}
+	return ec._IdentityLinkPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56726,6 +58157,11 @@ func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋs
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNLinkIdentityInput2supportdeskᚋgraphᚋmodelᚐLinkIdentityInput(ctx context.Context, v any) (model.LinkIdentityInput, error) {
+	res, err := ec.unmarshalInputLinkIdentityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLiveEvent2ᚖsupportdeskᚋinternalᚋliveᚐEvent(ctx context.Context, sel ast.SelectionSet, v *live.Event) graphql.Marshaler {
@@ -56978,6 +58414,19 @@ func (ec *executionContext) marshalNPasswordResetPayload2ᚖsupportdeskᚋgraph�
 	return ec._PasswordResetPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRegisterCallInput2supportdeskᚋinternalᚋticketflowᚐCallInput(ctx context.Context, v any) (ticketflow.CallInput, error) {
+	res, err := ec.unmarshalInputRegisterCallInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterCallPayload2ᚖsupportdeskᚋgraphᚋmodelᚐRegisterCallPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterCallPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterCallPayload!")
+		return graphql.Null
+	}
+	return ec._RegisterCallPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterWebhookInput2supportdeskᚋinternalᚋwebhookᚐRegisterInput(ctx context.Context, v any) (webhook.RegisterInput, error) {
 	res, err := ec.unmarshalInputRegisterWebhookInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57093,6 +58542,11 @@ func (ec *executionContext) unmarshalNSetEscalationRulesInput2supportdeskᚋent�
 
 func (ec *executionContext) unmarshalNSetNotificationPreferenceInput2supportdeskᚋinternalᚋnotifyᚐPreference(ctx context.Context, v any) (notify.Preference, error) {
 	res, err := ec.unmarshalInputSetNotificationPreferenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetPhoneHoursInput2supportdeskᚋgraphᚋmodelᚐSetPhoneHoursInput(ctx context.Context, v any) (model.SetPhoneHoursInput, error) {
+	res, err := ec.unmarshalInputSetPhoneHoursInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -57669,6 +59123,11 @@ func (ec *executionContext) unmarshalNTimeEntryWhereInput2ᚖsupportdeskᚋent�
 
 func (ec *executionContext) unmarshalNTransitionTicketInput2supportdeskᚋgraphᚋmodelᚐTransitionTicketInput(ctx context.Context, v any) (model.TransitionTicketInput, error) {
 	res, err := ec.unmarshalInputTransitionTicketInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUnlinkIdentityInput2supportdeskᚋgraphᚋmodelᚐUnlinkIdentityInput(ctx context.Context, v any) (model.UnlinkIdentityInput, error) {
+	res, err := ec.unmarshalInputUnlinkIdentityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -60990,6 +62449,22 @@ func (ec *executionContext) unmarshalOTimeEntryWhereInput2ᚖsupportdeskᚋent�
 	}
 	res, err := ec.unmarshalInputTimeEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUncoveredReason2ᚖsupportdeskᚋgraphᚋmodelᚐUncoveredReason(ctx context.Context, v any) (*model.UncoveredReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.UncoveredReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUncoveredReason2ᚖsupportdeskᚋgraphᚋmodelᚐUncoveredReason(ctx context.Context, sel ast.SelectionSet, v *model.UncoveredReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚕᚖsupportdeskᚋentᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.User) graphql.Marshaler {

@@ -20,6 +20,8 @@ type Tokens struct {
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
 	Now        func() time.Time
+	// OIDC verifies tokens of external OpenID Connect issuers (Verify); nil accepts only ours.
+	OIDC *OIDC
 }
 
 func (t *Tokens) now() time.Time {

@@ -12,6 +12,9 @@ const (
 	// ReasonUncoveredChannel: the agreement does not cover the channel, so the inquiry is
 	// billed under INVOICED rules (SPEC 12.1).
 	ReasonUncoveredChannel Reason = "UNCOVERED_CHANNEL"
+	// ReasonOutsideHours: the channel is covered but the inquiry came in outside its hours
+	// (a call outside the provider's phone hours), so it is billed like an uncovered channel.
+	ReasonOutsideHours Reason = "OUTSIDE_HOURS"
 	// ReasonContingent: billable work against the level's contingent.
 	ReasonContingent Reason = "CONTINGENT"
 	// ReasonIncidentFree: incidents are free outside CONTINGENT.
@@ -119,10 +122,14 @@ func Decide(t Terms, b Booking) Decision {
 		return productIdea
 	}
 	hyper := InHypercare(t, b.WorkDate)
-	// Hyper care opens every channel (SPEC 12.2).
-	row, ok := matrix[cell{t.Agreement, b.TicketType, hyper || Covered(t, b.Channel)}]
+	// Hyper care opens every channel (SPEC 12.2), at any hour.
+	channel := Covered(t, b.Channel)
+	row, ok := matrix[cell{t.Agreement, b.TicketType, hyper || channel && !b.OutsideHours}]
 	if !ok {
 		return Decision{Reason: ReasonUnknown}
+	}
+	if row.Reason == ReasonUncoveredChannel && channel {
+		row.Reason = ReasonOutsideHours
 	}
 	switch {
 	case b.Estimate:

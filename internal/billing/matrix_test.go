@@ -318,3 +318,40 @@ func TestCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsideHours: a call outside the provider's phone hours on a contract that covers the
+// phone is billed like an uncovered channel, with its own reason; incidents, product ideas and
+// hyper care are untouched, and a contract without the phone keeps UNCOVERED_CHANNEL.
+func TestOutsideHours(t *testing.T) {
+	wantOutside := Decision{Billable: true, MinimumMinutes: 15, Reason: ReasonOutsideHours}
+	phone := []Channel{Portal, Email, Phone}
+	for _, c := range []struct {
+		agreement Agreement
+		channels  []Channel
+		tt        TicketType
+		date      time.Time
+		want      Decision
+	}{
+		{Extended, nil, Question, afterCare, wantOutside},
+		{Extended, nil, ChangeRequest, afterCare, wantOutside},
+		{Extended, nil, Incident, afterCare, wantFree},
+		{Extended, nil, ProductIdea, afterCare, wantIdea},
+		{Extended, nil, Question, inHypercare, wantHypercare},
+		{Basic, nil, Question, afterCare, wantUncovered},
+		{Basic, phone, Question, afterCare, wantOutside},
+		{Invoiced, nil, Question, afterCare, wantOutside},
+		{Contingent, nil, Question, afterCare, wantOutside},
+		{Contingent, nil, Incident, afterCare, wantContingent},
+	} {
+		terms := Terms{Agreement: c.agreement, Channels: c.channels, HypercareTier: StandardHypercare, FirstTrainingDay: firstTraining}
+		got := Decide(terms, Booking{TicketType: c.tt, Channel: Phone, OutsideHours: true, WorkDate: c.date})
+		if got != c.want {
+			t.Errorf("%s %v %s on %s outside hours: got %+v, want %+v", c.agreement, c.channels, c.tt, c.date.Format(time.DateOnly), got, c.want)
+		}
+		// Within hours the same call is decided as before.
+		in := Decide(terms, Booking{TicketType: c.tt, Channel: Phone, WorkDate: c.date})
+		if in.Reason == ReasonOutsideHours {
+			t.Errorf("%s %s within hours: %+v", c.agreement, c.tt, in)
+		}
+	}
+}

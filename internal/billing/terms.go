@@ -102,6 +102,9 @@ type Booking struct {
 	TicketType TicketType
 	// Channel is the channel the inquiry came in by.
 	Channel Channel
+	// OutsideHours marks an inquiry that came in outside the channel's hours (a call outside
+	// the provider's phone hours): the channel counts as not covered.
+	OutsideHours bool
 	// ReclassifiedBillable marks an inquiry staff declared billable work (SPEC 7).
 	ReclassifiedBillable bool
 	// FixDelivery marks time spent delivering a vendor fix, never billable (SPEC 12.11).

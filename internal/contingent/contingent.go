@@ -187,7 +187,7 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 	}
 	fix := in.FixDelivery != nil && *in.FixDelivery
 	rounded, billed, d, err := billing.BillableMinutes(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
-		Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified,
+		Channel: billing.Channel(t.Channel), OutsideHours: t.OutsidePhoneHours, ReclassifiedBillable: t.BillableReclassified,
 		FixDelivery: fix, Estimate: in.estimate, WorkDate: in.WorkDate, WorkedBefore: worked, BilledBefore: already}, in.Minutes)
 	if err != nil {
 		return nil, nil, err

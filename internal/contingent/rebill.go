@@ -106,7 +106,7 @@ type rebilled struct{ old, new int }
 // decide decides entry e of ticket t under contract k.
 func decide(k *ent.Contract, t *ent.Ticket, e *ent.TimeEntry) billing.Decision {
 	return billing.Decide(ticketflow.BillingTerms(k), billing.Booking{TicketType: billing.TicketType(t.Type),
-		Channel: billing.Channel(t.Channel), ReclassifiedBillable: t.BillableReclassified, FixDelivery: e.FixDelivery, Estimate: e.Estimate,
+		Channel: billing.Channel(t.Channel), OutsideHours: t.OutsidePhoneHours, ReclassifiedBillable: t.BillableReclassified, FixDelivery: e.FixDelivery, Estimate: e.Estimate,
 		WorkDate: e.WorkDate})
 }
 

@@ -241,6 +241,11 @@ func (l *loader) organisations() (orgIDs, error) {
 	if _, err := l.Admin.UpdateOrganization(l.as(pa), partner.ID, admin.OrganizationChange{DefaultCalendarID: &copenhagen.ID}); err != nil {
 		return ids, fmt.Errorf("partner calendar: %w", err)
 	}
+	// Seed 003: the phone is answered Monday to Friday 10–16; seed 004 names no hours, so the
+	// partner keeps one set for all its customers.
+	if _, err := l.Flow.SetPhoneHours(l.as(pa), &berlin.ID); err != nil {
+		return ids, fmt.Errorf("phone hours: %w", err)
+	}
 
 	now := l.now()
 	cph, _ := time.LoadLocation("Europe/Copenhagen")

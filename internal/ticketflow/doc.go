@@ -21,4 +21,7 @@
 //     reporter (required, an active user of that customer), so the customer follows and is
 //     notified; the CREATED history row keeps the staff member as its actor. Only staff date an
 //     inquiry with receivedAt; from a customer-side user it is a VALIDATION error.
+//   - Phone (issue 17, phone.go): a call staff register is checked against their provider's
+//     phone hours at receivedAt and the ticket keeps outsidePhoneHours; billing treats such a
+//     non-incident like one on a channel the contract lacks (uncovered work, SPEC 12.1).
 package ticketflow

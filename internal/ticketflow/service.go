@@ -243,8 +243,17 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if k == nil && in.Type != ticket.TypeINCIDENT && level != ticket.LevelCUSTOMER {
 		return nil, apperr.Invalid("the customer has no valid support contract for this inquiry", "contractID")
 	}
+	outside := false
+	if provider, ok := phoneProvider(v, in.Channel); ok {
+		if outside, err = s.outsidePhoneHours(ctx, c, provider, received); err != nil {
+			return nil, err
+		}
+	}
 	if k != nil && in.Type != ticket.TypeINCIDENT && k.RefuseUncovered && !ChannelCovered(k, in.Channel, received) {
 		return nil, apperr.Invalid(fmt.Sprintf("the %s agreement does not cover the %s channel", k.AgreementType, in.Channel), "channel")
+	}
+	if k != nil && in.Type != ticket.TypeINCIDENT && k.RefuseUncovered && outside && !billing.InHypercare(BillingTerms(k), received) {
+		return nil, apperr.Invalid("the agreement does not cover calls outside the provider's phone hours", "receivedAt")
 	}
 
 	number, err := nextNumber(ctx, c, "SD")
@@ -257,7 +266,7 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 		SetStatus(ticket.StatusNEW).SetModule(in.Module).SetSoftwareVersion(in.SoftwareVersion).
 		SetNillableEnvironment(in.Environment).SetImpact(in.Impact).SetSteps(in.Steps).
 		SetNillableFirstOccurredAt(in.FirstOccurredAt).SetReproduction(in.Reproduction).
-		SetReceivedAt(received).SetCustomerID(customerID).SetReporterID(reporterID)
+		SetReceivedAt(received).SetCustomerID(customerID).SetReporterID(reporterID).SetOutsidePhoneHours(outside)
 	if k != nil {
 		create.SetContractID(k.ID)
 	}
