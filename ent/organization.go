@@ -44,6 +44,8 @@ type Organization struct {
 	DefaultCalendarID *int `json:"default_calendar_id,omitempty"`
 	// Active holds the value of the "active" field.
 	Active bool `json:"active,omitempty"`
+	// SupportAddress holds the value of the "support_address" field.
+	SupportAddress *string `json:"support_address,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -133,7 +135,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case organization.FieldID, organization.FieldParentID, organization.FieldDefaultCalendarID:
 			values[i] = new(sql.NullInt64)
-		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone:
+		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone, organization.FieldSupportAddress:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -233,6 +235,13 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field active", values[i])
 			} else if value.Valid {
 				_m.Active = value.Bool
+			}
+		case organization.FieldSupportAddress:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field support_address", values[i])
+			} else if value.Valid {
+				_m.SupportAddress = new(string)
+				*_m.SupportAddress = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -334,6 +343,11 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))
+	builder.WriteString(", ")
+	if v := _m.SupportAddress; v != nil {
+		builder.WriteString("support_address=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -170,6 +170,20 @@ func (_c *OrganizationCreate) SetNillableActive(v *bool) *OrganizationCreate {
 	return _c
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (_c *OrganizationCreate) SetSupportAddress(v string) *OrganizationCreate {
+	_c.mutation.SetSupportAddress(v)
+	return _c
+}
+
+// SetNillableSupportAddress sets the "support_address" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableSupportAddress(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetSupportAddress(*v)
+	}
+	return _c
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_c *OrganizationCreate) SetParent(v *Organization) *OrganizationCreate {
 	return _c.SetParentID(v.ID)
@@ -351,6 +365,11 @@ func (_c *OrganizationCreate) check() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Organization.active"`)}
 	}
+	if v, ok := _c.mutation.SupportAddress(); ok {
+		if err := organization.SupportAddressValidator(v); err != nil {
+			return &ValidationError{Name: "support_address", err: fmt.Errorf(`ent: validator failed for field "Organization.support_address": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -417,6 +436,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(organization.FieldActive, field.TypeBool, value)
 		_node.Active = value
+	}
+	if value, ok := _c.mutation.SupportAddress(); ok {
+		_spec.SetField(organization.FieldSupportAddress, field.TypeString, value)
+		_node.SupportAddress = &value
 	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -708,6 +731,24 @@ func (u *OrganizationUpsert) UpdateActive() *OrganizationUpsert {
 	return u
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsert) SetSupportAddress(v string) *OrganizationUpsert {
+	u.Set(organization.FieldSupportAddress, v)
+	return u
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateSupportAddress() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldSupportAddress)
+	return u
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsert) ClearSupportAddress() *OrganizationUpsert {
+	u.SetNull(organization.FieldSupportAddress)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -932,6 +973,27 @@ func (u *OrganizationUpsertOne) SetActive(v bool) *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) UpdateActive() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsertOne) SetSupportAddress(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSupportAddress(v)
+	})
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateSupportAddress() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSupportAddress()
+	})
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsertOne) ClearSupportAddress() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearSupportAddress()
 	})
 }
 
@@ -1325,6 +1387,27 @@ func (u *OrganizationUpsertBulk) SetActive(v bool) *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) UpdateActive() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.UpdateActive()
+	})
+}
+
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsertBulk) SetSupportAddress(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSupportAddress(v)
+	})
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateSupportAddress() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSupportAddress()
+	})
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsertBulk) ClearSupportAddress() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearSupportAddress()
 	})
 }
 

@@ -42,6 +42,8 @@ const (
 	FieldDefaultCalendarID = "default_calendar_id"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
+	// FieldSupportAddress holds the string denoting the support_address field in the database.
+	FieldSupportAddress = "support_address"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -100,6 +102,7 @@ var Columns = []string{
 	FieldTimeZone,
 	FieldDefaultCalendarID,
 	FieldActive,
+	FieldSupportAddress,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -144,6 +147,8 @@ var (
 	TimeZoneValidator func(string) error
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
+	// SupportAddressValidator is a validator for the "support_address" field. It is called by the builders before save.
+	SupportAddressValidator func(string) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -231,6 +236,11 @@ func ByDefaultCalendarID(opts ...sql.OrderTermOption) OrderOption {
 // ByActive orders the results by the active field.
 func ByActive(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// BySupportAddress orders the results by the support_address field.
+func BySupportAddress(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSupportAddress, opts...).ToFunc()
 }
 
 // ByParentField orders the results by parent field.

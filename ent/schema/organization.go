@@ -40,6 +40,10 @@ func (Organization) Fields() []ent.Field {
 		field.String("time_zone").Default("UTC").MaxLen(64),
 		field.Int("default_calendar_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Bool("active").Default(true),
+		// support_address is the provider's mail address for support (issue 17): mail to it
+		// becomes tickets and comments, and ticket mails are sent from it so replies come back.
+		field.String("support_address").Optional().Nillable().Unique().MaxLen(254).
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

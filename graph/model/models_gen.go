@@ -73,6 +73,11 @@ type ContractTermsVersionPayload struct {
 	Version  *ent.ContractVersion `json:"version"`
 }
 
+type CreateTicketFromMailPayload struct {
+	Mail   *ent.InboundMail `json:"mail"`
+	Ticket *ent.Ticket      `json:"ticket"`
+}
+
 type DecideChangeRequestInput struct {
 	TicketID int     `json:"ticketID"`
 	Approve  bool    `json:"approve"`
