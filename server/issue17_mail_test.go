@@ -19,7 +19,9 @@ func TestIssue17SupportAddress(t *testing.T) {
 	m.fails(m.token(m.w, "P2.ADMIN"), opSetAddress, p1, "NOT_FOUND")
 	m.fails(m.token(m.w, "C1.KEY_USER"), opSetAddress, p1, "FORBIDDEN")
 	var out struct {
-		SetSupportAddress struct{ Organization struct{ SupportAddress *string } }
+		SetSupportAddress struct {
+			Organization struct{ SupportAddress *string }
+		}
 	}
 	m.ok(m.token(m.w, "P1.ADMIN"), opSetAddress, p1, &out)
 	if a := out.SetSupportAddress.Organization.SupportAddress; a == nil || *a != "support@p1.test" {
@@ -229,7 +231,9 @@ func TestIssue17MailLoopsAndReview(t *testing.T) {
 	}
 	m.fails(desk, opFromMail, map[string]any{"m": stranger.ID, "in": in}, "CONFLICT")
 	// The unreadable one is discarded.
-	var disc struct{ DiscardInboundMail struct{ Status, Reason string } }
+	var disc struct {
+		DiscardInboundMail struct{ Status, Reason string }
+	}
 	m.ok(desk, `mutation($id:ID!){ discardInboundMail(id:$id, reason:"spam"){ status reason } }`, map[string]any{"id": broken.ID}, &disc)
 	if disc.DiscardInboundMail.Status != "DISCARDED" || disc.DiscardInboundMail.Reason != "spam" || len(m.inbound(desk, "REVIEW")) != 0 {
 		t.Fatalf("discard: %+v", disc)

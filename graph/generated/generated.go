@@ -5709,7 +5709,7 @@ input UpdateUserInput {
   language: String
 }
 
-"A one-time password reset token, valid until expiresAt. It is shown to the administrator until mail delivery exists; only its hash is stored."
+"A one-time password reset token, valid until expiresAt. It is also mailed to the user (when a mail relay is configured); only its hash is stored."
 type PasswordResetPayload {
   user: User!
   token: String!
@@ -10595,7 +10595,7 @@ type NotificationPreference {
   kind: NotificationKind!
   "Off: notifications of this kind are not stored for you at all."
   inApp: Boolean!
-  "Stored for the mail channel; no mail is sent yet."
+  "On: notifications of this kind are also mailed to you (about a ticket: from the provider's support address, so you can answer by mail)."
   mail: Boolean!
 }
 

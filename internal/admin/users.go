@@ -156,8 +156,8 @@ func (s *Service) SetActive(ctx context.Context, id int, active bool) (*ent.User
 	return s.reload(ctx, out, err)
 }
 
-// PasswordReset is a started reset: the one-time token goes to the user (by the administrator
-// until mail delivery exists).
+// PasswordReset is a started reset: the one-time token goes to the user by mail (package
+// outbound), and is shown to the administrator as well.
 type PasswordReset struct {
 	User      *ent.User
 	Token     string
