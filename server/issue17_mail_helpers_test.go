@@ -34,6 +34,8 @@ type catcher struct {
 	srv    *smtp.Server
 	addr   string
 	Refuse atomic.Int32
+	// Reject refuses the next messages for good (550).
+	Reject atomic.Int32
 	mu     sync.Mutex
 	got    []caught
 }
@@ -81,6 +83,10 @@ func (s *catchSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	if s.c.Reject.Load() > 0 {
+		s.c.Reject.Add(-1)
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
 	if s.c.Refuse.Load() > 0 {
 		s.c.Refuse.Add(-1)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
@@ -105,7 +111,7 @@ type mailEnv struct {
 
 const mailDomain = "sd.test"
 
-func newMailEnv(t *testing.T) *mailEnv {
+func newMailEnv(t *testing.T, tune ...func(*Config)) *mailEnv {
 	t.Helper()
 	c := newCatcher(t)
 	e, _ := newEnvTuned(t, func(cfg *Config) {
@@ -116,6 +122,9 @@ func newMailEnv(t *testing.T) *mailEnv {
 		cfg.Mail.Hostname = mailDomain
 		cfg.Mail.Backoff = time.Minute
 		cfg.Mail.KeepRawBytes = 4096
+		for _, f := range tune {
+			f(cfg)
+		}
 	})
 	// The listener only: the tests run the outbound worker themselves, one pass at a time.
 	e.app.MailListener = &mail.Listener{Intake: e.app.Intake}

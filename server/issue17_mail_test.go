@@ -365,3 +365,26 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return at
 }
+
+// TestIssue17MailRejected: a relay's permanent refusal fails the mail at once; a provider
+// without a support address sends no ticket mail.
+func TestIssue17MailRejected(t *testing.T) {
+	m := newMailEnv(t)
+	key, agent := m.token(m.w, "C1.KEY_USER"), m.token(m.w, "P1.AGENT")
+	tk := m.create(key, questionInput("No address yet"))
+	const opComment = `mutation($in: AddCommentInput!){ addComment(input:$in){ comment{ id } } }`
+	m.ok(agent, opComment, map[string]any{"in": map[string]any{"ticketID": tk.ID, "body": "first"}}, nil)
+	if n := m.app.DB.Client.OutboundMail.Query().CountX(trusted()); n != 0 {
+		t.Fatalf("%d mails without a support address", n)
+	}
+	m.setAddress("P1.ADMIN", "P1", "support@p1.test")
+	m.ok(agent, opComment, map[string]any{"in": map[string]any{"ticketID": tk.ID, "body": "second"}}, nil)
+	m.catcher.Reject.Store(1)
+	if n := m.flush(); n != 1 {
+		t.Fatalf("attempted %d", n)
+	}
+	row := m.app.DB.Client.OutboundMail.Query().OnlyX(trusted())
+	if row.Status != outboundmail.StatusFAILED || row.Attempts != 1 || !strings.Contains(row.LastError, "550") || m.flush() != 0 {
+		t.Fatalf("rejected mail: %+v", row)
+	}
+}

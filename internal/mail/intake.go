@@ -215,7 +215,7 @@ func (in *Intake) handle(ctx context.Context, p *ent.Organization, m *parsed) (i
 	if err != nil {
 		return in.failed(err)
 	}
-	as := viewer.NewContext(context.WithoutCancel(ctx), v)
+	as := viewer.NewContext(ctx, v)
 	t, err := in.ticketOf(ctx, p, m)
 	if err != nil {
 		return in.failed(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -147,8 +148,12 @@ func (w *Worker) send(ctx context.Context, m *ent.OutboundMail) error {
 	if base <= 0 {
 		base = DefaultBackoff
 	}
-	if se, ok := err.(*smtp.SMTPError); (ok && se.Code >= 500) || m.Attempts >= maxAttempts {
+	var se *smtp.SMTPError
+	if (errors.As(err, &se) && se.Code >= 500) || m.Attempts >= maxAttempts {
 		u.SetStatus(outboundmail.StatusFAILED).ClearNextAttemptAt()
+		if m.Kind == outbound.KindPasswordReset {
+			u.SetTextBody("").SetHTMLBody("")
+		}
 	} else {
 		u.SetNextAttemptAt(now.Add(Backoff(base, m.Attempts)))
 	}

@@ -128,7 +128,12 @@ func QueueNotification(ctx context.Context, c *ent.Client, recipientID int, kind
 	tr := For(u.Language)
 	label := tr.Kind(kind)
 	l := Letter{Kind: KindNotification, Recipient: u, Subject: label}
-	paras := []string{tr.Greeting(u.Name), label + ".", title}
+	paras := []string{tr.Greeting(u.Name), label + "."}
+	if ticketID == nil {
+		// The in-app title says what happened; about a ticket, the subject does in the
+		// recipient's language.
+		paras = append(paras, title)
+	}
 	if body != "" && body != title {
 		paras = append(paras, body)
 	}
