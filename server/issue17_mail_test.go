@@ -133,6 +133,12 @@ Content-Type: text/html; charset=utf-8
 	if got := m.inbound(desk2, ""); len(got) != 0 {
 		t.Fatalf("P2 sees mail sent to P1: %+v", got)
 	}
+	// Naming a ticket number of another customer of the same provider adds nothing to it.
+	number := rows[0].Ticket.Number
+	m.deliver("c2.key_user@test.example", "support@p1.test", "From: c2.key_user@test.example\nSubject: Re: ["+number+"] guess\n\nme too\n")
+	if r := m.lastInbound(); r.Status != inboundmail.StatusREVIEW || r.Reason != "reply to "+number+" not added: ticket not found" {
+		t.Fatalf("reply to another customer's ticket: %+v", r)
+	}
 	// The same user writing to their own provider raises a ticket there.
 	m.deliver("c3.key_user@test.example", "help@p2.test", "From: c3.key_user@test.example\nSubject: Hello P2\n\nRight provider\n")
 	rows2 := m.inbound(desk2, "TICKET_CREATED")
@@ -313,12 +319,22 @@ Subject: AW: `+n.env.GetHeader("Subject")+`
 Message-Id: <reply1@customer.test>
 In-Reply-To: `+n.env.GetHeader("Message-Id")+`
 References: `+thread+" "+n.env.GetHeader("Message-Id")+`
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="r1"
+
+--r1
 Content-Type: text/plain; charset=utf-8
 
 Das Export-Log ist angehängt.
 
 Am 06.12.2026 schrieb support@p1.test:
 > Hallo C1.KEY_USER,
+--r1
+Content-Type: text/plain; name="export.log"
+Content-Disposition: attachment; filename="export.log"
+
+export stalled at row 1200
+--r1--
 `)
 	r := m.lastInbound()
 	if r.Status != inboundmail.StatusCOMMENT_ADDED || r.TicketID == nil || *r.TicketID != mustID(tk.ID) {
@@ -326,7 +342,8 @@ Am 06.12.2026 schrieb support@p1.test:
 	}
 	v := m.ticket(agent, tk.ID)
 	last := v.Node.Comments.Edges[len(v.Node.Comments.Edges)-1].Node
-	if v.Node.Status != "OPEN" || last.Body != "Das Export-Log ist angehängt." || last.Internal || !strings.EqualFold(last.Author.Email, "c1.key_user@test.example") {
+	if v.Node.Status != "OPEN" || last.Body != "Das Export-Log ist angehängt." || last.Internal || !strings.EqualFold(last.Author.Email, "c1.key_user@test.example") ||
+		len(v.Node.Attachments) != 1 || v.Node.Attachments[0].Filename != "export.log" || r.Attachments[0] != "export.log: attached" {
 		t.Fatalf("after the reply: status %s, comment %+v", v.Node.Status, last)
 	}
 	st := m.app.DB.Client.Ticket.GetX(trusted(), mustID(tk.ID))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +106,34 @@ func TestIssue17MailConfigTLSAndSize(t *testing.T) {
 	}
 	if n := m.app.DB.Client.InboundMail.Query().CountX(trusted()); n != 1 {
 		t.Fatalf("%d rows after the oversized mail", n)
+	}
+}
+
+// TestIssue17StartMail: the server starts the configured listener and stops it with its context.
+func TestIssue17StartMail(t *testing.T) {
+	e, _ := newEnvTuned(t, func(c *Config) { c.Mail.SMTPAddr = "127.0.0.1:0" })
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := e.app.StartMail(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.Dial(e.app.MailListener.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Quit()
+	cancel()
+	// The listener closes once the context has ended.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := net.DialTimeout("tcp", e.app.MailListener.Addr(), time.Second); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("listener still open after the context ended")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
