@@ -375,6 +375,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outboundmail.FieldMessageID:      {Type: field.TypeString, Column: outboundmail.FieldMessageID},
 			outboundmail.FieldThread:         {Type: field.TypeString, Column: outboundmail.FieldThread},
 			outboundmail.FieldTicketID:       {Type: field.TypeInt, Column: outboundmail.FieldTicketID},
+			outboundmail.FieldDedupKey:       {Type: field.TypeString, Column: outboundmail.FieldDedupKey},
 			outboundmail.FieldStatus:         {Type: field.TypeEnum, Column: outboundmail.FieldStatus},
 			outboundmail.FieldAttempts:       {Type: field.TypeInt, Column: outboundmail.FieldAttempts},
 			outboundmail.FieldNextAttemptAt:  {Type: field.TypeTime, Column: outboundmail.FieldNextAttemptAt},
@@ -3435,6 +3436,11 @@ func (f *OutboundMailFilter) WhereThread(p entql.StringP) {
 // WhereTicketID applies the entql int predicate on the ticket_id field.
 func (f *OutboundMailFilter) WhereTicketID(p entql.IntP) {
 	f.Where(p.Field(outboundmail.FieldTicketID))
+}
+
+// WhereDedupKey applies the entql string predicate on the dedup_key field.
+func (f *OutboundMailFilter) WhereDedupKey(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldDedupKey))
 }
 
 // WhereStatus applies the entql string predicate on the status field.

@@ -14574,6 +14574,7 @@ type OutboundMailMutation struct {
 	thread             *string
 	ticket_id          *int
 	addticket_id       *int
+	dedup_key          *string
 	status             *outboundmail.Status
 	attempts           *int
 	addattempts        *int
@@ -15205,6 +15206,55 @@ func (m *OutboundMailMutation) ResetTicketID() {
 	delete(m.clearedFields, outboundmail.FieldTicketID)
 }
 
+// SetDedupKey sets the "dedup_key" field.
+func (m *OutboundMailMutation) SetDedupKey(s string) {
+	m.dedup_key = &s
+}
+
+// DedupKey returns the value of the "dedup_key" field in the mutation.
+func (m *OutboundMailMutation) DedupKey() (r string, exists bool) {
+	v := m.dedup_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupKey returns the old "dedup_key" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldDedupKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupKey: %w", err)
+	}
+	return oldValue.DedupKey, nil
+}
+
+// ClearDedupKey clears the value of the "dedup_key" field.
+func (m *OutboundMailMutation) ClearDedupKey() {
+	m.dedup_key = nil
+	m.clearedFields[outboundmail.FieldDedupKey] = struct{}{}
+}
+
+// DedupKeyCleared returns if the "dedup_key" field was cleared in this mutation.
+func (m *OutboundMailMutation) DedupKeyCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldDedupKey]
+	return ok
+}
+
+// ResetDedupKey resets all changes to the "dedup_key" field.
+func (m *OutboundMailMutation) ResetDedupKey() {
+	m.dedup_key = nil
+	delete(m.clearedFields, outboundmail.FieldDedupKey)
+}
+
 // SetStatus sets the "status" field.
 func (m *OutboundMailMutation) SetStatus(o outboundmail.Status) {
 	m.status = &o
@@ -15514,7 +15564,7 @@ func (m *OutboundMailMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OutboundMailMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, outboundmail.FieldCreatedAt)
 	}
@@ -15550,6 +15600,9 @@ func (m *OutboundMailMutation) Fields() []string {
 	}
 	if m.ticket_id != nil {
 		fields = append(fields, outboundmail.FieldTicketID)
+	}
+	if m.dedup_key != nil {
+		fields = append(fields, outboundmail.FieldDedupKey)
 	}
 	if m.status != nil {
 		fields = append(fields, outboundmail.FieldStatus)
@@ -15601,6 +15654,8 @@ func (m *OutboundMailMutation) Field(name string) (ent.Value, bool) {
 		return m.Thread()
 	case outboundmail.FieldTicketID:
 		return m.TicketID()
+	case outboundmail.FieldDedupKey:
+		return m.DedupKey()
 	case outboundmail.FieldStatus:
 		return m.Status()
 	case outboundmail.FieldAttempts:
@@ -15646,6 +15701,8 @@ func (m *OutboundMailMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldThread(ctx)
 	case outboundmail.FieldTicketID:
 		return m.OldTicketID(ctx)
+	case outboundmail.FieldDedupKey:
+		return m.OldDedupKey(ctx)
 	case outboundmail.FieldStatus:
 		return m.OldStatus(ctx)
 	case outboundmail.FieldAttempts:
@@ -15750,6 +15807,13 @@ func (m *OutboundMailMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTicketID(v)
+		return nil
+	case outboundmail.FieldDedupKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupKey(v)
 		return nil
 	case outboundmail.FieldStatus:
 		v, ok := value.(outboundmail.Status)
@@ -15880,6 +15944,9 @@ func (m *OutboundMailMutation) ClearedFields() []string {
 	if m.FieldCleared(outboundmail.FieldTicketID) {
 		fields = append(fields, outboundmail.FieldTicketID)
 	}
+	if m.FieldCleared(outboundmail.FieldDedupKey) {
+		fields = append(fields, outboundmail.FieldDedupKey)
+	}
 	if m.FieldCleared(outboundmail.FieldNextAttemptAt) {
 		fields = append(fields, outboundmail.FieldNextAttemptAt)
 	}
@@ -15908,6 +15975,9 @@ func (m *OutboundMailMutation) ClearField(name string) error {
 		return nil
 	case outboundmail.FieldTicketID:
 		m.ClearTicketID()
+		return nil
+	case outboundmail.FieldDedupKey:
+		m.ClearDedupKey()
 		return nil
 	case outboundmail.FieldNextAttemptAt:
 		m.ClearNextAttemptAt()
@@ -15961,6 +16031,9 @@ func (m *OutboundMailMutation) ResetField(name string) error {
 		return nil
 	case outboundmail.FieldTicketID:
 		m.ResetTicketID()
+		return nil
+	case outboundmail.FieldDedupKey:
+		m.ResetDedupKey()
 		return nil
 	case outboundmail.FieldStatus:
 		m.ResetStatus()

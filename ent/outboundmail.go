@@ -41,6 +41,8 @@ type OutboundMail struct {
 	Thread string `json:"thread,omitempty"`
 	// TicketID holds the value of the "ticket_id" field.
 	TicketID *int `json:"ticket_id,omitempty"`
+	// DedupKey holds the value of the "dedup_key" field.
+	DedupKey *string `json:"dedup_key,omitempty"`
 	// Status holds the value of the "status" field.
 	Status outboundmail.Status `json:"status,omitempty"`
 	// Attempts holds the value of the "attempts" field.
@@ -63,7 +65,7 @@ func (*OutboundMail) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case outboundmail.FieldID, outboundmail.FieldOrganizationID, outboundmail.FieldRecipientID, outboundmail.FieldTicketID, outboundmail.FieldAttempts:
 			values[i] = new(sql.NullInt64)
-		case outboundmail.FieldKind, outboundmail.FieldToAddress, outboundmail.FieldFromAddress, outboundmail.FieldSubject, outboundmail.FieldTextBody, outboundmail.FieldHTMLBody, outboundmail.FieldMessageID, outboundmail.FieldThread, outboundmail.FieldStatus, outboundmail.FieldLastError:
+		case outboundmail.FieldKind, outboundmail.FieldToAddress, outboundmail.FieldFromAddress, outboundmail.FieldSubject, outboundmail.FieldTextBody, outboundmail.FieldHTMLBody, outboundmail.FieldMessageID, outboundmail.FieldThread, outboundmail.FieldDedupKey, outboundmail.FieldStatus, outboundmail.FieldLastError:
 			values[i] = new(sql.NullString)
 		case outboundmail.FieldCreatedAt, outboundmail.FieldNextAttemptAt, outboundmail.FieldClaimedUntil, outboundmail.FieldSentAt:
 			values[i] = new(sql.NullTime)
@@ -161,6 +163,13 @@ func (_m *OutboundMail) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TicketID = new(int)
 				*_m.TicketID = int(value.Int64)
+			}
+		case outboundmail.FieldDedupKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field dedup_key", values[i])
+			} else if value.Valid {
+				_m.DedupKey = new(string)
+				*_m.DedupKey = value.String
 			}
 		case outboundmail.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -273,6 +282,11 @@ func (_m *OutboundMail) String() string {
 	if v := _m.TicketID; v != nil {
 		builder.WriteString("ticket_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DedupKey; v != nil {
+		builder.WriteString("dedup_key=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("status=")

@@ -134,6 +134,20 @@ func (_c *OutboundMailCreate) SetNillableTicketID(v *int) *OutboundMailCreate {
 	return _c
 }
 
+// SetDedupKey sets the "dedup_key" field.
+func (_c *OutboundMailCreate) SetDedupKey(v string) *OutboundMailCreate {
+	_c.mutation.SetDedupKey(v)
+	return _c
+}
+
+// SetNillableDedupKey sets the "dedup_key" field if the given value is not nil.
+func (_c *OutboundMailCreate) SetNillableDedupKey(v *string) *OutboundMailCreate {
+	if v != nil {
+		_c.SetDedupKey(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *OutboundMailCreate) SetStatus(v outboundmail.Status) *OutboundMailCreate {
 	_c.mutation.SetStatus(v)
@@ -406,6 +420,10 @@ func (_c *OutboundMailCreate) createSpec() (*OutboundMail, *sqlgraph.CreateSpec)
 		_spec.SetField(outboundmail.FieldTicketID, field.TypeInt, value)
 		_node.TicketID = &value
 	}
+	if value, ok := _c.mutation.DedupKey(); ok {
+		_spec.SetField(outboundmail.FieldDedupKey, field.TypeString, value)
+		_node.DedupKey = &value
+	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(outboundmail.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
@@ -642,6 +660,9 @@ func (u *OutboundMailUpsertOne) UpdateNewValues() *OutboundMailUpsertOne {
 		}
 		if _, exists := u.create.mutation.TicketID(); exists {
 			s.SetIgnore(outboundmail.FieldTicketID)
+		}
+		if _, exists := u.create.mutation.DedupKey(); exists {
+			s.SetIgnore(outboundmail.FieldDedupKey)
 		}
 	}))
 	return u
@@ -1019,6 +1040,9 @@ func (u *OutboundMailUpsertBulk) UpdateNewValues() *OutboundMailUpsertBulk {
 			}
 			if _, exists := b.mutation.TicketID(); exists {
 				s.SetIgnore(outboundmail.FieldTicketID)
+			}
+			if _, exists := b.mutation.DedupKey(); exists {
+				s.SetIgnore(outboundmail.FieldDedupKey)
 			}
 		}
 	}))

@@ -238,6 +238,9 @@ func (_u *OutboundMailUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.TicketIDCleared() {
 		_spec.ClearField(outboundmail.FieldTicketID, field.TypeInt)
 	}
+	if _u.mutation.DedupKeyCleared() {
+		_spec.ClearField(outboundmail.FieldDedupKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(outboundmail.FieldStatus, field.TypeEnum, value)
 	}
@@ -528,6 +531,9 @@ func (_u *OutboundMailUpdateOne) sqlSave(ctx context.Context) (_node *OutboundMa
 	}
 	if _u.mutation.TicketIDCleared() {
 		_spec.ClearField(outboundmail.FieldTicketID, field.TypeInt)
+	}
+	if _u.mutation.DedupKeyCleared() {
+		_spec.ClearField(outboundmail.FieldDedupKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(outboundmail.FieldStatus, field.TypeEnum, value)

@@ -8,6 +8,7 @@ import (
 	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/ticket"
+	"supportdesk/internal/notify"
 )
 
 // TestIssue17SupportAddress: only a provider's administrator sets its support address, and an
@@ -403,5 +404,30 @@ func TestIssue17MailRejected(t *testing.T) {
 	row := m.app.DB.Client.OutboundMail.Query().OnlyX(trusted())
 	if row.Status != outboundmail.StatusFAILED || row.Attempts != 1 || !strings.Contains(row.LastError, "550") || m.flush() != 0 {
 		t.Fatalf("rejected mail: %+v", row)
+	}
+}
+
+// TestIssue17MailOnceOnly: a once-only notification is mailed once, also to a user who turned
+// its kind off in-app and on by mail.
+func TestIssue17MailOnceOnly(t *testing.T) {
+	m := newMailEnv(t)
+	key := m.token(m.w, "C1.KEY_USER")
+	m.ok(key, opSetPref, map[string]any{"k": "CONTINGENT_WARNING", "i": false, "m": true}, nil)
+	msg := notify.Message{RecipientID: m.w.users["C1.KEY_USER"].ID, Kind: notify.ContingentWarning, Title: "L1 at 80 %", DedupKey: "warn:1"}
+	for range 2 {
+		if err := notify.Send(trusted(), m.app.DB.Client, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := m.app.DB.Client.Notification.Query().CountX(trusted()); n != 0 {
+		t.Fatalf("%d in-app notifications, kind turned off", n)
+	}
+	if n := m.flush(); n != 1 {
+		t.Fatalf("%d mails, want 1", n)
+	}
+	got := m.catcher.messages()
+	if got[0].env.GetHeader("Subject") != "Contingent warning" || !strings.Contains(got[0].env.Text, "L1 at 80 %") ||
+		got[0].from != "noreply@sd.test" {
+		t.Fatalf("mail: %q %q", got[0].env.GetHeader("Subject"), got[0].env.Text)
 	}
 }

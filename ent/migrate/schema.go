@@ -550,6 +550,7 @@ var (
 		{Name: "message_id", Type: field.TypeString, Unique: true},
 		{Name: "thread", Type: field.TypeString, Default: ""},
 		{Name: "ticket_id", Type: field.TypeInt, Nullable: true},
+		{Name: "dedup_key", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "FAILED"}, Default: "PENDING"},
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
 		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
@@ -566,7 +567,7 @@ var (
 			{
 				Name:    "outboundmail_status_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{OutboundMailsColumns[13], OutboundMailsColumns[15]},
+				Columns: []*schema.Column{OutboundMailsColumns[14], OutboundMailsColumns[16]},
 			},
 			{
 				Name:    "outboundmail_ticket_id",

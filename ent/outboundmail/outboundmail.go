@@ -41,6 +41,8 @@ const (
 	FieldThread = "thread"
 	// FieldTicketID holds the string denoting the ticket_id field in the database.
 	FieldTicketID = "ticket_id"
+	// FieldDedupKey holds the string denoting the dedup_key field in the database.
+	FieldDedupKey = "dedup_key"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldAttempts holds the string denoting the attempts field in the database.
@@ -72,6 +74,7 @@ var Columns = []string{
 	FieldMessageID,
 	FieldThread,
 	FieldTicketID,
+	FieldDedupKey,
 	FieldStatus,
 	FieldAttempts,
 	FieldNextAttemptAt,
@@ -203,6 +206,11 @@ func ByThread(opts ...sql.OrderTermOption) OrderOption {
 // ByTicketID orders the results by the ticket_id field.
 func ByTicketID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTicketID, opts...).ToFunc()
+}
+
+// ByDedupKey orders the results by the dedup_key field.
+func ByDedupKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDedupKey, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

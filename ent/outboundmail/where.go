@@ -114,6 +114,11 @@ func TicketID(v int) predicate.OutboundMail {
 	return predicate.OutboundMail(sql.FieldEQ(FieldTicketID, v))
 }
 
+// DedupKey applies equality check predicate on the "dedup_key" field. It's identical to DedupKeyEQ.
+func DedupKey(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldEQ(FieldDedupKey, v))
+}
+
 // Attempts applies equality check predicate on the "attempts" field. It's identical to AttemptsEQ.
 func Attempts(v int) predicate.OutboundMail {
 	return predicate.OutboundMail(sql.FieldEQ(FieldAttempts, v))
@@ -837,6 +842,81 @@ func TicketIDIsNil() predicate.OutboundMail {
 // TicketIDNotNil applies the NotNil predicate on the "ticket_id" field.
 func TicketIDNotNil() predicate.OutboundMail {
 	return predicate.OutboundMail(sql.FieldNotNull(FieldTicketID))
+}
+
+// DedupKeyEQ applies the EQ predicate on the "dedup_key" field.
+func DedupKeyEQ(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldEQ(FieldDedupKey, v))
+}
+
+// DedupKeyNEQ applies the NEQ predicate on the "dedup_key" field.
+func DedupKeyNEQ(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldNEQ(FieldDedupKey, v))
+}
+
+// DedupKeyIn applies the In predicate on the "dedup_key" field.
+func DedupKeyIn(vs ...string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldIn(FieldDedupKey, vs...))
+}
+
+// DedupKeyNotIn applies the NotIn predicate on the "dedup_key" field.
+func DedupKeyNotIn(vs ...string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldNotIn(FieldDedupKey, vs...))
+}
+
+// DedupKeyGT applies the GT predicate on the "dedup_key" field.
+func DedupKeyGT(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldGT(FieldDedupKey, v))
+}
+
+// DedupKeyGTE applies the GTE predicate on the "dedup_key" field.
+func DedupKeyGTE(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldGTE(FieldDedupKey, v))
+}
+
+// DedupKeyLT applies the LT predicate on the "dedup_key" field.
+func DedupKeyLT(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldLT(FieldDedupKey, v))
+}
+
+// DedupKeyLTE applies the LTE predicate on the "dedup_key" field.
+func DedupKeyLTE(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldLTE(FieldDedupKey, v))
+}
+
+// DedupKeyContains applies the Contains predicate on the "dedup_key" field.
+func DedupKeyContains(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldContains(FieldDedupKey, v))
+}
+
+// DedupKeyHasPrefix applies the HasPrefix predicate on the "dedup_key" field.
+func DedupKeyHasPrefix(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldHasPrefix(FieldDedupKey, v))
+}
+
+// DedupKeyHasSuffix applies the HasSuffix predicate on the "dedup_key" field.
+func DedupKeyHasSuffix(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldHasSuffix(FieldDedupKey, v))
+}
+
+// DedupKeyIsNil applies the IsNil predicate on the "dedup_key" field.
+func DedupKeyIsNil() predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldIsNull(FieldDedupKey))
+}
+
+// DedupKeyNotNil applies the NotNil predicate on the "dedup_key" field.
+func DedupKeyNotNil() predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldNotNull(FieldDedupKey))
+}
+
+// DedupKeyEqualFold applies the EqualFold predicate on the "dedup_key" field.
+func DedupKeyEqualFold(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldEqualFold(FieldDedupKey, v))
+}
+
+// DedupKeyContainsFold applies the ContainsFold predicate on the "dedup_key" field.
+func DedupKeyContainsFold(v string) predicate.OutboundMail {
+	return predicate.OutboundMail(sql.FieldContainsFold(FieldDedupKey, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

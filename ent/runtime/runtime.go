@@ -693,11 +693,11 @@ func init() {
 	// outboundmail.DefaultThread holds the default value on creation for the thread field.
 	outboundmail.DefaultThread = outboundmailDescThread.Default.(string)
 	// outboundmailDescAttempts is the schema descriptor for attempts field.
-	outboundmailDescAttempts := outboundmailFields[12].Descriptor()
+	outboundmailDescAttempts := outboundmailFields[13].Descriptor()
 	// outboundmail.DefaultAttempts holds the default value on creation for the attempts field.
 	outboundmail.DefaultAttempts = outboundmailDescAttempts.Default.(int)
 	// outboundmailDescLastError is the schema descriptor for last_error field.
-	outboundmailDescLastError := outboundmailFields[15].Descriptor()
+	outboundmailDescLastError := outboundmailFields[16].Descriptor()
 	// outboundmail.DefaultLastError holds the default value on creation for the last_error field.
 	outboundmail.DefaultLastError = outboundmailDescLastError.Default.(string)
 	outboxeventMixin := schema.OutboxEvent{}.Mixin()

@@ -40,6 +40,9 @@ func (OutboundMail) Fields() []ent.Field {
 		// thread is the local part of the ticket's thread root, sent as In-Reply-To/References.
 		field.String("thread").Default("").Immutable(),
 		field.Int("ticket_id").Optional().Nillable().Immutable(),
+		// dedup_key makes a mail once-only (the key of a once-only notification), whether or
+		// not the notification itself is stored in-app.
+		field.String("dedup_key").Optional().Nillable().Unique().Immutable(),
 		field.Enum("status").Values("PENDING", "SENT", "FAILED").Default("PENDING"),
 		field.Int("attempts").Default(0),
 		field.Time("next_attempt_at").Optional().Nillable(),

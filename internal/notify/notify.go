@@ -61,24 +61,21 @@ func Send(ctx context.Context, c *ent.Client, msgs ...Message) error {
 		return err
 	}
 	for _, m := range routes {
-		fresh := true
 		if m.inApp {
 			q := c.Notification.Create().SetRecipientID(m.RecipientID).SetKind(m.Kind).SetTitle(m.Title).
 				SetBody(m.Body).SetNillableTicketID(m.TicketID)
 			if m.DedupKey != "" {
 				q.SetDedupKey(m.DedupKey)
-				err := q.OnConflictColumns(notification.FieldDedupKey).DoNothing().Exec(ctx)
-				if err != nil && !isNoRows(err) {
+				if err := q.OnConflictColumns(notification.FieldDedupKey).DoNothing().Exec(ctx); err != nil && !isNoRows(err) {
 					return err
 				}
-				// A once-only notification that already existed is not mailed again.
-				fresh = err == nil
 			} else if err := q.Exec(ctx); err != nil {
 				return err
 			}
 		}
-		if fresh && mailed[pref{m.RecipientID, m.Kind}] {
-			if err := outbound.QueueNotification(ctx, c, m.RecipientID, m.Kind, m.Title, m.Body, m.TicketID); err != nil {
+		// The mail of a once-only notification is once-only by the same key, in-app or not.
+		if mailed[pref{m.RecipientID, m.Kind}] {
+			if err := outbound.QueueNotification(ctx, c, m.RecipientID, m.Kind, m.Title, m.Body, m.TicketID, m.DedupKey); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/user"
 )
@@ -33,6 +34,8 @@ type Letter struct {
 	TicketID *int
 	// Thread is the local part of the ticket's thread root ("ticket.SD-000042").
 	Thread string
+	// DedupKey, when set, makes the mail once-only.
+	DedupKey string
 }
 
 func trusted(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
@@ -70,10 +73,17 @@ func Queue(ctx context.Context, c *ent.Client, l Letter) error {
 	if n := NumberOfThread(l.Thread); n != "" {
 		prefix = n
 	}
-	return c.OutboundMail.Create().SetKind(l.Kind).SetOrganizationID(u.OrganizationID).SetRecipientID(u.ID).
+	q := c.OutboundMail.Create().SetKind(l.Kind).SetOrganizationID(u.OrganizationID).SetRecipientID(u.ID).
 		SetToAddress(u.Email).SetFromAddress(l.From).SetSubject(l.Subject).SetTextBody(l.Text).SetHTMLBody(l.HTML).
-		SetMessageID(NewMessageID(prefix)).SetThread(l.Thread).SetNillableTicketID(l.TicketID).
-		Exec(trusted(ctx))
+		SetMessageID(NewMessageID(prefix)).SetThread(l.Thread).SetNillableTicketID(l.TicketID)
+	if l.DedupKey == "" {
+		return q.Exec(trusted(ctx))
+	}
+	err := q.SetDedupKey(l.DedupKey).OnConflictColumns(outboundmail.FieldDedupKey).DoNothing().Exec(trusted(ctx))
+	if err != nil && err.Error() == "sql: no rows in result set" {
+		return nil // mailed before
+	}
+	return err
 }
 
 // supportAddress returns the support address of the provider serving a customer, or "".
@@ -118,16 +128,16 @@ func QueueComment(ctx context.Context, c *ent.Client, t *ent.Ticket, authorID in
 }
 
 // QueueNotification mails one notification (kind, title, body as shown in the app) to a user
-// who wants its kind by mail. A notification about a ticket is threaded like a comment, so the
+// who wants its kind by mail; a dedup key makes the mail once-only like the notification. A notification about a ticket is threaded like a comment, so the
 // recipient can answer it by mail.
-func QueueNotification(ctx context.Context, c *ent.Client, recipientID int, kind, title, body string, ticketID *int) error {
+func QueueNotification(ctx context.Context, c *ent.Client, recipientID int, kind, title, body string, ticketID *int, dedupKey string) error {
 	u, err := c.User.Get(trusted(ctx), recipientID)
 	if err != nil {
 		return err
 	}
 	tr := For(u.Language)
 	label := tr.Kind(kind)
-	l := Letter{Kind: KindNotification, Recipient: u, Subject: label}
+	l := Letter{Kind: KindNotification, Recipient: u, Subject: label, DedupKey: dedupKey}
 	paras := []string{tr.Greeting(u.Name), label + "."}
 	if ticketID == nil {
 		// The in-app title says what happened; about a ticket, the subject does in the

@@ -22,11 +22,13 @@ CREATE INDEX `inboundmail_organization_id_status_received_at` ON `inbound_mails`
 -- create index "inboundmail_message_id" to table: "inbound_mails"
 CREATE INDEX `inboundmail_message_id` ON `inbound_mails` (`message_id`);
 -- create "outbound_mails" table
-CREATE TABLE `outbound_mails` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `kind` text NOT NULL, `organization_id` integer NOT NULL, `recipient_id` integer NULL, `to_address` text NOT NULL, `from_address` text NOT NULL DEFAULT (''), `subject` text NOT NULL, `text_body` text NOT NULL, `html_body` text NOT NULL, `message_id` text NOT NULL, `thread` text NOT NULL DEFAULT (''), `ticket_id` integer NULL, `status` text NOT NULL DEFAULT ('PENDING'), `attempts` integer NOT NULL DEFAULT (0), `next_attempt_at` datetime NULL, `claimed_until` datetime NULL, `last_error` text NOT NULL DEFAULT (''), `sent_at` datetime NULL);
+CREATE TABLE `outbound_mails` (`id` integer NOT NULL PRIMARY KEY AUTOINCREMENT, `created_at` datetime NOT NULL, `kind` text NOT NULL, `organization_id` integer NOT NULL, `recipient_id` integer NULL, `to_address` text NOT NULL, `from_address` text NOT NULL DEFAULT (''), `subject` text NOT NULL, `text_body` text NOT NULL, `html_body` text NOT NULL, `message_id` text NOT NULL, `thread` text NOT NULL DEFAULT (''), `ticket_id` integer NULL, `dedup_key` text NULL, `status` text NOT NULL DEFAULT ('PENDING'), `attempts` integer NOT NULL DEFAULT (0), `next_attempt_at` datetime NULL, `claimed_until` datetime NULL, `last_error` text NOT NULL DEFAULT (''), `sent_at` datetime NULL);
 -- set sequence for "outbound_mails" table
 INSERT INTO sqlite_sequence (name, seq) VALUES ("outbound_mails", 115964116992);
 -- create index "outbound_mails_message_id_key" to table: "outbound_mails"
 CREATE UNIQUE INDEX `outbound_mails_message_id_key` ON `outbound_mails` (`message_id`);
+-- create index "outbound_mails_dedup_key_key" to table: "outbound_mails"
+CREATE UNIQUE INDEX `outbound_mails_dedup_key_key` ON `outbound_mails` (`dedup_key`);
 -- create index "outboundmail_status_next_attempt_at" to table: "outbound_mails"
 CREATE INDEX `outboundmail_status_next_attempt_at` ON `outbound_mails` (`status`, `next_attempt_at`);
 -- create index "outboundmail_ticket_id" to table: "outbound_mails"
@@ -39,6 +41,8 @@ PRAGMA foreign_keys = on;
 DROP INDEX `outboundmail_ticket_id`;
 -- reverse: create index "outboundmail_status_next_attempt_at" to table: "outbound_mails"
 DROP INDEX `outboundmail_status_next_attempt_at`;
+-- reverse: create index "outbound_mails_dedup_key_key" to table: "outbound_mails"
+DROP INDEX `outbound_mails_dedup_key_key`;
 -- reverse: create index "outbound_mails_message_id_key" to table: "outbound_mails"
 DROP INDEX `outbound_mails_message_id_key`;
 -- reverse: set sequence for "outbound_mails" table
