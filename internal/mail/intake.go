@@ -142,11 +142,11 @@ func read(env *enmime.Envelope, perr error) (*parsed, error) {
 	if err != nil || len(froms) == 0 || !strings.Contains(froms[0].Address, "@") {
 		return nil, fmt.Errorf("no readable From address")
 	}
-	m := &parsed{env: env, messageID: strings.Trim(strings.TrimSpace(env.GetHeader("Message-Id")), "<>"),
-		fromAddr: strings.ToLower(froms[0].Address), fromName: froms[0].Name, subject: strings.TrimSpace(env.GetHeader("Subject"))}
+	m := &parsed{env: env, messageID: clean(strings.Trim(strings.TrimSpace(env.GetHeader("Message-Id")), "<>")),
+		fromAddr: clean(strings.ToLower(froms[0].Address)), fromName: clean(froms[0].Name), subject: clean(strings.TrimSpace(env.GetHeader("Subject")))}
 	m.refs = msgIDs(env.GetHeader("In-Reply-To") + " " + env.GetHeader("References"))
 	// enmime decodes the charset and reduces an HTML-only body to text (no markup, no scripts).
-	m.body = truncate(strings.TrimSpace(strings.ToValidUTF8(env.Text, "\uFFFD")), maxBody)
+	m.body = truncate(strings.TrimSpace(strings.ReplaceAll(clean(env.Text), "\r\n", "\n")), maxBody)
 	return m, nil
 }
 
@@ -238,9 +238,7 @@ func (in *Intake) handle(ctx context.Context, p *ent.Organization, m *parsed) (i
 	if title == "" {
 		title = "(no subject)"
 	}
-	if utf8.RuneCountInString(title) > 300 {
-		title = string([]rune(title)[:300])
-	}
+	title = truncate(title, 300)
 	desc := m.body
 	if desc == "" {
 		desc = "(no text)"
@@ -363,6 +361,12 @@ func Unquote(body string) string {
 		}
 	}
 	return strings.TrimSpace(body)
+}
+
+// clean makes header and body text storable: valid UTF-8 without NUL characters (PostgreSQL
+// refuses them in text).
+func clean(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 func truncate(s string, n int) string {
