@@ -18,11 +18,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
@@ -66,6 +68,8 @@ type Client struct {
 	Contract *ContractClient
 	// ContractVersion is the client for interacting with the ContractVersion builders.
 	ContractVersion *ContractVersionClient
+	// InboundMail is the client for interacting with the InboundMail builders.
+	InboundMail *InboundMailClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
 	KnowledgeArticle *KnowledgeArticleClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -76,6 +80,8 @@ type Client struct {
 	NotificationPreference *NotificationPreferenceClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// OutboundMail is the client for interacting with the OutboundMail builders.
+	OutboundMail *OutboundMailClient
 	// OutboxEvent is the client for interacting with the OutboxEvent builders.
 	OutboxEvent *OutboxEventClient
 	// OverrunDecision is the client for interacting with the OverrunDecision builders.
@@ -124,11 +130,13 @@ func (c *Client) init() {
 	c.Contingent = NewContingentClient(c.config)
 	c.Contract = NewContractClient(c.config)
 	c.ContractVersion = NewContractVersionClient(c.config)
+	c.InboundMail = NewInboundMailClient(c.config)
 	c.KnowledgeArticle = NewKnowledgeArticleClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.NotificationPreference = NewNotificationPreferenceClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.OutboundMail = NewOutboundMailClient(c.config)
 	c.OutboxEvent = NewOutboxEventClient(c.config)
 	c.OverrunDecision = NewOverrunDecisionClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
@@ -243,11 +251,13 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Contingent:             NewContingentClient(cfg),
 		Contract:               NewContractClient(cfg),
 		ContractVersion:        NewContractVersionClient(cfg),
+		InboundMail:            NewInboundMailClient(cfg),
 		KnowledgeArticle:       NewKnowledgeArticleClient(cfg),
 		LoginThrottle:          NewLoginThrottleClient(cfg),
 		Notification:           NewNotificationClient(cfg),
 		NotificationPreference: NewNotificationPreferenceClient(cfg),
 		Organization:           NewOrganizationClient(cfg),
+		OutboundMail:           NewOutboundMailClient(cfg),
 		OutboxEvent:            NewOutboxEventClient(cfg),
 		OverrunDecision:        NewOverrunDecisionClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
@@ -289,11 +299,13 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Contingent:             NewContingentClient(cfg),
 		Contract:               NewContractClient(cfg),
 		ContractVersion:        NewContractVersionClient(cfg),
+		InboundMail:            NewInboundMailClient(cfg),
 		KnowledgeArticle:       NewKnowledgeArticleClient(cfg),
 		LoginThrottle:          NewLoginThrottleClient(cfg),
 		Notification:           NewNotificationClient(cfg),
 		NotificationPreference: NewNotificationPreferenceClient(cfg),
 		Organization:           NewOrganizationClient(cfg),
+		OutboundMail:           NewOutboundMailClient(cfg),
 		OutboxEvent:            NewOutboxEventClient(cfg),
 		OverrunDecision:        NewOverrunDecisionClient(cfg),
 		RefreshToken:           NewRefreshTokenClient(cfg),
@@ -339,11 +351,11 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Attachment, c.AuditEvent, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.ContractVersion, c.KnowledgeArticle, c.LoginThrottle, c.Notification,
-		c.NotificationPreference, c.Organization, c.OutboxEvent, c.OverrunDecision,
-		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.UserIdentity,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.ContractVersion, c.InboundMail, c.KnowledgeArticle, c.LoginThrottle,
+		c.Notification, c.NotificationPreference, c.Organization, c.OutboundMail,
+		c.OutboxEvent, c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence,
+		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -354,11 +366,11 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Attachment, c.AuditEvent, c.Calendar, c.Comment, c.Contingent, c.Contract,
-		c.ContractVersion, c.KnowledgeArticle, c.LoginThrottle, c.Notification,
-		c.NotificationPreference, c.Organization, c.OutboxEvent, c.OverrunDecision,
-		c.RefreshToken, c.SLAAlert, c.Sequence, c.Statement, c.Task, c.TaskNote,
-		c.Ticket, c.TicketEvent, c.TimeEntry, c.User, c.UserIdentity,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.ContractVersion, c.InboundMail, c.KnowledgeArticle, c.LoginThrottle,
+		c.Notification, c.NotificationPreference, c.Organization, c.OutboundMail,
+		c.OutboxEvent, c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence,
+		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
+		c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -381,6 +393,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Contract.mutate(ctx, m)
 	case *ContractVersionMutation:
 		return c.ContractVersion.mutate(ctx, m)
+	case *InboundMailMutation:
+		return c.InboundMail.mutate(ctx, m)
 	case *KnowledgeArticleMutation:
 		return c.KnowledgeArticle.mutate(ctx, m)
 	case *LoginThrottleMutation:
@@ -391,6 +405,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.NotificationPreference.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *OutboundMailMutation:
+		return c.OutboundMail.mutate(ctx, m)
 	case *OutboxEventMutation:
 		return c.OutboxEvent.mutate(ctx, m)
 	case *OverrunDecisionMutation:
@@ -1700,6 +1716,156 @@ func (c *ContractVersionClient) mutate(ctx context.Context, m *ContractVersionMu
 	}
 }
 
+// InboundMailClient is a client for the InboundMail schema.
+type InboundMailClient struct {
+	config
+}
+
+// NewInboundMailClient returns a client for the InboundMail from the given config.
+func NewInboundMailClient(c config) *InboundMailClient {
+	return &InboundMailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inboundmail.Hooks(f(g(h())))`.
+func (c *InboundMailClient) Use(hooks ...Hook) {
+	c.hooks.InboundMail = append(c.hooks.InboundMail, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inboundmail.Intercept(f(g(h())))`.
+func (c *InboundMailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InboundMail = append(c.inters.InboundMail, interceptors...)
+}
+
+// Create returns a builder for creating a InboundMail entity.
+func (c *InboundMailClient) Create() *InboundMailCreate {
+	mutation := newInboundMailMutation(c.config, OpCreate)
+	return &InboundMailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InboundMail entities.
+func (c *InboundMailClient) CreateBulk(builders ...*InboundMailCreate) *InboundMailCreateBulk {
+	return &InboundMailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InboundMailClient) MapCreateBulk(slice any, setFunc func(*InboundMailCreate, int)) *InboundMailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InboundMailCreateBulk{err: fmt.Errorf("calling to InboundMailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InboundMailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InboundMailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InboundMail.
+func (c *InboundMailClient) Update() *InboundMailUpdate {
+	mutation := newInboundMailMutation(c.config, OpUpdate)
+	return &InboundMailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InboundMailClient) UpdateOne(_m *InboundMail) *InboundMailUpdateOne {
+	mutation := newInboundMailMutation(c.config, OpUpdateOne, withInboundMail(_m))
+	return &InboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InboundMailClient) UpdateOneID(id int) *InboundMailUpdateOne {
+	mutation := newInboundMailMutation(c.config, OpUpdateOne, withInboundMailID(id))
+	return &InboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InboundMail.
+func (c *InboundMailClient) Delete() *InboundMailDelete {
+	mutation := newInboundMailMutation(c.config, OpDelete)
+	return &InboundMailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InboundMailClient) DeleteOne(_m *InboundMail) *InboundMailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InboundMailClient) DeleteOneID(id int) *InboundMailDeleteOne {
+	builder := c.Delete().Where(inboundmail.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InboundMailDeleteOne{builder}
+}
+
+// Query returns a query builder for InboundMail.
+func (c *InboundMailClient) Query() *InboundMailQuery {
+	return &InboundMailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInboundMail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InboundMail entity by its id.
+func (c *InboundMailClient) Get(ctx context.Context, id int) (*InboundMail, error) {
+	return c.Query().Where(inboundmail.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InboundMailClient) GetX(ctx context.Context, id int) *InboundMail {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTicket queries the ticket edge of a InboundMail.
+func (c *InboundMailClient) QueryTicket(_m *InboundMail) *TicketQuery {
+	query := (&TicketClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inboundmail.Table, inboundmail.FieldID, id),
+			sqlgraph.To(ticket.Table, ticket.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inboundmail.TicketTable, inboundmail.TicketColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InboundMailClient) Hooks() []Hook {
+	hooks := c.hooks.InboundMail
+	return append(hooks[:len(hooks):len(hooks)], inboundmail.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InboundMailClient) Interceptors() []Interceptor {
+	return c.inters.InboundMail
+}
+
+func (c *InboundMailClient) mutate(ctx context.Context, m *InboundMailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InboundMailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InboundMailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InboundMailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InboundMail mutation op: %q", m.Op())
+	}
+}
+
 // KnowledgeArticleClient is a client for the KnowledgeArticle schema.
 type KnowledgeArticleClient struct {
 	config
@@ -2543,6 +2709,140 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 		return (&OrganizationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organization mutation op: %q", m.Op())
+	}
+}
+
+// OutboundMailClient is a client for the OutboundMail schema.
+type OutboundMailClient struct {
+	config
+}
+
+// NewOutboundMailClient returns a client for the OutboundMail from the given config.
+func NewOutboundMailClient(c config) *OutboundMailClient {
+	return &OutboundMailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outboundmail.Hooks(f(g(h())))`.
+func (c *OutboundMailClient) Use(hooks ...Hook) {
+	c.hooks.OutboundMail = append(c.hooks.OutboundMail, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outboundmail.Intercept(f(g(h())))`.
+func (c *OutboundMailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OutboundMail = append(c.inters.OutboundMail, interceptors...)
+}
+
+// Create returns a builder for creating a OutboundMail entity.
+func (c *OutboundMailClient) Create() *OutboundMailCreate {
+	mutation := newOutboundMailMutation(c.config, OpCreate)
+	return &OutboundMailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OutboundMail entities.
+func (c *OutboundMailClient) CreateBulk(builders ...*OutboundMailCreate) *OutboundMailCreateBulk {
+	return &OutboundMailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutboundMailClient) MapCreateBulk(slice any, setFunc func(*OutboundMailCreate, int)) *OutboundMailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutboundMailCreateBulk{err: fmt.Errorf("calling to OutboundMailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutboundMailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutboundMailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OutboundMail.
+func (c *OutboundMailClient) Update() *OutboundMailUpdate {
+	mutation := newOutboundMailMutation(c.config, OpUpdate)
+	return &OutboundMailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutboundMailClient) UpdateOne(_m *OutboundMail) *OutboundMailUpdateOne {
+	mutation := newOutboundMailMutation(c.config, OpUpdateOne, withOutboundMail(_m))
+	return &OutboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutboundMailClient) UpdateOneID(id int) *OutboundMailUpdateOne {
+	mutation := newOutboundMailMutation(c.config, OpUpdateOne, withOutboundMailID(id))
+	return &OutboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OutboundMail.
+func (c *OutboundMailClient) Delete() *OutboundMailDelete {
+	mutation := newOutboundMailMutation(c.config, OpDelete)
+	return &OutboundMailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutboundMailClient) DeleteOne(_m *OutboundMail) *OutboundMailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutboundMailClient) DeleteOneID(id int) *OutboundMailDeleteOne {
+	builder := c.Delete().Where(outboundmail.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutboundMailDeleteOne{builder}
+}
+
+// Query returns a query builder for OutboundMail.
+func (c *OutboundMailClient) Query() *OutboundMailQuery {
+	return &OutboundMailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutboundMail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OutboundMail entity by its id.
+func (c *OutboundMailClient) Get(ctx context.Context, id int) (*OutboundMail, error) {
+	return c.Query().Where(outboundmail.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutboundMailClient) GetX(ctx context.Context, id int) *OutboundMail {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OutboundMailClient) Hooks() []Hook {
+	hooks := c.hooks.OutboundMail
+	return append(hooks[:len(hooks):len(hooks)], outboundmail.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutboundMailClient) Interceptors() []Interceptor {
+	return c.inters.OutboundMail
+}
+
+func (c *OutboundMailClient) mutate(ctx context.Context, m *OutboundMailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutboundMailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutboundMailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutboundMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutboundMailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OutboundMail mutation op: %q", m.Op())
 	}
 }
 
@@ -5280,18 +5580,18 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 type (
 	hooks struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
-		ContractVersion, KnowledgeArticle, LoginThrottle, Notification,
-		NotificationPreference, Organization, OutboxEvent, OverrunDecision,
-		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
+		ContractVersion, InboundMail, KnowledgeArticle, LoginThrottle, Notification,
+		NotificationPreference, Organization, OutboundMail, OutboxEvent,
+		OverrunDecision, RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote,
+		Ticket, TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
 		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
-		ContractVersion, KnowledgeArticle, LoginThrottle, Notification,
-		NotificationPreference, Organization, OutboxEvent, OverrunDecision,
-		RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote, Ticket,
-		TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
+		ContractVersion, InboundMail, KnowledgeArticle, LoginThrottle, Notification,
+		NotificationPreference, Organization, OutboundMail, OutboxEvent,
+		OverrunDecision, RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote,
+		Ticket, TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
 		WebhookEndpoint []ent.Interceptor
 	}
 )

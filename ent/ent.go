@@ -14,11 +14,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
@@ -106,11 +108,13 @@ func checkColumn(t, c string) error {
 			contingent.Table:             contingent.ValidColumn,
 			contract.Table:               contract.ValidColumn,
 			contractversion.Table:        contractversion.ValidColumn,
+			inboundmail.Table:            inboundmail.ValidColumn,
 			knowledgearticle.Table:       knowledgearticle.ValidColumn,
 			loginthrottle.Table:          loginthrottle.ValidColumn,
 			notification.Table:           notification.ValidColumn,
 			notificationpreference.Table: notificationpreference.ValidColumn,
 			organization.Table:           organization.ValidColumn,
+			outboundmail.Table:           outboundmail.ValidColumn,
 			outboxevent.Table:            outboxevent.ValidColumn,
 			overrundecision.Table:        overrundecision.ValidColumn,
 			refreshtoken.Table:           refreshtoken.ValidColumn,

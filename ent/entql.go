@@ -10,11 +10,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
@@ -40,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -217,6 +219,39 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   inboundmail.Table,
+			Columns: inboundmail.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: inboundmail.FieldID,
+			},
+		},
+		Type: "InboundMail",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			inboundmail.FieldCreatedAt:      {Type: field.TypeTime, Column: inboundmail.FieldCreatedAt},
+			inboundmail.FieldOrganizationID: {Type: field.TypeInt, Column: inboundmail.FieldOrganizationID},
+			inboundmail.FieldStatus:         {Type: field.TypeEnum, Column: inboundmail.FieldStatus},
+			inboundmail.FieldReason:         {Type: field.TypeString, Column: inboundmail.FieldReason},
+			inboundmail.FieldMessageID:      {Type: field.TypeString, Column: inboundmail.FieldMessageID},
+			inboundmail.FieldFromAddress:    {Type: field.TypeString, Column: inboundmail.FieldFromAddress},
+			inboundmail.FieldFromName:       {Type: field.TypeString, Column: inboundmail.FieldFromName},
+			inboundmail.FieldToAddress:      {Type: field.TypeString, Column: inboundmail.FieldToAddress},
+			inboundmail.FieldSubject:        {Type: field.TypeString, Column: inboundmail.FieldSubject},
+			inboundmail.FieldBody:           {Type: field.TypeString, Column: inboundmail.FieldBody},
+			inboundmail.FieldAttachments:    {Type: field.TypeJSON, Column: inboundmail.FieldAttachments},
+			inboundmail.FieldParseError:     {Type: field.TypeString, Column: inboundmail.FieldParseError},
+			inboundmail.FieldRaw:            {Type: field.TypeBytes, Column: inboundmail.FieldRaw},
+			inboundmail.FieldRawSize:        {Type: field.TypeInt, Column: inboundmail.FieldRawSize},
+			inboundmail.FieldRawTruncated:   {Type: field.TypeBool, Column: inboundmail.FieldRawTruncated},
+			inboundmail.FieldReceivedAt:     {Type: field.TypeTime, Column: inboundmail.FieldReceivedAt},
+			inboundmail.FieldTicketID:       {Type: field.TypeInt, Column: inboundmail.FieldTicketID},
+			inboundmail.FieldCommentID:      {Type: field.TypeInt, Column: inboundmail.FieldCommentID},
+			inboundmail.FieldHandledByID:    {Type: field.TypeInt, Column: inboundmail.FieldHandledByID},
+			inboundmail.FieldHandledAt:      {Type: field.TypeTime, Column: inboundmail.FieldHandledAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knowledgearticle.Table,
 			Columns: knowledgearticle.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -237,7 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knowledgearticle.FieldAuthorID:       {Type: field.TypeInt, Column: knowledgearticle.FieldAuthorID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -254,7 +289,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -275,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldTicketID:    {Type: field.TypeInt, Column: notification.FieldTicketID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notificationpreference.Table,
 			Columns: notificationpreference.Columns,
@@ -292,7 +327,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notificationpreference.FieldMail:   {Type: field.TypeBool, Column: notificationpreference.FieldMail},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -316,9 +351,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDefaultCalendarID:    {Type: field.TypeInt, Column: organization.FieldDefaultCalendarID},
 			organization.FieldActive:               {Type: field.TypeBool, Column: organization.FieldActive},
 			organization.FieldPhoneHoursCalendarID: {Type: field.TypeInt, Column: organization.FieldPhoneHoursCalendarID},
+			organization.FieldSupportAddress:       {Type: field.TypeString, Column: organization.FieldSupportAddress},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   outboundmail.Table,
+			Columns: outboundmail.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: outboundmail.FieldID,
+			},
+		},
+		Type: "OutboundMail",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			outboundmail.FieldCreatedAt:      {Type: field.TypeTime, Column: outboundmail.FieldCreatedAt},
+			outboundmail.FieldKind:           {Type: field.TypeString, Column: outboundmail.FieldKind},
+			outboundmail.FieldOrganizationID: {Type: field.TypeInt, Column: outboundmail.FieldOrganizationID},
+			outboundmail.FieldRecipientID:    {Type: field.TypeInt, Column: outboundmail.FieldRecipientID},
+			outboundmail.FieldToAddress:      {Type: field.TypeString, Column: outboundmail.FieldToAddress},
+			outboundmail.FieldFromAddress:    {Type: field.TypeString, Column: outboundmail.FieldFromAddress},
+			outboundmail.FieldSubject:        {Type: field.TypeString, Column: outboundmail.FieldSubject},
+			outboundmail.FieldTextBody:       {Type: field.TypeString, Column: outboundmail.FieldTextBody},
+			outboundmail.FieldHTMLBody:       {Type: field.TypeString, Column: outboundmail.FieldHTMLBody},
+			outboundmail.FieldMessageID:      {Type: field.TypeString, Column: outboundmail.FieldMessageID},
+			outboundmail.FieldThread:         {Type: field.TypeString, Column: outboundmail.FieldThread},
+			outboundmail.FieldTicketID:       {Type: field.TypeInt, Column: outboundmail.FieldTicketID},
+			outboundmail.FieldDedupKey:       {Type: field.TypeString, Column: outboundmail.FieldDedupKey},
+			outboundmail.FieldStatus:         {Type: field.TypeEnum, Column: outboundmail.FieldStatus},
+			outboundmail.FieldAttempts:       {Type: field.TypeInt, Column: outboundmail.FieldAttempts},
+			outboundmail.FieldNextAttemptAt:  {Type: field.TypeTime, Column: outboundmail.FieldNextAttemptAt},
+			outboundmail.FieldClaimedUntil:   {Type: field.TypeTime, Column: outboundmail.FieldClaimedUntil},
+			outboundmail.FieldLastError:      {Type: field.TypeString, Column: outboundmail.FieldLastError},
+			outboundmail.FieldSentAt:         {Type: field.TypeTime, Column: outboundmail.FieldSentAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outboxevent.Table,
 			Columns: outboxevent.Columns,
@@ -339,7 +407,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outboxevent.FieldRecipientID:    {Type: field.TypeInt, Column: outboxevent.FieldRecipientID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   overrundecision.Table,
 			Columns: overrundecision.Columns,
@@ -361,7 +429,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			overrundecision.FieldCustomerID:   {Type: field.TypeInt, Column: overrundecision.FieldCustomerID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -381,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldUserID:    {Type: field.TypeInt, Column: refreshtoken.FieldUserID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   slaalert.Table,
 			Columns: slaalert.Columns,
@@ -399,7 +467,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			slaalert.FieldTicketID:  {Type: field.TypeInt, Column: slaalert.FieldTicketID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sequence.Table,
 			Columns: sequence.Columns,
@@ -414,7 +482,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sequence.FieldValue: {Type: field.TypeInt64, Column: sequence.FieldValue},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statement.Table,
 			Columns: statement.Columns,
@@ -434,7 +502,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statement.FieldIssuedByID: {Type: field.TypeInt, Column: statement.FieldIssuedByID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   task.Table,
 			Columns: task.Columns,
@@ -461,7 +529,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			task.FieldAssigneeID:      {Type: field.TypeInt, Column: task.FieldAssigneeID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tasknote.Table,
 			Columns: tasknote.Columns,
@@ -478,7 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tasknote.FieldAuthorID:  {Type: field.TypeInt, Column: tasknote.FieldAuthorID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticket.Table,
 			Columns: ticket.Columns,
@@ -553,7 +621,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticket.FieldSplitFromID:               {Type: field.TypeInt, Column: ticket.FieldSplitFromID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
@@ -573,7 +641,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -604,7 +672,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -630,7 +698,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordResetExpiresAt: {Type: field.TypeTime, Column: user.FieldPasswordResetExpiresAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   useridentity.Table,
 			Columns: useridentity.Columns,
@@ -647,7 +715,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			useridentity.FieldUserID:    {Type: field.TypeInt, Column: useridentity.FieldUserID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -675,7 +743,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldRedeliveryOf:   {Type: field.TypeInt, Column: webhookdelivery.FieldRedeliveryOf},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -947,6 +1015,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ContractVersion",
 		"User",
+	)
+	graph.MustAddE(
+		"ticket",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inboundmail.TicketTable,
+			Columns: []string{inboundmail.TicketColumn},
+			Bidi:    false,
+		},
+		"InboundMail",
+		"Ticket",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2619,6 +2699,160 @@ func (f *ContractVersionFilter) WhereHasCreatedByWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InboundMailQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InboundMailQuery builder.
+func (_q *InboundMailQuery) Filter() *InboundMailFilter {
+	return &InboundMailFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InboundMailMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InboundMailMutation builder.
+func (m *InboundMailMutation) Filter() *InboundMailFilter {
+	return &InboundMailFilter{config: m.config, predicateAdder: m}
+}
+
+// InboundMailFilter provides a generic filtering capability at runtime for InboundMailQuery.
+type InboundMailFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InboundMailFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InboundMailFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InboundMailFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(inboundmail.FieldCreatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *InboundMailFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldOrganizationID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *InboundMailFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *InboundMailFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldReason))
+}
+
+// WhereMessageID applies the entql string predicate on the message_id field.
+func (f *InboundMailFilter) WhereMessageID(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldMessageID))
+}
+
+// WhereFromAddress applies the entql string predicate on the from_address field.
+func (f *InboundMailFilter) WhereFromAddress(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldFromAddress))
+}
+
+// WhereFromName applies the entql string predicate on the from_name field.
+func (f *InboundMailFilter) WhereFromName(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldFromName))
+}
+
+// WhereToAddress applies the entql string predicate on the to_address field.
+func (f *InboundMailFilter) WhereToAddress(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldToAddress))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *InboundMailFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldSubject))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *InboundMailFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldBody))
+}
+
+// WhereAttachments applies the entql json.RawMessage predicate on the attachments field.
+func (f *InboundMailFilter) WhereAttachments(p entql.BytesP) {
+	f.Where(p.Field(inboundmail.FieldAttachments))
+}
+
+// WhereParseError applies the entql string predicate on the parse_error field.
+func (f *InboundMailFilter) WhereParseError(p entql.StringP) {
+	f.Where(p.Field(inboundmail.FieldParseError))
+}
+
+// WhereRaw applies the entql []byte predicate on the raw field.
+func (f *InboundMailFilter) WhereRaw(p entql.BytesP) {
+	f.Where(p.Field(inboundmail.FieldRaw))
+}
+
+// WhereRawSize applies the entql int predicate on the raw_size field.
+func (f *InboundMailFilter) WhereRawSize(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldRawSize))
+}
+
+// WhereRawTruncated applies the entql bool predicate on the raw_truncated field.
+func (f *InboundMailFilter) WhereRawTruncated(p entql.BoolP) {
+	f.Where(p.Field(inboundmail.FieldRawTruncated))
+}
+
+// WhereReceivedAt applies the entql time.Time predicate on the received_at field.
+func (f *InboundMailFilter) WhereReceivedAt(p entql.TimeP) {
+	f.Where(p.Field(inboundmail.FieldReceivedAt))
+}
+
+// WhereTicketID applies the entql int predicate on the ticket_id field.
+func (f *InboundMailFilter) WhereTicketID(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldTicketID))
+}
+
+// WhereCommentID applies the entql int predicate on the comment_id field.
+func (f *InboundMailFilter) WhereCommentID(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldCommentID))
+}
+
+// WhereHandledByID applies the entql int predicate on the handled_by_id field.
+func (f *InboundMailFilter) WhereHandledByID(p entql.IntP) {
+	f.Where(p.Field(inboundmail.FieldHandledByID))
+}
+
+// WhereHandledAt applies the entql time.Time predicate on the handled_at field.
+func (f *InboundMailFilter) WhereHandledAt(p entql.TimeP) {
+	f.Where(p.Field(inboundmail.FieldHandledAt))
+}
+
+// WhereHasTicket applies a predicate to check if query has an edge ticket.
+func (f *InboundMailFilter) WhereHasTicket() {
+	f.Where(entql.HasEdge("ticket"))
+}
+
+// WhereHasTicketWith applies a predicate to check if query has an edge ticket with a given conditions (other predicates).
+func (f *InboundMailFilter) WhereHasTicketWith(preds ...predicate.Ticket) {
+	f.Where(entql.HasEdgeWith("ticket", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *KnowledgeArticleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2647,7 +2881,7 @@ type KnowledgeArticleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnowledgeArticleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2760,7 +2994,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2820,7 +3054,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2928,7 +3162,7 @@ type NotificationPreferenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationPreferenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3002,7 +3236,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3076,6 +3310,11 @@ func (f *OrganizationFilter) WhereActive(p entql.BoolP) {
 // WherePhoneHoursCalendarID applies the entql int predicate on the phone_hours_calendar_id field.
 func (f *OrganizationFilter) WherePhoneHoursCalendarID(p entql.IntP) {
 	f.Where(p.Field(organization.FieldPhoneHoursCalendarID))
+}
+
+// WhereSupportAddress applies the entql string predicate on the support_address field.
+func (f *OrganizationFilter) WhereSupportAddress(p entql.StringP) {
+	f.Where(p.Field(organization.FieldSupportAddress))
 }
 
 // WhereHasParent applies a predicate to check if query has an edge parent.
@@ -3163,6 +3402,141 @@ func (f *OrganizationFilter) WhereHasPhoneHoursCalendarWith(preds ...predicate.C
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OutboundMailQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OutboundMailQuery builder.
+func (_q *OutboundMailQuery) Filter() *OutboundMailFilter {
+	return &OutboundMailFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OutboundMailMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OutboundMailMutation builder.
+func (m *OutboundMailMutation) Filter() *OutboundMailFilter {
+	return &OutboundMailFilter{config: m.config, predicateAdder: m}
+}
+
+// OutboundMailFilter provides a generic filtering capability at runtime for OutboundMailQuery.
+type OutboundMailFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OutboundMailFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OutboundMailFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(outboundmail.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OutboundMailFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboundmail.FieldCreatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OutboundMailFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldKind))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *OutboundMailFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(outboundmail.FieldOrganizationID))
+}
+
+// WhereRecipientID applies the entql int predicate on the recipient_id field.
+func (f *OutboundMailFilter) WhereRecipientID(p entql.IntP) {
+	f.Where(p.Field(outboundmail.FieldRecipientID))
+}
+
+// WhereToAddress applies the entql string predicate on the to_address field.
+func (f *OutboundMailFilter) WhereToAddress(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldToAddress))
+}
+
+// WhereFromAddress applies the entql string predicate on the from_address field.
+func (f *OutboundMailFilter) WhereFromAddress(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldFromAddress))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *OutboundMailFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldSubject))
+}
+
+// WhereTextBody applies the entql string predicate on the text_body field.
+func (f *OutboundMailFilter) WhereTextBody(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldTextBody))
+}
+
+// WhereHTMLBody applies the entql string predicate on the html_body field.
+func (f *OutboundMailFilter) WhereHTMLBody(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldHTMLBody))
+}
+
+// WhereMessageID applies the entql string predicate on the message_id field.
+func (f *OutboundMailFilter) WhereMessageID(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldMessageID))
+}
+
+// WhereThread applies the entql string predicate on the thread field.
+func (f *OutboundMailFilter) WhereThread(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldThread))
+}
+
+// WhereTicketID applies the entql int predicate on the ticket_id field.
+func (f *OutboundMailFilter) WhereTicketID(p entql.IntP) {
+	f.Where(p.Field(outboundmail.FieldTicketID))
+}
+
+// WhereDedupKey applies the entql string predicate on the dedup_key field.
+func (f *OutboundMailFilter) WhereDedupKey(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldDedupKey))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *OutboundMailFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldStatus))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *OutboundMailFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(outboundmail.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *OutboundMailFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(outboundmail.FieldNextAttemptAt))
+}
+
+// WhereClaimedUntil applies the entql time.Time predicate on the claimed_until field.
+func (f *OutboundMailFilter) WhereClaimedUntil(p entql.TimeP) {
+	f.Where(p.Field(outboundmail.FieldClaimedUntil))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *OutboundMailFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(outboundmail.FieldLastError))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *OutboundMailFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(outboundmail.FieldSentAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OutboxEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3191,7 +3565,7 @@ type OutboxEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutboxEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3271,7 +3645,7 @@ type OverrunDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OverrunDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3412,7 +3786,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3501,7 +3875,7 @@ type SLAAlertFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SLAAlertFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3580,7 +3954,7 @@ type SequenceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SequenceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3630,7 +4004,7 @@ type StatementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3719,7 +4093,7 @@ type TaskFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3899,7 +4273,7 @@ type TaskNoteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaskNoteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3987,7 +4361,7 @@ type TicketFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4547,7 +4921,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4650,7 +5024,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4836,7 +5210,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5025,7 +5399,7 @@ type UserIdentityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserIdentityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5099,7 +5473,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5228,7 +5602,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -1241,6 +1242,182 @@ func newContractPaginateArgs(rv map[string]any) *contractPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InboundMailQuery) CollectFields(ctx context.Context, satisfies ...string) (*InboundMailQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InboundMailQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(inboundmail.Columns))
+		selectedFields = []string{inboundmail.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "ticket":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TicketClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, ticketImplementors)...); err != nil {
+				return err
+			}
+			_q.withTicket = query
+			if _, ok := fieldSeen[inboundmail.FieldTicketID]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldTicketID)
+				fieldSeen[inboundmail.FieldTicketID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[inboundmail.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldCreatedAt)
+				fieldSeen[inboundmail.FieldCreatedAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[inboundmail.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldStatus)
+				fieldSeen[inboundmail.FieldStatus] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[inboundmail.FieldReason]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldReason)
+				fieldSeen[inboundmail.FieldReason] = struct{}{}
+			}
+		case "messageID":
+			if _, ok := fieldSeen[inboundmail.FieldMessageID]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldMessageID)
+				fieldSeen[inboundmail.FieldMessageID] = struct{}{}
+			}
+		case "fromAddress":
+			if _, ok := fieldSeen[inboundmail.FieldFromAddress]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldFromAddress)
+				fieldSeen[inboundmail.FieldFromAddress] = struct{}{}
+			}
+		case "fromName":
+			if _, ok := fieldSeen[inboundmail.FieldFromName]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldFromName)
+				fieldSeen[inboundmail.FieldFromName] = struct{}{}
+			}
+		case "toAddress":
+			if _, ok := fieldSeen[inboundmail.FieldToAddress]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldToAddress)
+				fieldSeen[inboundmail.FieldToAddress] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[inboundmail.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldSubject)
+				fieldSeen[inboundmail.FieldSubject] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[inboundmail.FieldBody]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldBody)
+				fieldSeen[inboundmail.FieldBody] = struct{}{}
+			}
+		case "attachments":
+			if _, ok := fieldSeen[inboundmail.FieldAttachments]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldAttachments)
+				fieldSeen[inboundmail.FieldAttachments] = struct{}{}
+			}
+		case "parseError":
+			if _, ok := fieldSeen[inboundmail.FieldParseError]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldParseError)
+				fieldSeen[inboundmail.FieldParseError] = struct{}{}
+			}
+		case "rawSize":
+			if _, ok := fieldSeen[inboundmail.FieldRawSize]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldRawSize)
+				fieldSeen[inboundmail.FieldRawSize] = struct{}{}
+			}
+		case "rawTruncated":
+			if _, ok := fieldSeen[inboundmail.FieldRawTruncated]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldRawTruncated)
+				fieldSeen[inboundmail.FieldRawTruncated] = struct{}{}
+			}
+		case "receivedAt":
+			if _, ok := fieldSeen[inboundmail.FieldReceivedAt]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldReceivedAt)
+				fieldSeen[inboundmail.FieldReceivedAt] = struct{}{}
+			}
+		case "ticketID":
+			if _, ok := fieldSeen[inboundmail.FieldTicketID]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldTicketID)
+				fieldSeen[inboundmail.FieldTicketID] = struct{}{}
+			}
+		case "handledAt":
+			if _, ok := fieldSeen[inboundmail.FieldHandledAt]; !ok {
+				selectedFields = append(selectedFields, inboundmail.FieldHandledAt)
+				fieldSeen[inboundmail.FieldHandledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type inboundmailPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InboundMailPaginateOption
+}
+
+func newInboundMailPaginateArgs(rv map[string]any) *inboundmailPaginateArgs {
+	args := &inboundmailPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &InboundMailOrder{Field: &InboundMailOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithInboundMailOrder(order))
+			}
+		case *InboundMailOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithInboundMailOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *KnowledgeArticleQuery) CollectFields(ctx context.Context, satisfies ...string) (*KnowledgeArticleQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1940,6 +2117,11 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organization.FieldPhoneHoursCalendarID]; !ok {
 				selectedFields = append(selectedFields, organization.FieldPhoneHoursCalendarID)
 				fieldSeen[organization.FieldPhoneHoursCalendarID] = struct{}{}
+			}
+		case "supportAddress":
+			if _, ok := fieldSeen[organization.FieldSupportAddress]; !ok {
+				selectedFields = append(selectedFields, organization.FieldSupportAddress)
+				fieldSeen[organization.FieldSupportAddress] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -172,6 +172,14 @@ func (_m *Contract) Tickets(
 	return _m.QueryTickets().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *InboundMail) Ticket(ctx context.Context) (*Ticket, error) {
+	result, err := _m.Edges.TicketOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTicket().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *KnowledgeArticle) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {

@@ -12,6 +12,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/internal"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
@@ -65,6 +66,11 @@ var contractImplementors = []string{"Contract", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Contract) IsNode() {}
+
+var inboundmailImplementors = []string{"InboundMail", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*InboundMail) IsNode() {}
 
 var knowledgearticleImplementors = []string{"KnowledgeArticle", "Node"}
 
@@ -253,6 +259,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(contract.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contractImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case inboundmail.Table:
+		query := c.InboundMail.Query().
+			Where(inboundmail.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inboundmailImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -522,6 +537,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Contract.Query().
 			Where(contract.IDIn(ids...))
 		query, err := query.CollectFields(ctx, contractImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case inboundmail.Table:
+		query := c.InboundMail.Query().
+			Where(inboundmail.IDIn(ids...))
+		query, err := query.CollectFields(ctx, inboundmailImplementors...)
 		if err != nil {
 			return nil, err
 		}

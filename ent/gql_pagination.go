@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/comment"
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/organization"
@@ -2084,6 +2085,320 @@ func (_m *Contract) ToEdge(order *ContractOrder) *ContractEdge {
 		order = DefaultContractOrder
 	}
 	return &ContractEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InboundMailEdge is the edge representation of InboundMail.
+type InboundMailEdge struct {
+	Node   *InboundMail `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// InboundMailConnection is the connection containing edges to InboundMail.
+type InboundMailConnection struct {
+	Edges      []*InboundMailEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *InboundMailConnection) build(nodes []*InboundMail, pager *inboundmailPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *InboundMail
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *InboundMail {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *InboundMail {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InboundMailEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InboundMailEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InboundMailPaginateOption enables pagination customization.
+type InboundMailPaginateOption func(*inboundmailPager) error
+
+// WithInboundMailOrder configures pagination ordering.
+func WithInboundMailOrder(order *InboundMailOrder) InboundMailPaginateOption {
+	if order == nil {
+		order = DefaultInboundMailOrder
+	}
+	o := *order
+	return func(pager *inboundmailPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultInboundMailOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithInboundMailFilter configures pagination filter.
+func WithInboundMailFilter(filter func(*InboundMailQuery) (*InboundMailQuery, error)) InboundMailPaginateOption {
+	return func(pager *inboundmailPager) error {
+		if filter == nil {
+			return errors.New("InboundMailQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type inboundmailPager struct {
+	reverse bool
+	order   *InboundMailOrder
+	filter  func(*InboundMailQuery) (*InboundMailQuery, error)
+}
+
+func newInboundMailPager(opts []InboundMailPaginateOption, reverse bool) (*inboundmailPager, error) {
+	pager := &inboundmailPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultInboundMailOrder
+	}
+	return pager, nil
+}
+
+func (p *inboundmailPager) applyFilter(query *InboundMailQuery) (*InboundMailQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *inboundmailPager) toCursor(_m *InboundMail) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *inboundmailPager) applyCursors(query *InboundMailQuery, after, before *Cursor) (*InboundMailQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultInboundMailOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *inboundmailPager) applyOrder(query *InboundMailQuery) *InboundMailQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultInboundMailOrder.Field {
+		query = query.Order(DefaultInboundMailOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *inboundmailPager) orderExpr(query *InboundMailQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultInboundMailOrder.Field {
+			b.Comma().Ident(DefaultInboundMailOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to InboundMail.
+func (_m *InboundMailQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InboundMailPaginateOption,
+) (*InboundMailConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInboundMailPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InboundMailConnection{Edges: []*InboundMailEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InboundMailOrderFieldCreatedAt orders InboundMail by created_at.
+	InboundMailOrderFieldCreatedAt = &InboundMailOrderField{
+		Value: func(_m *InboundMail) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: inboundmail.FieldCreatedAt,
+		toTerm: inboundmail.ByCreatedAt,
+		toCursor: func(_m *InboundMail) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InboundMailOrderFieldReceivedAt orders InboundMail by received_at.
+	InboundMailOrderFieldReceivedAt = &InboundMailOrderField{
+		Value: func(_m *InboundMail) (ent.Value, error) {
+			return _m.ReceivedAt, nil
+		},
+		column: inboundmail.FieldReceivedAt,
+		toTerm: inboundmail.ByReceivedAt,
+		toCursor: func(_m *InboundMail) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ReceivedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InboundMailOrderField) String() string {
+	var str string
+	switch f.column {
+	case InboundMailOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InboundMailOrderFieldReceivedAt.column:
+		str = "RECEIVED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InboundMailOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InboundMailOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InboundMailOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InboundMailOrderFieldCreatedAt
+	case "RECEIVED_AT":
+		*f = *InboundMailOrderFieldReceivedAt
+	default:
+		return fmt.Errorf("%s is not a valid InboundMailOrderField", str)
+	}
+	return nil
+}
+
+// InboundMailOrderField defines the ordering field of InboundMail.
+type InboundMailOrderField struct {
+	// Value extracts the ordering value from the given InboundMail.
+	Value    func(*InboundMail) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) inboundmail.OrderOption
+	toCursor func(*InboundMail) Cursor
+}
+
+// InboundMailOrder defines the ordering of InboundMail.
+type InboundMailOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *InboundMailOrderField `json:"field"`
+}
+
+// DefaultInboundMailOrder is the default ordering of InboundMail.
+var DefaultInboundMailOrder = &InboundMailOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InboundMailOrderField{
+		Value: func(_m *InboundMail) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: inboundmail.FieldID,
+		toTerm: inboundmail.ByID,
+		toCursor: func(_m *InboundMail) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts InboundMail into InboundMailEdge.
+func (_m *InboundMail) ToEdge(order *InboundMailOrder) *InboundMailEdge {
+	if order == nil {
+		order = DefaultInboundMailOrder
+	}
+	return &InboundMailEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

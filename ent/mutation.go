@@ -13,11 +13,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
@@ -58,11 +60,13 @@ const (
 	TypeContingent             = "Contingent"
 	TypeContract               = "Contract"
 	TypeContractVersion        = "ContractVersion"
+	TypeInboundMail            = "InboundMail"
 	TypeKnowledgeArticle       = "KnowledgeArticle"
 	TypeLoginThrottle          = "LoginThrottle"
 	TypeNotification           = "Notification"
 	TypeNotificationPreference = "NotificationPreference"
 	TypeOrganization           = "Organization"
+	TypeOutboundMail           = "OutboundMail"
 	TypeOutboxEvent            = "OutboxEvent"
 	TypeOverrunDecision        = "OverrunDecision"
 	TypeRefreshToken           = "RefreshToken"
@@ -8607,6 +8611,1683 @@ func (m *ContractVersionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ContractVersion edge %s", name)
 }
 
+// InboundMailMutation represents an operation that mutates the InboundMail nodes in the graph.
+type InboundMailMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	organization_id    *int
+	addorganization_id *int
+	status             *inboundmail.Status
+	reason             *string
+	message_id         *string
+	from_address       *string
+	from_name          *string
+	to_address         *string
+	subject            *string
+	body               *string
+	attachments        *[]string
+	appendattachments  []string
+	parse_error        *string
+	raw                *[]byte
+	raw_size           *int
+	addraw_size        *int
+	raw_truncated      *bool
+	received_at        *time.Time
+	comment_id         *int
+	addcomment_id      *int
+	handled_by_id      *int
+	addhandled_by_id   *int
+	handled_at         *time.Time
+	clearedFields      map[string]struct{}
+	ticket             *int
+	clearedticket      bool
+	done               bool
+	oldValue           func(context.Context) (*InboundMail, error)
+	predicates         []predicate.InboundMail
+}
+
+var _ ent.Mutation = (*InboundMailMutation)(nil)
+
+// inboundmailOption allows management of the mutation configuration using functional options.
+type inboundmailOption func(*InboundMailMutation)
+
+// newInboundMailMutation creates new mutation for the InboundMail entity.
+func newInboundMailMutation(c config, op Op, opts ...inboundmailOption) *InboundMailMutation {
+	m := &InboundMailMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInboundMail,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInboundMailID sets the ID field of the mutation.
+func withInboundMailID(id int) inboundmailOption {
+	return func(m *InboundMailMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InboundMail
+		)
+		m.oldValue = func(ctx context.Context) (*InboundMail, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InboundMail.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInboundMail sets the old InboundMail of the mutation.
+func withInboundMail(node *InboundMail) inboundmailOption {
+	return func(m *InboundMailMutation) {
+		m.oldValue = func(context.Context) (*InboundMail, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InboundMailMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InboundMailMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InboundMailMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InboundMailMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InboundMail.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InboundMailMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InboundMailMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InboundMailMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *InboundMailMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *InboundMailMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *InboundMailMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *InboundMailMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *InboundMailMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *InboundMailMutation) SetStatus(i inboundmail.Status) {
+	m.status = &i
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *InboundMailMutation) Status() (r inboundmail.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldStatus(ctx context.Context) (v inboundmail.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *InboundMailMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *InboundMailMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *InboundMailMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *InboundMailMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetMessageID sets the "message_id" field.
+func (m *InboundMailMutation) SetMessageID(s string) {
+	m.message_id = &s
+}
+
+// MessageID returns the value of the "message_id" field in the mutation.
+func (m *InboundMailMutation) MessageID() (r string, exists bool) {
+	v := m.message_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessageID returns the old "message_id" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldMessageID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessageID: %w", err)
+	}
+	return oldValue.MessageID, nil
+}
+
+// ResetMessageID resets all changes to the "message_id" field.
+func (m *InboundMailMutation) ResetMessageID() {
+	m.message_id = nil
+}
+
+// SetFromAddress sets the "from_address" field.
+func (m *InboundMailMutation) SetFromAddress(s string) {
+	m.from_address = &s
+}
+
+// FromAddress returns the value of the "from_address" field in the mutation.
+func (m *InboundMailMutation) FromAddress() (r string, exists bool) {
+	v := m.from_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromAddress returns the old "from_address" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldFromAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromAddress: %w", err)
+	}
+	return oldValue.FromAddress, nil
+}
+
+// ResetFromAddress resets all changes to the "from_address" field.
+func (m *InboundMailMutation) ResetFromAddress() {
+	m.from_address = nil
+}
+
+// SetFromName sets the "from_name" field.
+func (m *InboundMailMutation) SetFromName(s string) {
+	m.from_name = &s
+}
+
+// FromName returns the value of the "from_name" field in the mutation.
+func (m *InboundMailMutation) FromName() (r string, exists bool) {
+	v := m.from_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromName returns the old "from_name" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldFromName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromName: %w", err)
+	}
+	return oldValue.FromName, nil
+}
+
+// ResetFromName resets all changes to the "from_name" field.
+func (m *InboundMailMutation) ResetFromName() {
+	m.from_name = nil
+}
+
+// SetToAddress sets the "to_address" field.
+func (m *InboundMailMutation) SetToAddress(s string) {
+	m.to_address = &s
+}
+
+// ToAddress returns the value of the "to_address" field in the mutation.
+func (m *InboundMailMutation) ToAddress() (r string, exists bool) {
+	v := m.to_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToAddress returns the old "to_address" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldToAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToAddress: %w", err)
+	}
+	return oldValue.ToAddress, nil
+}
+
+// ResetToAddress resets all changes to the "to_address" field.
+func (m *InboundMailMutation) ResetToAddress() {
+	m.to_address = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *InboundMailMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *InboundMailMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *InboundMailMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetBody sets the "body" field.
+func (m *InboundMailMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *InboundMailMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *InboundMailMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetAttachments sets the "attachments" field.
+func (m *InboundMailMutation) SetAttachments(s []string) {
+	m.attachments = &s
+	m.appendattachments = nil
+}
+
+// Attachments returns the value of the "attachments" field in the mutation.
+func (m *InboundMailMutation) Attachments() (r []string, exists bool) {
+	v := m.attachments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttachments returns the old "attachments" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldAttachments(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttachments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttachments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttachments: %w", err)
+	}
+	return oldValue.Attachments, nil
+}
+
+// AppendAttachments adds s to the "attachments" field.
+func (m *InboundMailMutation) AppendAttachments(s []string) {
+	m.appendattachments = append(m.appendattachments, s...)
+}
+
+// AppendedAttachments returns the list of values that were appended to the "attachments" field in this mutation.
+func (m *InboundMailMutation) AppendedAttachments() ([]string, bool) {
+	if len(m.appendattachments) == 0 {
+		return nil, false
+	}
+	return m.appendattachments, true
+}
+
+// ClearAttachments clears the value of the "attachments" field.
+func (m *InboundMailMutation) ClearAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	m.clearedFields[inboundmail.FieldAttachments] = struct{}{}
+}
+
+// AttachmentsCleared returns if the "attachments" field was cleared in this mutation.
+func (m *InboundMailMutation) AttachmentsCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldAttachments]
+	return ok
+}
+
+// ResetAttachments resets all changes to the "attachments" field.
+func (m *InboundMailMutation) ResetAttachments() {
+	m.attachments = nil
+	m.appendattachments = nil
+	delete(m.clearedFields, inboundmail.FieldAttachments)
+}
+
+// SetParseError sets the "parse_error" field.
+func (m *InboundMailMutation) SetParseError(s string) {
+	m.parse_error = &s
+}
+
+// ParseError returns the value of the "parse_error" field in the mutation.
+func (m *InboundMailMutation) ParseError() (r string, exists bool) {
+	v := m.parse_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParseError returns the old "parse_error" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldParseError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParseError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParseError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParseError: %w", err)
+	}
+	return oldValue.ParseError, nil
+}
+
+// ResetParseError resets all changes to the "parse_error" field.
+func (m *InboundMailMutation) ResetParseError() {
+	m.parse_error = nil
+}
+
+// SetRaw sets the "raw" field.
+func (m *InboundMailMutation) SetRaw(b []byte) {
+	m.raw = &b
+}
+
+// Raw returns the value of the "raw" field in the mutation.
+func (m *InboundMailMutation) Raw() (r []byte, exists bool) {
+	v := m.raw
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRaw returns the old "raw" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldRaw(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRaw is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRaw requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRaw: %w", err)
+	}
+	return oldValue.Raw, nil
+}
+
+// ClearRaw clears the value of the "raw" field.
+func (m *InboundMailMutation) ClearRaw() {
+	m.raw = nil
+	m.clearedFields[inboundmail.FieldRaw] = struct{}{}
+}
+
+// RawCleared returns if the "raw" field was cleared in this mutation.
+func (m *InboundMailMutation) RawCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldRaw]
+	return ok
+}
+
+// ResetRaw resets all changes to the "raw" field.
+func (m *InboundMailMutation) ResetRaw() {
+	m.raw = nil
+	delete(m.clearedFields, inboundmail.FieldRaw)
+}
+
+// SetRawSize sets the "raw_size" field.
+func (m *InboundMailMutation) SetRawSize(i int) {
+	m.raw_size = &i
+	m.addraw_size = nil
+}
+
+// RawSize returns the value of the "raw_size" field in the mutation.
+func (m *InboundMailMutation) RawSize() (r int, exists bool) {
+	v := m.raw_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRawSize returns the old "raw_size" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldRawSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRawSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRawSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRawSize: %w", err)
+	}
+	return oldValue.RawSize, nil
+}
+
+// AddRawSize adds i to the "raw_size" field.
+func (m *InboundMailMutation) AddRawSize(i int) {
+	if m.addraw_size != nil {
+		*m.addraw_size += i
+	} else {
+		m.addraw_size = &i
+	}
+}
+
+// AddedRawSize returns the value that was added to the "raw_size" field in this mutation.
+func (m *InboundMailMutation) AddedRawSize() (r int, exists bool) {
+	v := m.addraw_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRawSize resets all changes to the "raw_size" field.
+func (m *InboundMailMutation) ResetRawSize() {
+	m.raw_size = nil
+	m.addraw_size = nil
+}
+
+// SetRawTruncated sets the "raw_truncated" field.
+func (m *InboundMailMutation) SetRawTruncated(b bool) {
+	m.raw_truncated = &b
+}
+
+// RawTruncated returns the value of the "raw_truncated" field in the mutation.
+func (m *InboundMailMutation) RawTruncated() (r bool, exists bool) {
+	v := m.raw_truncated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRawTruncated returns the old "raw_truncated" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldRawTruncated(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRawTruncated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRawTruncated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRawTruncated: %w", err)
+	}
+	return oldValue.RawTruncated, nil
+}
+
+// ResetRawTruncated resets all changes to the "raw_truncated" field.
+func (m *InboundMailMutation) ResetRawTruncated() {
+	m.raw_truncated = nil
+}
+
+// SetReceivedAt sets the "received_at" field.
+func (m *InboundMailMutation) SetReceivedAt(t time.Time) {
+	m.received_at = &t
+}
+
+// ReceivedAt returns the value of the "received_at" field in the mutation.
+func (m *InboundMailMutation) ReceivedAt() (r time.Time, exists bool) {
+	v := m.received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedAt returns the old "received_at" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldReceivedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedAt: %w", err)
+	}
+	return oldValue.ReceivedAt, nil
+}
+
+// ResetReceivedAt resets all changes to the "received_at" field.
+func (m *InboundMailMutation) ResetReceivedAt() {
+	m.received_at = nil
+}
+
+// SetTicketID sets the "ticket_id" field.
+func (m *InboundMailMutation) SetTicketID(i int) {
+	m.ticket = &i
+}
+
+// TicketID returns the value of the "ticket_id" field in the mutation.
+func (m *InboundMailMutation) TicketID() (r int, exists bool) {
+	v := m.ticket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTicketID returns the old "ticket_id" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldTicketID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTicketID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTicketID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTicketID: %w", err)
+	}
+	return oldValue.TicketID, nil
+}
+
+// ClearTicketID clears the value of the "ticket_id" field.
+func (m *InboundMailMutation) ClearTicketID() {
+	m.ticket = nil
+	m.clearedFields[inboundmail.FieldTicketID] = struct{}{}
+}
+
+// TicketIDCleared returns if the "ticket_id" field was cleared in this mutation.
+func (m *InboundMailMutation) TicketIDCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldTicketID]
+	return ok
+}
+
+// ResetTicketID resets all changes to the "ticket_id" field.
+func (m *InboundMailMutation) ResetTicketID() {
+	m.ticket = nil
+	delete(m.clearedFields, inboundmail.FieldTicketID)
+}
+
+// SetCommentID sets the "comment_id" field.
+func (m *InboundMailMutation) SetCommentID(i int) {
+	m.comment_id = &i
+	m.addcomment_id = nil
+}
+
+// CommentID returns the value of the "comment_id" field in the mutation.
+func (m *InboundMailMutation) CommentID() (r int, exists bool) {
+	v := m.comment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommentID returns the old "comment_id" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldCommentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommentID: %w", err)
+	}
+	return oldValue.CommentID, nil
+}
+
+// AddCommentID adds i to the "comment_id" field.
+func (m *InboundMailMutation) AddCommentID(i int) {
+	if m.addcomment_id != nil {
+		*m.addcomment_id += i
+	} else {
+		m.addcomment_id = &i
+	}
+}
+
+// AddedCommentID returns the value that was added to the "comment_id" field in this mutation.
+func (m *InboundMailMutation) AddedCommentID() (r int, exists bool) {
+	v := m.addcomment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCommentID clears the value of the "comment_id" field.
+func (m *InboundMailMutation) ClearCommentID() {
+	m.comment_id = nil
+	m.addcomment_id = nil
+	m.clearedFields[inboundmail.FieldCommentID] = struct{}{}
+}
+
+// CommentIDCleared returns if the "comment_id" field was cleared in this mutation.
+func (m *InboundMailMutation) CommentIDCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldCommentID]
+	return ok
+}
+
+// ResetCommentID resets all changes to the "comment_id" field.
+func (m *InboundMailMutation) ResetCommentID() {
+	m.comment_id = nil
+	m.addcomment_id = nil
+	delete(m.clearedFields, inboundmail.FieldCommentID)
+}
+
+// SetHandledByID sets the "handled_by_id" field.
+func (m *InboundMailMutation) SetHandledByID(i int) {
+	m.handled_by_id = &i
+	m.addhandled_by_id = nil
+}
+
+// HandledByID returns the value of the "handled_by_id" field in the mutation.
+func (m *InboundMailMutation) HandledByID() (r int, exists bool) {
+	v := m.handled_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandledByID returns the old "handled_by_id" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldHandledByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandledByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandledByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandledByID: %w", err)
+	}
+	return oldValue.HandledByID, nil
+}
+
+// AddHandledByID adds i to the "handled_by_id" field.
+func (m *InboundMailMutation) AddHandledByID(i int) {
+	if m.addhandled_by_id != nil {
+		*m.addhandled_by_id += i
+	} else {
+		m.addhandled_by_id = &i
+	}
+}
+
+// AddedHandledByID returns the value that was added to the "handled_by_id" field in this mutation.
+func (m *InboundMailMutation) AddedHandledByID() (r int, exists bool) {
+	v := m.addhandled_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHandledByID clears the value of the "handled_by_id" field.
+func (m *InboundMailMutation) ClearHandledByID() {
+	m.handled_by_id = nil
+	m.addhandled_by_id = nil
+	m.clearedFields[inboundmail.FieldHandledByID] = struct{}{}
+}
+
+// HandledByIDCleared returns if the "handled_by_id" field was cleared in this mutation.
+func (m *InboundMailMutation) HandledByIDCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldHandledByID]
+	return ok
+}
+
+// ResetHandledByID resets all changes to the "handled_by_id" field.
+func (m *InboundMailMutation) ResetHandledByID() {
+	m.handled_by_id = nil
+	m.addhandled_by_id = nil
+	delete(m.clearedFields, inboundmail.FieldHandledByID)
+}
+
+// SetHandledAt sets the "handled_at" field.
+func (m *InboundMailMutation) SetHandledAt(t time.Time) {
+	m.handled_at = &t
+}
+
+// HandledAt returns the value of the "handled_at" field in the mutation.
+func (m *InboundMailMutation) HandledAt() (r time.Time, exists bool) {
+	v := m.handled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandledAt returns the old "handled_at" field's value of the InboundMail entity.
+// If the InboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InboundMailMutation) OldHandledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandledAt: %w", err)
+	}
+	return oldValue.HandledAt, nil
+}
+
+// ClearHandledAt clears the value of the "handled_at" field.
+func (m *InboundMailMutation) ClearHandledAt() {
+	m.handled_at = nil
+	m.clearedFields[inboundmail.FieldHandledAt] = struct{}{}
+}
+
+// HandledAtCleared returns if the "handled_at" field was cleared in this mutation.
+func (m *InboundMailMutation) HandledAtCleared() bool {
+	_, ok := m.clearedFields[inboundmail.FieldHandledAt]
+	return ok
+}
+
+// ResetHandledAt resets all changes to the "handled_at" field.
+func (m *InboundMailMutation) ResetHandledAt() {
+	m.handled_at = nil
+	delete(m.clearedFields, inboundmail.FieldHandledAt)
+}
+
+// ClearTicket clears the "ticket" edge to the Ticket entity.
+func (m *InboundMailMutation) ClearTicket() {
+	m.clearedticket = true
+	m.clearedFields[inboundmail.FieldTicketID] = struct{}{}
+}
+
+// TicketCleared reports if the "ticket" edge to the Ticket entity was cleared.
+func (m *InboundMailMutation) TicketCleared() bool {
+	return m.TicketIDCleared() || m.clearedticket
+}
+
+// TicketIDs returns the "ticket" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TicketID instead. It exists only for internal usage by the builders.
+func (m *InboundMailMutation) TicketIDs() (ids []int) {
+	if id := m.ticket; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTicket resets all changes to the "ticket" edge.
+func (m *InboundMailMutation) ResetTicket() {
+	m.ticket = nil
+	m.clearedticket = false
+}
+
+// Where appends a list predicates to the InboundMailMutation builder.
+func (m *InboundMailMutation) Where(ps ...predicate.InboundMail) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InboundMailMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InboundMailMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InboundMail, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InboundMailMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InboundMailMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InboundMail).
+func (m *InboundMailMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InboundMailMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, inboundmail.FieldCreatedAt)
+	}
+	if m.organization_id != nil {
+		fields = append(fields, inboundmail.FieldOrganizationID)
+	}
+	if m.status != nil {
+		fields = append(fields, inboundmail.FieldStatus)
+	}
+	if m.reason != nil {
+		fields = append(fields, inboundmail.FieldReason)
+	}
+	if m.message_id != nil {
+		fields = append(fields, inboundmail.FieldMessageID)
+	}
+	if m.from_address != nil {
+		fields = append(fields, inboundmail.FieldFromAddress)
+	}
+	if m.from_name != nil {
+		fields = append(fields, inboundmail.FieldFromName)
+	}
+	if m.to_address != nil {
+		fields = append(fields, inboundmail.FieldToAddress)
+	}
+	if m.subject != nil {
+		fields = append(fields, inboundmail.FieldSubject)
+	}
+	if m.body != nil {
+		fields = append(fields, inboundmail.FieldBody)
+	}
+	if m.attachments != nil {
+		fields = append(fields, inboundmail.FieldAttachments)
+	}
+	if m.parse_error != nil {
+		fields = append(fields, inboundmail.FieldParseError)
+	}
+	if m.raw != nil {
+		fields = append(fields, inboundmail.FieldRaw)
+	}
+	if m.raw_size != nil {
+		fields = append(fields, inboundmail.FieldRawSize)
+	}
+	if m.raw_truncated != nil {
+		fields = append(fields, inboundmail.FieldRawTruncated)
+	}
+	if m.received_at != nil {
+		fields = append(fields, inboundmail.FieldReceivedAt)
+	}
+	if m.ticket != nil {
+		fields = append(fields, inboundmail.FieldTicketID)
+	}
+	if m.comment_id != nil {
+		fields = append(fields, inboundmail.FieldCommentID)
+	}
+	if m.handled_by_id != nil {
+		fields = append(fields, inboundmail.FieldHandledByID)
+	}
+	if m.handled_at != nil {
+		fields = append(fields, inboundmail.FieldHandledAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InboundMailMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case inboundmail.FieldCreatedAt:
+		return m.CreatedAt()
+	case inboundmail.FieldOrganizationID:
+		return m.OrganizationID()
+	case inboundmail.FieldStatus:
+		return m.Status()
+	case inboundmail.FieldReason:
+		return m.Reason()
+	case inboundmail.FieldMessageID:
+		return m.MessageID()
+	case inboundmail.FieldFromAddress:
+		return m.FromAddress()
+	case inboundmail.FieldFromName:
+		return m.FromName()
+	case inboundmail.FieldToAddress:
+		return m.ToAddress()
+	case inboundmail.FieldSubject:
+		return m.Subject()
+	case inboundmail.FieldBody:
+		return m.Body()
+	case inboundmail.FieldAttachments:
+		return m.Attachments()
+	case inboundmail.FieldParseError:
+		return m.ParseError()
+	case inboundmail.FieldRaw:
+		return m.Raw()
+	case inboundmail.FieldRawSize:
+		return m.RawSize()
+	case inboundmail.FieldRawTruncated:
+		return m.RawTruncated()
+	case inboundmail.FieldReceivedAt:
+		return m.ReceivedAt()
+	case inboundmail.FieldTicketID:
+		return m.TicketID()
+	case inboundmail.FieldCommentID:
+		return m.CommentID()
+	case inboundmail.FieldHandledByID:
+		return m.HandledByID()
+	case inboundmail.FieldHandledAt:
+		return m.HandledAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InboundMailMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case inboundmail.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case inboundmail.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case inboundmail.FieldStatus:
+		return m.OldStatus(ctx)
+	case inboundmail.FieldReason:
+		return m.OldReason(ctx)
+	case inboundmail.FieldMessageID:
+		return m.OldMessageID(ctx)
+	case inboundmail.FieldFromAddress:
+		return m.OldFromAddress(ctx)
+	case inboundmail.FieldFromName:
+		return m.OldFromName(ctx)
+	case inboundmail.FieldToAddress:
+		return m.OldToAddress(ctx)
+	case inboundmail.FieldSubject:
+		return m.OldSubject(ctx)
+	case inboundmail.FieldBody:
+		return m.OldBody(ctx)
+	case inboundmail.FieldAttachments:
+		return m.OldAttachments(ctx)
+	case inboundmail.FieldParseError:
+		return m.OldParseError(ctx)
+	case inboundmail.FieldRaw:
+		return m.OldRaw(ctx)
+	case inboundmail.FieldRawSize:
+		return m.OldRawSize(ctx)
+	case inboundmail.FieldRawTruncated:
+		return m.OldRawTruncated(ctx)
+	case inboundmail.FieldReceivedAt:
+		return m.OldReceivedAt(ctx)
+	case inboundmail.FieldTicketID:
+		return m.OldTicketID(ctx)
+	case inboundmail.FieldCommentID:
+		return m.OldCommentID(ctx)
+	case inboundmail.FieldHandledByID:
+		return m.OldHandledByID(ctx)
+	case inboundmail.FieldHandledAt:
+		return m.OldHandledAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown InboundMail field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboundMailMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case inboundmail.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case inboundmail.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case inboundmail.FieldStatus:
+		v, ok := value.(inboundmail.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case inboundmail.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case inboundmail.FieldMessageID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessageID(v)
+		return nil
+	case inboundmail.FieldFromAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromAddress(v)
+		return nil
+	case inboundmail.FieldFromName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromName(v)
+		return nil
+	case inboundmail.FieldToAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToAddress(v)
+		return nil
+	case inboundmail.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case inboundmail.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case inboundmail.FieldAttachments:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttachments(v)
+		return nil
+	case inboundmail.FieldParseError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParseError(v)
+		return nil
+	case inboundmail.FieldRaw:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRaw(v)
+		return nil
+	case inboundmail.FieldRawSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRawSize(v)
+		return nil
+	case inboundmail.FieldRawTruncated:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRawTruncated(v)
+		return nil
+	case inboundmail.FieldReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedAt(v)
+		return nil
+	case inboundmail.FieldTicketID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTicketID(v)
+		return nil
+	case inboundmail.FieldCommentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommentID(v)
+		return nil
+	case inboundmail.FieldHandledByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandledByID(v)
+		return nil
+	case inboundmail.FieldHandledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandledAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InboundMailMutation) AddedFields() []string {
+	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, inboundmail.FieldOrganizationID)
+	}
+	if m.addraw_size != nil {
+		fields = append(fields, inboundmail.FieldRawSize)
+	}
+	if m.addcomment_id != nil {
+		fields = append(fields, inboundmail.FieldCommentID)
+	}
+	if m.addhandled_by_id != nil {
+		fields = append(fields, inboundmail.FieldHandledByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InboundMailMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case inboundmail.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	case inboundmail.FieldRawSize:
+		return m.AddedRawSize()
+	case inboundmail.FieldCommentID:
+		return m.AddedCommentID()
+	case inboundmail.FieldHandledByID:
+		return m.AddedHandledByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InboundMailMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case inboundmail.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	case inboundmail.FieldRawSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRawSize(v)
+		return nil
+	case inboundmail.FieldCommentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCommentID(v)
+		return nil
+	case inboundmail.FieldHandledByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHandledByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InboundMailMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(inboundmail.FieldAttachments) {
+		fields = append(fields, inboundmail.FieldAttachments)
+	}
+	if m.FieldCleared(inboundmail.FieldRaw) {
+		fields = append(fields, inboundmail.FieldRaw)
+	}
+	if m.FieldCleared(inboundmail.FieldTicketID) {
+		fields = append(fields, inboundmail.FieldTicketID)
+	}
+	if m.FieldCleared(inboundmail.FieldCommentID) {
+		fields = append(fields, inboundmail.FieldCommentID)
+	}
+	if m.FieldCleared(inboundmail.FieldHandledByID) {
+		fields = append(fields, inboundmail.FieldHandledByID)
+	}
+	if m.FieldCleared(inboundmail.FieldHandledAt) {
+		fields = append(fields, inboundmail.FieldHandledAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InboundMailMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InboundMailMutation) ClearField(name string) error {
+	switch name {
+	case inboundmail.FieldAttachments:
+		m.ClearAttachments()
+		return nil
+	case inboundmail.FieldRaw:
+		m.ClearRaw()
+		return nil
+	case inboundmail.FieldTicketID:
+		m.ClearTicketID()
+		return nil
+	case inboundmail.FieldCommentID:
+		m.ClearCommentID()
+		return nil
+	case inboundmail.FieldHandledByID:
+		m.ClearHandledByID()
+		return nil
+	case inboundmail.FieldHandledAt:
+		m.ClearHandledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InboundMailMutation) ResetField(name string) error {
+	switch name {
+	case inboundmail.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case inboundmail.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case inboundmail.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case inboundmail.FieldReason:
+		m.ResetReason()
+		return nil
+	case inboundmail.FieldMessageID:
+		m.ResetMessageID()
+		return nil
+	case inboundmail.FieldFromAddress:
+		m.ResetFromAddress()
+		return nil
+	case inboundmail.FieldFromName:
+		m.ResetFromName()
+		return nil
+	case inboundmail.FieldToAddress:
+		m.ResetToAddress()
+		return nil
+	case inboundmail.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case inboundmail.FieldBody:
+		m.ResetBody()
+		return nil
+	case inboundmail.FieldAttachments:
+		m.ResetAttachments()
+		return nil
+	case inboundmail.FieldParseError:
+		m.ResetParseError()
+		return nil
+	case inboundmail.FieldRaw:
+		m.ResetRaw()
+		return nil
+	case inboundmail.FieldRawSize:
+		m.ResetRawSize()
+		return nil
+	case inboundmail.FieldRawTruncated:
+		m.ResetRawTruncated()
+		return nil
+	case inboundmail.FieldReceivedAt:
+		m.ResetReceivedAt()
+		return nil
+	case inboundmail.FieldTicketID:
+		m.ResetTicketID()
+		return nil
+	case inboundmail.FieldCommentID:
+		m.ResetCommentID()
+		return nil
+	case inboundmail.FieldHandledByID:
+		m.ResetHandledByID()
+		return nil
+	case inboundmail.FieldHandledAt:
+		m.ResetHandledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InboundMailMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.ticket != nil {
+		edges = append(edges, inboundmail.EdgeTicket)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InboundMailMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case inboundmail.EdgeTicket:
+		if id := m.ticket; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InboundMailMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InboundMailMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InboundMailMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedticket {
+		edges = append(edges, inboundmail.EdgeTicket)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InboundMailMutation) EdgeCleared(name string) bool {
+	switch name {
+	case inboundmail.EdgeTicket:
+		return m.clearedticket
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InboundMailMutation) ClearEdge(name string) error {
+	switch name {
+	case inboundmail.EdgeTicket:
+		m.ClearTicket()
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InboundMailMutation) ResetEdge(name string) error {
+	switch name {
+	case inboundmail.EdgeTicket:
+		m.ResetTicket()
+		return nil
+	}
+	return fmt.Errorf("unknown InboundMail edge %s", name)
+}
+
 // KnowledgeArticleMutation represents an operation that mutates the KnowledgeArticle nodes in the graph.
 type KnowledgeArticleMutation struct {
 	config
@@ -11464,6 +13145,7 @@ type OrganizationMutation struct {
 	language                    *string
 	time_zone                   *string
 	active                      *bool
+	support_address             *string
 	clearedFields               map[string]struct{}
 	parent                      *int
 	clearedparent               bool
@@ -12116,6 +13798,55 @@ func (m *OrganizationMutation) ResetPhoneHoursCalendarID() {
 	delete(m.clearedFields, organization.FieldPhoneHoursCalendarID)
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (m *OrganizationMutation) SetSupportAddress(s string) {
+	m.support_address = &s
+}
+
+// SupportAddress returns the value of the "support_address" field in the mutation.
+func (m *OrganizationMutation) SupportAddress() (r string, exists bool) {
+	v := m.support_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSupportAddress returns the old "support_address" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldSupportAddress(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSupportAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSupportAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSupportAddress: %w", err)
+	}
+	return oldValue.SupportAddress, nil
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (m *OrganizationMutation) ClearSupportAddress() {
+	m.support_address = nil
+	m.clearedFields[organization.FieldSupportAddress] = struct{}{}
+}
+
+// SupportAddressCleared returns if the "support_address" field was cleared in this mutation.
+func (m *OrganizationMutation) SupportAddressCleared() bool {
+	_, ok := m.clearedFields[organization.FieldSupportAddress]
+	return ok
+}
+
+// ResetSupportAddress resets all changes to the "support_address" field.
+func (m *OrganizationMutation) ResetSupportAddress() {
+	m.support_address = nil
+	delete(m.clearedFields, organization.FieldSupportAddress)
+}
+
 // ClearParent clears the "parent" edge to the Organization entity.
 func (m *OrganizationMutation) ClearParent() {
 	m.clearedparent = true
@@ -12393,7 +14124,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -12433,6 +14164,9 @@ func (m *OrganizationMutation) Fields() []string {
 	if m.phone_hours_calendar != nil {
 		fields = append(fields, organization.FieldPhoneHoursCalendarID)
 	}
+	if m.support_address != nil {
+		fields = append(fields, organization.FieldSupportAddress)
+	}
 	return fields
 }
 
@@ -12467,6 +14201,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.Active()
 	case organization.FieldPhoneHoursCalendarID:
 		return m.PhoneHoursCalendarID()
+	case organization.FieldSupportAddress:
+		return m.SupportAddress()
 	}
 	return nil, false
 }
@@ -12502,6 +14238,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldActive(ctx)
 	case organization.FieldPhoneHoursCalendarID:
 		return m.OldPhoneHoursCalendarID(ctx)
+	case organization.FieldSupportAddress:
+		return m.OldSupportAddress(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -12602,6 +14340,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPhoneHoursCalendarID(v)
 		return nil
+	case organization.FieldSupportAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSupportAddress(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -12650,6 +14395,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldPhoneHoursCalendarID) {
 		fields = append(fields, organization.FieldPhoneHoursCalendarID)
 	}
+	if m.FieldCleared(organization.FieldSupportAddress) {
+		fields = append(fields, organization.FieldSupportAddress)
+	}
 	return fields
 }
 
@@ -12678,6 +14426,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldPhoneHoursCalendarID:
 		m.ClearPhoneHoursCalendarID()
+		return nil
+	case organization.FieldSupportAddress:
+		m.ClearSupportAddress()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -12725,6 +14476,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldPhoneHoursCalendarID:
 		m.ResetPhoneHoursCalendarID()
+		return nil
+	case organization.FieldSupportAddress:
+		m.ResetSupportAddress()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -12918,6 +14672,1558 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
+}
+
+// OutboundMailMutation represents an operation that mutates the OutboundMail nodes in the graph.
+type OutboundMailMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	kind               *string
+	organization_id    *int
+	addorganization_id *int
+	recipient_id       *int
+	addrecipient_id    *int
+	to_address         *string
+	from_address       *string
+	subject            *string
+	text_body          *string
+	html_body          *string
+	message_id         *string
+	thread             *string
+	ticket_id          *int
+	addticket_id       *int
+	dedup_key          *string
+	status             *outboundmail.Status
+	attempts           *int
+	addattempts        *int
+	next_attempt_at    *time.Time
+	claimed_until      *time.Time
+	last_error         *string
+	sent_at            *time.Time
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*OutboundMail, error)
+	predicates         []predicate.OutboundMail
+}
+
+var _ ent.Mutation = (*OutboundMailMutation)(nil)
+
+// outboundmailOption allows management of the mutation configuration using functional options.
+type outboundmailOption func(*OutboundMailMutation)
+
+// newOutboundMailMutation creates new mutation for the OutboundMail entity.
+func newOutboundMailMutation(c config, op Op, opts ...outboundmailOption) *OutboundMailMutation {
+	m := &OutboundMailMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOutboundMail,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOutboundMailID sets the ID field of the mutation.
+func withOutboundMailID(id int) outboundmailOption {
+	return func(m *OutboundMailMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OutboundMail
+		)
+		m.oldValue = func(ctx context.Context) (*OutboundMail, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OutboundMail.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOutboundMail sets the old OutboundMail of the mutation.
+func withOutboundMail(node *OutboundMail) outboundmailOption {
+	return func(m *OutboundMailMutation) {
+		m.oldValue = func(context.Context) (*OutboundMail, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OutboundMailMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OutboundMailMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OutboundMailMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OutboundMailMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OutboundMail.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OutboundMailMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OutboundMailMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OutboundMailMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *OutboundMailMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *OutboundMailMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *OutboundMailMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *OutboundMailMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *OutboundMailMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *OutboundMailMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *OutboundMailMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *OutboundMailMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// SetRecipientID sets the "recipient_id" field.
+func (m *OutboundMailMutation) SetRecipientID(i int) {
+	m.recipient_id = &i
+	m.addrecipient_id = nil
+}
+
+// RecipientID returns the value of the "recipient_id" field in the mutation.
+func (m *OutboundMailMutation) RecipientID() (r int, exists bool) {
+	v := m.recipient_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipientID returns the old "recipient_id" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldRecipientID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipientID: %w", err)
+	}
+	return oldValue.RecipientID, nil
+}
+
+// AddRecipientID adds i to the "recipient_id" field.
+func (m *OutboundMailMutation) AddRecipientID(i int) {
+	if m.addrecipient_id != nil {
+		*m.addrecipient_id += i
+	} else {
+		m.addrecipient_id = &i
+	}
+}
+
+// AddedRecipientID returns the value that was added to the "recipient_id" field in this mutation.
+func (m *OutboundMailMutation) AddedRecipientID() (r int, exists bool) {
+	v := m.addrecipient_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRecipientID clears the value of the "recipient_id" field.
+func (m *OutboundMailMutation) ClearRecipientID() {
+	m.recipient_id = nil
+	m.addrecipient_id = nil
+	m.clearedFields[outboundmail.FieldRecipientID] = struct{}{}
+}
+
+// RecipientIDCleared returns if the "recipient_id" field was cleared in this mutation.
+func (m *OutboundMailMutation) RecipientIDCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldRecipientID]
+	return ok
+}
+
+// ResetRecipientID resets all changes to the "recipient_id" field.
+func (m *OutboundMailMutation) ResetRecipientID() {
+	m.recipient_id = nil
+	m.addrecipient_id = nil
+	delete(m.clearedFields, outboundmail.FieldRecipientID)
+}
+
+// SetToAddress sets the "to_address" field.
+func (m *OutboundMailMutation) SetToAddress(s string) {
+	m.to_address = &s
+}
+
+// ToAddress returns the value of the "to_address" field in the mutation.
+func (m *OutboundMailMutation) ToAddress() (r string, exists bool) {
+	v := m.to_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToAddress returns the old "to_address" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldToAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToAddress: %w", err)
+	}
+	return oldValue.ToAddress, nil
+}
+
+// ResetToAddress resets all changes to the "to_address" field.
+func (m *OutboundMailMutation) ResetToAddress() {
+	m.to_address = nil
+}
+
+// SetFromAddress sets the "from_address" field.
+func (m *OutboundMailMutation) SetFromAddress(s string) {
+	m.from_address = &s
+}
+
+// FromAddress returns the value of the "from_address" field in the mutation.
+func (m *OutboundMailMutation) FromAddress() (r string, exists bool) {
+	v := m.from_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromAddress returns the old "from_address" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldFromAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromAddress: %w", err)
+	}
+	return oldValue.FromAddress, nil
+}
+
+// ResetFromAddress resets all changes to the "from_address" field.
+func (m *OutboundMailMutation) ResetFromAddress() {
+	m.from_address = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *OutboundMailMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *OutboundMailMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *OutboundMailMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetTextBody sets the "text_body" field.
+func (m *OutboundMailMutation) SetTextBody(s string) {
+	m.text_body = &s
+}
+
+// TextBody returns the value of the "text_body" field in the mutation.
+func (m *OutboundMailMutation) TextBody() (r string, exists bool) {
+	v := m.text_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTextBody returns the old "text_body" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldTextBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTextBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTextBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTextBody: %w", err)
+	}
+	return oldValue.TextBody, nil
+}
+
+// ResetTextBody resets all changes to the "text_body" field.
+func (m *OutboundMailMutation) ResetTextBody() {
+	m.text_body = nil
+}
+
+// SetHTMLBody sets the "html_body" field.
+func (m *OutboundMailMutation) SetHTMLBody(s string) {
+	m.html_body = &s
+}
+
+// HTMLBody returns the value of the "html_body" field in the mutation.
+func (m *OutboundMailMutation) HTMLBody() (r string, exists bool) {
+	v := m.html_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHTMLBody returns the old "html_body" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldHTMLBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHTMLBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHTMLBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHTMLBody: %w", err)
+	}
+	return oldValue.HTMLBody, nil
+}
+
+// ResetHTMLBody resets all changes to the "html_body" field.
+func (m *OutboundMailMutation) ResetHTMLBody() {
+	m.html_body = nil
+}
+
+// SetMessageID sets the "message_id" field.
+func (m *OutboundMailMutation) SetMessageID(s string) {
+	m.message_id = &s
+}
+
+// MessageID returns the value of the "message_id" field in the mutation.
+func (m *OutboundMailMutation) MessageID() (r string, exists bool) {
+	v := m.message_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessageID returns the old "message_id" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldMessageID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessageID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessageID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessageID: %w", err)
+	}
+	return oldValue.MessageID, nil
+}
+
+// ResetMessageID resets all changes to the "message_id" field.
+func (m *OutboundMailMutation) ResetMessageID() {
+	m.message_id = nil
+}
+
+// SetThread sets the "thread" field.
+func (m *OutboundMailMutation) SetThread(s string) {
+	m.thread = &s
+}
+
+// Thread returns the value of the "thread" field in the mutation.
+func (m *OutboundMailMutation) Thread() (r string, exists bool) {
+	v := m.thread
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThread returns the old "thread" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldThread(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThread is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThread requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThread: %w", err)
+	}
+	return oldValue.Thread, nil
+}
+
+// ResetThread resets all changes to the "thread" field.
+func (m *OutboundMailMutation) ResetThread() {
+	m.thread = nil
+}
+
+// SetTicketID sets the "ticket_id" field.
+func (m *OutboundMailMutation) SetTicketID(i int) {
+	m.ticket_id = &i
+	m.addticket_id = nil
+}
+
+// TicketID returns the value of the "ticket_id" field in the mutation.
+func (m *OutboundMailMutation) TicketID() (r int, exists bool) {
+	v := m.ticket_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTicketID returns the old "ticket_id" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldTicketID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTicketID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTicketID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTicketID: %w", err)
+	}
+	return oldValue.TicketID, nil
+}
+
+// AddTicketID adds i to the "ticket_id" field.
+func (m *OutboundMailMutation) AddTicketID(i int) {
+	if m.addticket_id != nil {
+		*m.addticket_id += i
+	} else {
+		m.addticket_id = &i
+	}
+}
+
+// AddedTicketID returns the value that was added to the "ticket_id" field in this mutation.
+func (m *OutboundMailMutation) AddedTicketID() (r int, exists bool) {
+	v := m.addticket_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTicketID clears the value of the "ticket_id" field.
+func (m *OutboundMailMutation) ClearTicketID() {
+	m.ticket_id = nil
+	m.addticket_id = nil
+	m.clearedFields[outboundmail.FieldTicketID] = struct{}{}
+}
+
+// TicketIDCleared returns if the "ticket_id" field was cleared in this mutation.
+func (m *OutboundMailMutation) TicketIDCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldTicketID]
+	return ok
+}
+
+// ResetTicketID resets all changes to the "ticket_id" field.
+func (m *OutboundMailMutation) ResetTicketID() {
+	m.ticket_id = nil
+	m.addticket_id = nil
+	delete(m.clearedFields, outboundmail.FieldTicketID)
+}
+
+// SetDedupKey sets the "dedup_key" field.
+func (m *OutboundMailMutation) SetDedupKey(s string) {
+	m.dedup_key = &s
+}
+
+// DedupKey returns the value of the "dedup_key" field in the mutation.
+func (m *OutboundMailMutation) DedupKey() (r string, exists bool) {
+	v := m.dedup_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupKey returns the old "dedup_key" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldDedupKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupKey: %w", err)
+	}
+	return oldValue.DedupKey, nil
+}
+
+// ClearDedupKey clears the value of the "dedup_key" field.
+func (m *OutboundMailMutation) ClearDedupKey() {
+	m.dedup_key = nil
+	m.clearedFields[outboundmail.FieldDedupKey] = struct{}{}
+}
+
+// DedupKeyCleared returns if the "dedup_key" field was cleared in this mutation.
+func (m *OutboundMailMutation) DedupKeyCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldDedupKey]
+	return ok
+}
+
+// ResetDedupKey resets all changes to the "dedup_key" field.
+func (m *OutboundMailMutation) ResetDedupKey() {
+	m.dedup_key = nil
+	delete(m.clearedFields, outboundmail.FieldDedupKey)
+}
+
+// SetStatus sets the "status" field.
+func (m *OutboundMailMutation) SetStatus(o outboundmail.Status) {
+	m.status = &o
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *OutboundMailMutation) Status() (r outboundmail.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldStatus(ctx context.Context) (v outboundmail.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *OutboundMailMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *OutboundMailMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *OutboundMailMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *OutboundMailMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *OutboundMailMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *OutboundMailMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetNextAttemptAt sets the "next_attempt_at" field.
+func (m *OutboundMailMutation) SetNextAttemptAt(t time.Time) {
+	m.next_attempt_at = &t
+}
+
+// NextAttemptAt returns the value of the "next_attempt_at" field in the mutation.
+func (m *OutboundMailMutation) NextAttemptAt() (r time.Time, exists bool) {
+	v := m.next_attempt_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextAttemptAt returns the old "next_attempt_at" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldNextAttemptAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextAttemptAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextAttemptAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextAttemptAt: %w", err)
+	}
+	return oldValue.NextAttemptAt, nil
+}
+
+// ClearNextAttemptAt clears the value of the "next_attempt_at" field.
+func (m *OutboundMailMutation) ClearNextAttemptAt() {
+	m.next_attempt_at = nil
+	m.clearedFields[outboundmail.FieldNextAttemptAt] = struct{}{}
+}
+
+// NextAttemptAtCleared returns if the "next_attempt_at" field was cleared in this mutation.
+func (m *OutboundMailMutation) NextAttemptAtCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldNextAttemptAt]
+	return ok
+}
+
+// ResetNextAttemptAt resets all changes to the "next_attempt_at" field.
+func (m *OutboundMailMutation) ResetNextAttemptAt() {
+	m.next_attempt_at = nil
+	delete(m.clearedFields, outboundmail.FieldNextAttemptAt)
+}
+
+// SetClaimedUntil sets the "claimed_until" field.
+func (m *OutboundMailMutation) SetClaimedUntil(t time.Time) {
+	m.claimed_until = &t
+}
+
+// ClaimedUntil returns the value of the "claimed_until" field in the mutation.
+func (m *OutboundMailMutation) ClaimedUntil() (r time.Time, exists bool) {
+	v := m.claimed_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimedUntil returns the old "claimed_until" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldClaimedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimedUntil: %w", err)
+	}
+	return oldValue.ClaimedUntil, nil
+}
+
+// ClearClaimedUntil clears the value of the "claimed_until" field.
+func (m *OutboundMailMutation) ClearClaimedUntil() {
+	m.claimed_until = nil
+	m.clearedFields[outboundmail.FieldClaimedUntil] = struct{}{}
+}
+
+// ClaimedUntilCleared returns if the "claimed_until" field was cleared in this mutation.
+func (m *OutboundMailMutation) ClaimedUntilCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldClaimedUntil]
+	return ok
+}
+
+// ResetClaimedUntil resets all changes to the "claimed_until" field.
+func (m *OutboundMailMutation) ResetClaimedUntil() {
+	m.claimed_until = nil
+	delete(m.clearedFields, outboundmail.FieldClaimedUntil)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *OutboundMailMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *OutboundMailMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *OutboundMailMutation) ResetLastError() {
+	m.last_error = nil
+}
+
+// SetSentAt sets the "sent_at" field.
+func (m *OutboundMailMutation) SetSentAt(t time.Time) {
+	m.sent_at = &t
+}
+
+// SentAt returns the value of the "sent_at" field in the mutation.
+func (m *OutboundMailMutation) SentAt() (r time.Time, exists bool) {
+	v := m.sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentAt returns the old "sent_at" field's value of the OutboundMail entity.
+// If the OutboundMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboundMailMutation) OldSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentAt: %w", err)
+	}
+	return oldValue.SentAt, nil
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (m *OutboundMailMutation) ClearSentAt() {
+	m.sent_at = nil
+	m.clearedFields[outboundmail.FieldSentAt] = struct{}{}
+}
+
+// SentAtCleared returns if the "sent_at" field was cleared in this mutation.
+func (m *OutboundMailMutation) SentAtCleared() bool {
+	_, ok := m.clearedFields[outboundmail.FieldSentAt]
+	return ok
+}
+
+// ResetSentAt resets all changes to the "sent_at" field.
+func (m *OutboundMailMutation) ResetSentAt() {
+	m.sent_at = nil
+	delete(m.clearedFields, outboundmail.FieldSentAt)
+}
+
+// Where appends a list predicates to the OutboundMailMutation builder.
+func (m *OutboundMailMutation) Where(ps ...predicate.OutboundMail) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OutboundMailMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OutboundMailMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OutboundMail, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OutboundMailMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OutboundMailMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OutboundMail).
+func (m *OutboundMailMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OutboundMailMutation) Fields() []string {
+	fields := make([]string, 0, 19)
+	if m.created_at != nil {
+		fields = append(fields, outboundmail.FieldCreatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, outboundmail.FieldKind)
+	}
+	if m.organization_id != nil {
+		fields = append(fields, outboundmail.FieldOrganizationID)
+	}
+	if m.recipient_id != nil {
+		fields = append(fields, outboundmail.FieldRecipientID)
+	}
+	if m.to_address != nil {
+		fields = append(fields, outboundmail.FieldToAddress)
+	}
+	if m.from_address != nil {
+		fields = append(fields, outboundmail.FieldFromAddress)
+	}
+	if m.subject != nil {
+		fields = append(fields, outboundmail.FieldSubject)
+	}
+	if m.text_body != nil {
+		fields = append(fields, outboundmail.FieldTextBody)
+	}
+	if m.html_body != nil {
+		fields = append(fields, outboundmail.FieldHTMLBody)
+	}
+	if m.message_id != nil {
+		fields = append(fields, outboundmail.FieldMessageID)
+	}
+	if m.thread != nil {
+		fields = append(fields, outboundmail.FieldThread)
+	}
+	if m.ticket_id != nil {
+		fields = append(fields, outboundmail.FieldTicketID)
+	}
+	if m.dedup_key != nil {
+		fields = append(fields, outboundmail.FieldDedupKey)
+	}
+	if m.status != nil {
+		fields = append(fields, outboundmail.FieldStatus)
+	}
+	if m.attempts != nil {
+		fields = append(fields, outboundmail.FieldAttempts)
+	}
+	if m.next_attempt_at != nil {
+		fields = append(fields, outboundmail.FieldNextAttemptAt)
+	}
+	if m.claimed_until != nil {
+		fields = append(fields, outboundmail.FieldClaimedUntil)
+	}
+	if m.last_error != nil {
+		fields = append(fields, outboundmail.FieldLastError)
+	}
+	if m.sent_at != nil {
+		fields = append(fields, outboundmail.FieldSentAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OutboundMailMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case outboundmail.FieldCreatedAt:
+		return m.CreatedAt()
+	case outboundmail.FieldKind:
+		return m.Kind()
+	case outboundmail.FieldOrganizationID:
+		return m.OrganizationID()
+	case outboundmail.FieldRecipientID:
+		return m.RecipientID()
+	case outboundmail.FieldToAddress:
+		return m.ToAddress()
+	case outboundmail.FieldFromAddress:
+		return m.FromAddress()
+	case outboundmail.FieldSubject:
+		return m.Subject()
+	case outboundmail.FieldTextBody:
+		return m.TextBody()
+	case outboundmail.FieldHTMLBody:
+		return m.HTMLBody()
+	case outboundmail.FieldMessageID:
+		return m.MessageID()
+	case outboundmail.FieldThread:
+		return m.Thread()
+	case outboundmail.FieldTicketID:
+		return m.TicketID()
+	case outboundmail.FieldDedupKey:
+		return m.DedupKey()
+	case outboundmail.FieldStatus:
+		return m.Status()
+	case outboundmail.FieldAttempts:
+		return m.Attempts()
+	case outboundmail.FieldNextAttemptAt:
+		return m.NextAttemptAt()
+	case outboundmail.FieldClaimedUntil:
+		return m.ClaimedUntil()
+	case outboundmail.FieldLastError:
+		return m.LastError()
+	case outboundmail.FieldSentAt:
+		return m.SentAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OutboundMailMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case outboundmail.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case outboundmail.FieldKind:
+		return m.OldKind(ctx)
+	case outboundmail.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case outboundmail.FieldRecipientID:
+		return m.OldRecipientID(ctx)
+	case outboundmail.FieldToAddress:
+		return m.OldToAddress(ctx)
+	case outboundmail.FieldFromAddress:
+		return m.OldFromAddress(ctx)
+	case outboundmail.FieldSubject:
+		return m.OldSubject(ctx)
+	case outboundmail.FieldTextBody:
+		return m.OldTextBody(ctx)
+	case outboundmail.FieldHTMLBody:
+		return m.OldHTMLBody(ctx)
+	case outboundmail.FieldMessageID:
+		return m.OldMessageID(ctx)
+	case outboundmail.FieldThread:
+		return m.OldThread(ctx)
+	case outboundmail.FieldTicketID:
+		return m.OldTicketID(ctx)
+	case outboundmail.FieldDedupKey:
+		return m.OldDedupKey(ctx)
+	case outboundmail.FieldStatus:
+		return m.OldStatus(ctx)
+	case outboundmail.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case outboundmail.FieldNextAttemptAt:
+		return m.OldNextAttemptAt(ctx)
+	case outboundmail.FieldClaimedUntil:
+		return m.OldClaimedUntil(ctx)
+	case outboundmail.FieldLastError:
+		return m.OldLastError(ctx)
+	case outboundmail.FieldSentAt:
+		return m.OldSentAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OutboundMail field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboundMailMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case outboundmail.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case outboundmail.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case outboundmail.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case outboundmail.FieldRecipientID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipientID(v)
+		return nil
+	case outboundmail.FieldToAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToAddress(v)
+		return nil
+	case outboundmail.FieldFromAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromAddress(v)
+		return nil
+	case outboundmail.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case outboundmail.FieldTextBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTextBody(v)
+		return nil
+	case outboundmail.FieldHTMLBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHTMLBody(v)
+		return nil
+	case outboundmail.FieldMessageID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessageID(v)
+		return nil
+	case outboundmail.FieldThread:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThread(v)
+		return nil
+	case outboundmail.FieldTicketID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTicketID(v)
+		return nil
+	case outboundmail.FieldDedupKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupKey(v)
+		return nil
+	case outboundmail.FieldStatus:
+		v, ok := value.(outboundmail.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case outboundmail.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case outboundmail.FieldNextAttemptAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextAttemptAt(v)
+		return nil
+	case outboundmail.FieldClaimedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimedUntil(v)
+		return nil
+	case outboundmail.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case outboundmail.FieldSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboundMail field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OutboundMailMutation) AddedFields() []string {
+	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, outboundmail.FieldOrganizationID)
+	}
+	if m.addrecipient_id != nil {
+		fields = append(fields, outboundmail.FieldRecipientID)
+	}
+	if m.addticket_id != nil {
+		fields = append(fields, outboundmail.FieldTicketID)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, outboundmail.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OutboundMailMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case outboundmail.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	case outboundmail.FieldRecipientID:
+		return m.AddedRecipientID()
+	case outboundmail.FieldTicketID:
+		return m.AddedTicketID()
+	case outboundmail.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboundMailMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case outboundmail.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	case outboundmail.FieldRecipientID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecipientID(v)
+		return nil
+	case outboundmail.FieldTicketID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTicketID(v)
+		return nil
+	case outboundmail.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboundMail numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OutboundMailMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(outboundmail.FieldRecipientID) {
+		fields = append(fields, outboundmail.FieldRecipientID)
+	}
+	if m.FieldCleared(outboundmail.FieldTicketID) {
+		fields = append(fields, outboundmail.FieldTicketID)
+	}
+	if m.FieldCleared(outboundmail.FieldDedupKey) {
+		fields = append(fields, outboundmail.FieldDedupKey)
+	}
+	if m.FieldCleared(outboundmail.FieldNextAttemptAt) {
+		fields = append(fields, outboundmail.FieldNextAttemptAt)
+	}
+	if m.FieldCleared(outboundmail.FieldClaimedUntil) {
+		fields = append(fields, outboundmail.FieldClaimedUntil)
+	}
+	if m.FieldCleared(outboundmail.FieldSentAt) {
+		fields = append(fields, outboundmail.FieldSentAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OutboundMailMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OutboundMailMutation) ClearField(name string) error {
+	switch name {
+	case outboundmail.FieldRecipientID:
+		m.ClearRecipientID()
+		return nil
+	case outboundmail.FieldTicketID:
+		m.ClearTicketID()
+		return nil
+	case outboundmail.FieldDedupKey:
+		m.ClearDedupKey()
+		return nil
+	case outboundmail.FieldNextAttemptAt:
+		m.ClearNextAttemptAt()
+		return nil
+	case outboundmail.FieldClaimedUntil:
+		m.ClearClaimedUntil()
+		return nil
+	case outboundmail.FieldSentAt:
+		m.ClearSentAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboundMail nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OutboundMailMutation) ResetField(name string) error {
+	switch name {
+	case outboundmail.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case outboundmail.FieldKind:
+		m.ResetKind()
+		return nil
+	case outboundmail.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case outboundmail.FieldRecipientID:
+		m.ResetRecipientID()
+		return nil
+	case outboundmail.FieldToAddress:
+		m.ResetToAddress()
+		return nil
+	case outboundmail.FieldFromAddress:
+		m.ResetFromAddress()
+		return nil
+	case outboundmail.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case outboundmail.FieldTextBody:
+		m.ResetTextBody()
+		return nil
+	case outboundmail.FieldHTMLBody:
+		m.ResetHTMLBody()
+		return nil
+	case outboundmail.FieldMessageID:
+		m.ResetMessageID()
+		return nil
+	case outboundmail.FieldThread:
+		m.ResetThread()
+		return nil
+	case outboundmail.FieldTicketID:
+		m.ResetTicketID()
+		return nil
+	case outboundmail.FieldDedupKey:
+		m.ResetDedupKey()
+		return nil
+	case outboundmail.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case outboundmail.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case outboundmail.FieldNextAttemptAt:
+		m.ResetNextAttemptAt()
+		return nil
+	case outboundmail.FieldClaimedUntil:
+		m.ResetClaimedUntil()
+		return nil
+	case outboundmail.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case outboundmail.FieldSentAt:
+		m.ResetSentAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboundMail field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OutboundMailMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OutboundMailMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OutboundMailMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OutboundMailMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OutboundMailMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OutboundMailMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OutboundMailMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OutboundMail unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OutboundMailMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OutboundMail edge %s", name)
 }
 
 // OutboxEventMutation represents an operation that mutates the OutboxEvent nodes in the graph.

@@ -46,6 +46,8 @@ type Organization struct {
 	Active bool `json:"active,omitempty"`
 	// PhoneHoursCalendarID holds the value of the "phone_hours_calendar_id" field.
 	PhoneHoursCalendarID *int `json:"phone_hours_calendar_id,omitempty"`
+	// SupportAddress holds the value of the "support_address" field.
+	SupportAddress *string `json:"support_address,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -148,7 +150,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case organization.FieldID, organization.FieldParentID, organization.FieldDefaultCalendarID, organization.FieldPhoneHoursCalendarID:
 			values[i] = new(sql.NullInt64)
-		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone:
+		case organization.FieldName, organization.FieldKind, organization.FieldTicketPrefix, organization.FieldCountry, organization.FieldLanguage, organization.FieldTimeZone, organization.FieldSupportAddress:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt, organization.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -255,6 +257,13 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PhoneHoursCalendarID = new(int)
 				*_m.PhoneHoursCalendarID = int(value.Int64)
+			}
+		case organization.FieldSupportAddress:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field support_address", values[i])
+			} else if value.Valid {
+				_m.SupportAddress = new(string)
+				*_m.SupportAddress = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -365,6 +374,11 @@ func (_m *Organization) String() string {
 	if v := _m.PhoneHoursCalendarID; v != nil {
 		builder.WriteString("phone_hours_calendar_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.SupportAddress; v != nil {
+		builder.WriteString("support_address=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

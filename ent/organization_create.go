@@ -184,6 +184,20 @@ func (_c *OrganizationCreate) SetNillablePhoneHoursCalendarID(v *int) *Organizat
 	return _c
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (_c *OrganizationCreate) SetSupportAddress(v string) *OrganizationCreate {
+	_c.mutation.SetSupportAddress(v)
+	return _c
+}
+
+// SetNillableSupportAddress sets the "support_address" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableSupportAddress(v *string) *OrganizationCreate {
+	if v != nil {
+		_c.SetSupportAddress(*v)
+	}
+	return _c
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_c *OrganizationCreate) SetParent(v *Organization) *OrganizationCreate {
 	return _c.SetParentID(v.ID)
@@ -370,6 +384,11 @@ func (_c *OrganizationCreate) check() error {
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Organization.active"`)}
 	}
+	if v, ok := _c.mutation.SupportAddress(); ok {
+		if err := organization.SupportAddressValidator(v); err != nil {
+			return &ValidationError{Name: "support_address", err: fmt.Errorf(`ent: validator failed for field "Organization.support_address": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -436,6 +455,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(organization.FieldActive, field.TypeBool, value)
 		_node.Active = value
+	}
+	if value, ok := _c.mutation.SupportAddress(); ok {
+		_spec.SetField(organization.FieldSupportAddress, field.TypeString, value)
+		_node.SupportAddress = &value
 	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -762,6 +785,24 @@ func (u *OrganizationUpsert) ClearPhoneHoursCalendarID() *OrganizationUpsert {
 	return u
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsert) SetSupportAddress(v string) *OrganizationUpsert {
+	u.Set(organization.FieldSupportAddress, v)
+	return u
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateSupportAddress() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldSupportAddress)
+	return u
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsert) ClearSupportAddress() *OrganizationUpsert {
+	u.SetNull(organization.FieldSupportAddress)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1007,6 +1048,27 @@ func (u *OrganizationUpsertOne) UpdatePhoneHoursCalendarID() *OrganizationUpsert
 func (u *OrganizationUpsertOne) ClearPhoneHoursCalendarID() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearPhoneHoursCalendarID()
+	})
+}
+
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsertOne) SetSupportAddress(v string) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSupportAddress(v)
+	})
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateSupportAddress() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSupportAddress()
+	})
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsertOne) ClearSupportAddress() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearSupportAddress()
 	})
 }
 
@@ -1421,6 +1483,27 @@ func (u *OrganizationUpsertBulk) UpdatePhoneHoursCalendarID() *OrganizationUpser
 func (u *OrganizationUpsertBulk) ClearPhoneHoursCalendarID() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearPhoneHoursCalendarID()
+	})
+}
+
+// SetSupportAddress sets the "support_address" field.
+func (u *OrganizationUpsertBulk) SetSupportAddress(v string) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetSupportAddress(v)
+	})
+}
+
+// UpdateSupportAddress sets the "support_address" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateSupportAddress() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateSupportAddress()
+	})
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (u *OrganizationUpsertBulk) ClearSupportAddress() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearSupportAddress()
 	})
 }
 

@@ -215,6 +215,26 @@ func (_u *OrganizationUpdate) ClearPhoneHoursCalendarID() *OrganizationUpdate {
 	return _u
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (_u *OrganizationUpdate) SetSupportAddress(v string) *OrganizationUpdate {
+	_u.mutation.SetSupportAddress(v)
+	return _u
+}
+
+// SetNillableSupportAddress sets the "support_address" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableSupportAddress(v *string) *OrganizationUpdate {
+	if v != nil {
+		_u.SetSupportAddress(*v)
+	}
+	return _u
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (_u *OrganizationUpdate) ClearSupportAddress() *OrganizationUpdate {
+	_u.mutation.ClearSupportAddress()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdate) SetParent(v *Organization) *OrganizationUpdate {
 	return _u.SetParentID(v.ID)
@@ -435,6 +455,11 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SupportAddress(); ok {
+		if err := organization.SupportAddressValidator(v); err != nil {
+			return &ValidationError{Name: "support_address", err: fmt.Errorf(`ent: validator failed for field "Organization.support_address": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -488,6 +513,12 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(organization.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SupportAddress(); ok {
+		_spec.SetField(organization.FieldSupportAddress, field.TypeString, value)
+	}
+	if _u.mutation.SupportAddressCleared() {
+		_spec.ClearField(organization.FieldSupportAddress, field.TypeString)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -915,6 +946,26 @@ func (_u *OrganizationUpdateOne) ClearPhoneHoursCalendarID() *OrganizationUpdate
 	return _u
 }
 
+// SetSupportAddress sets the "support_address" field.
+func (_u *OrganizationUpdateOne) SetSupportAddress(v string) *OrganizationUpdateOne {
+	_u.mutation.SetSupportAddress(v)
+	return _u
+}
+
+// SetNillableSupportAddress sets the "support_address" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableSupportAddress(v *string) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetSupportAddress(*v)
+	}
+	return _u
+}
+
+// ClearSupportAddress clears the value of the "support_address" field.
+func (_u *OrganizationUpdateOne) ClearSupportAddress() *OrganizationUpdateOne {
+	_u.mutation.ClearSupportAddress()
+	return _u
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_u *OrganizationUpdateOne) SetParent(v *Organization) *OrganizationUpdateOne {
 	return _u.SetParentID(v.ID)
@@ -1148,6 +1199,11 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Organization.time_zone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SupportAddress(); ok {
+		if err := organization.SupportAddressValidator(v); err != nil {
+			return &ValidationError{Name: "support_address", err: fmt.Errorf(`ent: validator failed for field "Organization.support_address": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1218,6 +1274,12 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(organization.FieldActive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SupportAddress(); ok {
+		_spec.SetField(organization.FieldSupportAddress, field.TypeString, value)
+	}
+	if _u.mutation.SupportAddressCleared() {
+		_spec.ClearField(organization.FieldSupportAddress, field.TypeString)
 	}
 	if _u.mutation.ParentCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -28,6 +28,8 @@ type Tx struct {
 	Contract *ContractClient
 	// ContractVersion is the client for interacting with the ContractVersion builders.
 	ContractVersion *ContractVersionClient
+	// InboundMail is the client for interacting with the InboundMail builders.
+	InboundMail *InboundMailClient
 	// KnowledgeArticle is the client for interacting with the KnowledgeArticle builders.
 	KnowledgeArticle *KnowledgeArticleClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -38,6 +40,8 @@ type Tx struct {
 	NotificationPreference *NotificationPreferenceClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// OutboundMail is the client for interacting with the OutboundMail builders.
+	OutboundMail *OutboundMailClient
 	// OutboxEvent is the client for interacting with the OutboxEvent builders.
 	OutboxEvent *OutboxEventClient
 	// OverrunDecision is the client for interacting with the OverrunDecision builders.
@@ -206,11 +210,13 @@ func (tx *Tx) init() {
 	tx.Contingent = NewContingentClient(tx.config)
 	tx.Contract = NewContractClient(tx.config)
 	tx.ContractVersion = NewContractVersionClient(tx.config)
+	tx.InboundMail = NewInboundMailClient(tx.config)
 	tx.KnowledgeArticle = NewKnowledgeArticleClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.NotificationPreference = NewNotificationPreferenceClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.OutboundMail = NewOutboundMailClient(tx.config)
 	tx.OutboxEvent = NewOutboxEventClient(tx.config)
 	tx.OverrunDecision = NewOverrunDecisionClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)

@@ -10,6 +10,7 @@ import (
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/live"
+	"supportdesk/internal/mail"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/webhook"
@@ -28,5 +29,6 @@ type Resolver struct {
 	Admin      *admin.Service
 	Webhooks   *webhook.Service
 	Live       *live.Service
+	Mail       *mail.Desk
 	BcryptCost int
 }

@@ -22,6 +22,7 @@ import (
 	"supportdesk/internal/devtask"
 	"supportdesk/internal/kb"
 	"supportdesk/internal/live"
+	"supportdesk/internal/mail"
 	"supportdesk/internal/metrics"
 	"supportdesk/internal/outbox"
 	"supportdesk/internal/similar"
@@ -58,6 +59,11 @@ type App struct {
 	// Outbox is this instance's end of the event outbox, Hub its subscription fan-out.
 	Outbox *outbox.Stream
 	Hub    *live.Hub
+	// Intake, MailListener and Mailer are the mail intake and the outbound mail worker
+	// (issue 17); StartMail starts what is configured.
+	Intake       *mail.Intake
+	MailListener *mail.Listener
+	Mailer       *mail.Worker
 	// Metrics is this instance's Prometheus registry (served on /metrics).
 	Metrics *metrics.Metrics
 	handler *graph.Resolver
@@ -115,6 +121,8 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	similar.Postgres = d.Dialect == dialect.Postgres
 	a.Flow.BookEstimate = budgets.BookEstimate
 	a.Flow.OnTypeChange = budgets.Rebill
+	a.Intake = &mail.Intake{Client: d.Client, Flow: a.Flow, Cfg: cfg.Mail, Log: log, Now: now}
+	a.Mailer = &mail.Worker{Client: d.Client, Cfg: cfg.Mail, Log: log, Now: now, Observe: a.Metrics.Job("mail_worker")}
 	a.handler = &graph.Resolver{Client: d.Client, Auth: a.Auth, Flow: a.Flow,
 		DevTasks:   &devtask.Service{Client: d.Client, Bookings: budgets, Now: now},
 		Clocks:     slas,
@@ -122,6 +130,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		Admin:      &admin.Service{Client: d.Client, Auth: a.Auth, BcryptCost: cfg.BcryptCost},
 		Webhooks:   &webhook.Service{Client: d.Client, Now: now},
 		Knowledge:  &kb.Service{Client: d.Client, Flow: a.Flow},
+		Mail:       &mail.Desk{Client: d.Client, Flow: a.Flow, Now: now},
 		BcryptCost: cfg.BcryptCost,
 	}
 	a.startLive(d)
@@ -185,6 +194,27 @@ func (a *App) startLive(d *db.DB) {
 	<-ready
 }
 
+// StartMail starts the SMTP intake listener and the outbound mail worker when they are
+// configured; both stop when ctx ends.
+func (a *App) StartMail(ctx context.Context) error {
+	if a.Cfg.Mail.SMTPAddr != "" {
+		a.MailListener = &mail.Listener{Intake: a.Intake, Log: a.Log}
+		if err := a.MailListener.Start(); err != nil {
+			return fmt.Errorf("mail listener: %w", err)
+		}
+		go func() {
+			<-ctx.Done()
+			closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = a.MailListener.Close(closeCtx)
+		}()
+	}
+	if a.Cfg.Mail.RelayAddr != "" {
+		go a.Mailer.Run(ctx)
+	}
+	return nil
+}
+
 // StopLive stops the outbox stream (publisher, listener, pruner) and waits for it.
 func (a *App) StopLive() {
 	if a.stop != nil {
@@ -231,5 +261,5 @@ func (a *App) LoadDemo(ctx context.Context, w io.Writer) error {
 		now = time.Now
 	}
 	return demo.Load(ctx, demo.Services{Client: a.DB.Client, Auth: a.Auth, Admin: a.handler.Admin, SLA: a.SLA, Flow: a.Flow,
-		Budgets: a.handler.Budgets, BcryptCost: a.Cfg.BcryptCost, Now: now}, w)
+		Budgets: a.handler.Budgets, Mail: a.handler.Mail, BcryptCost: a.Cfg.BcryptCost, Now: now}, w)
 }

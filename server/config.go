@@ -1,12 +1,14 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"supportdesk/internal/auth"
+	"supportdesk/internal/mail"
 )
 
 // Config is the server configuration, read from the environment.
@@ -44,6 +46,8 @@ type Config struct {
 	// OIDCIssuers are the external OpenID Connect issuers whose access tokens are accepted
 	// (OIDC_ISSUERS, see oidc.go).
 	OIDCIssuers []auth.OIDCIssuer
+	// Mail is the SMTP intake and outbound relay (issue 17; MAIL_* variables).
+	Mail mail.Config
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -153,6 +157,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.DBConnectTimeout = d
 	}
+	if err := mailConfig(getenv, &c.Mail); err != nil {
+		return c, err
+	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")
 	}
@@ -164,4 +171,51 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.OIDCIssuers = is
 	}
 	return c, nil
+}
+
+// mailConfig reads the MAIL_* variables.
+func mailConfig(getenv func(string) string, m *mail.Config) error {
+	m.SMTPAddr = getenv("MAIL_SMTP_ADDR")
+	m.Hostname = getenv("MAIL_DOMAIN")
+	m.RelayAddr = getenv("MAIL_RELAY_ADDR")
+	m.RelayUser = getenv("MAIL_RELAY_USER")
+	m.RelayPassword = getenv("MAIL_RELAY_PASSWORD")
+	m.From = getenv("MAIL_FROM")
+	m.MaxBytes = mail.DefaultMaxBytes
+	m.KeepRawBytes = 1 << 20
+	if v := getenv("MAIL_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("MAIL_MAX_BYTES: not a positive number: %q", v)
+		}
+		m.MaxBytes = n
+	}
+	if v := getenv("MAIL_KEEP_RAW_BYTES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("MAIL_KEEP_RAW_BYTES: not a positive number: %q", v)
+		}
+		m.KeepRawBytes = n
+	}
+	switch v := strings.ToLower(getenv("MAIL_RELAY_TLS")); v {
+	case "", "starttls", "tls", "none":
+		m.RelayTLS = v
+	default:
+		return fmt.Errorf("MAIL_RELAY_TLS: one of starttls, tls, none: %q", v)
+	}
+	cert, key := getenv("MAIL_TLS_CERT"), getenv("MAIL_TLS_KEY")
+	if (cert == "") != (key == "") {
+		return fmt.Errorf("MAIL_TLS_CERT and MAIL_TLS_KEY go together")
+	}
+	if cert != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return fmt.Errorf("MAIL_TLS_CERT/MAIL_TLS_KEY: %w", err)
+		}
+		m.TLS = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	if m.RelayAddr != "" && m.From == "" {
+		return fmt.Errorf("MAIL_FROM is required with MAIL_RELAY_ADDR")
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"supportdesk/ent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/ticket"
@@ -405,6 +406,17 @@ func frontendSteps() []opStep {
 		}},
 		{op: "UserIdentities", as: opAdmin, vars: func(s *opState) vars { return vars{"userID": s.v("u." + opLars)} }},
 		{op: "UnlinkIdentity", as: opAdmin, vars: idem(vars{"input": vars{"issuer": opIssuer, "subject": "lars-1"}})},
+		{op: "SetSupportAddress", as: opAdmin, vars: func(s *opState) vars {
+			return vars{"organizationID": s.v("org.partner"), "address": "Support@Nordic-ERP.example"}
+		}},
+		// Two mails of unknown senders wait in the review queue (delivered by the test's setup).
+		{op: "MailReviewQueue", as: opDesk, vars: idem(vars{"status": "REVIEW", "first": 10}),
+			save: map[string]string{"mail0": "inboundMails.edges.0.node.id", "mail1": "inboundMails.edges.1.node.id"}},
+		{op: "CreateTicketFromMail", as: opDesk, vars: func(s *opState) vars {
+			return vars{"mailID": s.v("mail0"), "input": vars{"customerID": s.v("org.mueller"), "reporterID": s.v("u." + opKey),
+				"title": "", "type": "QUESTION", "priority": "P3", "channel": "EMAIL"}}
+		}},
+		{op: "DiscardInboundMail", as: opDesk, vars: func(s *opState) vars { return vars{"id": s.v("mail1"), "reason": "advertising"} }},
 	}
 }
 
@@ -747,6 +759,14 @@ func TestFrontendOperations(t *testing.T) {
 	}
 	partner := e.app.DB.Client.Organization.Query().Where(organization.KindEQ(organization.KindPARTNER)).OnlyIDX(trusted())
 	e = e.withOIDC(auth.OIDCIssuer{Issuer: opIssuer, Audience: "supportdesk", OrganizationID: partner, Claim: "sub"})
+	p := e.app.DB.Client.Organization.GetX(trusted(), partner)
+	for i, subject := range []string{"Offer: cheap printer toner", "Question about your ERP product"} {
+		raw := fmt.Sprintf("From: Someone <someone%d@unknown.example>\r\nTo: support@nordic-erp.example\r\nSubject: %s\r\n"+
+			"Message-Id: <m%d@unknown.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n", i, subject, i)
+		if err := e.app.Intake.Deliver(trusted(), fmt.Sprintf("someone%d@unknown.example", i), []*ent.Organization{p}, []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r := &opRunner{t: t, e: e, ops: loadFrontendOps(t), state: demoState(t, e), ran: map[string]int{}, tokens: map[string]string{}}
 	for _, st := range frontendSteps() {
 		if r.ops[st.op].kind == "subscription" {

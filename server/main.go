@@ -77,6 +77,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener) e
 	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute, Observe: app.Metrics.Job("sla_evaluator")}).Run(ctx)
 	// Webhook deliveries: every instance sends; a guarded claim keeps a row to one sender.
 	go app.Deliveries.Run(ctx)
+	// Mail intake and outbound mail, when configured.
+	if err := app.StartMail(ctx); err != nil {
+		_ = srv.Close()
+		return err
+	}
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
 	h := app.Handler()

@@ -92,6 +92,18 @@ func (f ContractVersionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContractVersionMutation", m)
 }
 
+// The InboundMailFunc type is an adapter to allow the use of ordinary
+// function as InboundMail mutator.
+type InboundMailFunc func(context.Context, *ent.InboundMailMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InboundMailFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InboundMailMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InboundMailMutation", m)
+}
+
 // The KnowledgeArticleFunc type is an adapter to allow the use of ordinary
 // function as KnowledgeArticle mutator.
 type KnowledgeArticleFunc func(context.Context, *ent.KnowledgeArticleMutation) (ent.Value, error)
@@ -150,6 +162,18 @@ func (f OrganizationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganizationMutation", m)
+}
+
+// The OutboundMailFunc type is an adapter to allow the use of ordinary
+// function as OutboundMail mutator.
+type OutboundMailFunc func(context.Context, *ent.OutboundMailMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OutboundMailFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OutboundMailMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OutboundMailMutation", m)
 }
 
 // The OutboxEventFunc type is an adapter to allow the use of ordinary

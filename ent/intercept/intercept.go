@@ -14,11 +14,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/predicate"
@@ -284,6 +286,33 @@ func (f TraverseContractVersion) Traverse(ctx context.Context, q ent.Query) erro
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContractVersionQuery", q)
 }
 
+// The InboundMailFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InboundMailFunc func(context.Context, *ent.InboundMailQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InboundMailFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InboundMailQuery", q)
+}
+
+// The TraverseInboundMail type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInboundMail func(context.Context, *ent.InboundMailQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInboundMail) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInboundMail) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InboundMailQuery", q)
+}
+
 // The KnowledgeArticleFunc type is an adapter to allow the use of ordinary function as a Querier.
 type KnowledgeArticleFunc func(context.Context, *ent.KnowledgeArticleQuery) (ent.Value, error)
 
@@ -417,6 +446,33 @@ func (f TraverseOrganization) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganizationQuery", q)
+}
+
+// The OutboundMailFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OutboundMailFunc func(context.Context, *ent.OutboundMailQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OutboundMailFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OutboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OutboundMailQuery", q)
+}
+
+// The TraverseOutboundMail type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOutboundMail func(context.Context, *ent.OutboundMailQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOutboundMail) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOutboundMail) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OutboundMailQuery", q)
 }
 
 // The OutboxEventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -841,6 +897,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContractQuery, predicate.Contract, contract.OrderOption]{typ: ent.TypeContract, tq: q}, nil
 	case *ent.ContractVersionQuery:
 		return &query[*ent.ContractVersionQuery, predicate.ContractVersion, contractversion.OrderOption]{typ: ent.TypeContractVersion, tq: q}, nil
+	case *ent.InboundMailQuery:
+		return &query[*ent.InboundMailQuery, predicate.InboundMail, inboundmail.OrderOption]{typ: ent.TypeInboundMail, tq: q}, nil
 	case *ent.KnowledgeArticleQuery:
 		return &query[*ent.KnowledgeArticleQuery, predicate.KnowledgeArticle, knowledgearticle.OrderOption]{typ: ent.TypeKnowledgeArticle, tq: q}, nil
 	case *ent.LoginThrottleQuery:
@@ -851,6 +909,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.NotificationPreferenceQuery, predicate.NotificationPreference, notificationpreference.OrderOption]{typ: ent.TypeNotificationPreference, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
+	case *ent.OutboundMailQuery:
+		return &query[*ent.OutboundMailQuery, predicate.OutboundMail, outboundmail.OrderOption]{typ: ent.TypeOutboundMail, tq: q}, nil
 	case *ent.OutboxEventQuery:
 		return &query[*ent.OutboxEventQuery, predicate.OutboxEvent, outboxevent.OrderOption]{typ: ent.TypeOutboxEvent, tq: q}, nil
 	case *ent.OverrunDecisionQuery:

@@ -328,6 +328,56 @@ var (
 			},
 		},
 	}
+	// InboundMailsColumns holds the columns for the "inbound_mails" table.
+	InboundMailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"TICKET_CREATED", "COMMENT_ADDED", "REVIEW", "DISCARDED", "IGNORED"}},
+		{Name: "reason", Type: field.TypeString, Default: ""},
+		{Name: "message_id", Type: field.TypeString, Default: ""},
+		{Name: "from_address", Type: field.TypeString, Default: ""},
+		{Name: "from_name", Type: field.TypeString, Default: ""},
+		{Name: "to_address", Type: field.TypeString},
+		{Name: "subject", Type: field.TypeString, Default: ""},
+		{Name: "body", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "attachments", Type: field.TypeJSON, Nullable: true},
+		{Name: "parse_error", Type: field.TypeString, Default: ""},
+		{Name: "raw", Type: field.TypeBytes, Nullable: true},
+		{Name: "raw_size", Type: field.TypeInt, Default: 0},
+		{Name: "raw_truncated", Type: field.TypeBool, Default: false},
+		{Name: "received_at", Type: field.TypeTime},
+		{Name: "comment_id", Type: field.TypeInt, Nullable: true},
+		{Name: "handled_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "handled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ticket_id", Type: field.TypeInt, Nullable: true},
+	}
+	// InboundMailsTable holds the schema information for the "inbound_mails" table.
+	InboundMailsTable = &schema.Table{
+		Name:       "inbound_mails",
+		Columns:    InboundMailsColumns,
+		PrimaryKey: []*schema.Column{InboundMailsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "inbound_mails_tickets_ticket",
+				Columns:    []*schema.Column{InboundMailsColumns[20]},
+				RefColumns: []*schema.Column{TicketsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inboundmail_organization_id_status_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{InboundMailsColumns[2], InboundMailsColumns[3], InboundMailsColumns[16]},
+			},
+			{
+				Name:    "inboundmail_message_id",
+				Unique:  false,
+				Columns: []*schema.Column{InboundMailsColumns[5]},
+			},
+		},
+	}
 	// KnowledgeArticlesColumns holds the columns for the "knowledge_articles" table.
 	KnowledgeArticlesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -461,6 +511,7 @@ var (
 		{Name: "language", Type: field.TypeString, Size: 8, Default: "en"},
 		{Name: "time_zone", Type: field.TypeString, Size: 64, Default: "UTC"},
 		{Name: "active", Type: field.TypeBool, Default: true},
+		{Name: "support_address", Type: field.TypeString, Unique: true, Nullable: true, Size: 254},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 		{Name: "default_calendar_id", Type: field.TypeInt, Nullable: true},
 		{Name: "phone_hours_calendar_id", Type: field.TypeInt, Nullable: true},
@@ -473,21 +524,62 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_organizations_children",
-				Columns:    []*schema.Column{OrganizationsColumns[11]},
+				Columns:    []*schema.Column{OrganizationsColumns[12]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "organizations_calendars_default_calendar",
-				Columns:    []*schema.Column{OrganizationsColumns[12]},
+				Columns:    []*schema.Column{OrganizationsColumns[13]},
 				RefColumns: []*schema.Column{CalendarsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "organizations_calendars_phone_hours_calendar",
-				Columns:    []*schema.Column{OrganizationsColumns[13]},
+				Columns:    []*schema.Column{OrganizationsColumns[14]},
 				RefColumns: []*schema.Column{CalendarsColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// OutboundMailsColumns holds the columns for the "outbound_mails" table.
+	OutboundMailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeString},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "recipient_id", Type: field.TypeInt, Nullable: true},
+		{Name: "to_address", Type: field.TypeString},
+		{Name: "from_address", Type: field.TypeString, Default: ""},
+		{Name: "subject", Type: field.TypeString},
+		{Name: "text_body", Type: field.TypeString, Size: 2147483647},
+		{Name: "html_body", Type: field.TypeString, Size: 2147483647},
+		{Name: "message_id", Type: field.TypeString, Unique: true},
+		{Name: "thread", Type: field.TypeString, Default: ""},
+		{Name: "ticket_id", Type: field.TypeInt, Nullable: true},
+		{Name: "dedup_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "claimed_until", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Default: ""},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OutboundMailsTable holds the schema information for the "outbound_mails" table.
+	OutboundMailsTable = &schema.Table{
+		Name:       "outbound_mails",
+		Columns:    OutboundMailsColumns,
+		PrimaryKey: []*schema.Column{OutboundMailsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboundmail_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{OutboundMailsColumns[14], OutboundMailsColumns[16]},
+			},
+			{
+				Name:    "outboundmail_ticket_id",
+				Unique:  false,
+				Columns: []*schema.Column{OutboundMailsColumns[12]},
 			},
 		},
 	}
@@ -1241,11 +1333,13 @@ var (
 		ContingentsTable,
 		ContractsTable,
 		ContractVersionsTable,
+		InboundMailsTable,
 		KnowledgeArticlesTable,
 		LoginThrottlesTable,
 		NotificationsTable,
 		NotificationPreferencesTable,
 		OrganizationsTable,
+		OutboundMailsTable,
 		OutboxEventsTable,
 		OverrunDecisionsTable,
 		RefreshTokensTable,
@@ -1306,6 +1400,10 @@ func init() {
 	ContractVersionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
+	InboundMailsTable.ForeignKeys[0].RefTable = TicketsTable
+	InboundMailsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
 	KnowledgeArticlesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KnowledgeArticlesTable.ForeignKeys[1].RefTable = UsersTable
 	KnowledgeArticlesTable.Annotation = &entsql.Annotation{
@@ -1328,6 +1426,9 @@ func init() {
 	OrganizationsTable.ForeignKeys[2].RefTable = CalendarsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	OutboundMailsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	OutboxEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(103079215104),

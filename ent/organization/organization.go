@@ -44,6 +44,8 @@ const (
 	FieldActive = "active"
 	// FieldPhoneHoursCalendarID holds the string denoting the phone_hours_calendar_id field in the database.
 	FieldPhoneHoursCalendarID = "phone_hours_calendar_id"
+	// FieldSupportAddress holds the string denoting the support_address field in the database.
+	FieldSupportAddress = "support_address"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
@@ -112,6 +114,7 @@ var Columns = []string{
 	FieldDefaultCalendarID,
 	FieldActive,
 	FieldPhoneHoursCalendarID,
+	FieldSupportAddress,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -156,6 +159,8 @@ var (
 	TimeZoneValidator func(string) error
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
+	// SupportAddressValidator is a validator for the "support_address" field. It is called by the builders before save.
+	SupportAddressValidator func(string) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -248,6 +253,11 @@ func ByActive(opts ...sql.OrderTermOption) OrderOption {
 // ByPhoneHoursCalendarID orders the results by the phone_hours_calendar_id field.
 func ByPhoneHoursCalendarID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhoneHoursCalendarID, opts...).ToFunc()
+}
+
+// BySupportAddress orders the results by the support_address field.
+func BySupportAddress(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSupportAddress, opts...).ToFunc()
 }
 
 // ByParentField orders the results by parent field.

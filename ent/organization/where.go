@@ -110,6 +110,11 @@ func PhoneHoursCalendarID(v int) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldPhoneHoursCalendarID, v))
 }
 
+// SupportAddress applies equality check predicate on the "support_address" field. It's identical to SupportAddressEQ.
+func SupportAddress(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSupportAddress, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -653,6 +658,81 @@ func PhoneHoursCalendarIDIsNil() predicate.Organization {
 // PhoneHoursCalendarIDNotNil applies the NotNil predicate on the "phone_hours_calendar_id" field.
 func PhoneHoursCalendarIDNotNil() predicate.Organization {
 	return predicate.Organization(sql.FieldNotNull(FieldPhoneHoursCalendarID))
+}
+
+// SupportAddressEQ applies the EQ predicate on the "support_address" field.
+func SupportAddressEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldSupportAddress, v))
+}
+
+// SupportAddressNEQ applies the NEQ predicate on the "support_address" field.
+func SupportAddressNEQ(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldSupportAddress, v))
+}
+
+// SupportAddressIn applies the In predicate on the "support_address" field.
+func SupportAddressIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldSupportAddress, vs...))
+}
+
+// SupportAddressNotIn applies the NotIn predicate on the "support_address" field.
+func SupportAddressNotIn(vs ...string) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldSupportAddress, vs...))
+}
+
+// SupportAddressGT applies the GT predicate on the "support_address" field.
+func SupportAddressGT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldSupportAddress, v))
+}
+
+// SupportAddressGTE applies the GTE predicate on the "support_address" field.
+func SupportAddressGTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldSupportAddress, v))
+}
+
+// SupportAddressLT applies the LT predicate on the "support_address" field.
+func SupportAddressLT(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldSupportAddress, v))
+}
+
+// SupportAddressLTE applies the LTE predicate on the "support_address" field.
+func SupportAddressLTE(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldSupportAddress, v))
+}
+
+// SupportAddressContains applies the Contains predicate on the "support_address" field.
+func SupportAddressContains(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContains(FieldSupportAddress, v))
+}
+
+// SupportAddressHasPrefix applies the HasPrefix predicate on the "support_address" field.
+func SupportAddressHasPrefix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasPrefix(FieldSupportAddress, v))
+}
+
+// SupportAddressHasSuffix applies the HasSuffix predicate on the "support_address" field.
+func SupportAddressHasSuffix(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldHasSuffix(FieldSupportAddress, v))
+}
+
+// SupportAddressIsNil applies the IsNil predicate on the "support_address" field.
+func SupportAddressIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldSupportAddress))
+}
+
+// SupportAddressNotNil applies the NotNil predicate on the "support_address" field.
+func SupportAddressNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldSupportAddress))
+}
+
+// SupportAddressEqualFold applies the EqualFold predicate on the "support_address" field.
+func SupportAddressEqualFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldEqualFold(FieldSupportAddress, v))
+}
+
+// SupportAddressContainsFold applies the ContainsFold predicate on the "support_address" field.
+func SupportAddressContainsFold(v string) predicate.Organization {
+	return predicate.Organization(sql.FieldContainsFold(FieldSupportAddress, v))
 }
 
 // HasParent applies the HasEdge predicate on the "parent" edge.

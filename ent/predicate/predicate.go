@@ -27,6 +27,9 @@ type Contract func(*sql.Selector)
 // ContractVersion is the predicate function for contractversion builders.
 type ContractVersion func(*sql.Selector)
 
+// InboundMail is the predicate function for inboundmail builders.
+type InboundMail func(*sql.Selector)
+
 // KnowledgeArticle is the predicate function for knowledgearticle builders.
 type KnowledgeArticle func(*sql.Selector)
 
@@ -41,6 +44,9 @@ type NotificationPreference func(*sql.Selector)
 
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
+
+// OutboundMail is the predicate function for outboundmail builders.
+type OutboundMail func(*sql.Selector)
 
 // OutboxEvent is the predicate function for outboxevent builders.
 type OutboxEvent func(*sql.Selector)

@@ -279,6 +279,30 @@ func (f ContractVersionMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContractVersionMutation", m)
 }
 
+// The InboundMailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InboundMailQueryRuleFunc func(context.Context, *ent.InboundMailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InboundMailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InboundMailQuery", q)
+}
+
+// The InboundMailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InboundMailMutationRuleFunc func(context.Context, *ent.InboundMailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InboundMailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InboundMailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InboundMailMutation", m)
+}
+
 // The KnowledgeArticleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type KnowledgeArticleQueryRuleFunc func(context.Context, *ent.KnowledgeArticleQuery) error
@@ -397,6 +421,30 @@ func (f OrganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganizationMutation", m)
+}
+
+// The OutboundMailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OutboundMailQueryRuleFunc func(context.Context, *ent.OutboundMailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OutboundMailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboundMailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OutboundMailQuery", q)
+}
+
+// The OutboundMailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OutboundMailMutationRuleFunc func(context.Context, *ent.OutboundMailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OutboundMailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OutboundMailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OutboundMailMutation", m)
 }
 
 // The OutboxEventQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -808,6 +856,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContractVersionQuery:
 		return q.Filter(), nil
+	case *ent.InboundMailQuery:
+		return q.Filter(), nil
 	case *ent.KnowledgeArticleQuery:
 		return q.Filter(), nil
 	case *ent.LoginThrottleQuery:
@@ -817,6 +867,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.NotificationPreferenceQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
+		return q.Filter(), nil
+	case *ent.OutboundMailQuery:
 		return q.Filter(), nil
 	case *ent.OutboxEventQuery:
 		return q.Filter(), nil
@@ -869,6 +921,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ContractVersionMutation:
 		return m.Filter(), nil
+	case *ent.InboundMailMutation:
+		return m.Filter(), nil
 	case *ent.KnowledgeArticleMutation:
 		return m.Filter(), nil
 	case *ent.LoginThrottleMutation:
@@ -878,6 +932,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.NotificationPreferenceMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
+		return m.Filter(), nil
+	case *ent.OutboundMailMutation:
 		return m.Filter(), nil
 	case *ent.OutboxEventMutation:
 		return m.Filter(), nil

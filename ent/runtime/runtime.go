@@ -11,11 +11,13 @@ import (
 	"supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
 	"supportdesk/ent/contractversion"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/loginthrottle"
 	"supportdesk/ent/notification"
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/organization"
+	"supportdesk/ent/outboundmail"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/overrundecision"
 	"supportdesk/ent/refreshtoken"
@@ -400,6 +402,60 @@ func init() {
 	contractversionDescNote := contractversionFields[3].Descriptor()
 	// contractversion.DefaultNote holds the default value on creation for the note field.
 	contractversion.DefaultNote = contractversionDescNote.Default.(string)
+	inboundmailMixin := schema.InboundMail{}.Mixin()
+	inboundmail.Policy = privacy.NewPolicies(schema.InboundMail{})
+	inboundmail.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := inboundmail.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	inboundmailMixinFields0 := inboundmailMixin[0].Fields()
+	_ = inboundmailMixinFields0
+	inboundmailFields := schema.InboundMail{}.Fields()
+	_ = inboundmailFields
+	// inboundmailDescCreatedAt is the schema descriptor for created_at field.
+	inboundmailDescCreatedAt := inboundmailMixinFields0[0].Descriptor()
+	// inboundmail.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inboundmail.DefaultCreatedAt = inboundmailDescCreatedAt.Default.(func() time.Time)
+	// inboundmailDescReason is the schema descriptor for reason field.
+	inboundmailDescReason := inboundmailFields[2].Descriptor()
+	// inboundmail.DefaultReason holds the default value on creation for the reason field.
+	inboundmail.DefaultReason = inboundmailDescReason.Default.(string)
+	// inboundmailDescMessageID is the schema descriptor for message_id field.
+	inboundmailDescMessageID := inboundmailFields[3].Descriptor()
+	// inboundmail.DefaultMessageID holds the default value on creation for the message_id field.
+	inboundmail.DefaultMessageID = inboundmailDescMessageID.Default.(string)
+	// inboundmailDescFromAddress is the schema descriptor for from_address field.
+	inboundmailDescFromAddress := inboundmailFields[4].Descriptor()
+	// inboundmail.DefaultFromAddress holds the default value on creation for the from_address field.
+	inboundmail.DefaultFromAddress = inboundmailDescFromAddress.Default.(string)
+	// inboundmailDescFromName is the schema descriptor for from_name field.
+	inboundmailDescFromName := inboundmailFields[5].Descriptor()
+	// inboundmail.DefaultFromName holds the default value on creation for the from_name field.
+	inboundmail.DefaultFromName = inboundmailDescFromName.Default.(string)
+	// inboundmailDescSubject is the schema descriptor for subject field.
+	inboundmailDescSubject := inboundmailFields[7].Descriptor()
+	// inboundmail.DefaultSubject holds the default value on creation for the subject field.
+	inboundmail.DefaultSubject = inboundmailDescSubject.Default.(string)
+	// inboundmailDescBody is the schema descriptor for body field.
+	inboundmailDescBody := inboundmailFields[8].Descriptor()
+	// inboundmail.DefaultBody holds the default value on creation for the body field.
+	inboundmail.DefaultBody = inboundmailDescBody.Default.(string)
+	// inboundmailDescParseError is the schema descriptor for parse_error field.
+	inboundmailDescParseError := inboundmailFields[10].Descriptor()
+	// inboundmail.DefaultParseError holds the default value on creation for the parse_error field.
+	inboundmail.DefaultParseError = inboundmailDescParseError.Default.(string)
+	// inboundmailDescRawSize is the schema descriptor for raw_size field.
+	inboundmailDescRawSize := inboundmailFields[12].Descriptor()
+	// inboundmail.DefaultRawSize holds the default value on creation for the raw_size field.
+	inboundmail.DefaultRawSize = inboundmailDescRawSize.Default.(int)
+	// inboundmailDescRawTruncated is the schema descriptor for raw_truncated field.
+	inboundmailDescRawTruncated := inboundmailFields[13].Descriptor()
+	// inboundmail.DefaultRawTruncated holds the default value on creation for the raw_truncated field.
+	inboundmail.DefaultRawTruncated = inboundmailDescRawTruncated.Default.(bool)
 	knowledgearticleMixin := schema.KnowledgeArticle{}.Mixin()
 	knowledgearticle.Policy = privacy.NewPolicies(schema.KnowledgeArticle{})
 	knowledgearticle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -607,6 +663,44 @@ func init() {
 	organizationDescActive := organizationFields[9].Descriptor()
 	// organization.DefaultActive holds the default value on creation for the active field.
 	organization.DefaultActive = organizationDescActive.Default.(bool)
+	// organizationDescSupportAddress is the schema descriptor for support_address field.
+	organizationDescSupportAddress := organizationFields[11].Descriptor()
+	// organization.SupportAddressValidator is a validator for the "support_address" field. It is called by the builders before save.
+	organization.SupportAddressValidator = organizationDescSupportAddress.Validators[0].(func(string) error)
+	outboundmailMixin := schema.OutboundMail{}.Mixin()
+	outboundmail.Policy = privacy.NewPolicies(schema.OutboundMail{})
+	outboundmail.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outboundmail.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outboundmailMixinFields0 := outboundmailMixin[0].Fields()
+	_ = outboundmailMixinFields0
+	outboundmailFields := schema.OutboundMail{}.Fields()
+	_ = outboundmailFields
+	// outboundmailDescCreatedAt is the schema descriptor for created_at field.
+	outboundmailDescCreatedAt := outboundmailMixinFields0[0].Descriptor()
+	// outboundmail.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outboundmail.DefaultCreatedAt = outboundmailDescCreatedAt.Default.(func() time.Time)
+	// outboundmailDescFromAddress is the schema descriptor for from_address field.
+	outboundmailDescFromAddress := outboundmailFields[4].Descriptor()
+	// outboundmail.DefaultFromAddress holds the default value on creation for the from_address field.
+	outboundmail.DefaultFromAddress = outboundmailDescFromAddress.Default.(string)
+	// outboundmailDescThread is the schema descriptor for thread field.
+	outboundmailDescThread := outboundmailFields[9].Descriptor()
+	// outboundmail.DefaultThread holds the default value on creation for the thread field.
+	outboundmail.DefaultThread = outboundmailDescThread.Default.(string)
+	// outboundmailDescAttempts is the schema descriptor for attempts field.
+	outboundmailDescAttempts := outboundmailFields[13].Descriptor()
+	// outboundmail.DefaultAttempts holds the default value on creation for the attempts field.
+	outboundmail.DefaultAttempts = outboundmailDescAttempts.Default.(int)
+	// outboundmailDescLastError is the schema descriptor for last_error field.
+	outboundmailDescLastError := outboundmailFields[16].Descriptor()
+	// outboundmail.DefaultLastError holds the default value on creation for the last_error field.
+	outboundmail.DefaultLastError = outboundmailDescLastError.Default.(string)
 	outboxeventMixin := schema.OutboxEvent{}.Mixin()
 	outboxevent.Policy = privacy.NewPolicies(schema.OutboxEvent{})
 	outboxevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -12,7 +12,7 @@ import (
 )
 
 // NotificationPreference is one user's choice for one notification kind: in-app on or off, and
-// a mail flag kept for the mail channel of a later issue. A kind without a row uses the
+// by mail on or off (package outbound sends it through the relay). A kind without a row uses the
 // defaults (in-app on, mail off).
 type NotificationPreference struct{ ent.Schema }
 

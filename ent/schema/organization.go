@@ -43,6 +43,10 @@ func (Organization) Fields() []ent.Field {
 		// phone_hours_calendar_id names the provider's phone hours (issue 17): calls outside
 		// them are uncovered work. Empty: the phone is answered whenever staff register a call.
 		field.Int("phone_hours_calendar_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		// support_address is the provider's mail address for support (issue 17): mail to it
+		// becomes tickets and comments, and ticket mails are sent from it so replies come back.
+		field.String("support_address").Optional().Nillable().Unique().MaxLen(254).
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

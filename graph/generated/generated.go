@@ -13,6 +13,7 @@ import (
 	"supportdesk/ent/auditevent"
 	contingent1 "supportdesk/ent/contingent"
 	"supportdesk/ent/contract"
+	"supportdesk/ent/inboundmail"
 	"supportdesk/ent/knowledgearticle"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/overrundecision"
@@ -310,6 +311,11 @@ type ComplexityRoot struct {
 		Version  func(childComplexity int) int
 	}
 
+	CreateTicketFromMailPayload struct {
+		Mail   func(childComplexity int) int
+		Ticket func(childComplexity int) int
+	}
+
 	DatedHours struct {
 		Date      func(childComplexity int) int
 		Intervals func(childComplexity int) int
@@ -344,6 +350,38 @@ type ComplexityRoot struct {
 
 	IdentityLinkPayload struct {
 		Identity func(childComplexity int) int
+	}
+
+	InboundMail struct {
+		Attachments  func(childComplexity int) int
+		Body         func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		FromAddress  func(childComplexity int) int
+		FromName     func(childComplexity int) int
+		HandledAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		MessageID    func(childComplexity int) int
+		ParseError   func(childComplexity int) int
+		RawSize      func(childComplexity int) int
+		RawTruncated func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ReceivedAt   func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Subject      func(childComplexity int) int
+		Ticket       func(childComplexity int) int
+		TicketID     func(childComplexity int) int
+		ToAddress    func(childComplexity int) int
+	}
+
+	InboundMailConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InboundMailEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Interval struct {
@@ -431,6 +469,7 @@ type ComplexityRoot struct {
 		CreateOrganization        func(childComplexity int, input admin.NewOrganization) int
 		CreateTask                func(childComplexity int, input devtask.Input) int
 		CreateTicket              func(childComplexity int, input ticketflow.CreateInput) int
+		CreateTicketFromMail      func(childComplexity int, mailID int, input ticketflow.CreateInput) int
 		CreateUser                func(childComplexity int, input auth.NewUser) int
 		DeactivateUser            func(childComplexity int, id int) int
 		DecideChangeRequest       func(childComplexity int, input model.DecideChangeRequestInput) int
@@ -438,6 +477,7 @@ type ComplexityRoot struct {
 		DeleteTimeEntry           func(childComplexity int, id int) int
 		DeleteWebhook             func(childComplexity int, id int) int
 		DeliverFix                func(childComplexity int, input devtask.DeliverInput) int
+		DiscardInboundMail        func(childComplexity int, id int, reason *string) int
 		DocumentHandover          func(childComplexity int, input ticketflow.HandoverInput) int
 		EditTimeEntry             func(childComplexity int, id int, input contingent.EditInput) int
 		EscalateTicket            func(childComplexity int, input model.EscalateTicketInput) int
@@ -465,6 +505,7 @@ type ComplexityRoot struct {
 		SetEscalationRules        func(childComplexity int, input schematype.EscalationRules) int
 		SetNotificationPreference func(childComplexity int, input notify.Preference) int
 		SetPhoneHours             func(childComplexity int, input model.SetPhoneHoursInput) int
+		SetSupportAddress         func(childComplexity int, organizationID int, address *string) int
 		SplitTicket               func(childComplexity int, ticketID int, parts []*ticketflow.SplitPart) int
 		StartPasswordReset        func(childComplexity int, userID int) int
 		TransitionTicket          func(childComplexity int, input model.TransitionTicketInput) int
@@ -527,6 +568,7 @@ type ComplexityRoot struct {
 		ParentID             func(childComplexity int) int
 		PhoneHoursCalendar   func(childComplexity int) int
 		PhoneHoursCalendarID func(childComplexity int) int
+		SupportAddress       func(childComplexity int) int
 		TicketPrefix         func(childComplexity int) int
 		TimeZone             func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
@@ -585,6 +627,7 @@ type ComplexityRoot struct {
 		ContingentBalance         func(childComplexity int, contractID int, month *string) int
 		Contingents               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContingentOrder, where *ent.ContingentWhereInput) int
 		Contracts                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContractOrder, where *ent.ContractWhereInput) int
+		InboundMails              func(childComplexity int, status *inboundmail.Status, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		KnowledgeArticles         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KnowledgeArticleOrder, where *ent.KnowledgeArticleWhereInput) int
 		Me                        func(childComplexity int) int
 		MonthlyStatement          func(childComplexity int, contractID int, month string) int
@@ -1020,6 +1063,9 @@ type MutationResolver interface {
 	SetEscalationRules(ctx context.Context, input schematype.EscalationRules) (*model.EscalationRulesPayload, error)
 	DeliverFix(ctx context.Context, input devtask.DeliverInput) (*model.DeliverFixPayload, error)
 	Reauthenticate(ctx context.Context, token string) (bool, error)
+	SetSupportAddress(ctx context.Context, organizationID int, address *string) (*model.OrganizationPayload, error)
+	CreateTicketFromMail(ctx context.Context, mailID int, input ticketflow.CreateInput) (*model.CreateTicketFromMailPayload, error)
+	DiscardInboundMail(ctx context.Context, id int, reason *string) (*ent.InboundMail, error)
 	MarkAllNotificationsRead(ctx context.Context) (int, error)
 	SetNotificationPreference(ctx context.Context, input notify.Preference) (*notify.Preference, error)
 	RegisterCall(ctx context.Context, input ticketflow.CallInput) (*model.RegisterCallPayload, error)
@@ -1078,6 +1124,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error)
 	ContingentBalance(ctx context.Context, contractID int, month *string) ([]*ent.Contingent, error)
+	InboundMails(ctx context.Context, status *inboundmail.Status, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.InboundMailConnection, error)
 	UnreadNotificationCount(ctx context.Context) (int, error)
 	MyNotificationPreferences(ctx context.Context) ([]*notify.Preference, error)
 	SimilarItems(ctx context.Context, text string, excludeTicketID *int, first *int) ([]*model.SimilarItem, error)
@@ -2131,6 +2178,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContractTermsVersionPayload.Version(childComplexity), true
 
+	case "CreateTicketFromMailPayload.mail":
+		if e.ComplexityRoot.CreateTicketFromMailPayload.Mail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTicketFromMailPayload.Mail(childComplexity), true
+	case "CreateTicketFromMailPayload.ticket":
+		if e.ComplexityRoot.CreateTicketFromMailPayload.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateTicketFromMailPayload.Ticket(childComplexity), true
+
 	case "DatedHours.date":
 		if e.ComplexityRoot.DatedHours.Date == nil {
 			break
@@ -2227,6 +2287,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IdentityLinkPayload.Identity(childComplexity), true
+
+	case "InboundMail.attachments":
+		if e.ComplexityRoot.InboundMail.Attachments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Attachments(childComplexity), true
+	case "InboundMail.body":
+		if e.ComplexityRoot.InboundMail.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Body(childComplexity), true
+	case "InboundMail.createdAt":
+		if e.ComplexityRoot.InboundMail.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.CreatedAt(childComplexity), true
+	case "InboundMail.fromAddress":
+		if e.ComplexityRoot.InboundMail.FromAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.FromAddress(childComplexity), true
+	case "InboundMail.fromName":
+		if e.ComplexityRoot.InboundMail.FromName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.FromName(childComplexity), true
+	case "InboundMail.handledAt":
+		if e.ComplexityRoot.InboundMail.HandledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.HandledAt(childComplexity), true
+	case "InboundMail.id":
+		if e.ComplexityRoot.InboundMail.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.ID(childComplexity), true
+	case "InboundMail.messageID":
+		if e.ComplexityRoot.InboundMail.MessageID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.MessageID(childComplexity), true
+	case "InboundMail.parseError":
+		if e.ComplexityRoot.InboundMail.ParseError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.ParseError(childComplexity), true
+	case "InboundMail.rawSize":
+		if e.ComplexityRoot.InboundMail.RawSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.RawSize(childComplexity), true
+	case "InboundMail.rawTruncated":
+		if e.ComplexityRoot.InboundMail.RawTruncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.RawTruncated(childComplexity), true
+	case "InboundMail.reason":
+		if e.ComplexityRoot.InboundMail.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Reason(childComplexity), true
+	case "InboundMail.receivedAt":
+		if e.ComplexityRoot.InboundMail.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.ReceivedAt(childComplexity), true
+	case "InboundMail.status":
+		if e.ComplexityRoot.InboundMail.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Status(childComplexity), true
+	case "InboundMail.subject":
+		if e.ComplexityRoot.InboundMail.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Subject(childComplexity), true
+	case "InboundMail.ticket":
+		if e.ComplexityRoot.InboundMail.Ticket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.Ticket(childComplexity), true
+	case "InboundMail.ticketID":
+		if e.ComplexityRoot.InboundMail.TicketID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.TicketID(childComplexity), true
+	case "InboundMail.toAddress":
+		if e.ComplexityRoot.InboundMail.ToAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMail.ToAddress(childComplexity), true
+
+	case "InboundMailConnection.edges":
+		if e.ComplexityRoot.InboundMailConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMailConnection.Edges(childComplexity), true
+	case "InboundMailConnection.pageInfo":
+		if e.ComplexityRoot.InboundMailConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMailConnection.PageInfo(childComplexity), true
+	case "InboundMailConnection.totalCount":
+		if e.ComplexityRoot.InboundMailConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMailConnection.TotalCount(childComplexity), true
+
+	case "InboundMailEdge.cursor":
+		if e.ComplexityRoot.InboundMailEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMailEdge.Cursor(childComplexity), true
+	case "InboundMailEdge.node":
+		if e.ComplexityRoot.InboundMailEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InboundMailEdge.Node(childComplexity), true
 
 	case "Interval.end":
 		if e.ComplexityRoot.Interval.End == nil {
@@ -2654,6 +2855,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTicket(childComplexity, args["input"].(ticketflow.CreateInput)), true
+	case "Mutation.createTicketFromMail":
+		if e.ComplexityRoot.Mutation.CreateTicketFromMail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTicketFromMail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTicketFromMail(childComplexity, args["mailID"].(int), args["input"].(ticketflow.CreateInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -2731,6 +2943,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeliverFix(childComplexity, args["input"].(devtask.DeliverInput)), true
+	case "Mutation.discardInboundMail":
+		if e.ComplexityRoot.Mutation.DiscardInboundMail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_discardInboundMail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DiscardInboundMail(childComplexity, args["id"].(int), args["reason"].(*string)), true
 	case "Mutation.documentHandover":
 		if e.ComplexityRoot.Mutation.DocumentHandover == nil {
 			break
@@ -3023,6 +3246,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetPhoneHours(childComplexity, args["input"].(model.SetPhoneHoursInput)), true
+	case "Mutation.setSupportAddress":
+		if e.ComplexityRoot.Mutation.SetSupportAddress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSupportAddress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSupportAddress(childComplexity, args["organizationID"].(int), args["address"].(*string)), true
 	case "Mutation.splitTicket":
 		if e.ComplexityRoot.Mutation.SplitTicket == nil {
 			break
@@ -3385,6 +3619,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.PhoneHoursCalendarID(childComplexity), true
+	case "Organization.supportAddress":
+		if e.ComplexityRoot.Organization.SupportAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.SupportAddress(childComplexity), true
 	case "Organization.ticketPrefix":
 		if e.ComplexityRoot.Organization.TicketPrefix == nil {
 			break
@@ -3627,6 +3867,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contracts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ContractOrder), args["where"].(*ent.ContractWhereInput)), true
+	case "Query.inboundMails":
+		if e.ComplexityRoot.Query.InboundMails == nil {
+			break
+		}
+
+		args, err := ec.field_Query_inboundMails_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InboundMails(childComplexity, args["status"].(*inboundmail.Status), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 
 	case "Query.knowledgeArticles":
 		if e.ComplexityRoot.Query.KnowledgeArticles == nil {
@@ -5448,6 +5699,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EscalateTicketInput", ec.unmarshalInputEscalateTicketInput),
 			graphql.NewInputUnmarshaler("EstimateChangeRequestInput", ec.unmarshalInputEstimateChangeRequestInput),
 			graphql.NewInputUnmarshaler("HandBackTicketInput", ec.unmarshalInputHandBackTicketInput),
+			graphql.NewInputUnmarshaler("InboundMailOrder", ec.unmarshalInputInboundMailOrder),
 			graphql.NewInputUnmarshaler("IntervalInput", ec.unmarshalInputIntervalInput),
 			graphql.NewInputUnmarshaler("KnowledgeArticleOrder", ec.unmarshalInputKnowledgeArticleOrder),
 			graphql.NewInputUnmarshaler("KnowledgeArticleWhereInput", ec.unmarshalInputKnowledgeArticleWhereInput),
@@ -5626,7 +5878,7 @@ input UpdateUserInput {
   language: String
 }
 
-"A one-time password reset token, valid until expiresAt. It is shown to the administrator until mail delivery exists; only its hash is stored."
+"A one-time password reset token, valid until expiresAt. It is also mailed to the user (when a mail relay is configured); only its hash is stored."
 type PasswordResetPayload {
   user: User!
   token: String!
@@ -7167,6 +7419,86 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+type InboundMail implements Node {
+  id: ID!
+  createdAt: Time!
+  status: InboundMailStatus!
+  reason: String!
+  messageID: String!
+  fromAddress: String!
+  fromName: String!
+  toAddress: String!
+  subject: String!
+  body: String!
+  attachments: [String!]
+  parseError: String!
+  rawSize: Int!
+  rawTruncated: Boolean!
+  receivedAt: Time!
+  ticketID: ID
+  handledAt: Time
+  ticket: Ticket
+}
+"""
+A connection to a list of items.
+"""
+type InboundMailConnection {
+  """
+  A list of edges.
+  """
+  edges: [InboundMailEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type InboundMailEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: InboundMail
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for InboundMail connections
+"""
+input InboundMailOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order InboundMails.
+  """
+  field: InboundMailOrderField!
+}
+"""
+Properties by which InboundMail connections can be ordered.
+"""
+enum InboundMailOrderField {
+  CREATED_AT
+  RECEIVED_AT
+}
+"""
+InboundMailStatus is enum for the field status
+"""
+enum InboundMailStatus @goModel(model: "supportdesk/ent/inboundmail.Status") {
+  TICKET_CREATED
+  COMMENT_ADDED
+  REVIEW
+  DISCARDED
+  IGNORED
+}
 type KnowledgeArticle implements Node {
   id: ID!
   createdAt: Time!
@@ -7578,6 +7910,7 @@ type Organization implements Node {
   defaultCalendarID: ID
   active: Boolean!
   phoneHoursCalendarID: ID
+  supportAddress: String
   parent: Organization
   children(
     """
@@ -10384,6 +10717,25 @@ extend type Mutation {
   reauthenticate(token: String!): Boolean!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/mail.graphql", Input: `type CreateTicketFromMailPayload {
+  mail: InboundMail!
+  ticket: Ticket!
+}
+
+extend type Query {
+  "Mail received at the viewer's provider's support address, newest first (service desk, service delivery managers and administrators of that provider); status REVIEW is the review queue."
+  inboundMails(status: InboundMailStatus, after: Cursor, first: Int, before: Cursor, last: Int): InboundMailConnection!
+}
+
+extend type Mutation {
+  "Sets the support address of the administrator's own provider organisation; mail to it becomes tickets and comments, and ticket mail is sent from it. An empty or missing address removes it."
+  setSupportAddress(organizationID: ID!, address: String): OrganizationPayload!
+  "Registers a mail of the review queue as a ticket for a customer contact (channel EMAIL, received when the mail arrived; title and description default to the mail's)."
+  createTicketFromMail(mailID: ID!, input: CreateTicketInput!): CreateTicketFromMailPayload!
+  "Takes a mail out of the review queue without a ticket."
+  discardInboundMail(id: ID!, reason: String): InboundMail!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/notify.graphql", Input: `"A kind of in-app notification."
 enum NotificationKind {
   "A ticket was assigned to you."
@@ -10415,7 +10767,7 @@ type NotificationPreference {
   kind: NotificationKind!
   "Off: notifications of this kind are not stored for you at all."
   inApp: Boolean!
-  "Stored for the mail channel; no mail is sent yet."
+  "On: notifications of this kind are also mailed to you (about a ticket: from the provider's support address, so you can answer by mail)."
   mail: Boolean!
 }
 
@@ -11538,6 +11890,16 @@ func (ec *executionContext) childFields_ContractTermsVersionPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type ContractTermsVersionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateTicketFromMailPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mail":
+		return ec.fieldContext_CreateTicketFromMailPayload_mail(ctx, field)
+	case "ticket":
+		return ec.fieldContext_CreateTicketFromMailPayload_ticket(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateTicketFromMailPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DatedHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -11608,6 +11970,70 @@ func (ec *executionContext) childFields_IdentityLinkPayload(ctx context.Context,
 		return ec.fieldContext_IdentityLinkPayload_identity(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IdentityLinkPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_InboundMail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_InboundMail_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_InboundMail_createdAt(ctx, field)
+	case "status":
+		return ec.fieldContext_InboundMail_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_InboundMail_reason(ctx, field)
+	case "messageID":
+		return ec.fieldContext_InboundMail_messageID(ctx, field)
+	case "fromAddress":
+		return ec.fieldContext_InboundMail_fromAddress(ctx, field)
+	case "fromName":
+		return ec.fieldContext_InboundMail_fromName(ctx, field)
+	case "toAddress":
+		return ec.fieldContext_InboundMail_toAddress(ctx, field)
+	case "subject":
+		return ec.fieldContext_InboundMail_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_InboundMail_body(ctx, field)
+	case "attachments":
+		return ec.fieldContext_InboundMail_attachments(ctx, field)
+	case "parseError":
+		return ec.fieldContext_InboundMail_parseError(ctx, field)
+	case "rawSize":
+		return ec.fieldContext_InboundMail_rawSize(ctx, field)
+	case "rawTruncated":
+		return ec.fieldContext_InboundMail_rawTruncated(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_InboundMail_receivedAt(ctx, field)
+	case "ticketID":
+		return ec.fieldContext_InboundMail_ticketID(ctx, field)
+	case "handledAt":
+		return ec.fieldContext_InboundMail_handledAt(ctx, field)
+	case "ticket":
+		return ec.fieldContext_InboundMail_ticket(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InboundMail", field.Name)
+}
+
+func (ec *executionContext) childFields_InboundMailConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InboundMailConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InboundMailConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InboundMailConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InboundMailConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InboundMailEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_InboundMailEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_InboundMailEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InboundMailEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Interval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11836,6 +12262,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_active(ctx, field)
 	case "phoneHoursCalendarID":
 		return ec.fieldContext_Organization_phoneHoursCalendarID(ctx, field)
+	case "supportAddress":
+		return ec.fieldContext_Organization_supportAddress(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organization_parent(ctx, field)
 	case "children":
@@ -13050,6 +13478,28 @@ func (ec *executionContext) field_Mutation_createTask_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createTicketFromMail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "mailID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mailID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ticketflow.CreateInput, error) {
+			return ec.unmarshalNCreateTicketInput2supportdeskᚋinternalᚋticketflowᚐCreateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTicket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13175,6 +13625,28 @@ func (ec *executionContext) field_Mutation_deliverFix_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_discardInboundMail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -13627,6 +14099,28 @@ func (ec *executionContext) field_Mutation_setPhoneHours_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSupportAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "address",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["address"] = arg1
 	return args, nil
 }
 
@@ -14279,6 +14773,52 @@ func (ec *executionContext) field_Query_contracts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_inboundMails_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*inboundmail.Status, error) {
+			return ec.unmarshalOInboundMailStatus2ᚖsupportdeskᚋentᚋinboundmailᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
 	return args, nil
 }
 
@@ -19340,6 +19880,70 @@ func (ec *executionContext) fieldContext_ContractTermsVersionPayload_version(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateTicketFromMailPayload_mail(ctx context.Context, field graphql.CollectedField, obj *model.CreateTicketFromMailPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTicketFromMailPayload_mail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InboundMail) graphql.Marshaler {
+			return ec.marshalNInboundMail2ᚖsupportdeskᚋentᚐInboundMail(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTicketFromMailPayload_mail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateTicketFromMailPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InboundMail(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateTicketFromMailPayload_ticket(ctx context.Context, field graphql.CollectedField, obj *model.CreateTicketFromMailPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateTicketFromMailPayload_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateTicketFromMailPayload_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateTicketFromMailPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DatedHours_date(ctx context.Context, field graphql.CollectedField, obj *schematype.DatedHours) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19773,6 +20377,571 @@ func (ec *executionContext) fieldContext_IdentityLinkPayload_identity(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InboundMail_id(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InboundMail_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InboundMail_status(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v inboundmail.Status) graphql.Marshaler {
+			return ec.marshalNInboundMailStatus2supportdeskᚋentᚋinboundmailᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "InboundMailStatus")
+}
+
+func (ec *executionContext) _InboundMail_reason(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_messageID(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_messageID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MessageID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_messageID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_fromAddress(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_fromAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_fromAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_fromName(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_fromName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_fromName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_toAddress(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_toAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_toAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_subject(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_body(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_attachments(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_attachments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attachments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_attachments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_parseError(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_parseError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParseError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_parseError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "String")
+}
+
+func (ec *executionContext) _InboundMail_rawSize(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_rawSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_rawSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InboundMail_rawTruncated(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_rawTruncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawTruncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_rawTruncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InboundMail_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InboundMail_ticketID(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_ticketID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_ticketID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "ID")
+}
+
+func (ec *executionContext) _InboundMail_handledAt(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_handledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HandledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_handledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMail", field, false, false, "Time")
+}
+
+func (ec *executionContext) _InboundMail_ticket(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMail) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMail_ticket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ticket(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Ticket) graphql.Marshaler {
+			return ec.marshalOTicket2ᚖsupportdeskᚋentᚐTicket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMail_ticket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InboundMail",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Ticket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InboundMailConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMailConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMailConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InboundMailEdge) graphql.Marshaler {
+			return ec.marshalOInboundMailEdge2ᚕᚖsupportdeskᚋentᚐInboundMailEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMailConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InboundMailConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InboundMailEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InboundMailConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMailConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMailConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMailConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InboundMailConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InboundMailConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMailConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMailConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMailConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMailConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InboundMailEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMailEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMailEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InboundMail) graphql.Marshaler {
+			return ec.marshalOInboundMail2ᚖsupportdeskᚋentᚐInboundMail(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMailEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InboundMailEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InboundMail(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InboundMailEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.InboundMailEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InboundMailEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InboundMailEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InboundMailEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Interval_start(ctx context.Context, field graphql.CollectedField, obj *schematype.Interval) (ret graphql.Marshaler) {
@@ -21882,6 +23051,138 @@ func (ec *executionContext) fieldContext_Mutation_reauthenticate(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reauthenticate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSupportAddress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSupportAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSupportAddress(ctx, fc.Args["organizationID"].(int), fc.Args["address"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationPayload) graphql.Marshaler {
+			return ec.marshalNOrganizationPayload2ᚖsupportdeskᚋgraphᚋmodelᚐOrganizationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSupportAddress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSupportAddress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTicketFromMail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTicketFromMail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTicketFromMail(ctx, fc.Args["mailID"].(int), fc.Args["input"].(ticketflow.CreateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateTicketFromMailPayload) graphql.Marshaler {
+			return ec.marshalNCreateTicketFromMailPayload2ᚖsupportdeskᚋgraphᚋmodelᚐCreateTicketFromMailPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTicketFromMail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateTicketFromMailPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTicketFromMail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_discardInboundMail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_discardInboundMail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DiscardInboundMail(ctx, fc.Args["id"].(int), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InboundMail) graphql.Marshaler {
+			return ec.marshalNInboundMail2ᚖsupportdeskᚋentᚐInboundMail(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_discardInboundMail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InboundMail(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_discardInboundMail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24341,6 +25642,29 @@ func (ec *executionContext) fieldContext_Organization_phoneHoursCalendarID(_ con
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Organization_supportAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_supportAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_supportAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organization_parent(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25855,6 +27179,50 @@ func (ec *executionContext) fieldContext_Query_contingentBalance(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_contingentBalance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_inboundMails(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_inboundMails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InboundMails(ctx, fc.Args["status"].(*inboundmail.Status), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InboundMailConnection) graphql.Marshaler {
+			return ec.marshalNInboundMailConnection2ᚖsupportdeskᚋentᚐInboundMailConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_inboundMails(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InboundMailConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_inboundMails_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39771,6 +41139,59 @@ func UnmarshalHandBackTicketInput(ctx context.Context, raw any) (model.HandBackT
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInboundMailOrder(ctx context.Context, obj any) (ent.InboundMailOrder, error) {
+	var it ent.InboundMailOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInboundMailOrderField2ᚖsupportdeskᚋentᚐInboundMailOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInboundMailOrder unmarshals raw into the InboundMailOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInboundMailOrder(ctx context.Context, raw any) (ent.InboundMailOrder, error) {
+	var out ent.InboundMailOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InboundMailOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIntervalInput(ctx context.Context, obj any) (schematype.Interval, error) {
 	var it schematype.Interval
 	if obj == nil {
@@ -50894,6 +52315,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._KnowledgeArticle(ctx, sel, obj)
+	case *ent.InboundMail:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._InboundMail(ctx, sel, obj)
 	case *ent.Contract:
 		if obj == nil {
 			return graphql.Null
@@ -52475,6 +53901,44 @@ func (ec *executionContext) _ContractTermsVersionPayload(ctx context.Context, se
 	return out
 }
 
+var createTicketFromMailPayloadImplementors = []string{"CreateTicketFromMailPayload"}
+
+func (ec *executionContext) _CreateTicketFromMailPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTicketFromMailPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createTicketFromMailPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateTicketFromMailPayload")
+		case "mail":
+			out.Values[i] = ec._CreateTicketFromMailPayload_mail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticket":
+			out.Values[i] = ec._CreateTicketFromMailPayload_ticket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var datedHoursImplementors = []string{"DatedHours"}
 
 func (ec *executionContext) _DatedHours(ctx context.Context, sel ast.SelectionSet, obj *schematype.DatedHours) graphql.Marshaler {
@@ -52727,6 +54191,206 @@ func (ec *executionContext) _IdentityLinkPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("IdentityLinkPayload")
 		case "identity":
 			out.Values[i] = ec._IdentityLinkPayload_identity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inboundMailImplementors = []string{"InboundMail", "Node"}
+
+func (ec *executionContext) _InboundMail(ctx context.Context, sel ast.SelectionSet, obj *ent.InboundMail) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inboundMailImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InboundMail")
+		case "id":
+			out.Values[i] = ec._InboundMail_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._InboundMail_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._InboundMail_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._InboundMail_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "messageID":
+			out.Values[i] = ec._InboundMail_messageID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromAddress":
+			out.Values[i] = ec._InboundMail_fromAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromName":
+			out.Values[i] = ec._InboundMail_fromName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toAddress":
+			out.Values[i] = ec._InboundMail_toAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.Values[i] = ec._InboundMail_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._InboundMail_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attachments":
+			out.Values[i] = ec._InboundMail_attachments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parseError":
+			out.Values[i] = ec._InboundMail_parseError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rawSize":
+			out.Values[i] = ec._InboundMail_rawSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rawTruncated":
+			out.Values[i] = ec._InboundMail_rawTruncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedAt":
+			out.Values[i] = ec._InboundMail_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ticketID":
+			out.Values[i] = ec._InboundMail_ticketID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handledAt":
+			out.Values[i] = ec._InboundMail_handledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ticket":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InboundMail_ticket(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inboundMailConnectionImplementors = []string{"InboundMailConnection"}
+
+func (ec *executionContext) _InboundMailConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InboundMailConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inboundMailConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InboundMailConnection")
+		case "edges":
+			out.Values[i] = ec._InboundMailConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InboundMailConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InboundMailConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var inboundMailEdgeImplementors = []string{"InboundMailEdge"}
+
+func (ec *executionContext) _InboundMailEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InboundMailEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inboundMailEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InboundMailEdge")
+		case "node":
+			out.Values[i] = ec._InboundMailEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._InboundMailEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -53391,6 +55055,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setSupportAddress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSupportAddress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTicketFromMail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTicketFromMail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discardInboundMail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_discardInboundMail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "markAllNotificationsRead":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markAllNotificationsRead(ctx, field)
@@ -53961,6 +55646,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "supportAddress":
+			out.Values[i] = ec._Organization_supportAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "parent":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -54445,6 +56135,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contingentBalance(ctx, field)
+				})
+		case "inboundMails":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_inboundMails(ctx, field)
 				})
 		case "unreadNotificationCount":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -57691,6 +59387,14 @@ func (ec *executionContext) unmarshalNCreateOrganizationInput2supportdeskᚋinte
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCreateTicketFromMailPayload2ᚖsupportdeskᚋgraphᚋmodelᚐCreateTicketFromMailPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTicketFromMailPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateTicketFromMailPayload!")
+		return graphql.Null
+	}
+	return ec._CreateTicketFromMailPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateTicketInput2supportdeskᚋinternalᚋticketflowᚐCreateInput(ctx context.Context, v any) (ticketflow.CreateInput, error) {
 	res, err := ec.unmarshalInputCreateTicketInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57937,6 +59641,46 @@ func (ec *executionContext) marshalNIdentityLinkPayload2ᚖsupportdeskᚋgraph�
 		return graphql.Null
 	}
 	return ec._IdentityLinkPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInboundMail2ᚖsupportdeskᚋentᚐInboundMail(ctx context.Context, sel ast.SelectionSet, v *ent.InboundMail) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InboundMail!")
+		return graphql.Null
+	}
+	return ec._InboundMail(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInboundMailConnection2ᚖsupportdeskᚋentᚐInboundMailConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InboundMailConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InboundMailConnection!")
+		return graphql.Null
+	}
+	return ec._InboundMailConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInboundMailOrderField2ᚖsupportdeskᚋentᚐInboundMailOrderField(ctx context.Context, v any) (*ent.InboundMailOrderField, error) {
+	var res = new(ent.InboundMailOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInboundMailOrderField2ᚖsupportdeskᚋentᚐInboundMailOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.InboundMailOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InboundMailOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNInboundMailStatus2supportdeskᚋentᚋinboundmailᚐStatus(ctx context.Context, v any) (inboundmail.Status, error) {
+	var res inboundmail.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInboundMailStatus2supportdeskᚋentᚋinboundmailᚐStatus(ctx context.Context, sel ast.SelectionSet, v inboundmail.Status) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -60560,6 +62304,49 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = ctx
 	res := gid.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOInboundMail2ᚖsupportdeskᚋentᚐInboundMail(ctx context.Context, sel ast.SelectionSet, v *ent.InboundMail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InboundMail(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInboundMailEdge2ᚕᚖsupportdeskᚋentᚐInboundMailEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.InboundMailEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInboundMailEdge2ᚖsupportdeskᚋentᚐInboundMailEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOInboundMailEdge2ᚖsupportdeskᚋentᚐInboundMailEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InboundMailEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InboundMailEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInboundMailStatus2ᚖsupportdeskᚋentᚋinboundmailᚐStatus(ctx context.Context, v any) (*inboundmail.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(inboundmail.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInboundMailStatus2ᚖsupportdeskᚋentᚋinboundmailᚐStatus(ctx context.Context, sel ast.SelectionSet, v *inboundmail.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {

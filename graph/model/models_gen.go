@@ -73,6 +73,11 @@ type ContractTermsVersionPayload struct {
 	Version  *ent.ContractVersion `json:"version"`
 }
 
+type CreateTicketFromMailPayload struct {
+	Mail   *ent.InboundMail `json:"mail"`
+	Ticket *ent.Ticket      `json:"ticket"`
+}
+
 type DecideChangeRequestInput struct {
 	TicketID int     `json:"ticketID"`
 	Approve  bool    `json:"approve"`
@@ -131,7 +136,7 @@ type OrganizationPayload struct {
 	Organization *ent.Organization `json:"organization"`
 }
 
-// A one-time password reset token, valid until expiresAt. It is shown to the administrator until mail delivery exists; only its hash is stored.
+// A one-time password reset token, valid until expiresAt. It is also mailed to the user (when a mail relay is configured); only its hash is stored.
 type PasswordResetPayload struct {
 	User      *ent.User `json:"user"`
 	Token     string    `json:"token"`

@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/mail/outbound"
 	"supportdesk/internal/viewer"
 )
 
@@ -155,8 +156,8 @@ func (s *Service) SetActive(ctx context.Context, id int, active bool) (*ent.User
 	return s.reload(ctx, out, err)
 }
 
-// PasswordReset is a started reset: the one-time token goes to the user (by the administrator
-// until mail delivery exists).
+// PasswordReset is a started reset: the one-time token goes to the user by mail (package
+// outbound), and is shown to the administrator as well.
 type PasswordReset struct {
 	User      *ent.User
 	Token     string
@@ -178,8 +179,12 @@ func (s *Service) StartPasswordReset(ctx context.Context, id int) (*PasswordRese
 		token, hash := auth.NewResetToken()
 		exp := s.now().Add(auth.PasswordResetTTL)
 		u, err = c.User.UpdateOneID(u.ID).SetPasswordResetHash(hash).SetPasswordResetExpiresAt(exp).Save(ctx)
+		if err != nil {
+			return err
+		}
 		out = &PasswordReset{User: u, Token: token, ExpiresAt: exp}
-		return err
+		// The token also goes to the user by mail (issue 17), from the outbox of this transaction.
+		return outbound.QueuePasswordReset(ctx, c, u, token, exp)
 	})
 	if err != nil {
 		return nil, err

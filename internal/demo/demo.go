@@ -27,6 +27,7 @@ import (
 	"supportdesk/internal/admin"
 	"supportdesk/internal/auth"
 	"supportdesk/internal/contingent"
+	"supportdesk/internal/mail"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
@@ -43,16 +44,21 @@ const lastTicket = "Idea: show the remaining contingent on the dashboard"
 
 // Services are the domain services the demo is made through (the ones the API uses).
 type Services struct {
-	Client     *ent.Client
-	Auth       *auth.Service
-	Admin      *admin.Service
-	SLA        *sla.Service
-	Flow       *ticketflow.Service
-	Budgets    *contingent.Service
+	Client  *ent.Client
+	Auth    *auth.Service
+	Admin   *admin.Service
+	SLA     *sla.Service
+	Flow    *ticketflow.Service
+	Budgets *contingent.Service
+	// Mail sets the partner's support address (mail to it becomes tickets); nil skips it.
+	Mail       *mail.Desk
 	BcryptCost int
 	// Now is the clock of the services; the demo's dates (hyper care, bookings) follow it.
 	Now func() time.Time
 }
+
+// SupportAddress is the demo partner's support mail address (issue 17).
+const SupportAddress = "support@nordic-erp.example"
 
 // Load creates the demo data unless it exists, and writes the logins to w.
 func Load(ctx context.Context, s Services, w io.Writer) error {
@@ -245,6 +251,11 @@ func (l *loader) organisations() (orgIDs, error) {
 	// partner keeps one set for all its customers.
 	if _, err := l.Flow.SetPhoneHours(l.as(pa), &berlin.ID); err != nil {
 		return ids, fmt.Errorf("phone hours: %w", err)
+	}
+	if l.Mail != nil {
+		if _, err := l.Mail.SetSupportAddress(l.as(pa), partner.ID, SupportAddress); err != nil {
+			return ids, fmt.Errorf("support address: %w", err)
+		}
 	}
 
 	now := l.now()

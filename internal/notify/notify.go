@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent/notificationpreference"
 	"supportdesk/ent/privacy"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/mail/outbound"
 	"supportdesk/internal/viewer"
 )
 
@@ -45,71 +46,88 @@ type Message struct {
 }
 
 // Send writes the messages in the caller's transaction, leaving out the acting viewer's own
-// and those of kinds their recipients turned off in-app. It runs with the privacy bypass: the
-// fan-out reaches users the acting viewer cannot see (a vendor releasing a fix notifies the
-// partner's customers), which is this package's reviewed reason to bypass.
+// and those of kinds their recipients turned off in-app; recipients who want a kind by mail
+// also get it as outbound mail (package outbound), in the same transaction. It runs with the
+// privacy bypass: the fan-out reaches users the acting viewer cannot see (a vendor releasing a
+// fix notifies the partner's customers), which is this package's reviewed reason to bypass.
 func Send(ctx context.Context, c *ent.Client, msgs ...Message) error {
 	actor := 0
 	if v := viewer.FromContext(ctx); v != nil {
 		actor = v.UserID
 	}
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	msgs, err := filter(ctx, c, actor, msgs)
+	routes, mailed, err := filter(ctx, c, actor, msgs)
 	if err != nil {
 		return err
 	}
-	for _, m := range msgs {
-		q := c.Notification.Create().SetRecipientID(m.RecipientID).SetKind(m.Kind).SetTitle(m.Title).
-			SetBody(m.Body).SetNillableTicketID(m.TicketID)
-		if m.DedupKey != "" {
-			q.SetDedupKey(m.DedupKey)
-			if err := q.OnConflictColumns(notification.FieldDedupKey).DoNothing().Exec(ctx); err != nil && !isNoRows(err) {
+	for _, m := range routes {
+		if m.inApp {
+			q := c.Notification.Create().SetRecipientID(m.RecipientID).SetKind(m.Kind).SetTitle(m.Title).
+				SetBody(m.Body).SetNillableTicketID(m.TicketID)
+			if m.DedupKey != "" {
+				q.SetDedupKey(m.DedupKey)
+				if err := q.OnConflictColumns(notification.FieldDedupKey).DoNothing().Exec(ctx); err != nil && !isNoRows(err) {
+					return err
+				}
+			} else if err := q.Exec(ctx); err != nil {
 				return err
 			}
-			continue
 		}
-		if err := q.Exec(ctx); err != nil {
-			return err
+		// The mail of a once-only notification is once-only by the same key, in-app or not.
+		if mailed[pref{m.RecipientID, m.Kind}] {
+			if err := outbound.QueueNotification(ctx, c, m.RecipientID, m.Kind, m.Title, m.Body, m.TicketID, m.DedupKey); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// filter drops the actor's own messages and kinds the recipient turned off; it reads the
-// preferences of all recipients in one query.
-func filter(ctx context.Context, c *ent.Client, actor int, msgs []Message) ([]Message, error) {
-	type key struct {
-		user int
-		kind string
-	}
+type pref struct {
+	user int
+	kind string
+}
+
+// routed is a message with its in-app decision.
+type routed struct {
+	Message
+	inApp bool
+}
+
+// filter drops the actor's own messages and those their recipient wants neither in-app nor by
+// mail, and says which go out by mail; it reads the preferences of all recipients in one query.
+func filter(ctx context.Context, c *ent.Client, actor int, msgs []Message) ([]routed, map[pref]bool, error) {
 	var ids []int
-	out := msgs[:0:0]
+	out := make([]routed, 0, len(msgs))
 	for _, m := range msgs {
 		if m.RecipientID == 0 || m.RecipientID == actor {
 			continue
 		}
 		ids = append(ids, m.RecipientID)
-		out = append(out, m)
+		out = append(out, routed{Message: m, inApp: true})
 	}
 	if len(out) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	off, err := c.NotificationPreference.Query().Where(notificationpreference.UserIDIn(ids...),
-		notificationpreference.InApp(false)).All(ctx)
-	if err != nil || len(off) == 0 {
-		return out, err
+	set, err := c.NotificationPreference.Query().Where(notificationpreference.UserIDIn(ids...),
+		notificationpreference.Or(notificationpreference.InApp(false), notificationpreference.Mail(true))).All(ctx)
+	if err != nil || len(set) == 0 {
+		return out, nil, err
 	}
-	muted := map[key]bool{}
-	for _, p := range off {
-		muted[key{p.UserID, p.Kind}] = true
+	muted, mailed := map[pref]bool{}, map[pref]bool{}
+	for _, p := range set {
+		muted[pref{p.UserID, p.Kind}] = !p.InApp
+		mailed[pref{p.UserID, p.Kind}] = p.Mail
 	}
 	kept := out[:0]
 	for _, m := range out {
-		if !muted[key{m.RecipientID, m.Kind}] {
+		k := pref{m.RecipientID, m.Kind}
+		m.inApp = !muted[k]
+		if m.inApp || mailed[k] {
 			kept = append(kept, m)
 		}
 	}
-	return kept, nil
+	return kept, mailed, nil
 }
 
 // isNoRows reports the error ent returns when DO NOTHING skipped the insert.

@@ -11,6 +11,7 @@ import (
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/mail/outbound"
 	"supportdesk/internal/notify"
 	"supportdesk/internal/viewer"
 )
@@ -268,6 +269,12 @@ func (s *Service) AddCommentWith(ctx context.Context, ticketID int, body string,
 		out = cm
 		if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindCOMMENTED, "", "", ""); err != nil {
 			return err
+		}
+		if v.IsStaff() && !internal {
+			// The reporter reads a public staff answer by mail too (issue 17).
+			if err := outbound.QueueComment(ctx, c, t, v.UserID, body); err != nil {
+				return err
+			}
 		}
 		if v.IsCustomerSide() {
 			if err := notify.OnCustomerReply(ctx, c, t); err != nil {

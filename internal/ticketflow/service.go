@@ -126,6 +126,12 @@ type CreateInput struct {
 // register phone calls and mails for customers they serve. Incidents are never refused for
 // reasons of contract, channel or key-user count (SPEC 12.1).
 func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Ticket, error) {
+	return s.CreateThen(ctx, in, nil)
+}
+
+// CreateThen raises a ticket like Create and runs then, when given, in the same transaction
+// with the new ticket: what then writes commits with the ticket or not at all.
+func (s *Service) CreateThen(ctx context.Context, in CreateInput, then func(tx *ent.Tx, t *ent.Ticket) error) (*ent.Ticket, error) {
 	v, err := mustViewer(ctx)
 	if err != nil {
 		return nil, err
@@ -136,6 +142,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.Ticket, erro
 	var out *ent.Ticket
 	err = WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		t, err := s.create(ctx, tx.Client(), v, in)
+		if err == nil && then != nil {
+			err = then(tx, t)
+		}
 		out = t
 		return err
 	})
