@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,8 +17,10 @@ import (
 	"supportdesk/internal/live"
 	"supportdesk/internal/viewer"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Close codes of the live WebSocket: 4403 when the token expired (graphql-transport-ws's
@@ -154,10 +160,11 @@ func (a *App) originAllowed(origin string) bool {
 	})
 }
 
-// websocketTransport is the graphql-transport-ws transport of /graphql.
-func (a *App) websocketTransport() *transport.Websocket {
+// websocketTransport is the graphql-transport-ws transport of /graphql, its subscriptions
+// serialised once per audience (sharedExecutor).
+func (a *App) websocketTransport() graphql.Transport {
 	limit := int64(wsReadLimit)
-	return &transport.Websocket{
+	return sharedTransport{transport.Websocket{
 		// The origin was checked by websocketUpgrade against the CORS list.
 		Implementation:        socketImplementation{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
 		InitFunc:              a.websocketInit,
@@ -165,7 +172,115 @@ func (a *App) websocketTransport() *transport.Websocket {
 		PingPongInterval:      wsPingInterval,
 		KeepAlivePingInterval: wsPingInterval,
 		PayloadReadLimit:      &limit,
+	}}
+}
+
+// sharedTransport is the WebSocket transport with sharedExecutor in front of the executor.
+type sharedTransport struct{ transport.Websocket }
+
+// Do implements graphql.Transport.
+func (t sharedTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.Websocket.Do(w, r, sharedExecutor{exec})
+}
+
+// sharedExecutor makes the fan-out cost proportional to audiences, not subscribers. A
+// subscription is opened as usual (arguments, visibility checks, errors: all gqlgen's), but its
+// events are then read here rather than by the executor: each event is executed against the
+// operation once per audience — subscriptions of one viewer class (the event was reloaded under
+// that class, live.Event.Shared) with the same operation text, operation name and variables —
+// and every member of the audience is handed the same response. Tenancy stays exact because
+// the class is the viewer's whole privacy scope (viewer.ScopeKey), the per-user source of
+// notifications, and the user itself when the operation selects user-scoped objects.
+type sharedExecutor struct{ graphql.GraphExecutor }
+
+// DispatchOperation implements graphql.GraphExecutor.
+func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	if rc.Operation == nil || rc.Operation.Operation != ast.Subscription || live.Replaying(ctx) {
+		return x.GraphExecutor.DispatchOperation(ctx, rc)
 	}
+	base := ctx
+	ctx, capture := live.WithCapture(ctx)
+	responses, ctx := x.GraphExecutor.DispatchOperation(ctx, rc)
+	events := capture.Events()
+	if events == nil {
+		return responses, ctx // refused: the executor answers with its errors
+	}
+	key := audienceKey(base, rc)
+	return func(ctx context.Context) *graphql.Response {
+		for {
+			var ev *live.Event
+			select {
+			case <-ctx.Done():
+				return nil
+			case e, ok := <-events:
+				if !ok {
+					return nil
+				}
+				ev = e
+			}
+			v, err := ev.Shared(ctx, key, func() (any, error) { return x.execute(base, rc, ev), nil })
+			if resp, ok := v.(*graphql.Response); err == nil && ok && resp != nil {
+				return resp
+			}
+		}
+	}, ctx
+}
+
+// replayTimeout bounds one shared execution.
+const replayTimeout = 10 * time.Second
+
+// execute runs the subscription operation for ev alone under the context it was opened with
+// (its viewer), without that subscription's cancellation: other members wait for the result.
+func (x sharedExecutor) execute(ctx context.Context, rc *graphql.OperationContext, ev *live.Event) *graphql.Response {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replayTimeout)
+	defer cancel()
+	responses, ctx := x.GraphExecutor.DispatchOperation(live.WithReplay(ctx, ev), rc)
+	return responses(ctx)
+}
+
+// audienceKey names what, besides the viewer class, decides a subscription's bytes: the
+// operation and its coerced variables, and the user when the operation selects objects that are
+// the user's own whatever the role (notifications and their preferences).
+func audienceKey(ctx context.Context, rc *graphql.OperationContext) string {
+	vars, _ := json.Marshal(rc.Variables)
+	h := sha256.New()
+	for _, part := range []string{rc.RawQuery, rc.OperationName, string(vars)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	if v := viewer.FromContext(ctx); v != nil && selectsUserScoped(rc.Operation.SelectionSet, map[string]bool{}) {
+		fmt.Fprintf(h, "user/%d", v.UserID)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// selectsUserScoped reports whether set reaches a type whose rows are scoped to the user
+// rather than to the viewer's organisation and role (rule.NotificationScope and the
+// preference rule; viewer.ScopeKey leaves the user out for those).
+func selectsUserScoped(set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Definition != nil && strings.HasPrefix(s.Definition.Type.Name(), "Notification") {
+				return true
+			}
+			if selectsUserScoped(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsUserScoped(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				if selectsUserScoped(s.Definition.SelectionSet, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // websocketInit authenticates connection_init with the same token rules as HTTP, arms the
