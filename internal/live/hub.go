@@ -183,8 +183,9 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	// A reload shared with other subscriptions must not fail because this one ended.
 	loadCtx := context.WithoutCancel(ctx)
 	out := make(chan *Event)
+	var deliver func(*Event) error
 	if c, _ := ctx.Value(captureKey{}).(*Capture); c != nil {
-		c.events = out
+		c.events, deliver = out, c.Deliver
 	}
 	h.mu.Lock()
 	if h.subs == nil {
@@ -216,7 +217,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 				for len(s.ch) > 0 {
 					<-s.ch
 				}
-				if !send(ctx, out, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
+				if !emit(ctx, out, deliver, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
 					return
 				}
 				h.Delivered.Add(1)
@@ -249,13 +250,22 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 			own := *ev
 			own.Sequence, own.Kind = e.Sequence(), e.Kind()
 			own.slot, own.class = it.slot, s.class
-			if !send(ctx, out, &own) {
+			if !emit(ctx, out, deliver, &own) {
 				return
 			}
 			h.Delivered.Add(1)
 		}
 	}()
 	return out, nil
+}
+
+// emit hands ev to the subscription's Deliver, or else to its channel; false means the
+// subscription is over.
+func emit(ctx context.Context, out chan<- *Event, deliver func(*Event) error, ev *Event) bool {
+	if deliver != nil {
+		return deliver(ev) == nil && ctx.Err() == nil
+	}
+	return send(ctx, out, ev)
 }
 
 func send(ctx context.Context, out chan<- *Event, ev *Event) bool {
@@ -298,6 +308,12 @@ type captureKey struct{}
 // transport can read the events itself (and serialise them once per audience, Event.Shared)
 // instead of having the GraphQL executor read and serialise them for each subscriber.
 type Capture struct {
+	// Deliver, when set before the subscription opens, is called with each event in place of
+	// sending it on the channel (which then stays silent); an error ends the subscription.
+	// It runs on the subscription's own goroutine: while it blocks, events queue in the
+	// subscription's buffer and a full buffer means RESYNC, as for a slow channel reader.
+	Deliver func(*Event) error
+
 	events <-chan *Event
 }
 
@@ -307,7 +323,8 @@ func WithCapture(ctx context.Context) (context.Context, *Capture) {
 	return context.WithValue(ctx, captureKey{}, c), c
 }
 
-// Events is the captured channel, nil when no subscription was opened (it failed).
+// Events is the captured channel, nil when no subscription was opened (it failed). With
+// Deliver set it carries nothing and closes when the subscription ends.
 func (c *Capture) Events() <-chan *Event { return c.events }
 
 type replayKey struct{}
