@@ -130,6 +130,15 @@ func TestLiveBenchmark(t *testing.T) {
 	for len(subs) < subscribers {
 		subs = append(subs, benchSpec{Group: "P1 queue", Token: users["P1"][0], Query: `subscription { queueUpdated { kind ticket{ title } } }`})
 	}
+	if os.Getenv("LIVE_QUIET") != "" {
+		// Diagnosis: the same sockets, but every one watches a ticket nobody changes, so
+		// the throughput "with" shows the cost of idle connections alone.
+		quiet := e.create(creator["C1"], map[string]any{"title": "Quiet", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}).ID
+		for i := range subs {
+			subs[i].Query, subs[i].Vars = `subscription($id: ID!){ ticketEvents(id: $id){ kind comment{ body } } }`, map[string]any{"id": quiet}
+			subs[i].Token = creator["C1"]
+		}
+	}
 	for i := range subs {
 		inst := insts[i%len(insts)]
 		subs[i].URL = "ws" + strings.TrimPrefix(inst.srv.URL, "http") + "/graphql"

@@ -92,8 +92,10 @@ func startBenchClients(t *testing.T, subs []benchSpec) *benchClients {
 		r := bufio.NewReaderSize(out, 1<<20)
 		for {
 			l, err := r.ReadString('\n')
-			if l, ok := strings.CutPrefix(l, "LBC "); ok {
-				c.lines <- strings.TrimSpace(l)
+			if rest, ok := strings.CutPrefix(l, "LBC "); ok {
+				c.lines <- strings.TrimSpace(rest)
+			} else if strings.TrimSpace(l) != "" {
+				fmt.Fprint(os.Stderr, "client process: ", l) // its test output, failures included
 			}
 			if err != nil {
 				return
@@ -202,6 +204,12 @@ func TestLiveBenchClients(t *testing.T) {
 				g := &benchGot{Got: map[int]int{}, First: map[int]int64{}}
 				got[k] = g
 				conn, err := benchDial(subs[k])
+				for try := 1; err != nil && try < 3; try++ {
+					// A refused init under load is retried (and reported), as a client would.
+					fmt.Fprintf(os.Stderr, "subscriber %d: %v; retrying\n", k, err)
+					time.Sleep(time.Second)
+					conn, err = benchDial(subs[k])
+				}
 				if err != nil {
 					dialErr <- fmt.Errorf("subscriber %d: %w", k, err)
 					continue

@@ -99,14 +99,16 @@ func (s *socket) takeID(rc *graphql.OperationContext) (string, bool) {
 
 // writeNext writes a "next" message with a payload serialised beforehand, byte for byte what
 // the transport would write.
-func (s *socket) writeNext(ctx context.Context, quotedID, payload []byte) error {
+func (s *socket) writeNext(quotedID, payload []byte) error {
 	frame := make([]byte, 0, len(payload)+len(quotedID)+32)
 	frame = append(frame, `{"payload":`...)
 	frame = append(frame, payload...)
 	frame = append(frame, `,"id":`...)
 	frame = append(frame, quotedID...)
 	frame = append(frame, `,"type":"next"}`...)
-	return s.ws.Write(ctx, websocket.MessageText, frame)
+	// Not ctx: a write cut short by an ended subscription would close the whole connection.
+	// A socket that takes nothing blocks only this subscription, which the hub then resyncs.
+	return s.ws.Write(context.Background(), websocket.MessageText, frame)
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -298,7 +300,7 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 				if err != nil {
 					return subCtx.Err() // a failed execution skips the event; an ended wait ends
 				}
-				return s.writeNext(subCtx, quoted, r.payload)
+				return s.writeNext(quoted, r.payload)
 			}
 		}
 	}
