@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/outboxevent"
+
+	"github.com/coder/websocket"
 )
 
 // nextRaw returns the next payload of a subscription, failing after a while.
@@ -155,5 +158,58 @@ func TestLiveSharedPayloadsByScope(t *testing.T) {
 		if l := got[len(got)-1]; !strings.Contains(l, `"kind":"TICKET_UPDATED"`) || !strings.Contains(l, want[who]) {
 			t.Errorf("%s's ticket change: %s, want %s", who, l, want[who])
 		}
+	}
+}
+
+// TestLiveLegacyProtocol: a client on the older graphql-ws subprotocol ("start"/"data") gets
+// the shared response through the transport's own writer, the same payload as a
+// graphql-transport-ws client of the same audience.
+func TestLiveLegacyProtocol(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	k1 := e.token(w, "C1.KEY_USER")
+	const op = `subscription { queueUpdated { kind ticket { title } } }`
+	modern, err := e.dialWS(k1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := modern.subscribe("q", op, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/graphql"
+	legacy, _, err := websocket.Dial(ctx, u, &websocket.DialOptions{Subprotocols: []string{"graphql-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer legacy.CloseNow()
+	write := func(m wsMsg) {
+		if err := legacy.Write(ctx, websocket.MessageText, mustJSON(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(want string) wsMsg {
+		for {
+			_, b, err := legacy.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", want, err)
+			}
+			var m wsMsg
+			if json.Unmarshal(b, &m) == nil && m.Type == want {
+				return m
+			}
+		}
+	}
+	write(wsMsg{Type: "connection_init", Payload: mustJSON(map[string]any{"authorization": "Bearer " + k1})})
+	read("connection_ack")
+	write(wsMsg{ID: "7", Type: "start", Payload: mustJSON(map[string]any{"query": op})})
+	waitSubscribers(t, e, 2)
+	e.create(k1, map[string]any{"title": "Legacy", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	got := read("data")
+	want := `{"data":{"queueUpdated":{"kind":"TICKET_CREATED","ticket":{"title":"Legacy"}}}}`
+	if got.ID != "7" || string(got.Payload) != want {
+		t.Errorf("legacy client got %s %s, want %s", got.ID, got.Payload, want)
+	}
+	if raw := string(nextRaw(t, "modern", next)); raw != want {
+		t.Errorf("modern client got %s, want %s", raw, want)
 	}
 }
