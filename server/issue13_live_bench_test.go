@@ -42,6 +42,16 @@ import (
 // client leaves the server's sockets full: 51-54 % against 74-88 % at 0)), the server's memory per idle subscribed connection, the CPU seconds
 // of server and clients, the serialisations per delivery (events are serialised once per
 // audience, not per subscriber), and whether the targets are met.
+//
+// Measured 2026-12-06 on the shared 2-core machine (load average 11-14 from other sessions, so
+// single runs vary by 2x; 1,000 subscribers, 200 events, 33,750 deliveries, 0 lost, 0
+// duplicated, 0 leaked in every run). Before (in-process clients, per-subscriber execution):
+// SQLite p50 58/28 ms, p99 528/337 ms, throughput 32/36 %; PostgreSQL p50 25/29 ms, p99
+// 237/279 ms, throughput 28/81 %. After (850 serialisations for the 33,750 deliveries): SQLite
+// p50 9-12 ms, p99 45-331 ms, throughput 88/93/105 %; PostgreSQL p50 17-70 ms, p99 89-1039 ms,
+// throughput 74/97/60 % — p99 is dominated by the mutating request itself (its own p99 78-1039
+// ms); from the answer to the arrival p50 1-5 ms, p99 20-300 ms. Server memory per idle
+// subscribed connection 37-41 KiB heap, 75-88 KiB RSS, 5 goroutines.
 func TestLiveBenchmark(t *testing.T) {
 	if os.Getenv("LIVE_BENCH") == "" || os.Getenv(liveBenchClientsEnv) != "" {
 		t.Skip("set LIVE_BENCH=1")
