@@ -47,11 +47,13 @@ import (
 // single runs vary by 2x; 1,000 subscribers, 200 events, 33,750 deliveries, 0 lost, 0
 // duplicated, 0 leaked in every run). Before (in-process clients, per-subscriber execution):
 // SQLite p50 58/28 ms, p99 528/337 ms, throughput 32/36 %; PostgreSQL p50 25/29 ms, p99
-// 237/279 ms, throughput 28/81 %. After (850 serialisations for the 33,750 deliveries): SQLite
-// p50 9-12 ms, p99 45-331 ms, throughput 88/93/105 %; PostgreSQL p50 17-70 ms, p99 89-1039 ms,
-// throughput 74/97/60 % — p99 is dominated by the mutating request itself (its own p99 78-1039
-// ms); from the answer to the arrival p50 1-5 ms, p99 20-300 ms. Server memory per idle
-// subscribed connection 37-41 KiB heap, 75-88 KiB RSS, 5 goroutines.
+// 237/279 ms, throughput 28/81 %. After (850 serialisations for the 33,750 deliveries), five
+// runs each: SQLite p50 9-12 ms, p99 45/100/331/288 ms and one run of 13.5 s (a mutation
+// stalled 13.5 s), throughput at client nice 0 88/93/105 % (54/53 % at nice 19); PostgreSQL
+// p50 17-70 ms, p99 130/110/89/650/1039 ms, throughput at nice 0 74/97/60 % (51/51 % at nice
+// 19). p99 is dominated by the mutating request itself (its own p99 59-1039 ms); from its
+// answer to the arrival p50 1-5 ms, p99 20-300 ms. Server memory per idle subscribed
+// connection 37-41 KiB heap, 75-88 KiB RSS, 5 goroutines.
 func TestLiveBenchmark(t *testing.T) {
 	if os.Getenv("LIVE_BENCH") == "" || os.Getenv(liveBenchClientsEnv) != "" {
 		t.Skip("set LIVE_BENCH=1")
