@@ -33,7 +33,7 @@ type Options struct {
 	MaxListItems int
 	// Websocket, when set, serves subscriptions (graphql-transport-ws) on the same path; the
 	// server configures its authentication, origin check and limits.
-	Websocket *transport.Websocket
+	Websocket graphql.Transport
 	// Extensions are added after the built-in ones (the server's metrics).
 	Extensions []graphql.HandlerExtension
 }
@@ -63,7 +63,7 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	if o.Websocket != nil {
-		srv.AddTransport(*o.Websocket)
+		srv.AddTransport(o.Websocket)
 	}
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(HTTPTransport{MaxBodyBytes: o.MaxBodyBytes})

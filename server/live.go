@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,8 +19,11 @@ import (
 	"supportdesk/internal/live"
 	"supportdesk/internal/viewer"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Close codes of the live WebSocket: 4403 when the token expired (graphql-transport-ws's
@@ -42,6 +51,64 @@ type socket struct {
 	timer  *time.Timer
 	userID int
 	closed bool
+
+	// ws is the connection once accepted; pending the subscribe message read last, and ids the
+	// subscription id of each operation context it became (see sharedExecutor).
+	ws      *websocket.Conn
+	pending subscribeMsg
+	ids     map[*graphql.OperationContext]string
+}
+
+// subscribeMsg is what sharedExecutor needs of a graphql-transport-ws subscribe message.
+type subscribeMsg struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Payload struct {
+		Query         string `json:"query"`
+		OperationName string `json:"operationName"`
+	} `json:"payload"`
+}
+
+// correlate gives rc the id of the subscribe message it was made from. The transport reads a
+// message and creates its operation context before it reads the next one, so the message read
+// last is rc's; the query and operation name must match all the same, or rc gets no id (and its
+// events go the executor's way).
+func (s *socket) correlate(rc *graphql.OperationContext, p *graphql.RawParams) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.pending
+	s.pending = subscribeMsg{}
+	if rc == nil || rc.Operation == nil || rc.Operation.Operation != ast.Subscription || m.Type != "subscribe" ||
+		m.ID == "" || m.Payload.Query != p.Query || m.Payload.OperationName != p.OperationName {
+		return
+	}
+	if s.ids == nil {
+		s.ids = map[*graphql.OperationContext]string{}
+	}
+	s.ids[rc] = m.ID
+}
+
+// takeID returns and forgets the subscription id of rc.
+func (s *socket) takeID(rc *graphql.OperationContext) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.ids[rc]
+	delete(s.ids, rc)
+	return id, ok && s.ws != nil && s.ws.Subprotocol() == "graphql-transport-ws"
+}
+
+// writeNext writes a "next" message with a payload serialised beforehand, byte for byte what
+// the transport would write.
+func (s *socket) writeNext(quotedID, payload []byte) error {
+	frame := make([]byte, 0, len(payload)+len(quotedID)+32)
+	frame = append(frame, `{"payload":`...)
+	frame = append(frame, payload...)
+	frame = append(frame, `,"id":`...)
+	frame = append(frame, quotedID...)
+	frame = append(frame, `,"type":"next"}`...)
+	// Not ctx: a write cut short by an ended subscription would close the whole connection.
+	// A socket that takes nothing blocks only this subscription, which the hub then resyncs.
+	return s.ws.Write(context.Background(), websocket.MessageText, frame)
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -154,18 +221,187 @@ func (a *App) originAllowed(origin string) bool {
 	})
 }
 
-// websocketTransport is the graphql-transport-ws transport of /graphql.
-func (a *App) websocketTransport() *transport.Websocket {
+// websocketTransport is the graphql-transport-ws transport of /graphql, its subscriptions
+// serialised once per audience (sharedExecutor).
+func (a *App) websocketTransport() graphql.Transport {
 	limit := int64(wsReadLimit)
-	return &transport.Websocket{
+	return sharedTransport{transport.Websocket{
 		// The origin was checked by websocketUpgrade against the CORS list.
-		Implementation:        socketImplementation{transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{InsecureSkipVerify: true}}},
+		Implementation:        socketImplementation{websocket.AcceptOptions{InsecureSkipVerify: true}},
 		InitFunc:              a.websocketInit,
 		InitTimeout:           wsInitTimeout,
 		PingPongInterval:      wsPingInterval,
 		KeepAlivePingInterval: wsPingInterval,
 		PayloadReadLimit:      &limit,
+	}}
+}
+
+// sharedTransport is the WebSocket transport with sharedExecutor in front of the executor.
+type sharedTransport struct{ transport.Websocket }
+
+// Do implements graphql.Transport.
+func (t sharedTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.Websocket.Do(w, r, sharedExecutor{exec})
+}
+
+// sharedExecutor makes the fan-out cost proportional to audiences, not subscribers. A
+// subscription is opened as usual (arguments, visibility checks, errors: all gqlgen's), but its
+// events are then taken here rather than by the executor: each event is executed against the
+// operation once per audience — subscriptions of one viewer class (the event was reloaded under
+// that class, live.Event.Shared) with the same operation text, operation name and variables —
+// and serialised once; every member's socket gets the same bytes, written by the subscription's
+// own goroutine straight to the connection (graphql-transport-ws; with another subprotocol the
+// transport writes the shared response). Tenancy stays exact because the class is the viewer's
+// whole privacy scope (viewer.ScopeKey), the per-user source of notifications, and the user
+// itself when the operation selects user-scoped objects.
+type sharedExecutor struct{ graphql.GraphExecutor }
+
+// CreateOperationContext implements graphql.GraphExecutor.
+func (x sharedExecutor) CreateOperationContext(ctx context.Context, p *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	rc, err := x.GraphExecutor.CreateOperationContext(ctx, p)
+	if s, _ := ctx.Value(socketKey{}).(*socket); s != nil {
+		s.correlate(rc, p)
 	}
+	return rc, err
+}
+
+// rendered is one event executed and serialised for an audience.
+type rendered struct {
+	resp    *graphql.Response
+	payload []byte
+}
+
+// DispatchOperation implements graphql.GraphExecutor.
+func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	if rc.Operation == nil || rc.Operation.Operation != ast.Subscription || live.Replaying(ctx) {
+		return x.GraphExecutor.DispatchOperation(ctx, rc)
+	}
+	base := ctx
+	key := audienceKey(base, rc)
+	render := func(ctx context.Context, ev *live.Event) (*rendered, error) {
+		v, err := ev.Shared(ctx, key, func() (any, error) { return x.execute(base, rc, ev) })
+		r, _ := v.(*rendered)
+		if err == nil && r == nil {
+			err = errors.New("nothing rendered")
+		}
+		return r, err
+	}
+	ctx, capture := live.WithCapture(ctx)
+	s, _ := ctx.Value(socketKey{}).(*socket)
+	direct := false
+	if s != nil {
+		var id string
+		id, direct = s.takeID(rc)
+		if direct {
+			quoted, _ := json.Marshal(id)
+			subCtx := ctx
+			capture.Deliver = func(ev *live.Event) error {
+				r, err := render(subCtx, ev)
+				if err != nil {
+					return subCtx.Err() // a failed execution skips the event; an ended wait ends
+				}
+				return s.writeNext(quoted, r.payload)
+			}
+		}
+	}
+	responses, ctx := x.GraphExecutor.DispatchOperation(ctx, rc)
+	events := capture.Events()
+	if events == nil {
+		return responses, ctx // refused: the executor answers with its errors
+	}
+	if direct {
+		// Deliver writes the events; the transport only waits for the end.
+		return func(ctx context.Context) *graphql.Response {
+			select {
+			case <-ctx.Done():
+			case <-events:
+			}
+			return nil
+		}, ctx
+	}
+	return func(ctx context.Context) *graphql.Response {
+		for {
+			var ev *live.Event
+			select {
+			case <-ctx.Done():
+				return nil
+			case e, ok := <-events:
+				if !ok {
+					return nil
+				}
+				ev = e
+			}
+			if r, err := render(ctx, ev); err == nil {
+				return r.resp
+			}
+		}
+	}, ctx
+}
+
+// replayTimeout bounds one shared execution.
+const replayTimeout = 10 * time.Second
+
+// execute runs the subscription operation for ev alone under the context it was opened with
+// (its viewer), without that subscription's cancellation (other members wait for the result),
+// and serialises the response as the transport would.
+func (x sharedExecutor) execute(ctx context.Context, rc *graphql.OperationContext, ev *live.Event) (*rendered, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replayTimeout)
+	defer cancel()
+	responses, ctx := x.GraphExecutor.DispatchOperation(live.WithReplay(ctx, ev), rc)
+	resp := responses(ctx)
+	if resp == nil {
+		return nil, errors.New("no response")
+	}
+	payload, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	return &rendered{resp: resp, payload: payload}, nil
+}
+
+// audienceKey names what, besides the viewer class, decides a subscription's bytes: the
+// operation and its coerced variables, and the user when the operation selects objects that are
+// the user's own whatever the role (notifications and their preferences).
+func audienceKey(ctx context.Context, rc *graphql.OperationContext) string {
+	vars, _ := json.Marshal(rc.Variables)
+	h := sha256.New()
+	for _, part := range []string{rc.RawQuery, rc.OperationName, string(vars)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	if v := viewer.FromContext(ctx); v != nil && selectsUserScoped(rc.Operation.SelectionSet, map[string]bool{}) {
+		fmt.Fprintf(h, "user/%d", v.UserID)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// selectsUserScoped reports whether set reaches a type whose rows are scoped to the user
+// rather than to the viewer's organisation and role (rule.NotificationScope and the
+// preference rule; viewer.ScopeKey leaves the user out for those).
+func selectsUserScoped(set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Definition != nil && strings.HasPrefix(s.Definition.Type.Name(), "Notification") {
+				return true
+			}
+			if selectsUserScoped(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selectsUserScoped(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				if selectsUserScoped(s.Definition.SelectionSet, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // websocketInit authenticates connection_init with the same token rules as HTTP, arms the
@@ -219,30 +455,77 @@ func (a *App) renewSocket(ctx context.Context, s *socket, token string) error {
 	return nil
 }
 
-// socketImplementation wraps accepted connections so that a close the transport starts for
-// a cancelled context carries the socket's own code (4403, 1001) instead of 1000.
+// socketImplementation accepts connections with coder/websocket for the transport (as gqlgen's
+// CoderWebsocketImplementation does) and keeps each one on its socket record: a close the
+// transport starts for a cancelled context carries the socket's own code (4403, 1001) instead
+// of 1000, and sharedExecutor writes pre-serialised frames to it.
 type socketImplementation struct {
-	inner transport.WebsocketImplementation
+	options websocket.AcceptOptions
 }
 
 func (i socketImplementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	c, err := i.inner.Accept(w, r, o)
+	for key, values := range o.ResponseHeader {
+		for _, v := range values {
+			w.Header().Add(key, v)
+		}
+	}
+	opts := i.options
+	opts.Subprotocols = slices.Clone(opts.Subprotocols)
+	for _, p := range o.Subprotocols {
+		if !slices.Contains(opts.Subprotocols, p) {
+			opts.Subprotocols = append(opts.Subprotocols, p)
+		}
+	}
+	c, err := websocket.Accept(w, r, &opts)
 	if err != nil {
 		return nil, err
 	}
 	s, _ := r.Context().Value(socketKey{}).(*socket)
 	if s == nil {
-		return c, nil
+		s = &socket{}
 	}
+	sc := &socketConn{c: c, s: s}
 	s.mu.Lock()
-	s.conn = c
+	s.ws, s.conn = c, sc
 	s.mu.Unlock()
-	return &socketConn{WebsocketConn: c, s: s}, nil
+	return sc, nil
 }
 
+// socketConn is one accepted connection as the transport sees it.
 type socketConn struct {
-	transport.WebsocketConn
+	c *websocket.Conn
 	s *socket
+
+	mu       sync.Mutex
+	deadline *time.Timer
+	closing  bool
+}
+
+func (c *socketConn) NextReader() (int, io.Reader, error) {
+	typ, data, err := c.c.Read(context.Background())
+	if err != nil {
+		if st := websocket.CloseStatus(err); st == websocket.StatusNormalClosure || st == websocket.StatusNoStatusRcvd {
+			return int(typ), nil, transport.ErrWebsocketClosed
+		}
+		return int(typ), nil, err
+	}
+	if bytes.Contains(data, []byte(`"subscribe"`)) {
+		var m subscribeMsg
+		if json.Unmarshal(data, &m) == nil && m.Type == "subscribe" {
+			c.s.mu.Lock()
+			c.s.pending = m
+			c.s.mu.Unlock()
+		}
+	}
+	return int(typ), bytes.NewReader(data), nil
+}
+
+func (c *socketConn) WriteJSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.c.Write(context.Background(), websocket.MessageText, b)
 }
 
 func (c *socketConn) WriteClose(code int, reason string) error {
@@ -252,21 +535,57 @@ func (c *socketConn) WriteClose(code int, reason string) error {
 	}
 	c.s.closed = true
 	c.s.mu.Unlock()
-	return c.WebsocketConn.WriteClose(code, reason)
+	c.stopDeadline()
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closing = true
+	c.mu.Unlock()
+	// The close handshake waits for the peer (up to 5 s): not on the transport's goroutine.
+	go func() { _ = c.c.Close(websocket.StatusCode(code), reason) }()
+	return nil
 }
 
-// SetReadLimit and SetReadDeadline pass the transport's limits on to the real connection.
-func (c *socketConn) SetReadLimit(n int64) {
-	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
-		l.SetReadLimit(n)
+func (c *socketConn) Close() error {
+	c.stopDeadline()
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing {
+		return nil // the handshake's goroutine closes the connection
 	}
+	return c.c.CloseNow()
 }
+
+func (c *socketConn) Subprotocol() string { return c.c.Subprotocol() }
+
+// SetReadLimit and SetReadDeadline apply the transport's limits to the connection.
+func (c *socketConn) SetReadLimit(n int64) { c.c.SetReadLimit(n) }
 
 func (c *socketConn) SetReadDeadline(t time.Time) error {
-	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
-		return d.SetReadDeadline(t)
+	c.stopDeadline()
+	if t.IsZero() {
+		return nil
 	}
+	d := time.Until(t)
+	if d <= 0 {
+		return c.c.CloseNow()
+	}
+	c.mu.Lock()
+	c.deadline = time.AfterFunc(d, func() { _ = c.c.CloseNow() })
+	c.mu.Unlock()
 	return nil
+}
+
+func (c *socketConn) stopDeadline() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.deadline != nil {
+		c.deadline.Stop()
+		c.deadline = nil
+	}
 }
 
 // Drain shuts srv down gracefully: open sockets close with 1001 "going away" while HTTP

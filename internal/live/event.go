@@ -1,6 +1,10 @@
 package live
 
-import "supportdesk/ent"
+import (
+	"context"
+
+	"supportdesk/ent"
+)
 
 // KindResync tells a subscriber that events were dropped (it fell behind, or the instance lost
 // track of the outbox) and that it must refetch what it shows.
@@ -20,4 +24,27 @@ type Event struct {
 	Notification    *ent.Notification
 	Contingent      *ent.Contingent
 	OverrunDecision *ent.OverrunDecision
+
+	// slot is the outbox event's shared reloads (nil for RESYNC); class the subscription's
+	// viewer class (its source and viewer.ScopeKey).
+	slot  *slot
+	class string
+}
+
+// Shared returns what build returns for ev, made once for all the deliveries of one outbox
+// event to subscriptions of the same viewer class (source and viewer.ScopeKey) and the same
+// key: the transport serialises an event once per audience (key names the operation and its
+// variables) instead of once per subscriber. build must depend on nothing but ev's object, the
+// viewer's scope and key; it runs to its end even if ctx ends (others may wait for it), ctx
+// only bounds the wait. A RESYNC event is made on its own.
+func (ev *Event) Shared(ctx context.Context, key string, build func() (any, error)) (any, error) {
+	if ev.slot == nil {
+		return build()
+	}
+	return ev.slot.get(ctx, "shared|"+ev.class+"|"+key, func() (any, error) {
+		if h := ev.slot.hub; h != nil {
+			h.Shares.Add(1)
+		}
+		return build()
+	})
 }

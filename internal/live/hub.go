@@ -28,6 +28,9 @@ type Hub struct {
 	Delivered atomic.Int64
 	// Loads counts the reloads: one per event and class of subscriptions that wanted it.
 	Loads atomic.Int64
+	// Shares counts the values made by Event.Shared (the serialisations): one per event,
+	// viewer class and operation.
+	Shares atomic.Int64
 }
 
 // loadTimeout bounds one shared reload.
@@ -57,18 +60,19 @@ type item struct {
 // viewers see the same rows (viewer.ScopeKey) and that load the event the same way get one
 // query between them. It lives as long as the subscriptions still holding the event.
 type slot struct {
-	mu sync.Mutex
-	m  map[string]*result
+	hub *Hub
+	mu  sync.Mutex
+	m   map[string]*result
 }
 
 type result struct {
 	done chan struct{}
-	ev   *Event
+	v    any
 	err  error
 }
 
 // get returns the reload of class, loading it with load if no subscription of the class has.
-func (sl *slot) get(ctx context.Context, class string, load func() (*Event, error)) (*Event, error) {
+func (sl *slot) get(ctx context.Context, class string, load func() (any, error)) (any, error) {
 	sl.mu.Lock()
 	if sl.m == nil {
 		sl.m = map[string]*result{}
@@ -80,13 +84,13 @@ func (sl *slot) get(ctx context.Context, class string, load func() (*Event, erro
 	}
 	sl.mu.Unlock()
 	if !ok {
-		r.ev, r.err = load()
+		r.v, r.err = load()
 		close(r.done)
-		return r.ev, r.err
+		return r.v, r.err
 	}
 	select {
 	case <-r.done:
-		return r.ev, r.err
+		return r.v, r.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -103,7 +107,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 				continue
 			}
 			if sl == nil {
-				sl = &slot{}
+				sl = &slot{hub: h}
 			}
 			select {
 			case s.ch <- item{e: e, slot: sl}:
@@ -178,13 +182,17 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	}
 	// A reload shared with other subscriptions must not fail because this one ended.
 	loadCtx := context.WithoutCancel(ctx)
+	out := make(chan *Event)
+	var deliver func(*Event) error
+	if c, _ := ctx.Value(captureKey{}).(*Capture); c != nil {
+		c.events, deliver = out, c.Deliver
+	}
 	h.mu.Lock()
 	if h.subs == nil {
 		h.subs = map[*sub]struct{}{}
 	}
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
-	out := make(chan *Event)
 	go func() {
 		defer close(out)
 		defer release()
@@ -209,7 +217,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 				for len(s.ch) > 0 {
 					<-s.ch
 				}
-				if !send(ctx, out, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
+				if !emit(ctx, out, deliver, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
 					return
 				}
 				h.Delivered.Add(1)
@@ -222,12 +230,13 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 			if s.ticketClass != "" && e.Object == outboxevent.ObjectTypeTICKET {
 				class = s.ticketClass
 			}
-			ev, err := it.slot.get(ctx, class, func() (*Event, error) {
+			v, err := it.slot.get(ctx, class, func() (any, error) {
 				h.Loads.Add(1)
 				ctx, cancel := context.WithTimeout(loadCtx, loadTimeout)
 				defer cancel()
 				return s.load(ctx, e)
 			})
+			ev, _ := v.(*Event)
 			if err != nil {
 				if apperr.CodeOf(err) != apperr.NotFound && ctx.Err() == nil && h.Log != nil {
 					h.Log.Warn("live reload", "kind", e.Kind(), "id", e.ObjectID, "err", err)
@@ -240,13 +249,23 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 			// The reload is shared: each subscription sends its own copy of the envelope.
 			own := *ev
 			own.Sequence, own.Kind = e.Sequence(), e.Kind()
-			if !send(ctx, out, &own) {
+			own.slot, own.class = it.slot, s.class
+			if !emit(ctx, out, deliver, &own) {
 				return
 			}
 			h.Delivered.Add(1)
 		}
 	}()
 	return out, nil
+}
+
+// emit hands ev to the subscription's Deliver, or else to its channel; false means the
+// subscription is over.
+func emit(ctx context.Context, out chan<- *Event, deliver func(*Event) error, ev *Event) bool {
+	if deliver != nil {
+		return deliver(ev) == nil && ctx.Err() == nil
+	}
+	return send(ctx, out, ev)
 }
 
 func send(ctx context.Context, out chan<- *Event, ev *Event) bool {
@@ -281,4 +300,53 @@ func acquire(ctx context.Context) (func(), error) {
 	}
 	var once sync.Once
 	return func() { once.Do(func() { l.n.Add(-1) }) }, nil
+}
+
+type captureKey struct{}
+
+// Capture receives the event channel of the subscription opened with its context, so that a
+// transport can read the events itself (and serialise them once per audience, Event.Shared)
+// instead of having the GraphQL executor read and serialise them for each subscriber.
+type Capture struct {
+	// Deliver, when set before the subscription opens, is called with each event in place of
+	// sending it on the channel (which then stays silent); an error ends the subscription.
+	// It runs on the subscription's own goroutine: while it blocks, events queue in the
+	// subscription's buffer and a full buffer means RESYNC, as for a slow channel reader.
+	Deliver func(*Event) error
+
+	events <-chan *Event
+}
+
+// WithCapture returns a context whose subscription's channel the returned Capture receives.
+func WithCapture(ctx context.Context) (context.Context, *Capture) {
+	c := &Capture{}
+	return context.WithValue(ctx, captureKey{}, c), c
+}
+
+// Events is the captured channel, nil when no subscription was opened (it failed). With
+// Deliver set it carries nothing and closes when the subscription ends.
+func (c *Capture) Events() <-chan *Event { return c.events }
+
+type replayKey struct{}
+
+// WithReplay returns a context in which opening any subscription yields ev alone and ends:
+// the transport executes the operation once for an event this way and shares the result.
+func WithReplay(ctx context.Context, ev *Event) context.Context {
+	return context.WithValue(ctx, replayKey{}, ev)
+}
+
+// Replaying reports whether ctx replays an event (WithReplay).
+func Replaying(ctx context.Context) bool { return ctx.Value(replayKey{}) != nil }
+
+// replayed is the one-event channel of a replaying context; ok is false otherwise. Nothing is
+// checked or loaded: the event was loaded under this viewer when it was delivered.
+func replayed(ctx context.Context) (<-chan *Event, bool) {
+	ev, _ := ctx.Value(replayKey{}).(*Event)
+	if ev == nil {
+		return nil, false
+	}
+	ch := make(chan *Event, 1)
+	ch <- ev
+	close(ch)
+	return ch, true
 }

@@ -34,6 +34,9 @@ func inScope(v *viewer.Viewer, e outbox.Event) bool {
 // ticket that left the open statuses still comes once, so that clients can drop it; a status
 // filter, when given, is applied as given.
 func (s *Service) QueueUpdated(ctx context.Context, f *ticketflow.QueueFilter) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	v := viewer.FromContext(ctx)
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET && inScope(v, e) &&
@@ -62,6 +65,9 @@ func queueMatch(t *ent.Ticket, f *ticketflow.QueueFilter, v *viewer.Viewer) bool
 
 // TicketUpdated streams the changes of one visible ticket's own fields.
 func (s *Service) TicketUpdated(ctx context.Context, id int) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	if _, err := s.Client.Ticket.Get(ctx, id); err != nil {
 		return nil, notFound(err)
 	}
@@ -72,6 +78,9 @@ func (s *Service) TicketUpdated(ctx context.Context, id int) (<-chan *Event, err
 // TicketEvents streams everything on one visible ticket: its changes, history rows, comments,
 // attachments and time entries, each only when the viewer may read it.
 func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	if _, err := s.Client.Ticket.Get(ctx, id); err != nil {
 		return nil, notFound(err)
 	}
@@ -122,6 +131,9 @@ func (s *Service) loadObject(ctx context.Context, e outbox.Event) (*Event, error
 
 // MyNotifications streams the viewer's own notifications as they are created or changed.
 func (s *Service) MyNotifications(ctx context.Context) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	v := viewer.FromContext(ctx)
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeNOTIFICATION && e.RecipientID == v.UserID
@@ -136,6 +148,9 @@ func (s *Service) MyNotifications(ctx context.Context) (<-chan *Event, error) {
 // SLAAlerts streams the at-risk and breach history rows of the tickets the viewer may see,
 // with their ticket.
 func (s *Service) SLAAlerts(ctx context.Context) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	v := viewer.FromContext(ctx)
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET_EVENT && e.Action == outboxevent.ActionCREATED && inScope(v, e)
@@ -162,6 +177,9 @@ func (s *Service) loadSLAAlert(ctx context.Context, e outbox.Event) (*Event, err
 // ContingentUpdated streams the changes of a visible contract's contingents and overrun
 // decisions that the viewer may read.
 func (s *Service) ContingentUpdated(ctx context.Context, contractID int) (<-chan *Event, error) {
+	if ch, ok := replayed(ctx); ok {
+		return ch, nil
+	}
 	if _, err := s.Client.Contract.Get(ctx, contractID); err != nil {
 		return nil, notFound(err)
 	}

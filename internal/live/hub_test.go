@@ -1,0 +1,141 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"supportdesk/ent/outboxevent"
+	"supportdesk/internal/outbox"
+	"supportdesk/internal/viewer"
+)
+
+// open subscribes with a Deliver callback, as the WebSocket transport does, and returns the
+// subscription's end (its channel closes when it ends).
+func open(t *testing.T, h *Hub, ctx context.Context, v *viewer.Viewer, deliver func(*Event) error) <-chan *Event {
+	t.Helper()
+	ctx, c := WithCapture(viewer.NewContext(ctx, v))
+	c.Deliver = deliver
+	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
+	if _, err := h.subscribe(ctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	return c.Events()
+}
+
+func batch(from, n int) []outbox.Event {
+	var b []outbox.Event
+	for i := range n {
+		b = append(b, outbox.Event{ID: from + i, Object: outboxevent.ObjectTypeTICKET, Action: outboxevent.ActionUPDATED, ObjectID: 1})
+	}
+	return b
+}
+
+// TestSlowConsumerResynced: a subscriber whose socket blocks loses what its buffer cannot hold
+// and gets one RESYNC when it catches up, while a subscriber of the same audience receives
+// every event at once; each event is made once per audience (Event.Shared) for both.
+func TestSlowConsumerResynced(t *testing.T) {
+	h := &Hub{Buffer: 4}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := &viewer.Viewer{UserID: 1, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
+	var made atomic.Int64
+	share := func(ev *Event) (string, error) {
+		got, err := ev.Shared(ctx, "op", func() (any, error) { made.Add(1); return ev.Kind + " " + ev.Sequence, nil })
+		s, _ := got.(string)
+		return s, err
+	}
+	unblock := make(chan struct{})
+	slow := make(chan string, 100)
+	fast := make(chan string, 100)
+	entered := make(chan struct{}, 1)
+	open(t, h, ctx, v, func(ev *Event) error {
+		s, err := share(ev)
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-unblock
+		slow <- s
+		return err
+	})
+	open(t, h, ctx, v, func(ev *Event) error {
+		s, err := share(ev)
+		fast <- s
+		return err
+	})
+	for i := 1; i <= 20; i++ {
+		h.Publish(batch(i, 1))
+		select {
+		case s := <-fast:
+			if want := fmt.Sprintf("TICKET_UPDATED %d", i); s != want {
+				t.Fatalf("fast subscriber got %q, want %q", s, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("fast subscriber blocked at event %d", i)
+		}
+		if i == 1 {
+			<-entered // the slow one is now stuck writing event 1
+		}
+	}
+	if h.Dropped.Load() == 0 {
+		t.Fatal("nothing dropped for the blocked subscriber")
+	}
+	close(unblock)
+	var got []string
+	for s := range slow {
+		got = append(got, s)
+		if strings.HasPrefix(s, "RESYNC") || len(got) > 20 {
+			break
+		}
+	}
+	// The event it was writing when it blocked, then the resync (buffered events are older
+	// than it and dropped), then nothing.
+	if len(got) != 2 || got[0] != "TICKET_UPDATED 1" || !strings.HasPrefix(got[1], "RESYNC ") {
+		t.Errorf("slow subscriber got %v", got)
+	}
+	select {
+	case s := <-slow:
+		t.Errorf("slow subscriber got more: %s", s)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if n := made.Load(); n != 20+1 {
+		t.Errorf("made %d times, want once per event (20) plus the RESYNC", n)
+	}
+}
+
+// TestSharedByClass: subscriptions of viewers in different scopes never share what is made.
+func TestSharedByClass(t *testing.T) {
+	h := &Hub{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type made struct {
+		user  int
+		value any
+	}
+	out := make(chan made, 10)
+	for _, v := range []*viewer.Viewer{
+		{UserID: 1, OrgID: 7, OrgKind: viewer.Customer, Role: viewer.RoleKeyUser},
+		{UserID: 2, OrgID: 8, OrgKind: viewer.Customer, Role: viewer.RoleKeyUser},
+		{UserID: 3, OrgID: 7, OrgKind: viewer.Customer, Role: viewer.RoleKeyUser},
+	} {
+		open(t, h, ctx, v, func(ev *Event) error {
+			got, err := ev.Shared(ctx, "op", func() (any, error) { return fmt.Sprint("org ", v.OrgID, " user ", v.UserID), nil })
+			out <- made{v.UserID, got}
+			return err
+		})
+	}
+	h.Publish(batch(1, 1))
+	got := map[int]any{}
+	for range 3 {
+		m := <-out
+		got[m.user] = m.value
+	}
+	// Users 1 and 3 are one class: whichever made it, both carry the same value.
+	if got[2] != "org 8 user 2" || got[1] != got[3] || (got[1] != "org 7 user 1" && got[1] != "org 7 user 3") || h.Shares.Load() != 2 {
+		t.Errorf("got %v with %d values made, want org 8's own and one shared by org 7's users", got, h.Shares.Load())
+	}
+}
