@@ -107,6 +107,11 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	d.Client.User.Use(a.Viewers.Hook)
 	d.Client.Organization.Use(a.Viewers.Hook)
 	d.Client.Contract.Use(a.Viewers.Hook)
+	// The SLA terms a query operation reads are cached until a contract, a term version or a
+	// calendar changes (internal/sla termscache.go).
+	d.Client.Contract.Use(slas.TermsHook)
+	d.Client.ContractVersion.Use(slas.TermsHook)
+	d.Client.Calendar.Use(slas.TermsHook)
 	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now, Observe: a.Metrics.Job("webhook_worker")}
 	budgets.ObserveCarryOver = a.Metrics.Job("carry_over")
 	similar.Postgres = d.Dialect == dialect.Postgres
