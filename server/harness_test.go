@@ -28,7 +28,7 @@ import (
 
 // env is one test's server on its own fresh database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	clock   *fakeClock
 	app     *App
 	srv     *httptest.Server
@@ -37,7 +37,7 @@ type env struct {
 
 const testPassword = "test-password-1"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	var n atomic.Int64
 	d := dbtest.OpenTest(t, func(drv dialect.Driver) dialect.Driver { return &countingDriver{Driver: drv, n: &n} })
