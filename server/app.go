@@ -70,7 +70,7 @@ type App struct {
 // NewApp opens and migrates the database and wires the services.
 func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log,
-		ConnectTimeout: cfg.DBConnectTimeout})
+		ConnectTimeout: cfg.DBConnectTimeout, PreparedStatements: cfg.PreparedStatements})
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"supportdesk/internal/db"
 )
 
 // Config is the server configuration, read from the environment.
@@ -47,6 +49,9 @@ type Config struct {
 	// GOMEMLIMIT is set and the variable of this server is not. Applied at start (applyGC).
 	GCPercent   int
 	MemoryLimit int64
+	// PreparedStatements is how many distinct statements are sent as named prepared statements
+	// on PostgreSQL (PG_PREPARED_STATEMENTS; internal/db prepared.go); -1 none.
+	PreparedStatements int
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
 }
@@ -163,6 +168,17 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("DB_CONNECT_TIMEOUT: not a duration: %q", v)
 		}
 		c.DBConnectTimeout = d
+	}
+	c.PreparedStatements = db.DefaultPreparedStatements
+	if v := getenv("PG_PREPARED_STATEMENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("PG_PREPARED_STATEMENTS: not a number of statements: %q", v)
+		}
+		c.PreparedStatements = n
+		if n == 0 {
+			c.PreparedStatements = -1
+		}
 	}
 	if err := gcFromEnv(getenv, &c); err != nil {
 		return c, err

@@ -40,3 +40,30 @@ func TestIssue14GCConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestIssue14PreparedStatementsConfig: PG_PREPARED_STATEMENTS sizes the prepared statement cache
+// on PostgreSQL; 0 turns it off.
+func TestIssue14PreparedStatementsConfig(t *testing.T) {
+	for v, want := range map[string]int{"": 512, "64": 64, "0": -1} {
+		cfg, err := ConfigFromEnv(func(k string) string {
+			if k == "PG_PREPARED_STATEMENTS" {
+				return v
+			}
+			return ""
+		})
+		if err != nil || cfg.PreparedStatements != want {
+			t.Errorf("PG_PREPARED_STATEMENTS=%q: %d (%v), want %d", v, cfg.PreparedStatements, err, want)
+		}
+	}
+	for _, v := range []string{"-3", "many"} {
+		_, err := ConfigFromEnv(func(k string) string {
+			if k == "PG_PREPARED_STATEMENTS" {
+				return v
+			}
+			return ""
+		})
+		if want := `PG_PREPARED_STATEMENTS: not a number of statements: "` + v + `"`; err == nil || err.Error() != want {
+			t.Errorf("PG_PREPARED_STATEMENTS=%q: error %v, want %s", v, err, want)
+		}
+	}
+}

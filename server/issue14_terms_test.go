@@ -2,6 +2,7 @@ package main
 
 import (
 	"testing"
+	"time"
 )
 
 // TestIssue14SLATermsFollowChanges: a ticket's sla reads its contract, term versions and
@@ -9,6 +10,7 @@ import (
 // change of the contract's targets or of its calendar shows in the next read.
 func TestIssue14SLATermsFollowChanges(t *testing.T) {
 	e := newEnv(t)
+	e.app.Viewers.TTL = time.Hour // the counts below assume the viewer cached
 	w := e.seed()
 	e.copenhagen(w)
 	key, agent, admin := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT"), e.token(w, "P1.ADMIN")

@@ -56034,7 +56034,7 @@ func (ec *executionContext) unmarshalNChannel2ᚕstringᚄ(ctx context.Context, 
 }
 
 func (ec *executionContext) marshalNChannel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -56093,7 +56093,7 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 }
 
 func (ec *executionContext) marshalNContingent2ᚕᚖsupportdeskᚋentᚐContingentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contingent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, sel, v[i])
@@ -56264,7 +56264,7 @@ func (ec *executionContext) unmarshalNContractTermsInput2supportdeskᚋinternal�
 }
 
 func (ec *executionContext) marshalNContractTermsVersion2ᚕᚖsupportdeskᚋentᚐContractVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractVersion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx, sel, v[i])
@@ -56358,7 +56358,7 @@ func (ec *executionContext) marshalNDayHours2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNDayHours2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDayHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DayHours) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDayHours2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx, sel, v[i])
@@ -56541,7 +56541,7 @@ func (ec *executionContext) marshalNInterval2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNInterval2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐIntervalᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Interval) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInterval2supportdeskᚋentᚋschemaᚋschematypeᚐInterval(ctx, sel, v[i])
@@ -56576,7 +56576,7 @@ func (ec *executionContext) unmarshalNIntervalInput2ᚕsupportdeskᚋentᚋschem
 }
 
 func (ec *executionContext) marshalNKnowledgeArticle2ᚕᚖsupportdeskᚋentᚐKnowledgeArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KnowledgeArticle) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticle2ᚖsupportdeskᚋentᚐKnowledgeArticle(ctx, sel, v[i])
@@ -56674,7 +56674,7 @@ func (ec *executionContext) marshalNLevelRoute2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, sel, v[i])
@@ -56713,7 +56713,7 @@ func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -56753,7 +56753,7 @@ func (ec *executionContext) marshalNNode2supportdeskᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNNode2ᚕsupportdeskᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2supportdeskᚋentᚐNoder(ctx, sel, v[i])
@@ -56799,7 +56799,7 @@ func (ec *executionContext) marshalNNotificationOrderField2ᚖsupportdeskᚋent�
 }
 
 func (ec *executionContext) marshalNNotificationPreference2ᚕᚖsupportdeskᚋinternalᚋnotifyᚐPreferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.Preference) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationPreference2ᚖsupportdeskᚋinternalᚋnotifyᚐPreference(ctx, sel, v[i])
@@ -56947,7 +56947,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPartnerScore2ᚕᚖsupportdeskᚋinternalᚋslaᚐPartnerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.PartnerScore) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerScore2ᚖsupportdeskᚋinternalᚋslaᚐPartnerScore(ctx, sel, v[i])
@@ -57009,7 +57009,7 @@ func (ec *executionContext) unmarshalNSLAReportFilter2supportdeskᚋinternalᚋs
 }
 
 func (ec *executionContext) marshalNSLAReportGroup2ᚕᚖsupportdeskᚋinternalᚋslaᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.Group) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, sel, v[i])
@@ -57052,7 +57052,7 @@ func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschem
 }
 
 func (ec *executionContext) marshalNSLATarget2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SLATarget) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -57097,7 +57097,7 @@ func (ec *executionContext) unmarshalNSetNotificationPreferenceInput2supportdesk
 }
 
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSimilarItem2ᚖsupportdeskᚋgraphᚋmodelᚐSimilarItem(ctx, sel, v[i])
@@ -57158,7 +57158,7 @@ func (ec *executionContext) marshalNSplitTicketPayload2ᚖsupportdeskᚋgraphᚋ
 }
 
 func (ec *executionContext) marshalNStatementLevel2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.LevelSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummary(ctx, sel, v[i])
@@ -57182,7 +57182,7 @@ func (ec *executionContext) marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋc
 }
 
 func (ec *executionContext) marshalNStatementLine2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.Line) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLine2ᚖsupportdeskᚋinternalᚋcontingentᚐLine(ctx, sel, v[i])
@@ -57277,7 +57277,7 @@ func (ec *executionContext) unmarshalNSupportLevel2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNSupportLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -57396,7 +57396,7 @@ func (ec *executionContext) unmarshalNTaskWhereInput2ᚖsupportdeskᚋentᚐTask
 }
 
 func (ec *executionContext) marshalNTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Ticket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -57810,7 +57810,7 @@ func (ec *executionContext) marshalNWebhookDeliveryStatus2supportdeskᚋentᚋwe
 }
 
 func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖsupportdeskᚋentᚐWebhookEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WebhookEndpoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEndpoint2ᚖsupportdeskᚋentᚐWebhookEndpoint(ctx, sel, v[i])
@@ -57862,7 +57862,7 @@ func (ec *executionContext) unmarshalNWebhookEvent2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNWebhookEvent2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -57882,7 +57882,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -57926,7 +57926,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -57954,7 +57954,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -57982,7 +57982,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -58023,7 +58023,7 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖsupportdeskᚋentᚐAttachm
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachment2ᚖsupportdeskᚋentᚐAttachment(ctx, sel, v[i])
@@ -58098,7 +58098,7 @@ func (ec *executionContext) marshalOAuditEventAction2ᚕsupportdeskᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventAction2supportdeskᚋentᚋauditeventᚐAction(ctx, sel, v[i])
@@ -58133,7 +58133,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsupportdeskᚋentᚐAud
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsupportdeskᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -58170,7 +58170,7 @@ func (ec *executionContext) marshalOAuditEventObjectType2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventObjectType2supportdeskᚋentᚋauditeventᚐObjectType(ctx, sel, v[i])
@@ -58267,7 +58267,7 @@ func (ec *executionContext) marshalOCalendarEdge2ᚕᚖsupportdeskᚋentᚐCalen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCalendarEdge2ᚖsupportdeskᚋentᚐCalendarEdge(ctx, sel, v[i])
@@ -58337,7 +58337,7 @@ func (ec *executionContext) marshalOChannel2ᚕstringᚄ(ctx context.Context, se
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -58363,7 +58363,7 @@ func (ec *executionContext) marshalOCommentEdge2ᚕᚖsupportdeskᚋentᚐCommen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCommentEdge2ᚖsupportdeskᚋentᚐCommentEdge(ctx, sel, v[i])
@@ -58440,7 +58440,7 @@ func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, sel, v[i])
@@ -58475,7 +58475,7 @@ func (ec *executionContext) marshalOContingentEdge2ᚕᚖsupportdeskᚋentᚐCon
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContingentEdge2ᚖsupportdeskᚋentᚐContingentEdge(ctx, sel, v[i])
@@ -58512,7 +58512,7 @@ func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋconti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, sel, v[i])
@@ -58604,7 +58604,7 @@ func (ec *executionContext) marshalOContractAgreementType2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractAgreementType2supportdeskᚋentᚋcontractᚐAgreementType(ctx, sel, v[i])
@@ -58639,7 +58639,7 @@ func (ec *executionContext) marshalOContractEdge2ᚕᚖsupportdeskᚋentᚐContr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContractEdge2ᚖsupportdeskᚋentᚐContractEdge(ctx, sel, v[i])
@@ -58676,7 +58676,7 @@ func (ec *executionContext) marshalOContractHypercareTier2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractHypercareTier2supportdeskᚋentᚋcontractᚐHypercareTier(ctx, sel, v[i])
@@ -58728,7 +58728,7 @@ func (ec *executionContext) marshalOContractIntakeModel2ᚕsupportdeskᚋentᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractIntakeModel2supportdeskᚋentᚋcontractᚐIntakeModel(ctx, sel, v[i])
@@ -58797,7 +58797,7 @@ func (ec *executionContext) marshalOContractOverrunPolicy2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, sel, v[i])
@@ -58925,7 +58925,7 @@ func (ec *executionContext) marshalODatedHours2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatedHours2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx, sel, v[i])
@@ -58995,7 +58995,7 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnvironment2string(ctx, sel, v[i])
@@ -59220,7 +59220,7 @@ func (ec *executionContext) marshalOKnowledgeArticleEdge2ᚕᚖsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKnowledgeArticleEdge2ᚖsupportdeskᚋentᚐKnowledgeArticleEdge(ctx, sel, v[i])
@@ -59265,7 +59265,7 @@ func (ec *executionContext) marshalOKnowledgeArticleVisibility2ᚕsupportdeskᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticleVisibility2supportdeskᚋentᚋknowledgearticleᚐVisibility(ctx, sel, v[i])
@@ -59342,7 +59342,7 @@ func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschema�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx, sel, v[i])
@@ -59378,7 +59378,7 @@ func (ec *executionContext) marshalOLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -59429,7 +59429,7 @@ func (ec *executionContext) marshalONotificationEdge2ᚕᚖsupportdeskᚋentᚐN
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONotificationEdge2ᚖsupportdeskᚋentᚐNotificationEdge(ctx, sel, v[i])
@@ -59481,7 +59481,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsupportdeskᚋentᚐO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsupportdeskᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -59518,7 +59518,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsupportdeskᚋentᚋorga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2supportdeskᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -59595,7 +59595,7 @@ func (ec *executionContext) marshalOOverrunDecision2ᚕᚖsupportdeskᚋentᚐOv
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, sel, v[i])
@@ -59638,7 +59638,7 @@ func (ec *executionContext) marshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, sel, v[i])
@@ -59690,7 +59690,7 @@ func (ec *executionContext) marshalOOverrunDecisionStatus2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, sel, v[i])
@@ -59758,7 +59758,7 @@ func (ec *executionContext) marshalOSLATarget2ᚕsupportdeskᚋentᚋschemaᚋsc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -59876,7 +59876,7 @@ func (ec *executionContext) marshalOSupportLevel2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -59913,7 +59913,7 @@ func (ec *executionContext) marshalOTask2ᚕᚖsupportdeskᚋentᚐTaskᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTask2ᚖsupportdeskᚋentᚐTask(ctx, sel, v[i])
@@ -59939,7 +59939,7 @@ func (ec *executionContext) marshalOTaskEdge2ᚕᚖsupportdeskᚋentᚐTaskEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTaskEdge2ᚖsupportdeskᚋentᚐTaskEdge(ctx, sel, v[i])
@@ -59959,7 +59959,7 @@ func (ec *executionContext) marshalOTaskNote2ᚕᚖsupportdeskᚋentᚐTaskNote�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskNote2ᚖsupportdeskᚋentᚐTaskNote(ctx, sel, v[i])
@@ -60028,7 +60028,7 @@ func (ec *executionContext) marshalOTaskStage2ᚕsupportdeskᚋentᚋtaskᚐStag
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskStage2supportdeskᚋentᚋtaskᚐStage(ctx, sel, v[i])
@@ -60080,7 +60080,7 @@ func (ec *executionContext) marshalOTaskTestResult2ᚕsupportdeskᚋentᚋtask�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskTestResult2supportdeskᚋentᚋtaskᚐTestResult(ctx, sel, v[i])
@@ -60140,7 +60140,7 @@ func (ec *executionContext) marshalOTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -60183,7 +60183,7 @@ func (ec *executionContext) marshalOTicketChannel2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketChannel2supportdeskᚋentᚋticketᚐChannel(ctx, sel, v[i])
@@ -60235,7 +60235,7 @@ func (ec *executionContext) marshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx, sel, v[i])
@@ -60270,7 +60270,7 @@ func (ec *executionContext) marshalOTicketEdge2ᚕᚖsupportdeskᚋentᚐTicketE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEdge2ᚖsupportdeskᚋentᚐTicketEdge(ctx, sel, v[i])
@@ -60307,7 +60307,7 @@ func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋtic
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, sel, v[i])
@@ -60375,7 +60375,7 @@ func (ec *executionContext) marshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx, sel, v[i])
@@ -60417,7 +60417,7 @@ func (ec *executionContext) marshalOTicketEventEdge2ᚕᚖsupportdeskᚋentᚐTi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEventEdge2ᚖsupportdeskᚋentᚐTicketEventEdge(ctx, sel, v[i])
@@ -60454,7 +60454,7 @@ func (ec *executionContext) marshalOTicketEventKind2ᚕsupportdeskᚋentᚋticke
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEventKind2supportdeskᚋentᚋticketeventᚐKind(ctx, sel, v[i])
@@ -60539,7 +60539,7 @@ func (ec *executionContext) marshalOTicketLevel2ᚕsupportdeskᚋentᚋticketᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketLevel2supportdeskᚋentᚋticketᚐLevel(ctx, sel, v[i])
@@ -60608,7 +60608,7 @@ func (ec *executionContext) marshalOTicketPriority2ᚕsupportdeskᚋentᚋticket
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketPriority2supportdeskᚋentᚋticketᚐPriority(ctx, sel, v[i])
@@ -60667,7 +60667,7 @@ func (ec *executionContext) marshalOTicketStatus2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketStatus2supportdeskᚋentᚋticketᚐStatus(ctx, sel, v[i])
@@ -60719,7 +60719,7 @@ func (ec *executionContext) marshalOTicketTicketEnvironment2ᚕsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
@@ -60771,7 +60771,7 @@ func (ec *executionContext) marshalOTicketType2ᚕsupportdeskᚋentᚋticketᚐT
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketType2supportdeskᚋentᚋticketᚐType(ctx, sel, v[i])
@@ -60891,7 +60891,7 @@ func (ec *executionContext) marshalOTimeEntryEdge2ᚕᚖsupportdeskᚋentᚐTime
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTimeEntryEdge2ᚖsupportdeskᚋentᚐTimeEntryEdge(ctx, sel, v[i])
@@ -60928,7 +60928,7 @@ func (ec *executionContext) marshalOTimeEntryLevel2ᚕsupportdeskᚋentᚋtimeen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimeEntryLevel2supportdeskᚋentᚋtimeentryᚐLevel(ctx, sel, v[i])
@@ -60996,7 +60996,7 @@ func (ec *executionContext) marshalOUser2ᚕᚖsupportdeskᚋentᚐUserᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2ᚖsupportdeskᚋentᚐUser(ctx, sel, v[i])
@@ -61022,7 +61022,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖsupportdeskᚋentᚐUserEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖsupportdeskᚋentᚐUserEdge(ctx, sel, v[i])
@@ -61076,7 +61076,7 @@ func (ec *executionContext) marshalOUserRole2ᚕsupportdeskᚋentᚋuserᚐRole�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserRole2supportdeskᚋentᚋuserᚐRole(ctx, sel, v[i])
@@ -61143,7 +61143,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖsupportdeskᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -61196,7 +61196,7 @@ func (ec *executionContext) marshalOWebhookEvent2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -61215,7 +61215,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -61234,7 +61234,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -61253,7 +61253,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -61272,7 +61272,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
