@@ -76,7 +76,7 @@ type App struct {
 // NewApp opens and migrates the database and wires the services.
 func NewApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log,
-		ConnectTimeout: cfg.DBConnectTimeout})
+		ConnectTimeout: cfg.DBConnectTimeout, PreparedStatements: cfg.PreparedStatements})
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -116,6 +116,11 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	d.Client.User.Use(a.Viewers.Hook)
 	d.Client.Organization.Use(a.Viewers.Hook)
 	d.Client.Contract.Use(a.Viewers.Hook)
+	// The SLA terms a query operation reads are cached until a contract, a term version or a
+	// calendar changes (internal/sla termscache.go).
+	d.Client.Contract.Use(slas.TermsHook)
+	d.Client.ContractVersion.Use(slas.TermsHook)
+	d.Client.Calendar.Use(slas.TermsHook)
 	a.Deliveries = &webhook.Worker{Client: d.Client, Log: log, Now: now, Observe: a.Metrics.Job("webhook_worker")}
 	budgets.ObserveCarryOver = a.Metrics.Job("carry_over")
 	similar.Postgres = d.Dialect == dialect.Postgres

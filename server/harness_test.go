@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,7 +28,7 @@ import (
 
 // env is one test's server on its own fresh database.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	clock   *fakeClock
 	app     *App
 	srv     *httptest.Server
@@ -36,7 +37,7 @@ type env struct {
 
 const testPassword = "test-password-1"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	var n atomic.Int64
 	d := dbtest.OpenTest(t, func(drv dialect.Driver) dialect.Driver { return &countingDriver{Driver: drv, n: &n} })
@@ -97,6 +98,35 @@ func (t *countingTx) Query(ctx context.Context, q string, args, v any) error {
 func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
 	t.n.Add(1)
 	return t.Tx.Exec(ctx, q, args, v)
+}
+
+// QueryContext and ExecContext count hand-written SQL (Ent's sql/execquery feature).
+func (d *countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	d.n.Add(1)
+	return d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+func (d *countingDriver) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}).ExecContext(ctx, q, args...)
+}
+
+func (t *countingTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.n.Add(1)
+	return t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+func (t *countingTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.n.Add(1)
+	return t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}).ExecContext(ctx, q, args...)
 }
 
 // gqlResponse is a decoded GraphQL response.

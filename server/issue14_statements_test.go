@@ -32,9 +32,12 @@ func (e *env) statements(token, query string, vars map[string]any) int64 {
 
 // TestIssue14StatementsPerRequest: a request costs the same number of statements at 20 and at
 // 200 tickets, within the bounds of issue 14 item 2: the viewer is cached, each edge a page
-// selects is loaded once for the page, a list's SLA terms come in one batch.
+// selects is loaded once for the page, a list's SLA terms come in one batch (or from the terms cache).
 func TestIssue14StatementsPerRequest(t *testing.T) {
 	e := newEnv(t)
+	// Cached viewers live 10 s of wall time; a loaded machine must not turn their expiry into a
+	// difference between the two measurements.
+	e.app.Viewers.TTL = time.Hour
 	w := e.seed()
 	e.copenhagen(w)
 	agent, key := e.token(w, "P1.AGENT"), e.token(w, "C1.KEY_USER")
@@ -43,6 +46,7 @@ func TestIssue14StatementsPerRequest(t *testing.T) {
 	detailID := gidOf(e.app.DB.Client.Ticket.Query().Where(ticket.Number("Q-0000")).OnlyIDX(trusted()))
 	e.statements(agent, `query{ me{ id } }`, nil) // the first request loads the viewer
 	e.statements(key, `query{ me{ id } }`, nil)
+	e.statements(agent, perfQueueFull, nil) // and the first sla the terms of C1's and C2's contracts
 	measure := func(n int) map[string]int64 {
 		create := map[string]any{"title": fmt.Sprintf("Printer %d", n), "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}
 		return map[string]int64{
@@ -58,17 +62,21 @@ func TestIssue14StatementsPerRequest(t *testing.T) {
 	small := measure(20)
 	e.seedQueue2(w, 180)
 	large := measure(200)
-	// Issue 14 asks detail ≤ 6 and create ≤ 8; today detail is 9 (node, four edges, history, SLA
-	// terms in three) and create 21 (hooks: outbox scopes, audit, history, notifications): guarded here
-	// at what they cost, so that they cannot grow.
-	limits := map[string]int64{"queue": 3, "queue mine": 3, "queue customer": 3, "queue with count": 4, "queue full": 8, "detail": 9, "create": 21}
+	// Issue 14 asks detail ≤ 6 and create ≤ 8. Detail: the node, its customer, contract,
+	// reporter and assignee, and its history; the SLA terms come from the terms cache (the
+	// contract, versions and calendar when cold: TestIssue14SLATermsFollowChanges). Create: the
+	// contract and its terms version, the ticket number (one upsert returning it), the calendar
+	// for the SLA due times inserted with the ticket, the ticket, its CREATED history row, the
+	// webhook endpoints listening, and both outbox rows in one INSERT before commit; the response
+	// is the inserted ticket. Exact, so that a change shows.
+	want := map[string]int64{"queue": 3, "queue mine": 3, "queue customer": 3, "queue with count": 4, "queue full": 5, "detail": 6, "create": 8}
 	for op, n := range small {
 		t.Logf("%-16s %2d statements at 20 tickets, %2d at 200", op, n, large[op])
 		if large[op] != n {
 			t.Errorf("%s: %d statements at 20 tickets, %d at 200", op, n, large[op])
 		}
-		if limits[op] > 0 && n > limits[op] {
-			t.Errorf("%s: %d statements, at most %d", op, n, limits[op])
+		if n != want[op] {
+			t.Errorf("%s: %d statements, want %d", op, n, want[op])
 		}
 	}
 }

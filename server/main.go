@@ -28,6 +28,8 @@ func main() {
 		os.Exit(2)
 	}
 	cfg.Demo = *demo
+	applyGC(cfg)
+	log.Info("garbage collector", "gc_percent", cfg.GCPercent, "memory_limit_bytes", cfg.MemoryLimit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, log); err != nil {

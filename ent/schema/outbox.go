@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/contract"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/pending"
 	"supportdesk/ent/task"
 	"supportdesk/ent/ticket"
 )
@@ -73,17 +74,35 @@ func (o OutboxMixin) record(next ent.Mutator) ent.Mutator {
 				return nil, err
 			}
 		}
+		buf := bufferOf(ctx, m)
 		for _, s := range scopes {
-			err := c.OutboxEvent.Create().SetObjectType(o.Object).SetAction(action).SetObjectID(s.object).
+			row := c.OutboxEvent.Create().SetObjectType(o.Object).SetAction(action).SetObjectID(s.object).
 				SetNillableOrganizationID(nonZero(s.org)).SetNillableTicketID(nonZero(s.ticket)).
-				SetNillableContractID(nonZero(s.contract)).SetNillableRecipientID(nonZero(s.recipient)).
-				Exec(tctx)
-			if err != nil {
+				SetNillableContractID(nonZero(s.contract)).SetNillableRecipientID(nonZero(s.recipient))
+			if buf != nil && buf.Add(row) {
+				continue
+			}
+			if err := row.Exec(tctx); err != nil {
 				return nil, fmt.Errorf("outbox: %w", err)
 			}
 		}
 		return out, nil
 	})
+}
+
+// bufferOf returns the pending buffer of a mutation that runs in a transaction whose helper
+// flushes it before commit (package pending), or nil: the row is then written at once.
+func bufferOf(ctx context.Context, m ent.Mutation) *pending.Buffer {
+	b := pending.From(ctx)
+	if b == nil {
+		return nil
+	}
+	if txm, ok := m.(interface{ Tx() (*gen.Tx, error) }); !ok {
+		return nil
+	} else if _, err := txm.Tx(); err != nil {
+		return nil
+	}
+	return b
 }
 
 // outboxScope is what an outbox row says about an object besides its type.
@@ -136,6 +155,9 @@ func scopeOf(ctx context.Context, c *gen.Client, v ent.Value) (outboxScope, erro
 		if e.ContractID != nil {
 			s.contract = *e.ContractID
 		}
+		if b := pending.From(ctx); b != nil {
+			b.SetTicket(e.ID, pending.Scope{Customer: s.org, Contract: s.contract})
+		}
 		return s, nil
 	case *gen.TicketEvent:
 		s = outboxScope{object: e.ID, ticket: e.TicketID}
@@ -184,7 +206,14 @@ func scopeOf(ctx context.Context, c *gen.Client, v ent.Value) (outboxScope, erro
 	default:
 		return s, fmt.Errorf("outbox: no scope for %T", v)
 	}
-	// Objects on a ticket: the ticket's customer and contract.
+	// Objects on a ticket: the ticket's customer and contract, known when this transaction
+	// wrote the ticket.
+	if b := pending.From(ctx); b != nil {
+		if ts, ok := b.Ticket(s.ticket); ok {
+			s.org, s.contract = ts.Customer, ts.Contract
+			return s, nil
+		}
+	}
 	t, err := c.Ticket.Query().Where(ticket.ID(s.ticket)).Select(ticket.FieldCustomerID, ticket.FieldContractID).Only(ctx)
 	if err != nil {
 		return s, err

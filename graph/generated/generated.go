@@ -59111,7 +59111,7 @@ func (ec *executionContext) unmarshalNChannel2ᚕstringᚄ(ctx context.Context, 
 }
 
 func (ec *executionContext) marshalNChannel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -59170,7 +59170,7 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 }
 
 func (ec *executionContext) marshalNContingent2ᚕᚖsupportdeskᚋentᚐContingentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contingent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, sel, v[i])
@@ -59341,7 +59341,7 @@ func (ec *executionContext) unmarshalNContractTermsInput2supportdeskᚋinternal�
 }
 
 func (ec *executionContext) marshalNContractTermsVersion2ᚕᚖsupportdeskᚋentᚐContractVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractVersion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx, sel, v[i])
@@ -59443,7 +59443,7 @@ func (ec *executionContext) marshalNDayHours2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNDayHours2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDayHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DayHours) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDayHours2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx, sel, v[i])
@@ -59612,7 +59612,7 @@ func (ec *executionContext) marshalNID2ᚖint(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) marshalNIdentityLink2ᚕᚖsupportdeskᚋentᚐUserIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserIdentity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIdentityLink2ᚖsupportdeskᚋentᚐUserIdentity(ctx, sel, v[i])
@@ -59716,7 +59716,7 @@ func (ec *executionContext) marshalNInterval2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNInterval2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐIntervalᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Interval) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInterval2supportdeskᚋentᚋschemaᚋschematypeᚐInterval(ctx, sel, v[i])
@@ -59751,7 +59751,7 @@ func (ec *executionContext) unmarshalNIntervalInput2ᚕsupportdeskᚋentᚋschem
 }
 
 func (ec *executionContext) marshalNKnowledgeArticle2ᚕᚖsupportdeskᚋentᚐKnowledgeArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KnowledgeArticle) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticle2ᚖsupportdeskᚋentᚐKnowledgeArticle(ctx, sel, v[i])
@@ -59849,7 +59849,7 @@ func (ec *executionContext) marshalNLevelRoute2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, sel, v[i])
@@ -59888,7 +59888,7 @@ func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -59933,7 +59933,7 @@ func (ec *executionContext) marshalNNode2supportdeskᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNNode2ᚕsupportdeskᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2supportdeskᚋentᚐNoder(ctx, sel, v[i])
@@ -59979,7 +59979,7 @@ func (ec *executionContext) marshalNNotificationOrderField2ᚖsupportdeskᚋent�
 }
 
 func (ec *executionContext) marshalNNotificationPreference2ᚕᚖsupportdeskᚋinternalᚋnotifyᚐPreferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.Preference) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationPreference2ᚖsupportdeskᚋinternalᚋnotifyᚐPreference(ctx, sel, v[i])
@@ -60127,7 +60127,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPartnerScore2ᚕᚖsupportdeskᚋinternalᚋslaᚐPartnerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.PartnerScore) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerScore2ᚖsupportdeskᚋinternalᚋslaᚐPartnerScore(ctx, sel, v[i])
@@ -60202,7 +60202,7 @@ func (ec *executionContext) unmarshalNSLAReportFilter2supportdeskᚋinternalᚋs
 }
 
 func (ec *executionContext) marshalNSLAReportGroup2ᚕᚖsupportdeskᚋinternalᚋslaᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.Group) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, sel, v[i])
@@ -60245,7 +60245,7 @@ func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschem
 }
 
 func (ec *executionContext) marshalNSLATarget2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SLATarget) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -60295,7 +60295,7 @@ func (ec *executionContext) unmarshalNSetPhoneHoursInput2supportdeskᚋgraphᚋm
 }
 
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSimilarItem2ᚖsupportdeskᚋgraphᚋmodelᚐSimilarItem(ctx, sel, v[i])
@@ -60356,7 +60356,7 @@ func (ec *executionContext) marshalNSplitTicketPayload2ᚖsupportdeskᚋgraphᚋ
 }
 
 func (ec *executionContext) marshalNStatementLevel2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.LevelSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummary(ctx, sel, v[i])
@@ -60380,7 +60380,7 @@ func (ec *executionContext) marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋc
 }
 
 func (ec *executionContext) marshalNStatementLine2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.Line) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLine2ᚖsupportdeskᚋinternalᚋcontingentᚐLine(ctx, sel, v[i])
@@ -60475,7 +60475,7 @@ func (ec *executionContext) unmarshalNSupportLevel2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNSupportLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -60594,7 +60594,7 @@ func (ec *executionContext) unmarshalNTaskWhereInput2ᚖsupportdeskᚋentᚐTask
 }
 
 func (ec *executionContext) marshalNTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Ticket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -61013,7 +61013,7 @@ func (ec *executionContext) marshalNWebhookDeliveryStatus2supportdeskᚋentᚋwe
 }
 
 func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖsupportdeskᚋentᚐWebhookEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WebhookEndpoint) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEndpoint2ᚖsupportdeskᚋentᚐWebhookEndpoint(ctx, sel, v[i])
@@ -61065,7 +61065,7 @@ func (ec *executionContext) unmarshalNWebhookEvent2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNWebhookEvent2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -61085,7 +61085,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -61129,7 +61129,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -61157,7 +61157,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -61185,7 +61185,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -61226,7 +61226,7 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖsupportdeskᚋentᚐAttachm
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachment2ᚖsupportdeskᚋentᚐAttachment(ctx, sel, v[i])
@@ -61301,7 +61301,7 @@ func (ec *executionContext) marshalOAuditEventAction2ᚕsupportdeskᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventAction2supportdeskᚋentᚋauditeventᚐAction(ctx, sel, v[i])
@@ -61336,7 +61336,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsupportdeskᚋentᚐAud
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsupportdeskᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -61373,7 +61373,7 @@ func (ec *executionContext) marshalOAuditEventObjectType2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventObjectType2supportdeskᚋentᚋauditeventᚐObjectType(ctx, sel, v[i])
@@ -61470,7 +61470,7 @@ func (ec *executionContext) marshalOCalendarEdge2ᚕᚖsupportdeskᚋentᚐCalen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCalendarEdge2ᚖsupportdeskᚋentᚐCalendarEdge(ctx, sel, v[i])
@@ -61540,7 +61540,7 @@ func (ec *executionContext) marshalOChannel2ᚕstringᚄ(ctx context.Context, se
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -61566,7 +61566,7 @@ func (ec *executionContext) marshalOCommentEdge2ᚕᚖsupportdeskᚋentᚐCommen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCommentEdge2ᚖsupportdeskᚋentᚐCommentEdge(ctx, sel, v[i])
@@ -61643,7 +61643,7 @@ func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, sel, v[i])
@@ -61678,7 +61678,7 @@ func (ec *executionContext) marshalOContingentEdge2ᚕᚖsupportdeskᚋentᚐCon
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContingentEdge2ᚖsupportdeskᚋentᚐContingentEdge(ctx, sel, v[i])
@@ -61715,7 +61715,7 @@ func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋconti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, sel, v[i])
@@ -61807,7 +61807,7 @@ func (ec *executionContext) marshalOContractAgreementType2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractAgreementType2supportdeskᚋentᚋcontractᚐAgreementType(ctx, sel, v[i])
@@ -61842,7 +61842,7 @@ func (ec *executionContext) marshalOContractEdge2ᚕᚖsupportdeskᚋentᚐContr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContractEdge2ᚖsupportdeskᚋentᚐContractEdge(ctx, sel, v[i])
@@ -61879,7 +61879,7 @@ func (ec *executionContext) marshalOContractHypercareTier2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractHypercareTier2supportdeskᚋentᚋcontractᚐHypercareTier(ctx, sel, v[i])
@@ -61931,7 +61931,7 @@ func (ec *executionContext) marshalOContractIntakeModel2ᚕsupportdeskᚋentᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractIntakeModel2supportdeskᚋentᚋcontractᚐIntakeModel(ctx, sel, v[i])
@@ -62000,7 +62000,7 @@ func (ec *executionContext) marshalOContractOverrunPolicy2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, sel, v[i])
@@ -62128,7 +62128,7 @@ func (ec *executionContext) marshalODatedHours2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatedHours2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx, sel, v[i])
@@ -62198,7 +62198,7 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnvironment2string(ctx, sel, v[i])
@@ -62317,7 +62317,7 @@ func (ec *executionContext) marshalOInboundMailEdge2ᚕᚖsupportdeskᚋentᚐIn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInboundMailEdge2ᚖsupportdeskᚋentᚐInboundMailEdge(ctx, sel, v[i])
@@ -62466,7 +62466,7 @@ func (ec *executionContext) marshalOKnowledgeArticleEdge2ᚕᚖsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKnowledgeArticleEdge2ᚖsupportdeskᚋentᚐKnowledgeArticleEdge(ctx, sel, v[i])
@@ -62511,7 +62511,7 @@ func (ec *executionContext) marshalOKnowledgeArticleVisibility2ᚕsupportdeskᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticleVisibility2supportdeskᚋentᚋknowledgearticleᚐVisibility(ctx, sel, v[i])
@@ -62588,7 +62588,7 @@ func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschema�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx, sel, v[i])
@@ -62624,7 +62624,7 @@ func (ec *executionContext) marshalOLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -62675,7 +62675,7 @@ func (ec *executionContext) marshalONotificationEdge2ᚕᚖsupportdeskᚋentᚐN
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONotificationEdge2ᚖsupportdeskᚋentᚐNotificationEdge(ctx, sel, v[i])
@@ -62727,7 +62727,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsupportdeskᚋentᚐO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsupportdeskᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -62764,7 +62764,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsupportdeskᚋentᚋorga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2supportdeskᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -62841,7 +62841,7 @@ func (ec *executionContext) marshalOOverrunDecision2ᚕᚖsupportdeskᚋentᚐOv
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, sel, v[i])
@@ -62884,7 +62884,7 @@ func (ec *executionContext) marshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, sel, v[i])
@@ -62936,7 +62936,7 @@ func (ec *executionContext) marshalOOverrunDecisionStatus2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, sel, v[i])
@@ -63004,7 +63004,7 @@ func (ec *executionContext) marshalOSLATarget2ᚕsupportdeskᚋentᚋschemaᚋsc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -63122,7 +63122,7 @@ func (ec *executionContext) marshalOSupportLevel2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -63159,7 +63159,7 @@ func (ec *executionContext) marshalOTask2ᚕᚖsupportdeskᚋentᚐTaskᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTask2ᚖsupportdeskᚋentᚐTask(ctx, sel, v[i])
@@ -63185,7 +63185,7 @@ func (ec *executionContext) marshalOTaskEdge2ᚕᚖsupportdeskᚋentᚐTaskEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTaskEdge2ᚖsupportdeskᚋentᚐTaskEdge(ctx, sel, v[i])
@@ -63205,7 +63205,7 @@ func (ec *executionContext) marshalOTaskNote2ᚕᚖsupportdeskᚋentᚐTaskNote�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskNote2ᚖsupportdeskᚋentᚐTaskNote(ctx, sel, v[i])
@@ -63274,7 +63274,7 @@ func (ec *executionContext) marshalOTaskStage2ᚕsupportdeskᚋentᚋtaskᚐStag
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskStage2supportdeskᚋentᚋtaskᚐStage(ctx, sel, v[i])
@@ -63326,7 +63326,7 @@ func (ec *executionContext) marshalOTaskTestResult2ᚕsupportdeskᚋentᚋtask�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskTestResult2supportdeskᚋentᚋtaskᚐTestResult(ctx, sel, v[i])
@@ -63386,7 +63386,7 @@ func (ec *executionContext) marshalOTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -63429,7 +63429,7 @@ func (ec *executionContext) marshalOTicketChannel2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketChannel2supportdeskᚋentᚋticketᚐChannel(ctx, sel, v[i])
@@ -63481,7 +63481,7 @@ func (ec *executionContext) marshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx, sel, v[i])
@@ -63516,7 +63516,7 @@ func (ec *executionContext) marshalOTicketEdge2ᚕᚖsupportdeskᚋentᚐTicketE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEdge2ᚖsupportdeskᚋentᚐTicketEdge(ctx, sel, v[i])
@@ -63553,7 +63553,7 @@ func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋtic
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, sel, v[i])
@@ -63621,7 +63621,7 @@ func (ec *executionContext) marshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx, sel, v[i])
@@ -63663,7 +63663,7 @@ func (ec *executionContext) marshalOTicketEventEdge2ᚕᚖsupportdeskᚋentᚐTi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEventEdge2ᚖsupportdeskᚋentᚐTicketEventEdge(ctx, sel, v[i])
@@ -63700,7 +63700,7 @@ func (ec *executionContext) marshalOTicketEventKind2ᚕsupportdeskᚋentᚋticke
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEventKind2supportdeskᚋentᚋticketeventᚐKind(ctx, sel, v[i])
@@ -63785,7 +63785,7 @@ func (ec *executionContext) marshalOTicketLevel2ᚕsupportdeskᚋentᚋticketᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketLevel2supportdeskᚋentᚋticketᚐLevel(ctx, sel, v[i])
@@ -63854,7 +63854,7 @@ func (ec *executionContext) marshalOTicketPriority2ᚕsupportdeskᚋentᚋticket
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketPriority2supportdeskᚋentᚋticketᚐPriority(ctx, sel, v[i])
@@ -63913,7 +63913,7 @@ func (ec *executionContext) marshalOTicketStatus2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketStatus2supportdeskᚋentᚋticketᚐStatus(ctx, sel, v[i])
@@ -63965,7 +63965,7 @@ func (ec *executionContext) marshalOTicketTicketEnvironment2ᚕsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
@@ -64017,7 +64017,7 @@ func (ec *executionContext) marshalOTicketType2ᚕsupportdeskᚋentᚋticketᚐT
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketType2supportdeskᚋentᚋticketᚐType(ctx, sel, v[i])
@@ -64137,7 +64137,7 @@ func (ec *executionContext) marshalOTimeEntryEdge2ᚕᚖsupportdeskᚋentᚐTime
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTimeEntryEdge2ᚖsupportdeskᚋentᚐTimeEntryEdge(ctx, sel, v[i])
@@ -64174,7 +64174,7 @@ func (ec *executionContext) marshalOTimeEntryLevel2ᚕsupportdeskᚋentᚋtimeen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimeEntryLevel2supportdeskᚋentᚋtimeentryᚐLevel(ctx, sel, v[i])
@@ -64258,7 +64258,7 @@ func (ec *executionContext) marshalOUser2ᚕᚖsupportdeskᚋentᚐUserᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2ᚖsupportdeskᚋentᚐUser(ctx, sel, v[i])
@@ -64284,7 +64284,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖsupportdeskᚋentᚐUserEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖsupportdeskᚋentᚐUserEdge(ctx, sel, v[i])
@@ -64338,7 +64338,7 @@ func (ec *executionContext) marshalOUserRole2ᚕsupportdeskᚋentᚋuserᚐRole�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserRole2supportdeskᚋentᚋuserᚐRole(ctx, sel, v[i])
@@ -64405,7 +64405,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖsupportdeskᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -64458,7 +64458,7 @@ func (ec *executionContext) marshalOWebhookEvent2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -64477,7 +64477,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -64496,7 +64496,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -64515,7 +64515,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -64534,7 +64534,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

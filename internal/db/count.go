@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
@@ -53,4 +55,52 @@ func (t *countingTx) Query(ctx context.Context, q string, args, v any) error {
 func (t *countingTx) Exec(ctx context.Context, q string, args, v any) error {
 	t.c.Execs.Add(1)
 	return t.Tx.Exec(ctx, q, args, v)
+}
+
+// queryContexter and execContexter are what Ent's sql/execquery feature asks of a driver (and of
+// its transactions) for hand-written SQL; the wrappers forward them, counted.
+type queryContexter interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+type execContexter interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func queryContext(c *atomic.Int64, under any, ctx context.Context, q string, args []any) (*sql.Rows, error) {
+	qc, ok := under.(queryContexter)
+	if !ok {
+		return nil, fmt.Errorf("db: QueryContext is not supported by %T", under)
+	}
+	c.Add(1)
+	return qc.QueryContext(ctx, q, args...)
+}
+
+func execContext(c *atomic.Int64, under any, ctx context.Context, q string, args []any) (sql.Result, error) {
+	ec, ok := under.(execContexter)
+	if !ok {
+		return nil, fmt.Errorf("db: ExecContext is not supported by %T", under)
+	}
+	c.Add(1)
+	return ec.ExecContext(ctx, q, args...)
+}
+
+// QueryContext runs hand-written SQL (Ent's sql/execquery feature), counted.
+func (d *countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return queryContext(&d.c.Queries, d.Driver, ctx, q, args)
+}
+
+// ExecContext runs hand-written SQL (Ent's sql/execquery feature), counted.
+func (d *countingDriver) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return execContext(&d.c.Execs, d.Driver, ctx, q, args)
+}
+
+// QueryContext runs hand-written SQL in the transaction, counted.
+func (t *countingTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return queryContext(&t.c.Queries, t.Tx, ctx, q, args)
+}
+
+// ExecContext runs hand-written SQL in the transaction, counted.
+func (t *countingTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return execContext(&t.c.Execs, t.Tx, ctx, q, args)
 }

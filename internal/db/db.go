@@ -39,6 +39,9 @@ type Config struct {
 	// ConnectTimeout is how long Open keeps retrying (with backoff) a PostgreSQL server that
 	// cannot be reached; 0 means one attempt.
 	ConnectTimeout time.Duration
+	// PreparedStatements is how many distinct statements Ent sends as named prepared statements
+	// on PostgreSQL (prepared.go); 0 means DefaultPreparedStatements, negative none.
+	PreparedStatements int
 }
 
 // DB is an open, migrated database.
@@ -114,7 +117,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 	}
 	counts := &Counts{}
-	drv := counts.Count(entsql.OpenDB(dia, sqldb))
+	var base dialect.Driver = entsql.OpenDB(dia, sqldb)
+	if dia == dialect.Postgres && cfg.PreparedStatements >= 0 {
+		n := cfg.PreparedStatements
+		if n == 0 {
+			n = DefaultPreparedStatements
+		}
+		base = newPreparedDriver(dia, sqldb, n)
+	}
+	drv := counts.Count(base)
 	if cfg.WrapDriver != nil {
 		drv = cfg.WrapDriver(drv)
 	}

@@ -38,11 +38,13 @@ type Intake struct {
 	Now    func() time.Time
 }
 
+// now is cut to microseconds, the precision PostgreSQL keeps, so a ticket made from a mail
+// later carries the very instant the mail row holds on either database.
 func (in *Intake) now() time.Time {
 	if in.Now != nil {
-		return in.Now().UTC()
+		return in.Now().UTC().Truncate(time.Microsecond)
 	}
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // trusted is the listener's reviewed privacy bypass: a mail has no viewer until its sender is

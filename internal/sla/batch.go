@@ -66,64 +66,35 @@ func (b *batch) add(ts ...*ent.Ticket) {
 }
 
 // terms returns the contract of t as it stood when t was received, with its calendar, loading
-// every pending contract at once.
-func (b *batch) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*ent.Contract, error) {
+// every pending contract at once (those s's terms cache does not hold).
+func (b *batch) terms(ctx context.Context, s *Service, c *ent.Client, t *ent.Ticket) (*ent.Contract, error) {
 	b.add(t)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.pending) > 0 {
-		ids := make([]int, 0, len(b.pending))
-		for id := range b.pending {
-			ids = append(ids, id)
-		}
+		gen, now := s.termsCache.gen.Load(), s.now()
 		var missing []int
-		for _, id := range ids {
-			if b.contracts[id] == nil {
-				missing = append(missing, id)
-			}
-		}
-		if len(missing) > 0 {
-			loaded, err := c.Contract.Query().Where(contract.IDIn(missing...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range loaded {
-				b.contracts[k.ID] = k
-			}
-		}
-		vs, err := terms.Versions(ctx, c, ids)
-		if err != nil {
-			return nil, err
-		}
-		need := map[int]bool{}
-		for _, id := range ids {
-			k := b.contracts[id]
-			if k == nil {
+		for id := range b.pending {
+			if b.contracts[id] != nil {
 				continue
 			}
-			b.versions[k.ID] = vs[k.ID]
-			if k.CalendarID != nil {
-				need[*k.CalendarID] = true
-			}
-			for _, v := range vs[k.ID] {
-				if v.Terms.CalendarID != nil {
-					need[*v.Terms.CalendarID] = true
+			if e, ok := s.termsCache.get(id, gen, now); ok {
+				b.contracts[id], b.versions[id] = e.contract, e.versions
+				for cid, cal := range e.calendars {
+					b.calendars[cid] = cal
 				}
+				continue
 			}
+			missing = append(missing, id)
 		}
-		var calIDs []int
-		for id := range need {
-			if b.calendars[id] == nil {
-				calIDs = append(calIDs, id)
-			}
+		if err := b.load(ctx, c, missing); err != nil {
+			return nil, err
 		}
-		if len(calIDs) > 0 {
-			cals, err := c.Calendar.Query().Where(calendar.IDIn(calIDs...)).All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, cal := range cals {
-				b.calendars[cal.ID] = cal
+		for _, id := range missing {
+			if k := b.contracts[id]; k != nil {
+				if cals, ok := b.calendarsOf(k); ok {
+					s.termsCache.put(id, cachedTerms{contract: k, versions: b.versions[id], calendars: cals, gen: gen, at: now})
+				}
 			}
 		}
 		b.pending = map[int]bool{}
@@ -139,4 +110,77 @@ func (b *batch) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*ent.C
 		k = &kk
 	}
 	return k, nil
+}
+
+// load reads the contracts ids, their term versions and the calendars they name (three
+// statements, none when ids is empty).
+func (b *batch) load(ctx context.Context, c *ent.Client, ids []int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	loaded, err := c.Contract.Query().Where(contract.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range loaded {
+		b.contracts[k.ID] = k
+	}
+	vs, err := terms.Versions(ctx, c, ids)
+	if err != nil {
+		return err
+	}
+	need := map[int]bool{}
+	for _, id := range ids {
+		k := b.contracts[id]
+		if k == nil {
+			continue
+		}
+		b.versions[k.ID] = vs[k.ID]
+		for _, cid := range calendarIDs(k, vs[k.ID]) {
+			need[cid] = true
+		}
+	}
+	var calIDs []int
+	for id := range need {
+		if b.calendars[id] == nil {
+			calIDs = append(calIDs, id)
+		}
+	}
+	if len(calIDs) > 0 {
+		cals, err := c.Calendar.Query().Where(calendar.IDIn(calIDs...)).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, cal := range cals {
+			b.calendars[cal.ID] = cal
+		}
+	}
+	return nil
+}
+
+// calendarIDs are the calendars a contract's terms name, in any version.
+func calendarIDs(k *ent.Contract, vs []*ent.ContractVersion) []int {
+	var ids []int
+	if k.CalendarID != nil {
+		ids = append(ids, *k.CalendarID)
+	}
+	for _, v := range vs {
+		if v.Terms.CalendarID != nil {
+			ids = append(ids, *v.Terms.CalendarID)
+		}
+	}
+	return ids
+}
+
+// calendarsOf returns the loaded calendars of a contract's terms, and whether all were found.
+func (b *batch) calendarsOf(k *ent.Contract) (map[int]*ent.Calendar, bool) {
+	out := map[int]*ent.Calendar{}
+	for _, id := range calendarIDs(k, b.versions[k.ID]) {
+		cal := b.calendars[id]
+		if cal == nil {
+			return nil, false
+		}
+		out[id] = cal
+	}
+	return out, true
 }

@@ -33,8 +33,9 @@ type Service struct {
 	Postgres bool
 	// SQL, when set, is the pool the evaluator stores next check moments through, without the
 	// ticket's mutation hooks (no outbox event, no updated_at: nothing a user sees changed).
-	SQL   *stdsql.DB
-	cache sync.Map // calendar id → cachedCal
+	SQL        *stdsql.DB
+	cache      sync.Map // calendar id → cachedCal
+	termsCache termsCache
 }
 
 type cachedCal struct {
@@ -91,7 +92,7 @@ func (s *Service) terms(ctx context.Context, c *ent.Client, t *ent.Ticket) (*cal
 	var err error
 	if b := batchFrom(ctx); b != nil && c == s.Client {
 		// A list's tickets: their terms come in one batch (batch.go).
-		k, err = b.terms(trusted, c, t)
+		k, err = b.terms(trusted, s, c, t)
 	} else {
 		k, err = c.Contract.Query().Where(contract.ID(*t.ContractID)).WithCalendar().Only(trusted)
 		// A ticket keeps the terms in force when it was received (package terms).

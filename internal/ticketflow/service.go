@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/contract"
 	"supportdesk/ent/organization"
 	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/pending"
 	"supportdesk/ent/schema/schematype"
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/ticket"
@@ -140,18 +141,28 @@ func (s *Service) CreateThen(ctx context.Context, in CreateInput, then func(tx *
 		return nil, err
 	}
 	var out *ent.Ticket
-	err = WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		t, err := s.create(ctx, tx.Client(), v, in)
-		if err == nil && then != nil {
-			err = then(tx, t)
+	// The outbox rows of the ticket and its history row go in one INSERT before commit.
+	bctx := pending.With(ctx)
+	err = WithTx(bctx, s.Client, func(tx *ent.Tx) error {
+		t, err := s.create(bctx, tx.Client(), v, in)
+		if err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(tx, t); err != nil {
+				return err
+			}
 		}
 		out = t
-		return err
+		return pending.Flush(bctx, tx.Client())
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.Ticket.Get(ctx, out.ID)
+	// The ticket as inserted (hooks included) is what a read would return: its times are
+	// stored at microseconds (create), and its creator may see it. Unwrap binds it to the
+	// base client, so edges the response selects load after the commit.
+	return out.Unwrap(), nil
 }
 
 func validateCreate(in CreateInput) error {
@@ -179,7 +190,8 @@ func validateCreate(in CreateInput) error {
 }
 
 func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, in CreateInput) (*ent.Ticket, error) {
-	now := s.now()
+	// Microseconds, as PostgreSQL stores them: the returned ticket equals a read of it.
+	now := s.now().Truncate(time.Microsecond)
 	received := now
 	level := ticket.LevelL1
 	reporterID := v.UserID
@@ -219,7 +231,7 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 			if in.ReceivedAt.After(now) {
 				return nil, apperr.Invalid("the time an inquiry was received cannot lie in the future", "receivedAt")
 			}
-			received = in.ReceivedAt.UTC()
+			received = in.ReceivedAt.UTC().Truncate(time.Microsecond)
 		}
 		// The customer contact who called or wrote is the reporter, so the customer follows the
 		// ticket and is notified; the staff member who registered it is the actor of the
@@ -269,7 +281,20 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if err != nil {
 		return nil, err
 	}
-	create := c.Ticket.Create().
+	// The SLA due times and the evaluator's first look are inserted with the ticket, as Freeze
+	// would store them right after.
+	var start sla.Start
+	if s.SLA != nil {
+		start, err = s.SLA.StartOf(ctx, c, &ent.Ticket{ReceivedAt: received, Priority: in.Priority, Type: in.Type,
+			Level: level, Status: ticket.StatusNEW}, k)
+		if err != nil {
+			return nil, err
+		}
+	}
+	stamp := time.Now().UTC().Truncate(time.Microsecond)
+	create := c.Ticket.Create().SetCreatedAt(stamp).SetUpdatedAt(stamp).
+		SetNillableSLAFirstResponseDue(start.FirstResponseDue).SetNillableSLAResolutionDue(start.ResolutionDue).
+		SetNillableSLANextCheckAt(start.NextCheck).
 		SetNumber(number).SetTitle(strings.TrimSpace(in.Title)).SetDescription(in.Description).
 		SetType(in.Type).SetPriority(in.Priority).SetChannel(in.Channel).SetLevel(level).
 		SetStatus(ticket.StatusNEW).SetModule(in.Module).SetSoftwareVersion(in.SoftwareVersion).
@@ -283,9 +308,6 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if err != nil {
 		return nil, err
 	}
-	if err := s.freeze(ctx, c, t.ID); err != nil {
-		return nil, err
-	}
 	reason := ""
 	if reporterID != v.UserID {
 		reason = "registered by provider staff for the customer's reporter"
@@ -293,7 +315,13 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), reason); err != nil {
 		return nil, err
 	}
-	return t, webhook.QueueTicket(ctx, c, webhook.TicketCreated, t.ID, now, nil)
+	// The serving provider: a customer user's parent, or the staff member's own organisation
+	// (staff register tickets only for the customers they serve).
+	provider := v.OrgID
+	if v.IsCustomerSide() {
+		provider = v.ParentOrgID
+	}
+	return t, webhook.QueueCreated(ctx, c, t, provider, now)
 }
 
 // customerIntakeLevel applies the contract's intake model (SPEC 12.5) to a customer user.
@@ -384,7 +412,28 @@ func contains[T comparable](xs []T, x T) bool {
 // transaction (a row lock on PostgreSQL, the write lock on SQLite), so numbers never repeat.
 func nextNumber(ctx context.Context, c *ent.Client, prefix string) (string, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	err := c.Sequence.Create().SetName(prefix).SetValue(1).OnConflictColumns(sequence.FieldName).AddValue(1).Exec(ctx)
+	// One statement: the upsert returns the new value ($1 placeholders work on SQLite too).
+	rows, err := c.QueryContext(ctx, `INSERT INTO sequences (name, value) VALUES ($1, 1)
+ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value`, prefix)
+	if err == nil {
+		defer rows.Close()
+		var n int64
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return "", err
+			}
+			return "", fmt.Errorf("sequence %s: no value returned", prefix)
+		}
+		if err := rows.Scan(&n); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s-%06d", prefix, n), rows.Close()
+	}
+	if !strings.Contains(err.Error(), "is not supported") {
+		return "", err
+	}
+	// A driver wrapper without QueryContext: the upsert through Ent, then the value.
+	err = c.Sequence.Create().SetName(prefix).SetValue(1).OnConflictColumns(sequence.FieldName).AddValue(1).Exec(ctx)
 	if err != nil {
 		return "", err
 	}

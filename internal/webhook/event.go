@@ -149,6 +149,30 @@ func QueueTicket(ctx context.Context, c *ent.Client, kind string, ticketID int, 
 	})
 }
 
+// QueueCreated queues a TICKET_CREATED for t, just inserted by the caller's transaction, whose
+// customer is served by provider. A new ticket is not escalated, so its audience is the
+// provider once the ticket is past the customer's own triage: no statement besides the
+// endpoints' unless one listens.
+func QueueCreated(ctx context.Context, c *ent.Client, t *ent.Ticket, provider int, now time.Time) error {
+	if t.VendorInvolved || provider == 0 {
+		return QueueTicket(ctx, c, TicketCreated, t.ID, now, nil)
+	}
+	if t.Level == ticket.LevelCUSTOMER {
+		return nil
+	}
+	eps, err := endpoints(ctx, c, []int{provider}, TicketCreated)
+	if err != nil || len(eps) == 0 {
+		return err
+	}
+	cust, err := c.Organization.Get(trusted(ctx), t.CustomerID)
+	if err != nil {
+		return err
+	}
+	return enqueue(ctx, c, eps, TicketCreated, &t.ID, now, func(int) map[string]any {
+		return map[string]any{"ticket": ticketSummary(t, cust)}
+	})
+}
+
 // QueueContingent queues a CONTINGENT_WARNING for the contract's provider.
 func QueueContingent(ctx context.Context, c *ent.Client, k *ent.Contract, b *ent.Contingent, now time.Time) error {
 	eps, err := endpoints(ctx, c, []int{k.ProviderID}, ContingentWarning)
