@@ -24,6 +24,10 @@ const preset = {
 const pgl = postgraphile(preset);
 const serv = pgl.createServ(grafserv);
 const server = createServer();
+// Keep idle connections longer than the bench client does (Node's default of 5 s races the
+// client's reuse of an idle connection and resets it).
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 121_000;
 server.on("error", (e) => {
   console.error(e);
   process.exit(1);
