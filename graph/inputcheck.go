@@ -208,12 +208,29 @@ func CheckCursor(v any) (err error) {
 	if c.ID <= 0 {
 		return fmt.Errorf("malformed cursor")
 	}
-	switch c.Value.(type) {
-	case nil, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, bool, time.Time:
-	default:
-		return fmt.Errorf("malformed cursor")
+	if !cursorScalar(c.Value) {
+		// A list ordered by several fields (the queue, orderBy with more than one term) keeps
+		// one value per field: a flat list of scalars.
+		vs, ok := c.Value.([]any)
+		if !ok || len(vs) == 0 || len(vs) > 8 {
+			return fmt.Errorf("malformed cursor")
+		}
+		for _, e := range vs {
+			if !cursorScalar(e) {
+				return fmt.Errorf("malformed cursor")
+			}
+		}
 	}
 	return nil
+}
+
+// cursorScalar tells whether v is a value a cursor may carry for one order field.
+func cursorScalar(v any) bool {
+	switch v.(type) {
+	case nil, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, bool, time.Time:
+		return true
+	}
+	return false
 }
 
 func toInt64(v any) (int64, bool) {
