@@ -10713,7 +10713,7 @@ type Subscription {
 }
 
 extend type Mutation {
-  "Renews the authentication of the WebSocket this operation is sent on with a fresh access token of the same user, so the socket stays open past the old token's expiry. Over HTTP it only checks the token."
+  "Renews the authentication of the WebSocket this operation is sent on with a fresh access token of the same user, so the socket stays open past the old token's expiry. Sent over HTTP it is refused with VALIDATION: there is no socket to renew."
   reauthenticate(token: String!): Boolean!
 }
 `, BuiltIn: false},
