@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,8 @@ type env struct {
 	app     *App
 	srv     *httptest.Server
 	queries *atomic.Int64
+	// dbDown, when set, makes every query through the env's driver fail (newEnv only).
+	dbDown *atomic.Bool
 }
 
 const testPassword = "test-password-1"
@@ -40,7 +43,8 @@ const testPassword = "test-password-1"
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	var n atomic.Int64
-	d := dbtest.OpenTest(t, func(drv dialect.Driver) dialect.Driver { return &countingDriver{Driver: drv, n: &n} })
+	var down atomic.Bool
+	d := dbtest.OpenTest(t, func(drv dialect.Driver) dialect.Driver { return &countingDriver{Driver: drv, n: &n, down: &down} })
 	cfg, err := ConfigFromEnv(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -58,17 +62,21 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(app.StopLive)
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, app: app, srv: srv, queries: &n, clock: clock}
+	return &env{t: t, app: app, srv: srv, queries: &n, clock: clock, dbDown: &down}
 }
 
 // countingDriver counts the statements sent to the database.
 type countingDriver struct {
 	dialect.Driver
-	n *atomic.Int64
+	n    *atomic.Int64
+	down *atomic.Bool
 }
 
 func (d *countingDriver) Query(ctx context.Context, q string, args, v any) error {
 	d.n.Add(1)
+	if d.down != nil && d.down.Load() {
+		return errors.New("test: the database is down")
+	}
 	return d.Driver.Query(ctx, q, args, v)
 }
 

@@ -208,6 +208,13 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		v, err := a.viewerFor(r.Context(), token)
+		if err != nil && apperr.CodeOf(err) != apperr.Unauthenticated {
+			// The token verified but its user could not be loaded (the database failed): not a
+			// reason to sign the client out.
+			a.Log.ErrorContext(r.Context(), "load viewer", "request_id", reqlog.ID(r.Context()), "err", err)
+			unavailable(w, reqlog.ID(r.Context()))
+			return
+		}
 		if err != nil {
 			unauthenticated(w, "invalid or expired token")
 			return
@@ -216,12 +223,25 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// viewerFor verifies the token and loads its user's viewer. A token that does not verify, or
+// whose user is unknown or inactive, is UNAUTHENTICATED; any other error is the server's.
 func (a *App) viewerFor(ctx context.Context, token string) (*viewer.Viewer, error) {
 	id, _, err := a.Tokens.Verify(ctx, token)
 	if err != nil {
-		return nil, err
+		return nil, apperr.E(apperr.Unauthenticated, "invalid or expired token")
 	}
 	return a.Viewers.Load(ctx, a.DB.Client, id)
+}
+
+// unavailable answers 503 when the viewer of a valid token cannot be loaded; the client keeps
+// its session and retries.
+func unavailable(w http.ResponseWriter, requestID string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", "1")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
+		"message": "temporarily unavailable, try again", "extensions": map[string]any{"code": "INTERNAL", "requestId": requestID},
+	}}})
 }
 
 func unauthenticated(w http.ResponseWriter, msg string) {

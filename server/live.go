@@ -31,6 +31,7 @@ import (
 const (
 	closeExpired   = 4403
 	closeGoingAway = 1001
+	closeInternal  = 1011
 )
 
 // Limits of one live connection.
@@ -423,6 +424,12 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	var v *viewer.Viewer
 	if err == nil {
 		v, err = a.Viewers.Load(ctx, a.DB.Client, userID)
+		if err != nil && apperr.CodeOf(err) != apperr.Unauthenticated {
+			// The token is good but the user could not be loaded (the database failed): 1011,
+			// so the client reconnects instead of signing out.
+			a.Log.ErrorContext(ctx, "load viewer", "err", err)
+			return transport.WithWebsocketCloseCode(ctx, closeInternal), nil, errors.New("temporarily unavailable")
+		}
 	}
 	if err != nil {
 		return transport.WithWebsocketCloseCode(ctx, closeExpired), nil, errors.New("invalid or expired token")
