@@ -123,6 +123,10 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*
 		}
 		return outbound.QueueInvitation(ctx, c, out, org.Name, token, exp)
 	})
+	if ent.IsConstraintError(err) {
+		// The same address created concurrently: the unique index decides.
+		return nil, apperr.E(apperr.Conflict, "a user with this email exists")
+	}
 	if err != nil {
 		return nil, err
 	}
