@@ -22,7 +22,7 @@ func (OutboundMail) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
 // Fields of OutboundMail.
 func (OutboundMail) Fields() []ent.Field {
 	return []ent.Field{
-		// kind is what caused the mail: COMMENT, NOTIFICATION, PASSWORD_RESET.
+		// kind is what caused the mail: COMMENT, NOTIFICATION, PASSWORD_RESET, INVITATION.
 		field.String("kind").Immutable(),
 		// organization_id is the organisation of the recipient.
 		field.Int("organization_id").Immutable(),

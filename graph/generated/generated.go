@@ -5899,7 +5899,7 @@ extend type Mutation {
   reactivateUser(id: ID!): UserPayload!
   "Changes the viewer's own password; every other session ends and a fresh one is returned."
   changePassword(currentPassword: String!, newPassword: String!): AuthPayload!
-  "Starts a password reset for a user the administrator manages."
+  "Starts a password reset for a user the administrator manages; the token is also mailed. A user invited without a password (createUser) gets the invitation mail again, valid 7 days."
   startPasswordReset(userID: ID!): PasswordResetPayload!
   "Sets a new password with a reset token; the token is used up and the user's sessions end."
   resetPassword(token: String!, newPassword: String!): Boolean!
@@ -10957,7 +10957,10 @@ input CreateUserInput {
   role: UserRole!
   levels: [SupportLevel!]
   canApprove: Boolean
-  password: String!
+  "The initial password (8 to 72 characters). Without it the user is invited: they get a one-time token by mail (valid 7 days, for resetPassword) and cannot sign in before setting a password."
+  password: String
+  "The user's language (de, da, en, …) for mails such as the invitation; en when not given."
+  language: String
 }
 
 type UserPayload {
@@ -40509,7 +40512,7 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationID", "email", "name", "role", "levels", "canApprove", "password"}
+	fieldsInOrder := [...]string{"organizationID", "email", "name", "role", "levels", "canApprove", "password", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40560,11 +40563,18 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 			it.CanApprove = data
 		case "password":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Password = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil

@@ -165,25 +165,35 @@ type PasswordReset struct {
 }
 
 // StartPasswordReset gives a user the administrator manages a one-time, expiring reset token;
-// only its hash is stored, and a new reset replaces an older one.
+// only its hash is stored, and a new reset replaces an older one. For a user without a password
+// (invited by createUser) it re-sends the invitation, valid for auth.InvitationTTL.
 func (s *Service) StartPasswordReset(ctx context.Context, id int) (*PasswordReset, error) {
 	var out *PasswordReset
 	err := s.inTx(ctx, func(c *ent.Client) error {
-		u, _, err := s.managed(ctx, c, id, "reset passwords")
+		u, org, err := s.managed(ctx, c, id, "reset passwords")
 		if err != nil {
 			return err
 		}
 		if !u.Active {
 			return apperr.Invalid("the user is deactivated; reactivate them first", "userID")
 		}
+		// A user who never set a password (invited, issue 17) gets the invitation again, with
+		// the invitation's validity.
+		invited := u.PasswordHash == ""
 		token, hash := auth.NewResetToken()
 		exp := s.now().Add(auth.PasswordResetTTL)
+		if invited {
+			exp = s.now().Add(auth.InvitationTTL)
+		}
 		u, err = c.User.UpdateOneID(u.ID).SetPasswordResetHash(hash).SetPasswordResetExpiresAt(exp).Save(ctx)
 		if err != nil {
 			return err
 		}
 		out = &PasswordReset{User: u, Token: token, ExpiresAt: exp}
 		// The token also goes to the user by mail (issue 17), from the outbox of this transaction.
+		if invited {
+			return outbound.QueueInvitation(ctx, c, u, org.Name, token, exp)
+		}
 		return outbound.QueuePasswordReset(ctx, c, u, token, exp)
 	})
 	if err != nil {

@@ -25,6 +25,10 @@ type Service struct {
 	Clock func() time.Time
 }
 
+// dummyHash is compared against when there is no password to check, so that the time a failed
+// login takes does not reveal whether the account exists or has a password.
+const dummyHash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOHi5BTHnL6gYWp0ZxbSB8ylKkWdY5e1W"
+
 // Session is the result of a login or refresh.
 type Session struct {
 	AccessToken     string
@@ -66,11 +70,15 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	u, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).WithOrganization().Only(ctx)
 	if ent.IsNotFound(err) {
 		// Compare against a dummy hash anyway so timing does not reveal which emails exist.
-		CheckPassword("$2a$10$7EqJtq98hPqEX7fNZaFWoOHi5BTHnL6gYWp0ZxbSB8ylKkWdY5e1W", password)
+		CheckPassword(dummyHash, password)
 		return fail()
 	}
 	if err != nil {
 		return nil, err
+	}
+	if u.PasswordHash == "" {
+		// An invited user without a password yet: the same dummy comparison keeps the timing.
+		CheckPassword(dummyHash, password)
 	}
 	// A deactivated user or a user of a deactivated organisation cannot sign in.
 	if !u.Active || !u.Edges.Organization.Active || !CheckPassword(u.PasswordHash, password) {

@@ -14,6 +14,10 @@ import (
 // PasswordResetTTL is how long a password reset token stays valid.
 const PasswordResetTTL = 24 * time.Hour
 
+// InvitationTTL is how long the token of an invitation (a user created without a password)
+// stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
 // RevokeSessions revokes every live refresh token of the given users, so that none of their
 // sessions can be renewed. Their access tokens are refused by LoadViewer once the user or the
 // organisation is inactive; after a password change they simply run out.

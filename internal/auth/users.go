@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/organization"
 	"supportdesk/ent/user"
 	"supportdesk/internal/apperr"
+	"supportdesk/internal/mail/outbound"
 	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 )
@@ -22,7 +23,10 @@ type NewUser struct {
 	Role           user.Role `json:"role"`
 	Levels         []string  `json:"levels"`
 	CanApprove     *bool     `json:"canApprove"`
-	Password       string    `json:"password"`
+	// Password is the initial password; nil invites the user (see CreateUser).
+	Password *string `json:"password"`
+	// Language is the user's language tag; nil keeps the default (en).
+	Language *string `json:"language"`
 }
 
 var customerRoles = []user.Role{user.RoleEND_USER, user.RoleKEY_USER, user.RoleAPPROVER}
@@ -30,6 +34,11 @@ var customerRoles = []user.Role{user.RoleEND_USER, user.RoleKEY_USER, user.RoleA
 // CreateUser lets a provider administrator create staff of their own organisation or users of a
 // customer they serve. A customer gets no more key users than its contract allows (included
 // plus purchased extras); approvers do not count (SPEC 12.4, 12.5).
+//
+// Without a password the user is invited (issue 17): they are created without a usable password,
+// with a one-time token valid for InvitationTTL (stored as a hash, like a password reset), and
+// the token goes to them by mail in their language; resetPassword with it sets their password.
+// The user, the token and the mail are written in one transaction.
 func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*ent.User, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
@@ -67,28 +76,62 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser, bcryptCost int) (*
 			return nil, apperr.Invalid("unknown support level "+l, "levels")
 		}
 	}
-	hash, err := HashPassword(in.Password, bcryptCost)
-	if err != nil {
-		return nil, apperr.Invalid(err.Error(), "password")
+	lang := ""
+	if in.Language != nil {
+		if lang = strings.TrimSpace(*in.Language); lang == "" || len(lang) > 8 {
+			return nil, apperr.Invalid("the language must be a short language tag such as de, da or en", "language")
+		}
 	}
-	if in.Role == user.RoleKEY_USER {
-		if err := KeyUserRoom(ctx, s.Client, org.ID); err != nil {
-			return nil, err
+	hash := ""
+	if in.Password != nil {
+		if hash, err = HashPassword(*in.Password, bcryptCost); err != nil {
+			return nil, apperr.Invalid(err.Error(), "password")
 		}
 	}
 	canApprove := in.Role == user.RoleAPPROVER
 	if in.CanApprove != nil {
 		canApprove = *in.CanApprove && (in.Role == user.RoleAPPROVER || in.Role == user.RoleKEY_USER)
 	}
-	exists, err := s.Client.User.Query().Where(user.EmailEqualFold(email)).Exist(trusted(ctx))
+	var out *ent.User
+	err = withTx(ctx, s.Client, func(tx *ent.Tx) error {
+		c := tx.Client()
+		if in.Role == user.RoleKEY_USER {
+			if err := KeyUserRoom(ctx, c, org.ID); err != nil {
+				return err
+			}
+		}
+		exists, err := c.User.Query().Where(user.EmailEqualFold(email)).Exist(trusted(ctx))
+		if err != nil {
+			return err
+		}
+		if exists {
+			return apperr.E(apperr.Conflict, "a user with this email exists")
+		}
+		create := c.User.Create().SetOrganizationID(org.ID).SetEmail(email).SetName(strings.TrimSpace(in.Name)).
+			SetRole(in.Role).SetLevels(in.Levels).SetCanApprove(canApprove)
+		if lang != "" {
+			create.SetLanguage(lang)
+		}
+		if in.Password != nil {
+			out, err = create.SetPasswordHash(hash).Save(ctx)
+			return err
+		}
+		token, tokenHash := NewResetToken()
+		exp := s.Now().Add(InvitationTTL)
+		if out, err = create.SetPasswordResetHash(tokenHash).SetPasswordResetExpiresAt(exp).Save(ctx); err != nil {
+			return err
+		}
+		return outbound.QueueInvitation(ctx, c, out, org.Name, token, exp)
+	})
+	if ent.IsConstraintError(err) {
+		// The same address created concurrently: the unique index decides.
+		return nil, apperr.E(apperr.Conflict, "a user with this email exists")
+	}
 	if err != nil {
 		return nil, err
 	}
-	if exists {
-		return nil, apperr.E(apperr.Conflict, "a user with this email exists")
-	}
-	return s.Client.User.Create().SetOrganizationID(org.ID).SetEmail(email).SetName(strings.TrimSpace(in.Name)).
-		SetRole(in.Role).SetLevels(in.Levels).SetCanApprove(canApprove).SetPasswordHash(hash).Save(ctx)
+	// Edges of the result (organization) resolve through the client, not the finished transaction.
+	return out.Unwrap(), nil
 }
 
 // Administers reports whether viewer v may manage the users and the record of organisation

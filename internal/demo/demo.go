@@ -124,7 +124,7 @@ func (l *loader) people(adminEmail string, orgID int, ps ...person) error {
 	for _, p := range ps {
 		approve := p.canApprove
 		u, err := l.Auth.CreateUser(ctx, auth.NewUser{OrganizationID: orgID, Email: p.email, Name: p.name, Role: p.role,
-			Levels: p.levels, CanApprove: &approve, Password: Password}, l.BcryptCost)
+			Levels: p.levels, CanApprove: &approve, Password: ptr(Password)}, l.BcryptCost)
 		if err != nil {
 			return fmt.Errorf("user %s: %w", p.email, err)
 		}

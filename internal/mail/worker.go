@@ -133,8 +133,8 @@ func (w *Worker) send(ctx context.Context, m *ent.OutboundMail) error {
 	u := w.Client.OutboundMail.UpdateOne(m).ClearClaimedUntil()
 	if err == nil {
 		u.SetStatus(outboundmail.StatusSENT).SetSentAt(now).SetLastError("").ClearNextAttemptAt()
-		if m.Kind == outbound.KindPasswordReset {
-			// The token is not kept once it has left.
+		if outbound.CarriesSecret(m.Kind) {
+			// A token (reset, invitation) is not kept once it has left.
 			u.SetTextBody("").SetHTMLBody("")
 		}
 		return u.Exec(ctx)
@@ -151,7 +151,7 @@ func (w *Worker) send(ctx context.Context, m *ent.OutboundMail) error {
 	var se *smtp.SMTPError
 	if (errors.As(err, &se) && se.Code >= 500) || m.Attempts >= maxAttempts {
 		u.SetStatus(outboundmail.StatusFAILED).ClearNextAttemptAt()
-		if m.Kind == outbound.KindPasswordReset {
+		if outbound.CarriesSecret(m.Kind) {
 			u.SetTextBody("").SetHTMLBody("")
 		}
 	} else {

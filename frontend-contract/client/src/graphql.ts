@@ -699,10 +699,13 @@ export type CreateTicketInput = {
 export type CreateUserInput = {
   canApprove?: boolean | null | undefined;
   email: string;
+  /** The user's language (de, da, en, …) for mails such as the invitation; en when not given. */
+  language?: string | null | undefined;
   levels?: Array<SupportLevel> | null | undefined;
   name: string;
   organizationID: string;
-  password: string;
+  /** The initial password (8 to 72 characters). Without it the user is invited: they get a one-time token by mail (valid 7 days, for resetPassword) and cannot sign in before setting a password. */
+  password?: string | null | undefined;
   role: UserRole;
 };
 

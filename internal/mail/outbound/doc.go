@@ -1,6 +1,7 @@
 // Package outbound writes the mails Supportdesk sends (issue 17) as rows of the outbound-mail
 // outbox, in the transaction of the change that causes them: public staff comments to the
-// ticket's reporter, notifications a user chose to receive by mail, and password-reset tokens.
+// ticket's reporter, notifications a user chose to receive by mail, password-reset tokens and
+// invitations (the token of a user created without a password).
 // Each mail is rendered here, completely, in the recipient's language (English, German or
 // Danish, matched from the user's language with golang.org/x/text/language), as plain text
 // plus HTML. Package mail's worker sends the rows through the configured relay.

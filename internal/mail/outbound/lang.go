@@ -20,6 +20,9 @@ type Texts struct {
 	ResetLead       string
 	ResetExpiry     string // expiry time
 	ResetIgnore     string
+	InviteSubject   string
+	InviteLead      string // organisation, e-mail address
+	InviteIgnore    string
 	Kinds           map[string]string
 }
 
@@ -43,6 +46,9 @@ var english = &Texts{Tag: language.English,
 	ResetLead:       "A password reset was started for your account. Enter this one-time code on the password reset page:",
 	ResetExpiry:     "The code is valid until %s and can be used once.",
 	ResetIgnore:     "If you did not expect this mail, ask your administrator; your current password stays valid.",
+	InviteSubject:   "Your invitation to Supportdesk",
+	InviteLead:      "An account at %s was created for you; you sign in with %s. To choose your password, enter this one-time code on the password reset page:",
+	InviteIgnore:    "If you did not expect this mail, you can ignore it; nobody can sign in to the account before a password is chosen.",
 	Kinds: map[string]string{"TICKET_ASSIGNED": "Assigned to you", "CUSTOMER_REPLIED": "The customer replied",
 		"TICKET_ESCALATED": "Ticket escalated", "TICKET_RESOLVED": "Ticket resolved", "TICKET_WAITING": "Waiting for your answer",
 		"ESTIMATE_AWAITS_APPROVAL": "Estimate awaits your approval", "SLA_AT_RISK": "SLA at risk", "SLA_BREACHED": "SLA breached",
@@ -59,6 +65,9 @@ var german = &Texts{Tag: language.German,
 	ResetLead:       "Für Ihr Konto wurde das Zurücksetzen des Passworts gestartet. Geben Sie diesen einmaligen Code auf der Seite zum Zurücksetzen ein:",
 	ResetExpiry:     "Der Code gilt bis %s und kann einmal verwendet werden.",
 	ResetIgnore:     "Falls Sie diese E-Mail nicht erwartet haben, wenden Sie sich an Ihren Administrator; Ihr bisheriges Passwort bleibt gültig.",
+	InviteSubject:   "Ihre Einladung zu Supportdesk",
+	InviteLead:      "Für Sie wurde ein Konto bei %s angelegt; Sie melden sich mit %s an. Um Ihr Passwort festzulegen, geben Sie diesen einmaligen Code auf der Seite zum Zurücksetzen des Passworts ein:",
+	InviteIgnore:    "Falls Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren; ohne festgelegtes Passwort kann sich niemand an dem Konto anmelden.",
 	Kinds: map[string]string{"TICKET_ASSIGNED": "Ihnen zugewiesen", "CUSTOMER_REPLIED": "Der Kunde hat geantwortet",
 		"TICKET_ESCALATED": "Ticket eskaliert", "TICKET_RESOLVED": "Ticket gelöst", "TICKET_WAITING": "Wartet auf Ihre Antwort",
 		"ESTIMATE_AWAITS_APPROVAL": "Aufwandsschätzung wartet auf Freigabe", "SLA_AT_RISK": "SLA gefährdet", "SLA_BREACHED": "SLA verletzt",
@@ -75,6 +84,9 @@ var danish = &Texts{Tag: language.Danish,
 	ResetLead:       "Der er startet en nulstilling af adgangskoden til din konto. Indtast denne engangskode på siden til nulstilling:",
 	ResetExpiry:     "Koden er gyldig indtil %s og kan bruges én gang.",
 	ResetIgnore:     "Hvis du ikke forventede denne mail, så kontakt din administrator; din nuværende adgangskode er stadig gyldig.",
+	InviteSubject:   "Din invitation til Supportdesk",
+	InviteLead:      "Der er oprettet en konto til dig hos %s; du logger ind med %s. For at vælge din adgangskode skal du indtaste denne engangskode på siden til nulstilling af adgangskoden:",
+	InviteIgnore:    "Hvis du ikke forventede denne mail, kan du se bort fra den; ingen kan logge ind på kontoen, før der er valgt en adgangskode.",
 	Kinds: map[string]string{"TICKET_ASSIGNED": "Tildelt dig", "CUSTOMER_REPLIED": "Kunden har svaret",
 		"TICKET_ESCALATED": "Sag eskaleret", "TICKET_RESOLVED": "Sag løst", "TICKET_WAITING": "Afventer dit svar",
 		"ESTIMATE_AWAITS_APPROVAL": "Estimat afventer godkendelse", "SLA_AT_RISK": "SLA i fare", "SLA_BREACHED": "SLA overskredet",

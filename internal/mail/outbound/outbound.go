@@ -20,7 +20,12 @@ const (
 	KindComment       = "COMMENT"
 	KindNotification  = "NOTIFICATION"
 	KindPasswordReset = "PASSWORD_RESET"
+	KindInvitation    = "INVITATION"
 )
+
+// CarriesSecret reports whether mails of a kind carry a one-time token, which the worker does
+// not keep once the mail has been sent or has failed for good.
+func CarriesSecret(kind string) bool { return kind == KindPasswordReset || kind == KindInvitation }
 
 // Letter is one rendered mail to one user.
 type Letter struct {
@@ -175,4 +180,15 @@ func QueuePasswordReset(ctx context.Context, c *ent.Client, u *ent.User, token s
 		fmt.Sprintf(tr.ResetExpiry, expires.UTC().Format("2006-01-02 15:04 UTC")), tr.ResetIgnore}
 	return Queue(ctx, c, Letter{Kind: KindPasswordReset, Recipient: u, Subject: tr.ResetSubject,
 		Text: Text(paras), HTML: HTML(tr.ResetSubject, paras)})
+}
+
+// QueueInvitation mails the one-time token of an invitation to a user created without a
+// password (org is the name of their organisation); with the token they set their password
+// through resetPassword. Like a reset token, it is in the row only until the mail is sent.
+func QueueInvitation(ctx context.Context, c *ent.Client, u *ent.User, org, token string, expires time.Time) error {
+	tr := For(u.Language)
+	paras := []string{tr.Greeting(u.Name), fmt.Sprintf(tr.InviteLead, org, u.Email), token,
+		fmt.Sprintf(tr.ResetExpiry, expires.UTC().Format("2006-01-02 15:04 UTC")), tr.InviteIgnore}
+	return Queue(ctx, c, Letter{Kind: KindInvitation, Recipient: u, Subject: tr.InviteSubject,
+		Text: Text(paras), HTML: HTML(tr.InviteSubject, paras)})
 }
