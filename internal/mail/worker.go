@@ -16,6 +16,7 @@ import (
 
 	"supportdesk/ent"
 	"supportdesk/ent/outboundmail"
+	"supportdesk/internal/jobs"
 	"supportdesk/internal/mail/outbound"
 )
 
@@ -48,26 +49,7 @@ func (w *Worker) now() time.Time {
 
 // Run sends due mail every Interval (default 2 s) until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
-	every := w.Cfg.Interval
-	if every <= 0 {
-		every = 2 * time.Second
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		_, err := w.RunOnce(ctx)
-		if w.Observe != nil && ctx.Err() == nil {
-			w.Observe(err)
-		}
-		if err != nil && ctx.Err() == nil && w.Log != nil {
-			w.Log.Error("outbound mail", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	jobs.Every(ctx, w.Cfg.Interval, "outbound mail", w.Log, w.Observe, w.RunOnce)
 }
 
 // RunOnce sends the mail due now (a batch at a time, until none is due) and returns how many

@@ -17,6 +17,7 @@ import (
 	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/webhookdelivery"
+	"supportdesk/internal/jobs"
 )
 
 // Defaults of a Worker.
@@ -61,26 +62,7 @@ func (w *Worker) client() *http.Client {
 
 // Run sends due deliveries every Interval (default 2 s) until ctx ends.
 func (w *Worker) Run(ctx context.Context) {
-	every := w.Interval
-	if every <= 0 {
-		every = 2 * time.Second
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		_, err := w.RunOnce(ctx)
-		if w.Observe != nil && ctx.Err() == nil {
-			w.Observe(err)
-		}
-		if err != nil && ctx.Err() == nil && w.Log != nil {
-			w.Log.Error("webhook deliveries", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	jobs.Every(ctx, w.Interval, "webhook deliveries", w.Log, w.Observe, w.RunOnce)
 }
 
 // RunOnce sends the deliveries due now (a batch at a time, until none is due) and returns how
