@@ -40,7 +40,8 @@ type fixture struct {
 	month            string // the largest customer's busiest month
 	monthEntries     int
 	searchCursor     string
-	searchAfter      int64    // the id the floor's second page starts after
+	searchAfterAt    time.Time // the received time and id the floor's second page starts after
+	searchAfter      int64
 	agentTok         []string // partner 1's agents
 	keyUserTok       []string // key users of partner 1's customers
 }
@@ -133,6 +134,52 @@ WHERE t.open AND t.customer_id = ANY($1) AND t.customer_id <> $2 AND k.agreement
 		return err
 	}
 	f.searchCursor, f.searchAfter = page.Tickets.PageInfo.EndCursor, int64(id)
+	if err := b.sql.QueryRowContext(ctx, "SELECT received_at FROM tickets WHERE id = $1", id).Scan(&f.searchAfterAt); err != nil {
+		return err
+	}
+	// The floor's keyset page 2 must be the API's page 2, row for row.
+	var page2 struct {
+		Tickets struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	if err := gql(ctx, b.server.base+"/graphql", f.agentTok[0], searchQuery, map[string]any{"after": f.searchCursor}, &page2); err != nil {
+		return fmt.Errorf("search page 2: %w", err)
+	}
+	rows, err := b.sql.QueryContext(ctx, floorSearch, pq.Array(f.partnerCustomers), f.searchAfterAt, f.searchAfter)
+	if err != nil {
+		return fmt.Errorf("search floor page 2: %w", err)
+	}
+	var want []int
+	for rows.Next() {
+		var id int
+		var number, title, customer string
+		var at time.Time
+		if err := rows.Scan(&id, &number, &title, &at, &customer); err != nil {
+			rows.Close()
+			return err
+		}
+		want = append(want, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(want) > 50 {
+		want = want[:50]
+	}
+	if len(page2.Tickets.Edges) != len(want) {
+		return fmt.Errorf("search page 2: the API answers %d tickets, the floor %d", len(page2.Tickets.Edges), len(want))
+	}
+	for i, e := range page2.Tickets.Edges {
+		id, err := gid.Decode(e.Node.ID)
+		if err != nil {
+			return err
+		}
+		if int(id) != want[i] {
+			return fmt.Errorf("search page 2: ticket %d is %d in the API, %d in the floor", i, id, want[i])
+		}
+	}
 	return nil
 }
 
@@ -149,9 +196,8 @@ var (
   comments(first:20){ edges{ node{ body createdAt } } }
   events(first:20){ edges{ node{ kind fromValue toValue createdAt } } }
   timeEntries(first:20){ edges{ node{ level workDate minutes billableMinutes } } } } } }`
-	// The search pages in id order: a cursor of an ordered list (orderBy) holds a list of order
-	// values, which the API's own cursor check refuses (reported; see README).
-	searchQuery = `query($after:Cursor){ tickets(first:50, after:$after, where:{priority:P2, status:CLOSED}){ edges{ node{ id number title receivedAt customer{ name } } } pageInfo{ endCursor } } }`
+	// The search pages by received time, newest first (Ent adds the id, ascending, as the tie-break).
+	searchQuery = `query($after:Cursor){ tickets(first:50, after:$after, orderBy:[{field:RECEIVED_AT, direction:DESC}], where:{priority:P2, status:CLOSED}){ edges{ node{ id number title receivedAt customer{ name } } } pageInfo{ endCursor } } }`
 	createQuery = `mutation($t:String!){ createTicket(input:{title:$t, type:QUESTION, priority:P3, channel:PORTAL, module:"Sales",
   description:"Created by the bench."}){ ticket{ id number } } }`
 	bookQuery   = `mutation($id:ID!, $d:Date!){ bookTime(input:{ticketID:$id, workDate:$d, minutes:15, description:"bench booking"}){ timeEntry{ id minutes } } }`
@@ -176,8 +222,9 @@ WHERE t.id = $1 AND t.customer_id = ANY($2)`
 	floorEvents   = `SELECT kind, from_value, to_value, created_at FROM ticket_events WHERE ticket_id = $1 ORDER BY id LIMIT 21`
 	floorEntries  = `SELECT level, work_date, minutes, billable_minutes FROM time_entries WHERE ticket_id = $1 ORDER BY id LIMIT 21`
 	floorSearch   = `SELECT t.id, t.number, t.title, t.received_at, o.name FROM tickets t JOIN organizations o ON o.id = t.customer_id
-WHERE t.customer_id = ANY($1) AND t.priority = 'P2' AND t.status = 'CLOSED' AND t.id > $2
-ORDER BY t.id LIMIT 51`
+WHERE t.customer_id = ANY($1) AND t.priority = 'P2' AND t.status = 'CLOSED'
+  AND (t.received_at < $2 OR (t.received_at = $2 AND t.id > $3))
+ORDER BY t.received_at DESC, t.id LIMIT 51`
 )
 
 // drain runs a query and reads every row.
@@ -254,7 +301,7 @@ func (b *bench) workloads() []workload {
 		{name: "search p2", conc: all, sides: []side{
 			ours(searchQuery, func(w, i int) map[string]any { return map[string]any{"after": f.searchCursor} }),
 			{"floor", func(ctx context.Context, w, i int) error {
-				return drain(ctx, b.floor, floorSearch, cust, f.searchAfter)
+				return drain(ctx, b.floor, floorSearch, cust, f.searchAfterAt, f.searchAfter)
 			}}}},
 		{name: "create", conc: all, write: true, sides: []side{{"ours", func(ctx context.Context, w, i int) error {
 			return gql(ctx, api, f.keyUserTok[w%len(f.keyUserTok)], createQuery, map[string]any{"t": fmt.Sprintf("bench inquiry %d", i)}, nil)
