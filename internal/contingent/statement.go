@@ -205,6 +205,8 @@ type monthRow struct {
 // transaction with JIT compilation off: the index probes make the planner's cost
 // estimate pass jit_above_cost, and compiling cost 45 ms at 10,767 entries and 1.3 s at 54,817
 // (EXPLAIN ANALYZE on the bench data sets) for a statement that runs in tens of milliseconds.
+// work_mem is 16 MB for it, so that the groups are hashed in memory (20k groups took 9.7 MB)
+// instead of sorted on disk: 91 ms instead of 100 to 111 at 54,817 entries.
 func (s *Service) monthRows(ctx context.Context, contractID int, start time.Time, titles bool) (rows []monthRow, err error) {
 	p := func(n int) string { return "?" }
 	if s.Postgres {
@@ -233,7 +235,7 @@ FROM (SELECT ticket_id, level, rate_cents, SUM(minutes) AS minutes, SUM(billable
 				err = cerr
 			}
 		}()
-		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+		if _, err := tx.ExecContext(ctx, "SELECT set_config('jit', 'off', true), set_config('work_mem', '16MB', true)"); err != nil {
 			return nil, err
 		}
 		db = tx
