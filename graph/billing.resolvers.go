@@ -51,5 +51,5 @@ func (r *mutationResolver) EditTimeEntry(ctx context.Context, id int, input cont
 
 // MonthlyStatement is the resolver for the monthlyStatement field.
 func (r *queryResolver) MonthlyStatement(ctx context.Context, contractID int, month string) (*contingent.Statement, error) {
-	return r.Budgets.Statement(ctx, contractID, month)
+	return r.Budgets.MonthStatement(ctx, contractID, month, selectsLineTitles(ctx))
 }

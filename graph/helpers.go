@@ -112,3 +112,24 @@ func pageCtx(ctx context.Context) context.Context {
 	cp.Field.Selections = sel
 	return graphql.WithFieldContext(ctx, &cp)
 }
+
+// selectsLineTitles reports whether the statement field being resolved selects its lines'
+// ticketTitle (through fragments too): only then does the statement read the tickets' titles.
+func selectsLineTitles(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		if f.Name != "lines" {
+			continue
+		}
+		for _, g := range graphql.CollectFields(oc, f.Selections, nil) {
+			if g.Name == "ticketTitle" {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -89,6 +90,36 @@ func (t *recordingTx) Query(ctx context.Context, q string, args, v any) error {
 func (t *recordingTx) Exec(ctx context.Context, q string, args, v any) error {
 	t.r.add(q, args)
 	return t.Tx.Exec(ctx, q, args, v)
+}
+
+// QueryContext and ExecContext record hand-written SQL (Ent's sql/execquery feature: the
+// monthly statement's aggregate).
+func (d *recordingDriver) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	d.r.add(q, args)
+	return d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+func (d *recordingDriver) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	d.r.add(q, args)
+	return d.Driver.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}).ExecContext(ctx, q, args...)
+}
+
+func (t *recordingTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.r.add(q, args)
+	return t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+func (t *recordingTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.r.add(q, args)
+	return t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}).ExecContext(ctx, q, args...)
 }
 
 // newRecordingEnv is newEnv with a statement recorder on the driver.

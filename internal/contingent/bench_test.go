@@ -46,7 +46,7 @@ func BenchmarkBookAndStatement(b *testing.B) {
 		v := &viewer.Viewer{UserID: agent.ID, OrgID: p.ID, OrgKind: viewer.Partner, Role: "AGENT", Levels: []string{"L1", "L2"},
 			ServedCustomerIDs: []int{cu.ID}}
 		vctx := viewer.NewContext(context.Background(), v)
-		svc := &contingent.Service{Client: c, Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }}
+		svc := &contingent.Service{Client: c, Postgres: d.Dialect == "postgres", Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }}
 		work := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC) // a civil date: UTC midnight
 		start := time.Now()
 		for n := 0; n < total; n++ {

@@ -40,6 +40,10 @@ import (
 type Service struct {
 	Client *ent.Client
 	Now    func() time.Time
+	// Postgres says the client's database is PostgreSQL: statements are read with SQL of
+	// their own, whose placeholders and settings differ (unset on PostgreSQL, the statement
+	// fails with a syntax error).
+	Postgres bool
 	// ObserveCarryOver, when set, is told the result of every carry-over run (metrics).
 	ObserveCarryOver func(error)
 }
