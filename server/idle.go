@@ -8,7 +8,7 @@ import (
 )
 
 // Idle memory (issue 14: RSS idle ≤ 40 MB). With GC_PERCENT=400 the heap may grow to five times
-// its live size (up to MEMORY_LIMIT, 64 MiB) before the collector runs, which costs less CPU
+// its live size (unless a MEMORY_LIMIT is set) before the collector runs, which costs less CPU
 // under load but leaves a quiet server holding the garbage of its last requests: 87 MB of RSS
 // at the M data set with 6 MB live. When the process has become quiet, one collection returns
 // that memory to the operating system.
