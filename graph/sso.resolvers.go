@@ -14,6 +14,9 @@ import (
 
 // User is the resolver for the user field.
 func (r *identityLinkResolver) User(ctx context.Context, obj *ent.UserIdentity) (*ent.User, error) {
+	if obj.Edges.User != nil {
+		return obj.Edges.User, nil
+	}
 	return r.Client.User.Get(ctx, obj.UserID)
 }
 

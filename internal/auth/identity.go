@@ -59,7 +59,11 @@ func (s *Service) LinkIdentity(ctx context.Context, userID int, issuer, subject 
 	if ent.IsConstraintError(err) {
 		return nil, apperr.E(apperr.Conflict, "the subject is already linked to a user")
 	}
-	return id, err
+	if err != nil {
+		return nil, err
+	}
+	id.Edges.User = u
+	return id, nil
 }
 
 // UnlinkIdentity removes the link of issuer and subject; false when there was none the viewer
@@ -87,6 +91,10 @@ func (s *Service) Identities(ctx context.Context, userID int) ([]*ent.UserIdenti
 	if err != nil {
 		return nil, err
 	}
-	return s.Client.UserIdentity.Query().Where(useridentity.UserID(u.ID)).
+	ids, err := s.Client.UserIdentity.Query().Where(useridentity.UserID(u.ID)).
 		Order(ent.Asc(useridentity.FieldIssuer), ent.Asc(useridentity.FieldSubject)).All(trusted(ctx))
+	for _, id := range ids {
+		id.Edges.User = u // already loaded under the viewer's rules: no query per row
+	}
+	return ids, err
 }
