@@ -169,8 +169,16 @@ func TestLiveBenchmark(t *testing.T) {
 			clients.nice(clientNice)
 			defer clients.nice(0)
 		}
-		c0 := cpu()
+		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
+		var cc0 time.Duration
+		if with {
+			cc0 = clients.cpu()
+		}
 		r := createThroughput(t, insts, creator, writers, tputFor)
+		others := fmt.Sprintf("PostgreSQL CPU %.2fs, machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(), (machineBusy() - m0).Seconds())
+		if with {
+			others = fmt.Sprintf("client process CPU %.2fs, %s", (clients.cpu() - cc0).Seconds(), others)
+		}
 		label := "no subscriber"
 		if with {
 			withRuns = append(withRuns, r)
@@ -178,7 +186,7 @@ func TestLiveBenchmark(t *testing.T) {
 		} else {
 			noneRuns = append(noneRuns, r)
 		}
-		t.Logf("ticket-create throughput, c=%d for %v, %s: %.1f/s (server CPU %.2fs)", writers, tputFor, label, r, (cpu() - c0).Seconds())
+		t.Logf("ticket-create throughput, c=%d for %v, %s: %.1f/s (server CPU %.2fs, %s)", writers, tputFor, label, r, (cpu() - c0).Seconds(), others)
 		uptime(t, "")
 	}
 	tput(false)
@@ -216,9 +224,10 @@ func TestLiveBenchmark(t *testing.T) {
 	tick := time.NewTicker(time.Second / rate)
 	var wg sync.WaitGroup
 	groupIs := func(i int, names ...string) bool { return slices.Contains(names, subs[i].Group) }
-	shares0, cpu0, ccpu0 := int64(0), cpu(), clients.cpu()
+	shares0, loads0, cpu0, ccpu0 := int64(0), int64(0), cpu(), clients.cpu()
 	for _, in := range insts {
 		shares0 += in.app.Hub.Shares.Load()
+		loads0 += in.app.Hub.Loads.Load()
 	}
 	started := time.Now()
 	for i := range events {
@@ -422,6 +431,46 @@ func envInt(key string, def int) int {
 		return n
 	}
 	return def
+}
+
+// commCPU is the CPU time of every process named comm (user and system, from /proc).
+func commCPU(comm string) time.Duration {
+	dirs, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, d := range dirs {
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || end < open || s[open+1:end] != comm {
+			continue
+		}
+		f := strings.Fields(s[end+1:])
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			k, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + k
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond // USER_HZ 100
+}
+
+// machineBusy is the CPU time all cores spent outside idle and iowait (/proc/stat).
+func machineBusy() time.Duration {
+	b, _ := os.ReadFile("/proc/stat")
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	var ticks int64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }
 
 func uptime(t *testing.T, when string) {

@@ -168,7 +168,12 @@ func TestSLAEvaluatorOnce(t *testing.T) {
 	tk := e.create(key, map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
 	e.mut(agent, `mutation($in: AssignTicketInput!){ assignTicket(input:$in){ ticket{ id } } }`,
 		map[string]any{"in": map[string]any{"ticketID": tk.ID, "assigneeID": gidOf(w.users["P1.AGENT"].ID)}})
-	ev := &sla.Evaluator{SLA: e.app.SLA, Log: e.app.Log}
+	ev := &sla.Evaluator{SLA: e.app.SLA, Log: e.app.Log, Batch: 2}
+	// Two more tickets, so that the due ones span batches (Batch 2); they are unassigned, so
+	// their alerts notify the service manager only.
+	for _, title := range []string{"Second", "Third"} {
+		e.create(key, map[string]any{"title": title, "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	}
 	run := func(parallel int) int {
 		var wg sync.WaitGroup
 		var total atomic.Int64
@@ -191,18 +196,35 @@ func TestSLAEvaluatorOnce(t *testing.T) {
 	}
 	// First response target 480: at risk from 360 business minutes (Monday 15:00).
 	e.clock.Set(cph("2026-11-23 15:10"))
-	if n := run(4) + run(1); n != 1 {
-		t.Fatalf("at risk recorded %d times", n)
+	if n := run(4) + run(1); n != 3 {
+		t.Fatalf("at risk recorded %d times for 3 tickets", n)
 	}
-	// Sunday night: nothing fires because of a calendar edge.
+	// Tuesday 09:30 the first response is due; 10:00 it is breached (resolution at 71 %).
+	e.clock.Set(cph("2026-11-24 10:00"))
+	if n := run(4) + run(1); n != 3 {
+		t.Fatalf("breach recorded %d times for 3 tickets", n)
+	}
+	// The resolution (960 business minutes) is due Wednesday 10:00; by Sunday night it is
+	// breached, but nothing fires at midnight: the alert waits for Monday's opening, and the
+	// ticket is not looked at again before then.
+	resolutionDue := cph("2026-11-25 10:00")
 	e.clock.Set(cph("2026-11-29 23:00"))
 	if n := run(1); n != 0 {
 		t.Fatalf("alerts at midnight on Sunday: %d", n)
 	}
-	// Tuesday 09:30 the first response is due; 10:00 it is breached (resolution at 71 %).
-	e.clock.Set(cph("2026-11-24 10:00"))
-	if n := run(4) + run(1); n != 1 {
-		t.Fatalf("breach recorded %d times", n)
+	next := func() time.Time {
+		return *e.app.DB.Client.Ticket.GetX(trusted(), mustID(tk.ID)).SLANextCheckAt
+	}
+	if got := next(); !got.Equal(cph("2026-11-30 08:30")) {
+		t.Fatalf("held back until %v, want Monday's opening", got.In(cph("2026-11-30 08:30").Location()))
+	}
+	e.clock.Set(cph("2026-11-30 08:29"))
+	if n := run(1); n != 0 {
+		t.Fatalf("alerts before the opening: %d", n)
+	}
+	e.clock.Set(cph("2026-11-30 08:31"))
+	if n := run(4) + run(1); n != 3 {
+		t.Fatalf("resolution breach recorded %d times for 3 tickets", n)
 	}
 	_, lines := e.history(agent, tk.ID)
 	var sla []string
@@ -214,14 +236,15 @@ func TestSLAEvaluatorOnce(t *testing.T) {
 	want := []string{
 		"SLA_AT_RISK FIRST_RESPONSE>" + cph("2026-11-24 09:30").UTC().Format(time.RFC3339),
 		"SLA_BREACHED FIRST_RESPONSE>" + cph("2026-11-24 09:30").UTC().Format(time.RFC3339),
+		"SLA_BREACHED RESOLUTION>" + resolutionDue.UTC().Format(time.RFC3339),
 	}
 	if !reflect.DeepEqual(sla, want) {
 		t.Fatalf("sla history %q, want %q", sla, want)
 	}
-	for _, who := range []string{"P1.AGENT", "P1.SERVICE_DELIVERY_MANAGER"} {
+	for who, want := range map[string]int{"P1.AGENT": 3, "P1.SERVICE_DELIVERY_MANAGER": 9} {
 		n := e.app.DB.Client.Notification.Query().Where(notification.RecipientID(w.users[who].ID)).CountX(trusted())
-		if n != 2 {
-			t.Errorf("%s has %d SLA notifications, want 2", who, n)
+		if n != want {
+			t.Errorf("%s has %d SLA notifications, want %d", who, n, want)
 		}
 	}
 }

@@ -25,6 +25,8 @@ type Evaluator struct {
 	Interval time.Duration
 	// Observe, when set, is told the result of every run (metrics).
 	Observe func(error)
+	// Batch is how many due tickets one query loads (default 500).
+	Batch int
 }
 
 // Run evaluates every Interval until ctx ends.
@@ -60,31 +62,56 @@ const lateness = 5 * time.Minute
 // EvaluateOnce checks the open tickets whose next SLA moment has come (sla_next_check_at, an
 // indexed column set by Freeze) and returns the number of alerts recorded. Each checked ticket
 // gets its next moment stored: the at-risk moment of a measure on track, the due time of one at
-// risk, none after a breach. A moment held back by a closed calendar stays due, so the ticket
-// is checked again until the calendar opens. The cost follows the tickets near a deadline, not
-// all open tickets.
+// risk, none after a breach. A moment held back by a closed calendar is checked again when the
+// calendar opens. The cost follows the tickets near a deadline, not all open tickets.
 func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 	// The evaluator works for no viewer: it reads the due tickets through the bypass.
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	c := e.SLA.Client
 	now := e.SLA.now()
-	tickets, err := c.Ticket.Query().
+	due, err := c.Ticket.Query().
 		Where(ticket.SLANextCheckAtLTE(now), ticket.Open(true), ticket.StatusNEQ(ticket.StatusWAITING_FOR_CUSTOMER),
-			ticket.LevelNEQ(ticket.LevelCUSTOMER), ticket.ContractIDNotNil()).
+			ticket.LevelNEQ(ticket.LevelCUSTOMER), ticket.ContractIDNotNil()).IDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// The due tickets are loaded a batch at a time, so a run after a long pause (a restart, a
+	// Monday morning) holds a bounded number of rows whatever the backlog.
+	batch := e.Batch
+	if batch <= 0 {
+		batch = 500
+	}
+	recorded := 0
+	for len(due) > 0 {
+		chunk := due[:min(len(due), batch)]
+		due = due[len(chunk):]
+		n, err := e.evaluate(ctx, now, chunk)
+		recorded += n
+		if err != nil {
+			return recorded, err
+		}
+	}
+	return recorded, nil
+}
+
+// evaluate checks the tickets ids (due at now) and returns the number of alerts recorded.
+func (e *Evaluator) evaluate(ctx context.Context, now time.Time, ids []int) (int, error) {
+	c := e.SLA.Client
+	tickets, err := c.Ticket.Query().Where(ticket.IDIn(ids...)).
 		WithContract(func(q *ent.ContractQuery) { q.WithCalendar() }).All(ctx)
 	if err != nil {
 		return 0, err
 	}
 	// Each ticket follows the terms in force when it was received; all versions in one query.
 	seen := map[int]bool{}
-	var ids []int
+	var contracts []int
 	for _, t := range tickets {
 		if !seen[*t.ContractID] {
 			seen[*t.ContractID] = true
-			ids = append(ids, *t.ContractID)
+			contracts = append(contracts, *t.ContractID)
 		}
 	}
-	versions, err := terms.Versions(ctx, c, ids)
+	versions, err := terms.Versions(ctx, c, contracts)
 	if err != nil {
 		return 0, err
 	}
@@ -142,7 +169,9 @@ func (e *Evaluator) EvaluateOnce(ctx context.Context) (int, error) {
 				kind, moment = slaalert.KindAT_RISK, clk.AtRiskMoment(m.m, t.ReceivedAt, t.WaitingPeriods, now)
 			}
 			if !cal.IsOpen(now) && now.Sub(moment) > lateness {
-				later(moment) // held back: due again on the next run
+				// Held back until the calendar opens: not looked at again before then, so a
+				// night or a weekend costs nothing per run.
+				later(cal.NextOpen(now))
 				continue
 			}
 			ok, err := e.record(ctx, t, k, m.target, kind, m.m.DueAt)
