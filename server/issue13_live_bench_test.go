@@ -295,9 +295,10 @@ func TestLiveBenchmark(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	serverCPU, clientCPU := cpu()-cpu0, clients.cpu()-ccpu0
-	shares := -shares0
+	shares, loads := -shares0, -loads0
 	for _, in := range insts {
 		shares += in.app.Hub.Shares.Load()
+		loads += in.app.Hub.Loads.Load()
 	}
 	uptime(t, "after delivery")
 
@@ -378,8 +379,8 @@ func TestLiveBenchmark(t *testing.T) {
 	r50, r99, rmax := reqs.quantiles()
 	t.Logf("  of which the mutating requests: p50 %v, p99 %v, max %v; from the answer to arrival: p50 %v, p99 %v, max %v",
 		r50, r99, rmax, a50, a99, amax)
-	t.Logf("during delivery: server CPU %.2fs, client process CPU %.2fs; %d serialisations for %d deliveries (once per event and audience)",
-		serverCPU.Seconds(), clientCPU.Seconds(), shares, want)
+	t.Logf("during delivery: server CPU %.2fs, client process CPU %.2fs; %d reloads (once per event and viewer class) and %d serialisations (once per event and audience) for %d deliveries",
+		serverCPU.Seconds(), clientCPU.Seconds(), loads, shares, want)
 	none, with := mean(noneRuns), mean(withRuns)
 	ratio := with / none * 100
 	t.Logf("ticket-create throughput, c=%d: %.1f/s with %d subscribers connected, %.0f %% of %.1f/s without (means of %v and %v)",
