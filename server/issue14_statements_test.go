@@ -65,10 +65,11 @@ func TestIssue14StatementsPerRequest(t *testing.T) {
 	// Issue 14 asks detail ≤ 6 and create ≤ 8. Detail: the node, its customer, contract,
 	// reporter and assignee, and its history; the SLA terms come from the terms cache (the
 	// contract, versions and calendar when cold: TestIssue14SLATermsFollowChanges). Create: the
-	// contract and its terms version, the ticket number (one upsert returning it), the calendar
-	// for the SLA due times inserted with the ticket, the ticket, its CREATED history row, the
-	// webhook endpoints listening, and both outbox rows in one INSERT before commit; the response
-	// is the inserted ticket. Exact, so that a change shows.
+	// contract and its terms version, the calendar for the SLA due times inserted with the
+	// ticket, the webhook endpoints listening, the ticket, its CREATED history row, both outbox
+	// rows in one INSERT before commit, and the ticket number (one upsert returning it: before
+	// the ticket on SQLite, on PostgreSQL last, setting it on the ticket); the response is the
+	// inserted ticket. Exact, so that a change shows.
 	want := map[string]int64{"queue": 3, "queue mine": 3, "queue customer": 3, "queue with count": 4, "queue full": 5, "detail": 6, "create": 8}
 	for op, n := range small {
 		t.Logf("%-16s %2d statements at 20 tickets, %2d at 200", op, n, large[op])
