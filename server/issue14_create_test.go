@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"supportdesk/ent"
 	"supportdesk/ent/sequence"
@@ -105,5 +106,66 @@ func TestIssue14CreateNumberGapFree(t *testing.T) {
 	}
 	if n := e.app.DB.Client.Ticket.Query().CountX(trusted()); n != 5 {
 		t.Fatalf("%d tickets, want 5", n)
+	}
+}
+
+// BenchmarkIssue14Create: CPU, allocations and statements of createTicket by a key user
+// through the handler (history and outbox written):
+//
+//	go test ./server -run '^$' -bench BenchmarkIssue14Create -benchmem
+func BenchmarkIssue14Create(b *testing.B) {
+	e, w := benchEnv(b)
+	in := map[string]any{"title": "Printer", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}
+	benchOp(b, e, e.token(w, "C1.KEY_USER"), perfCreate, map[string]any{"in": in}, 0)
+}
+
+// TestIssue14CreateTermsFollowChanges: a new ticket takes the customer's contract, terms and
+// calendar from the terms cache (5 statements once warm: the webhook endpoints, the ticket, its
+// history row, the outbox rows and the number), and a change of the SLA targets or of the
+// calendar applies to the next ticket at once.
+func TestIssue14CreateTermsFollowChanges(t *testing.T) {
+	e := newEnv(t)
+	e.app.Viewers.TTL = time.Hour // the counts below assume the viewer cached
+	w := e.seed()
+	e.copenhagen(w)
+	key, admin := e.token(w, "C1.KEY_USER"), e.token(w, "P1.ADMIN")
+	e.clock.Set(cph("2026-11-23 09:00")) // a Monday
+	in := map[string]any{"in": map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}}
+	e.statements(key, `query{ me{ id } }`, nil)
+	due := func() (time.Time, time.Time, int64) {
+		t.Helper()
+		var out struct {
+			CreateTicket struct{ Ticket struct{ ID string } }
+		}
+		before := e.queries.Load()
+		e.ok(key, perfCreate, in, &out)
+		n := e.queries.Load() - before
+		tk := e.app.DB.Client.Ticket.Query().Where(ticket.Title("Question")).Order(ent.Desc(ticket.FieldID)).FirstX(trusted())
+		return *tk.SLAFirstResponseDue, *tk.SLAResolutionDue, n
+	}
+	_, _, cold := due()
+	fr, res, warm := due()
+	if cold != 8 || warm != 5 {
+		t.Fatalf("statements: %d for the first create, %d for the second; want 8 and 5", cold, warm)
+	}
+	// P3 under the seeded terms: 960 business minutes of 08:30–16:00 from Monday 09:00.
+	if !res.Equal(cph("2026-11-25 10:00")) {
+		t.Fatalf("seeded terms: first response %v, resolution %v", fr, res)
+	}
+	calID := gidOf(*e.app.DB.Client.Contract.GetX(trusted(), w.contracts["C1"].ID).CalendarID)
+	e.mut(admin, `mutation($k:ID!,$c:ID,$t:[SLATargetInput!]!){ setContractSLA(contractID:$k, calendarID:$c, targets:$t){ contract{ id } } }`,
+		map[string]any{"k": gidOf(w.contracts["C1"].ID), "c": calID,
+			"t": []map[string]any{{"priority": "P3", "firstResponseMinutes": 60, "resolutionMinutes": 120}}})
+	if fr, res, _ := due(); !fr.Equal(cph("2026-11-23 10:00")) || !res.Equal(cph("2026-11-23 11:00")) {
+		t.Fatalf("after new targets: first response %v, resolution %v", fr, res)
+	}
+	var hours []map[string]any
+	for wd := 1; wd <= 5; wd++ {
+		hours = append(hours, map[string]any{"weekday": wd, "intervals": []map[string]any{{"start": "10:00", "end": "16:00"}}})
+	}
+	e.mut(admin, `mutation($id:ID!,$in:CalendarInput!){ updateCalendar(id:$id, input:$in){ calendar{ id } } }`,
+		map[string]any{"id": calID, "in": map[string]any{"weeklyHours": hours}})
+	if fr, res, _ := due(); !fr.Equal(cph("2026-11-23 11:00")) || !res.Equal(cph("2026-11-23 12:00")) {
+		t.Fatalf("after new opening hours: first response %v, resolution %v", fr, res)
 	}
 }
