@@ -107,7 +107,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 	budgets := &contingent.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
-		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now,
+		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now, Postgres: d.Dialect == dialect.Postgres,
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	a.Metrics = metrics.New()

@@ -47,6 +47,8 @@ func TestIssue14StatementsPerRequest(t *testing.T) {
 	e.statements(agent, `query{ me{ id } }`, nil) // the first request loads the viewer
 	e.statements(key, `query{ me{ id } }`, nil)
 	e.statements(agent, perfQueueFull, nil) // and the first sla the terms of C1's and C2's contracts
+	// and the first create C1's contracts with their terms (TestIssue14CreateTermsFollowChanges)
+	e.statements(key, perfCreate, map[string]any{"in": map[string]any{"title": "Warm", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}})
 	measure := func(n int) map[string]int64 {
 		create := map[string]any{"title": fmt.Sprintf("Printer %d", n), "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}
 		return map[string]int64{
@@ -65,11 +67,12 @@ func TestIssue14StatementsPerRequest(t *testing.T) {
 	// Issue 14 asks detail ≤ 6 and create ≤ 8. Detail: the node, its customer, contract,
 	// reporter and assignee, and its history; the SLA terms come from the terms cache (the
 	// contract, versions and calendar when cold: TestIssue14SLATermsFollowChanges). Create: the
-	// contract and its terms version, the ticket number (one upsert returning it), the calendar
-	// for the SLA due times inserted with the ticket, the ticket, its CREATED history row, the
-	// webhook endpoints listening, and both outbox rows in one INSERT before commit; the response
-	// is the inserted ticket. Exact, so that a change shows.
-	want := map[string]int64{"queue": 3, "queue mine": 3, "queue customer": 3, "queue with count": 4, "queue full": 5, "detail": 6, "create": 8}
+	// customer's contracts, terms and calendars come from the terms cache too (three statements
+	// when cold), then the webhook endpoints listening, the ticket with its SLA due times, its
+	// CREATED history row, both outbox rows in one INSERT before commit, and the ticket number
+	// (one upsert returning it: before the ticket on SQLite, on PostgreSQL last, setting it on
+	// the ticket); the response is the inserted ticket. Exact, so that a change shows.
+	want := map[string]int64{"queue": 3, "queue mine": 3, "queue customer": 3, "queue with count": 4, "queue full": 5, "detail": 6, "create": 5}
 	for op, n := range small {
 		t.Logf("%-16s %2d statements at 20 tickets, %2d at 200", op, n, large[op])
 		if large[op] != n {

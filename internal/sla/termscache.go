@@ -14,13 +14,15 @@ import (
 // batch) take them from here, so a ticket's detail or a page's sla costs no statement for
 // terms once they were read. Every change of a contract, a term version or a calendar
 // invalidates all entries, when it is written and again when its transaction commits (Hook);
-// TTL bounds how long another instance's change goes unseen, as for the viewer cache. Writes
-// (Freeze, the evaluator, ticket creation) never use it: they read the terms in their
-// transaction.
+// TTL bounds how long another instance's change goes unseen, as for the viewer cache. Ticket
+// creation takes the customer's contracts and terms from it too (customers, intake.go); the
+// other writes (Freeze, the evaluator) never use it: they read the terms in their transaction.
 type termsCache struct {
 	gen     atomic.Uint64
 	mu      sync.Mutex
 	entries map[int]cachedTerms
+	// customers are the contracts and terms of customers, for ticket creation.
+	customers customerCache
 }
 
 type cachedTerms struct {

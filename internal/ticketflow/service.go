@@ -2,6 +2,8 @@ package ticketflow
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -41,6 +43,9 @@ type Service struct {
 	// (SPEC 12.9). nil does nothing.
 	OnTypeChange func(ctx context.Context, c *ent.Client, before *ent.Ticket, actorID int) error
 	Now          func() time.Time
+	// Postgres: a new ticket takes its number in the last statement of its transaction
+	// (numberLast), so creates hold the ticket-number lock only for that statement and the commit.
+	Postgres bool
 }
 
 // freeze stores stopped SLA measures of a ticket in the current transaction.
@@ -149,12 +154,19 @@ func (s *Service) CreateThen(ctx context.Context, in CreateInput, then func(tx *
 			return err
 		}
 		if then != nil {
+			// then sees the ticket as it commits, its number included.
+			if err := numberLast(bctx, tx.Client(), t); err != nil {
+				return err
+			}
 			if err := then(tx, t); err != nil {
 				return err
 			}
 		}
 		out = t
-		return pending.Flush(bctx, tx.Client())
+		if err := pending.Flush(bctx, tx.Client()); err != nil {
+			return err
+		}
+		return numberLast(bctx, tx.Client(), t)
 	})
 	if err != nil {
 		return nil, err
@@ -277,10 +289,6 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 		return nil, apperr.Invalid("the agreement does not cover calls outside the provider's phone hours", "receivedAt")
 	}
 
-	number, err := nextNumber(ctx, c, "SD")
-	if err != nil {
-		return nil, err
-	}
 	// The SLA due times and the evaluator's first look are inserted with the ticket, as Freeze
 	// would store them right after.
 	var start sla.Start
@@ -288,6 +296,28 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 		start, err = s.SLA.StartOf(ctx, c, &ent.Ticket{ReceivedAt: received, Priority: in.Priority, Type: in.Type,
 			Level: level, Status: ticket.StatusNEW}, k)
 		if err != nil {
+			return nil, err
+		}
+	}
+	// The serving provider: a customer user's parent, or the staff member's own organisation
+	// (staff register tickets only for the customers they serve). Its endpoints listening for
+	// new tickets are read before the ticket number is drawn.
+	provider := v.OrgID
+	if v.IsCustomerSide() {
+		provider = v.ParentOrgID
+	}
+	eps, err := webhook.CreatedEndpoints(ctx, c, level, provider)
+	if err != nil {
+		return nil, err
+	}
+	// Ticket numbers are gap-free: the counter row stays locked from the draw to the end of the
+	// transaction, so creates queue behind each other for that time. On PostgreSQL the ticket is
+	// inserted under a provisional number and draws its own as the transaction's last statement
+	// (numberLast); on SQLite the first write takes the database's write lock anyway, and the
+	// number is drawn right before the insert.
+	number := provisionalNumber()
+	if !s.Postgres {
+		if number, err = nextNumber(ctx, c, "SD"); err != nil {
 			return nil, err
 		}
 	}
@@ -315,13 +345,14 @@ func (s *Service) create(ctx context.Context, c *ent.Client, v *viewer.Viewer, i
 	if err := Record(ctx, c, t.ID, v.UserID, ticketevent.KindCREATED, "", string(level), reason); err != nil {
 		return nil, err
 	}
-	// The serving provider: a customer user's parent, or the staff member's own organisation
-	// (staff register tickets only for the customers they serve).
-	provider := v.OrgID
-	if v.IsCustomerSide() {
-		provider = v.ParentOrgID
+	if len(eps) == 0 {
+		return t, nil
 	}
-	return t, webhook.QueueCreated(ctx, c, t, provider, now)
+	// The deliveries carry the number: drawn now, for the few providers with a listener.
+	if err := numberLast(ctx, c, t); err != nil {
+		return nil, err
+	}
+	return t, webhook.QueueCreated(ctx, c, t, eps, now)
 }
 
 // customerIntakeLevel applies the contract's intake model (SPEC 12.5) to a customer user.
@@ -346,8 +377,39 @@ func customerIntakeLevel(v *viewer.Viewer, k *ent.Contract) (ticket.Level, error
 	return "", apperr.Forbiddenf("not allowed to raise tickets")
 }
 
-// contractFor returns the named contract, or the customer's contract valid at the given time.
+// contractFor returns the named contract, or the customer's contract valid at the given time
+// (the one that started last), under the terms in force at that time. With an SLA service the
+// customer's contracts, terms and calendars come from its terms cache (sla.CustomerTerms), and
+// the contract carries its calendar for the SLA due times.
 func (s *Service) contractFor(ctx context.Context, c *ent.Client, customerID int, id *int, at time.Time) (*ent.Contract, error) {
+	if s.SLA != nil {
+		ct, err := s.SLA.CustomerTerms(ctx, c, customerID)
+		if err != nil {
+			return nil, err
+		}
+		var found *ent.Contract
+		for _, k := range ct.Contracts {
+			switch {
+			case id != nil:
+				if k.ID == *id {
+					if !ValidAt(k, at) {
+						return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
+					}
+					found = k
+				}
+			case ValidAt(k, at) && (found == nil || k.ValidFrom.After(found.ValidFrom)):
+				found = k
+			}
+		}
+		if found == nil {
+			if id != nil {
+				return nil, apperr.NotFoundf("contract not found")
+			}
+			return nil, nil
+		}
+		// The ticket is taken in under the terms in force when the inquiry was received.
+		return ct.At(found, at), nil
+	}
 	// Contracts are read with the bypass: end users may not read contract terms, yet their
 	// tickets still belong to one. Only the customer's own contracts are considered.
 	trusted := privacy.DecisionContext(ctx, privacy.Allow)
@@ -442,6 +504,52 @@ ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value`, p
 		return "", err
 	}
 	return fmt.Sprintf("%s-%06d", prefix, seq.Value), nil
+}
+
+// provisionalPrefix starts the number a ticket is inserted under before numberLast gives it its
+// own; it sorts after every real number and cannot be mistaken for one.
+const provisionalPrefix = "~"
+
+// provisionalNumber returns a number that no other transaction's ticket has (the column is
+// unique: two inserts of the same value would wait for each other).
+func provisionalNumber() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return provisionalPrefix + hex.EncodeToString(b)
+}
+
+// numberLast gives a ticket inserted under a provisional number its own (PostgreSQL): one
+// statement draws the next value of the counter, as nextNumber does, and sets it on the
+// ticket, so the counter row is locked from here to the commit only. Numbers past 999,999 keep
+// all their digits (fmt's %06d). A ticket that has its number is left alone.
+func numberLast(ctx context.Context, c *ent.Client, t *ent.Ticket) error {
+	if !strings.HasPrefix(t.Number, provisionalPrefix) {
+		return nil
+	}
+	const prefix = "SD"
+	rows, err := c.QueryContext(privacy.DecisionContext(ctx, privacy.Allow), `WITH n AS (
+INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value)
+UPDATE tickets SET number = $2 || CASE WHEN n.value < 1000000 THEN lpad(n.value::text, 6, '0') ELSE n.value::text END
+FROM n WHERE tickets.id = $3 RETURNING tickets.number`, prefix, prefix+"-", t.ID)
+	if err != nil {
+		return fmt.Errorf("ticket number: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("ticket number: ticket %d not found", t.ID)
+	}
+	var number string
+	if err := rows.Scan(&number); err != nil {
+		return err
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	t.Number = number
+	return nil
 }
 
 // Record appends one history row.

@@ -149,20 +149,23 @@ func QueueTicket(ctx context.Context, c *ent.Client, kind string, ticketID int, 
 	})
 }
 
-// QueueCreated queues a TICKET_CREATED for t, just inserted by the caller's transaction, whose
-// customer is served by provider. A new ticket is not escalated, so its audience is the
-// provider once the ticket is past the customer's own triage: no statement besides the
-// endpoints' unless one listens.
-func QueueCreated(ctx context.Context, c *ent.Client, t *ent.Ticket, provider int, now time.Time) error {
-	if t.VendorInvolved || provider == 0 {
-		return QueueTicket(ctx, c, TicketCreated, t.ID, now, nil)
+// CreatedEndpoints returns the endpoints a TICKET_CREATED of a new ticket at level goes to,
+// whose customer is served by provider: a new ticket is not escalated, so its audience is the
+// provider once the ticket is past the customer's own triage, and a customer without a serving
+// provider (0) has none (ticketAudience). It needs nothing of the ticket, so a creator asks
+// before inserting it: no statement besides the endpoints' unless one listens.
+func CreatedEndpoints(ctx context.Context, c *ent.Client, level ticket.Level, provider int) ([]*ent.WebhookEndpoint, error) {
+	if provider == 0 || level == ticket.LevelCUSTOMER {
+		return nil, nil
 	}
-	if t.Level == ticket.LevelCUSTOMER {
+	return endpoints(ctx, c, []int{provider}, TicketCreated)
+}
+
+// QueueCreated queues a TICKET_CREATED for t, just inserted by the caller's transaction with
+// its final number, for the endpoints CreatedEndpoints returned.
+func QueueCreated(ctx context.Context, c *ent.Client, t *ent.Ticket, eps []*ent.WebhookEndpoint, now time.Time) error {
+	if len(eps) == 0 {
 		return nil
-	}
-	eps, err := endpoints(ctx, c, []int{provider}, TicketCreated)
-	if err != nil || len(eps) == 0 {
-		return err
 	}
 	cust, err := c.Organization.Get(trusted(ctx), t.CustomerID)
 	if err != nil {
