@@ -1015,7 +1015,7 @@ var (
 		PrimaryKey: []*schema.Column{TicketCountsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "ticketcount_customer_id_priority_level_status_type_assigned_vendor_involved",
+				Name:    "ticketcount_dims",
 				Unique:  false,
 				Columns: []*schema.Column{TicketCountsColumns[1], TicketCountsColumns[2], TicketCountsColumns[3], TicketCountsColumns[4], TicketCountsColumns[5], TicketCountsColumns[6], TicketCountsColumns[7]},
 			},

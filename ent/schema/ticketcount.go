@@ -38,7 +38,7 @@ func (TicketCount) Fields() []ent.Field {
 // Indexes of TicketCount: the counts read by customer; the fold finds the delta rows.
 func (TicketCount) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("customer_id", "priority", "level", "status", "type", "assigned", "vendor_involved"),
+		index.Fields("customer_id", "priority", "level", "status", "type", "assigned", "vendor_involved").StorageKey("ticketcount_dims"),
 		index.Fields("delta").Annotations(entsql.IndexWhere("delta")),
 	}
 }
