@@ -23,6 +23,12 @@ type Folder struct {
 	Log      *slog.Logger
 	// Observe, when set, is told the result of every run (metrics).
 	Observe func(error)
+	// VacuumAfter: on PostgreSQL, VACUUM ticket_counts once folds have removed this many rows
+	// (1,000 when not positive). Every fold leaves the rows it replaced dead; without a vacuum
+	// a count's index scan visits them all, and autovacuum may be slow or off.
+	VacuumAfter int
+
+	folded int // rows removed since the last vacuum
 }
 
 // Run folds every Interval until ctx ends.
@@ -59,8 +65,21 @@ GROUP BY ` + dims + ` HAVING sum(n) <> 0`
 func (f *Folder) Fold(ctx context.Context) (int, error) {
 	if f.Postgres {
 		var n int
-		err := f.SQL.QueryRowContext(ctx, foldPostgres).Scan(&n)
-		return n, err
+		if err := f.SQL.QueryRowContext(ctx, foldPostgres).Scan(&n); err != nil {
+			return 0, err
+		}
+		limit := f.VacuumAfter
+		if limit <= 0 {
+			limit = 1000
+		}
+		if f.folded += n; f.folded >= limit {
+			// SKIP_LOCKED: another instance's vacuum of the table is as good as ours.
+			if _, err := f.SQL.ExecContext(ctx, "VACUUM (SKIP_LOCKED) ticket_counts"); err != nil {
+				return n, err
+			}
+			f.folded = 0
+		}
+		return n, nil
 	}
 	tx, err := f.SQL.BeginTx(ctx, nil)
 	if err != nil {
