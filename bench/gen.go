@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"supportdesk/internal/db"
+	"supportdesk/internal/opencount"
 	"supportdesk/internal/sla"
 
 	"github.com/lib/pq"
@@ -110,6 +111,10 @@ func Generate(ctx context.Context, adminURL, name string, sz Size, logf func(str
 		if _, err := d.SQL.ExecContext(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))", t, t)); err != nil {
 			return nil, "", fmt.Errorf("setval %s: %w", t, err)
 		}
+	}
+	// The triggers gave each open ticket a counter delta row; fold them as the server's job would.
+	if _, err := (&opencount.Folder{SQL: d.SQL, Postgres: true}).Fold(ctx); err != nil {
+		return nil, "", fmt.Errorf("ticket counts: %w", err)
 	}
 	if _, err := d.SQL.ExecContext(ctx, "INSERT INTO sequences (name, value) VALUES ('SD', $1)", sz.Tickets); err != nil {
 		return nil, "", fmt.Errorf("ticket numbers: %w", err)

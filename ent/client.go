@@ -34,6 +34,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -100,6 +101,8 @@ type Client struct {
 	TaskNote *TaskNoteClient
 	// Ticket is the client for interacting with the Ticket builders.
 	Ticket *TicketClient
+	// TicketCount is the client for interacting with the TicketCount builders.
+	TicketCount *TicketCountClient
 	// TicketEvent is the client for interacting with the TicketEvent builders.
 	TicketEvent *TicketEventClient
 	// TimeEntry is the client for interacting with the TimeEntry builders.
@@ -146,6 +149,7 @@ func (c *Client) init() {
 	c.Task = NewTaskClient(c.config)
 	c.TaskNote = NewTaskNoteClient(c.config)
 	c.Ticket = NewTicketClient(c.config)
+	c.TicketCount = NewTicketCountClient(c.config)
 	c.TicketEvent = NewTicketEventClient(c.config)
 	c.TimeEntry = NewTimeEntryClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -267,6 +271,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Task:                   NewTaskClient(cfg),
 		TaskNote:               NewTaskNoteClient(cfg),
 		Ticket:                 NewTicketClient(cfg),
+		TicketCount:            NewTicketCountClient(cfg),
 		TicketEvent:            NewTicketEventClient(cfg),
 		TimeEntry:              NewTimeEntryClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -315,6 +320,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Task:                   NewTaskClient(cfg),
 		TaskNote:               NewTaskNoteClient(cfg),
 		Ticket:                 NewTicketClient(cfg),
+		TicketCount:            NewTicketCountClient(cfg),
 		TicketEvent:            NewTicketEventClient(cfg),
 		TimeEntry:              NewTimeEntryClient(cfg),
 		User:                   NewUserClient(cfg),
@@ -354,8 +360,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ContractVersion, c.InboundMail, c.KnowledgeArticle, c.LoginThrottle,
 		c.Notification, c.NotificationPreference, c.Organization, c.OutboundMail,
 		c.OutboxEvent, c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence,
-		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
-		c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
+		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketCount, c.TicketEvent,
+		c.TimeEntry, c.User, c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -369,8 +375,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ContractVersion, c.InboundMail, c.KnowledgeArticle, c.LoginThrottle,
 		c.Notification, c.NotificationPreference, c.Organization, c.OutboundMail,
 		c.OutboxEvent, c.OverrunDecision, c.RefreshToken, c.SLAAlert, c.Sequence,
-		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketEvent, c.TimeEntry, c.User,
-		c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
+		c.Statement, c.Task, c.TaskNote, c.Ticket, c.TicketCount, c.TicketEvent,
+		c.TimeEntry, c.User, c.UserIdentity, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -425,6 +431,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TaskNote.mutate(ctx, m)
 	case *TicketMutation:
 		return c.Ticket.mutate(ctx, m)
+	case *TicketCountMutation:
+		return c.TicketCount.mutate(ctx, m)
 	case *TicketEventMutation:
 		return c.TicketEvent.mutate(ctx, m)
 	case *TimeEntryMutation:
@@ -4516,6 +4524,140 @@ func (c *TicketClient) mutate(ctx context.Context, m *TicketMutation) (Value, er
 	}
 }
 
+// TicketCountClient is a client for the TicketCount schema.
+type TicketCountClient struct {
+	config
+}
+
+// NewTicketCountClient returns a client for the TicketCount from the given config.
+func NewTicketCountClient(c config) *TicketCountClient {
+	return &TicketCountClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ticketcount.Hooks(f(g(h())))`.
+func (c *TicketCountClient) Use(hooks ...Hook) {
+	c.hooks.TicketCount = append(c.hooks.TicketCount, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ticketcount.Intercept(f(g(h())))`.
+func (c *TicketCountClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TicketCount = append(c.inters.TicketCount, interceptors...)
+}
+
+// Create returns a builder for creating a TicketCount entity.
+func (c *TicketCountClient) Create() *TicketCountCreate {
+	mutation := newTicketCountMutation(c.config, OpCreate)
+	return &TicketCountCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TicketCount entities.
+func (c *TicketCountClient) CreateBulk(builders ...*TicketCountCreate) *TicketCountCreateBulk {
+	return &TicketCountCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TicketCountClient) MapCreateBulk(slice any, setFunc func(*TicketCountCreate, int)) *TicketCountCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TicketCountCreateBulk{err: fmt.Errorf("calling to TicketCountClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TicketCountCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TicketCountCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TicketCount.
+func (c *TicketCountClient) Update() *TicketCountUpdate {
+	mutation := newTicketCountMutation(c.config, OpUpdate)
+	return &TicketCountUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TicketCountClient) UpdateOne(_m *TicketCount) *TicketCountUpdateOne {
+	mutation := newTicketCountMutation(c.config, OpUpdateOne, withTicketCount(_m))
+	return &TicketCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TicketCountClient) UpdateOneID(id int) *TicketCountUpdateOne {
+	mutation := newTicketCountMutation(c.config, OpUpdateOne, withTicketCountID(id))
+	return &TicketCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TicketCount.
+func (c *TicketCountClient) Delete() *TicketCountDelete {
+	mutation := newTicketCountMutation(c.config, OpDelete)
+	return &TicketCountDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TicketCountClient) DeleteOne(_m *TicketCount) *TicketCountDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TicketCountClient) DeleteOneID(id int) *TicketCountDeleteOne {
+	builder := c.Delete().Where(ticketcount.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TicketCountDeleteOne{builder}
+}
+
+// Query returns a query builder for TicketCount.
+func (c *TicketCountClient) Query() *TicketCountQuery {
+	return &TicketCountQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTicketCount},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TicketCount entity by its id.
+func (c *TicketCountClient) Get(ctx context.Context, id int) (*TicketCount, error) {
+	return c.Query().Where(ticketcount.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TicketCountClient) GetX(ctx context.Context, id int) *TicketCount {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TicketCountClient) Hooks() []Hook {
+	hooks := c.hooks.TicketCount
+	return append(hooks[:len(hooks):len(hooks)], ticketcount.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TicketCountClient) Interceptors() []Interceptor {
+	return c.inters.TicketCount
+}
+
+func (c *TicketCountClient) mutate(ctx context.Context, m *TicketCountMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TicketCountCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TicketCountUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TicketCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TicketCountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TicketCount mutation op: %q", m.Op())
+	}
+}
+
 // TicketEventClient is a client for the TicketEvent schema.
 type TicketEventClient struct {
 	config
@@ -5583,16 +5725,16 @@ type (
 		ContractVersion, InboundMail, KnowledgeArticle, LoginThrottle, Notification,
 		NotificationPreference, Organization, OutboundMail, OutboxEvent,
 		OverrunDecision, RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote,
-		Ticket, TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
-		WebhookEndpoint []ent.Hook
+		Ticket, TicketCount, TicketEvent, TimeEntry, User, UserIdentity,
+		WebhookDelivery, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		Attachment, AuditEvent, Calendar, Comment, Contingent, Contract,
 		ContractVersion, InboundMail, KnowledgeArticle, LoginThrottle, Notification,
 		NotificationPreference, Organization, OutboundMail, OutboxEvent,
 		OverrunDecision, RefreshToken, SLAAlert, Sequence, Statement, Task, TaskNote,
-		Ticket, TicketEvent, TimeEntry, User, UserIdentity, WebhookDelivery,
-		WebhookEndpoint []ent.Interceptor
+		Ticket, TicketCount, TicketEvent, TimeEntry, User, UserIdentity,
+		WebhookDelivery, WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -30,6 +30,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -124,6 +125,7 @@ func checkColumn(t, c string) error {
 			task.Table:                   task.ValidColumn,
 			tasknote.Table:               tasknote.ValidColumn,
 			ticket.Table:                 ticket.ValidColumn,
+			ticketcount.Table:            ticketcount.ValidColumn,
 			ticketevent.Table:            ticketevent.ValidColumn,
 			timeentry.Table:              timeentry.ValidColumn,
 			user.Table:                   user.ValidColumn,

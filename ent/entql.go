@@ -27,6 +27,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -42,7 +43,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   attachment.Table,
@@ -623,6 +624,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ticketcount.Table,
+			Columns: ticketcount.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ticketcount.FieldID,
+			},
+		},
+		Type: "TicketCount",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ticketcount.FieldCustomerID:     {Type: field.TypeInt, Column: ticketcount.FieldCustomerID},
+			ticketcount.FieldPriority:       {Type: field.TypeString, Column: ticketcount.FieldPriority},
+			ticketcount.FieldLevel:          {Type: field.TypeString, Column: ticketcount.FieldLevel},
+			ticketcount.FieldStatus:         {Type: field.TypeString, Column: ticketcount.FieldStatus},
+			ticketcount.FieldType:           {Type: field.TypeString, Column: ticketcount.FieldType},
+			ticketcount.FieldAssigned:       {Type: field.TypeBool, Column: ticketcount.FieldAssigned},
+			ticketcount.FieldVendorInvolved: {Type: field.TypeBool, Column: ticketcount.FieldVendorInvolved},
+			ticketcount.FieldN:              {Type: field.TypeInt, Column: ticketcount.FieldN},
+			ticketcount.FieldDelta:          {Type: field.TypeBool, Column: ticketcount.FieldDelta},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ticketevent.Table,
 			Columns: ticketevent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -641,7 +664,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ticketevent.FieldActorID:   {Type: field.TypeInt, Column: ticketevent.FieldActorID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   timeentry.Table,
 			Columns: timeentry.Columns,
@@ -672,7 +695,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -698,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordResetExpiresAt: {Type: field.TypeTime, Column: user.FieldPasswordResetExpiresAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   useridentity.Table,
 			Columns: useridentity.Columns,
@@ -715,7 +738,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			useridentity.FieldUserID:    {Type: field.TypeInt, Column: useridentity.FieldUserID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -743,7 +766,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldRedeliveryOf:   {Type: field.TypeInt, Column: webhookdelivery.FieldRedeliveryOf},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -4893,6 +4916,91 @@ func (f *TicketFilter) WhereHasApprovedByWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TicketCountQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TicketCountQuery builder.
+func (_q *TicketCountQuery) Filter() *TicketCountFilter {
+	return &TicketCountFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TicketCountMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TicketCountMutation builder.
+func (m *TicketCountMutation) Filter() *TicketCountFilter {
+	return &TicketCountFilter{config: m.config, predicateAdder: m}
+}
+
+// TicketCountFilter provides a generic filtering capability at runtime for TicketCountQuery.
+type TicketCountFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TicketCountFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TicketCountFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ticketcount.FieldID))
+}
+
+// WhereCustomerID applies the entql int predicate on the customer_id field.
+func (f *TicketCountFilter) WhereCustomerID(p entql.IntP) {
+	f.Where(p.Field(ticketcount.FieldCustomerID))
+}
+
+// WherePriority applies the entql string predicate on the priority field.
+func (f *TicketCountFilter) WherePriority(p entql.StringP) {
+	f.Where(p.Field(ticketcount.FieldPriority))
+}
+
+// WhereLevel applies the entql string predicate on the level field.
+func (f *TicketCountFilter) WhereLevel(p entql.StringP) {
+	f.Where(p.Field(ticketcount.FieldLevel))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *TicketCountFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(ticketcount.FieldStatus))
+}
+
+// WhereType applies the entql string predicate on the type field.
+func (f *TicketCountFilter) WhereType(p entql.StringP) {
+	f.Where(p.Field(ticketcount.FieldType))
+}
+
+// WhereAssigned applies the entql bool predicate on the assigned field.
+func (f *TicketCountFilter) WhereAssigned(p entql.BoolP) {
+	f.Where(p.Field(ticketcount.FieldAssigned))
+}
+
+// WhereVendorInvolved applies the entql bool predicate on the vendor_involved field.
+func (f *TicketCountFilter) WhereVendorInvolved(p entql.BoolP) {
+	f.Where(p.Field(ticketcount.FieldVendorInvolved))
+}
+
+// WhereN applies the entql int predicate on the n field.
+func (f *TicketCountFilter) WhereN(p entql.IntP) {
+	f.Where(p.Field(ticketcount.FieldN))
+}
+
+// WhereDelta applies the entql bool predicate on the delta field.
+func (f *TicketCountFilter) WhereDelta(p entql.BoolP) {
+	f.Where(p.Field(ticketcount.FieldDelta))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TicketEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4921,7 +5029,7 @@ type TicketEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TicketEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5024,7 +5132,7 @@ type TimeEntryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TimeEntryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5210,7 +5318,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5399,7 +5507,7 @@ type UserIdentityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserIdentityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5473,7 +5581,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5602,7 +5710,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

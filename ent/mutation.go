@@ -31,6 +31,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -76,6 +77,7 @@ const (
 	TypeTask                   = "Task"
 	TypeTaskNote               = "TaskNote"
 	TypeTicket                 = "Ticket"
+	TypeTicketCount            = "TicketCount"
 	TypeTicketEvent            = "TicketEvent"
 	TypeTimeEntry              = "TimeEntry"
 	TypeUser                   = "User"
@@ -28650,6 +28652,833 @@ func (m *TicketMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Ticket edge %s", name)
+}
+
+// TicketCountMutation represents an operation that mutates the TicketCount nodes in the graph.
+type TicketCountMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	customer_id     *int
+	addcustomer_id  *int
+	priority        *string
+	level           *string
+	status          *string
+	_type           *string
+	assigned        *bool
+	vendor_involved *bool
+	n               *int
+	addn            *int
+	delta           *bool
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*TicketCount, error)
+	predicates      []predicate.TicketCount
+}
+
+var _ ent.Mutation = (*TicketCountMutation)(nil)
+
+// ticketcountOption allows management of the mutation configuration using functional options.
+type ticketcountOption func(*TicketCountMutation)
+
+// newTicketCountMutation creates new mutation for the TicketCount entity.
+func newTicketCountMutation(c config, op Op, opts ...ticketcountOption) *TicketCountMutation {
+	m := &TicketCountMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTicketCount,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTicketCountID sets the ID field of the mutation.
+func withTicketCountID(id int) ticketcountOption {
+	return func(m *TicketCountMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TicketCount
+		)
+		m.oldValue = func(ctx context.Context) (*TicketCount, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TicketCount.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTicketCount sets the old TicketCount of the mutation.
+func withTicketCount(node *TicketCount) ticketcountOption {
+	return func(m *TicketCountMutation) {
+		m.oldValue = func(context.Context) (*TicketCount, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TicketCountMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TicketCountMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TicketCountMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TicketCountMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TicketCount.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *TicketCountMutation) SetCustomerID(i int) {
+	m.customer_id = &i
+	m.addcustomer_id = nil
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *TicketCountMutation) CustomerID() (r int, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldCustomerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// AddCustomerID adds i to the "customer_id" field.
+func (m *TicketCountMutation) AddCustomerID(i int) {
+	if m.addcustomer_id != nil {
+		*m.addcustomer_id += i
+	} else {
+		m.addcustomer_id = &i
+	}
+}
+
+// AddedCustomerID returns the value that was added to the "customer_id" field in this mutation.
+func (m *TicketCountMutation) AddedCustomerID() (r int, exists bool) {
+	v := m.addcustomer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *TicketCountMutation) ResetCustomerID() {
+	m.customer_id = nil
+	m.addcustomer_id = nil
+}
+
+// SetPriority sets the "priority" field.
+func (m *TicketCountMutation) SetPriority(s string) {
+	m.priority = &s
+}
+
+// Priority returns the value of the "priority" field in the mutation.
+func (m *TicketCountMutation) Priority() (r string, exists bool) {
+	v := m.priority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriority returns the old "priority" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldPriority(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriority: %w", err)
+	}
+	return oldValue.Priority, nil
+}
+
+// ResetPriority resets all changes to the "priority" field.
+func (m *TicketCountMutation) ResetPriority() {
+	m.priority = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *TicketCountMutation) SetLevel(s string) {
+	m.level = &s
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *TicketCountMutation) Level() (r string, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldLevel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *TicketCountMutation) ResetLevel() {
+	m.level = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *TicketCountMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *TicketCountMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *TicketCountMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetType sets the "type" field.
+func (m *TicketCountMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *TicketCountMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *TicketCountMutation) ResetType() {
+	m._type = nil
+}
+
+// SetAssigned sets the "assigned" field.
+func (m *TicketCountMutation) SetAssigned(b bool) {
+	m.assigned = &b
+}
+
+// Assigned returns the value of the "assigned" field in the mutation.
+func (m *TicketCountMutation) Assigned() (r bool, exists bool) {
+	v := m.assigned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssigned returns the old "assigned" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldAssigned(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssigned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssigned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssigned: %w", err)
+	}
+	return oldValue.Assigned, nil
+}
+
+// ResetAssigned resets all changes to the "assigned" field.
+func (m *TicketCountMutation) ResetAssigned() {
+	m.assigned = nil
+}
+
+// SetVendorInvolved sets the "vendor_involved" field.
+func (m *TicketCountMutation) SetVendorInvolved(b bool) {
+	m.vendor_involved = &b
+}
+
+// VendorInvolved returns the value of the "vendor_involved" field in the mutation.
+func (m *TicketCountMutation) VendorInvolved() (r bool, exists bool) {
+	v := m.vendor_involved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVendorInvolved returns the old "vendor_involved" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldVendorInvolved(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVendorInvolved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVendorInvolved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVendorInvolved: %w", err)
+	}
+	return oldValue.VendorInvolved, nil
+}
+
+// ResetVendorInvolved resets all changes to the "vendor_involved" field.
+func (m *TicketCountMutation) ResetVendorInvolved() {
+	m.vendor_involved = nil
+}
+
+// SetN sets the "n" field.
+func (m *TicketCountMutation) SetN(i int) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *TicketCountMutation) N() (r int, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldN(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *TicketCountMutation) AddN(i int) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *TicketCountMutation) AddedN() (r int, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *TicketCountMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// SetDelta sets the "delta" field.
+func (m *TicketCountMutation) SetDelta(b bool) {
+	m.delta = &b
+}
+
+// Delta returns the value of the "delta" field in the mutation.
+func (m *TicketCountMutation) Delta() (r bool, exists bool) {
+	v := m.delta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelta returns the old "delta" field's value of the TicketCount entity.
+// If the TicketCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TicketCountMutation) OldDelta(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelta is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelta requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelta: %w", err)
+	}
+	return oldValue.Delta, nil
+}
+
+// ResetDelta resets all changes to the "delta" field.
+func (m *TicketCountMutation) ResetDelta() {
+	m.delta = nil
+}
+
+// Where appends a list predicates to the TicketCountMutation builder.
+func (m *TicketCountMutation) Where(ps ...predicate.TicketCount) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TicketCountMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TicketCountMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TicketCount, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TicketCountMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TicketCountMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TicketCount).
+func (m *TicketCountMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TicketCountMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.customer_id != nil {
+		fields = append(fields, ticketcount.FieldCustomerID)
+	}
+	if m.priority != nil {
+		fields = append(fields, ticketcount.FieldPriority)
+	}
+	if m.level != nil {
+		fields = append(fields, ticketcount.FieldLevel)
+	}
+	if m.status != nil {
+		fields = append(fields, ticketcount.FieldStatus)
+	}
+	if m._type != nil {
+		fields = append(fields, ticketcount.FieldType)
+	}
+	if m.assigned != nil {
+		fields = append(fields, ticketcount.FieldAssigned)
+	}
+	if m.vendor_involved != nil {
+		fields = append(fields, ticketcount.FieldVendorInvolved)
+	}
+	if m.n != nil {
+		fields = append(fields, ticketcount.FieldN)
+	}
+	if m.delta != nil {
+		fields = append(fields, ticketcount.FieldDelta)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TicketCountMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		return m.CustomerID()
+	case ticketcount.FieldPriority:
+		return m.Priority()
+	case ticketcount.FieldLevel:
+		return m.Level()
+	case ticketcount.FieldStatus:
+		return m.Status()
+	case ticketcount.FieldType:
+		return m.GetType()
+	case ticketcount.FieldAssigned:
+		return m.Assigned()
+	case ticketcount.FieldVendorInvolved:
+		return m.VendorInvolved()
+	case ticketcount.FieldN:
+		return m.N()
+	case ticketcount.FieldDelta:
+		return m.Delta()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TicketCountMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case ticketcount.FieldPriority:
+		return m.OldPriority(ctx)
+	case ticketcount.FieldLevel:
+		return m.OldLevel(ctx)
+	case ticketcount.FieldStatus:
+		return m.OldStatus(ctx)
+	case ticketcount.FieldType:
+		return m.OldType(ctx)
+	case ticketcount.FieldAssigned:
+		return m.OldAssigned(ctx)
+	case ticketcount.FieldVendorInvolved:
+		return m.OldVendorInvolved(ctx)
+	case ticketcount.FieldN:
+		return m.OldN(ctx)
+	case ticketcount.FieldDelta:
+		return m.OldDelta(ctx)
+	}
+	return nil, fmt.Errorf("unknown TicketCount field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TicketCountMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case ticketcount.FieldPriority:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriority(v)
+		return nil
+	case ticketcount.FieldLevel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case ticketcount.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case ticketcount.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case ticketcount.FieldAssigned:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssigned(v)
+		return nil
+	case ticketcount.FieldVendorInvolved:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVendorInvolved(v)
+		return nil
+	case ticketcount.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	case ticketcount.FieldDelta:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelta(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TicketCount field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TicketCountMutation) AddedFields() []string {
+	var fields []string
+	if m.addcustomer_id != nil {
+		fields = append(fields, ticketcount.FieldCustomerID)
+	}
+	if m.addn != nil {
+		fields = append(fields, ticketcount.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TicketCountMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		return m.AddedCustomerID()
+	case ticketcount.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TicketCountMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCustomerID(v)
+		return nil
+	case ticketcount.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TicketCount numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TicketCountMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TicketCountMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TicketCountMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown TicketCount nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TicketCountMutation) ResetField(name string) error {
+	switch name {
+	case ticketcount.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case ticketcount.FieldPriority:
+		m.ResetPriority()
+		return nil
+	case ticketcount.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case ticketcount.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case ticketcount.FieldType:
+		m.ResetType()
+		return nil
+	case ticketcount.FieldAssigned:
+		m.ResetAssigned()
+		return nil
+	case ticketcount.FieldVendorInvolved:
+		m.ResetVendorInvolved()
+		return nil
+	case ticketcount.FieldN:
+		m.ResetN()
+		return nil
+	case ticketcount.FieldDelta:
+		m.ResetDelta()
+		return nil
+	}
+	return fmt.Errorf("unknown TicketCount field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TicketCountMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TicketCountMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TicketCountMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TicketCountMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TicketCountMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TicketCountMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TicketCountMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown TicketCount unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TicketCountMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown TicketCount edge %s", name)
 }
 
 // TicketEventMutation represents an operation that mutates the TicketEvent nodes in the graph.

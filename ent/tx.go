@@ -60,6 +60,8 @@ type Tx struct {
 	TaskNote *TaskNoteClient
 	// Ticket is the client for interacting with the Ticket builders.
 	Ticket *TicketClient
+	// TicketCount is the client for interacting with the TicketCount builders.
+	TicketCount *TicketCountClient
 	// TicketEvent is the client for interacting with the TicketEvent builders.
 	TicketEvent *TicketEventClient
 	// TimeEntry is the client for interacting with the TimeEntry builders.
@@ -226,6 +228,7 @@ func (tx *Tx) init() {
 	tx.Task = NewTaskClient(tx.config)
 	tx.TaskNote = NewTaskNoteClient(tx.config)
 	tx.Ticket = NewTicketClient(tx.config)
+	tx.TicketCount = NewTicketCountClient(tx.config)
 	tx.TicketEvent = NewTicketEventClient(tx.config)
 	tx.TimeEntry = NewTimeEntryClient(tx.config)
 	tx.User = NewUserClient(tx.config)

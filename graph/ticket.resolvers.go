@@ -51,7 +51,8 @@ func (r *mutationResolver) AddComment(ctx context.Context, input model.AddCommen
 
 // Queue is the resolver for the queue field.
 func (r *queryResolver) Queue(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, filter *ticketflow.QueueFilter) (*ent.TicketConnection, error) {
-	return r.Flow.Queue(pageCtx(ctx), r.Client.Ticket.Query(), after, first, before, last, filter)
+	ctx, count := queueCtx(ctx)
+	return r.Flow.Queue(ctx, r.Client.Ticket.Query(), after, first, before, last, filter, count)
 }
 
 // TicketByNumber is the resolver for the ticketByNumber field.

@@ -15,7 +15,10 @@ import (
 	"syscall"
 	"time"
 
+	"supportdesk/internal/opencount"
 	"supportdesk/internal/sla"
+
+	"entgo.io/ent/dialect"
 )
 
 func main() {
@@ -79,6 +82,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener) e
 	go (&sla.Evaluator{SLA: app.SLA, Log: log, Interval: time.Minute, Observe: app.Metrics.Job("sla_evaluator")}).Run(ctx)
 	// Webhook deliveries: every instance sends; a guarded claim keeps a row to one sender.
 	go app.Deliveries.Run(ctx)
+	// The open-ticket counters of the queue's totalCount: their delta rows folded into totals
+	// (any instance may fold; a fold is one statement on PostgreSQL).
+	go (&opencount.Folder{SQL: app.DB.SQL, Postgres: app.DB.Dialect == dialect.Postgres, Interval: 5 * time.Second,
+		Log: log, Observe: app.Metrics.Job("ticket_counts")}).Run(ctx)
 	// Mail intake and outbound mail, when configured.
 	if err := app.StartMail(ctx); err != nil {
 		_ = srv.Close()

@@ -284,6 +284,18 @@ func (f TicketFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TicketMutation", m)
 }
 
+// The TicketCountFunc type is an adapter to allow the use of ordinary
+// function as TicketCount mutator.
+type TicketCountFunc func(context.Context, *ent.TicketCountMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TicketCountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TicketCountMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TicketCountMutation", m)
+}
+
 // The TicketEventFunc type is an adapter to allow the use of ordinary
 // function as TicketEvent mutator.
 type TicketEventFunc func(context.Context, *ent.TicketEventMutation) (ent.Value, error)

@@ -31,6 +31,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -718,6 +719,33 @@ func (f TraverseTicket) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TicketQuery", q)
 }
 
+// The TicketCountFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TicketCountFunc func(context.Context, *ent.TicketCountQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TicketCountFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TicketCountQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TicketCountQuery", q)
+}
+
+// The TraverseTicketCount type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTicketCount func(context.Context, *ent.TicketCountQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTicketCount) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTicketCount) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TicketCountQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TicketCountQuery", q)
+}
+
 // The TicketEventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TicketEventFunc func(context.Context, *ent.TicketEventQuery) (ent.Value, error)
 
@@ -929,6 +957,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TaskNoteQuery, predicate.TaskNote, tasknote.OrderOption]{typ: ent.TypeTaskNote, tq: q}, nil
 	case *ent.TicketQuery:
 		return &query[*ent.TicketQuery, predicate.Ticket, ticket.OrderOption]{typ: ent.TypeTicket, tq: q}, nil
+	case *ent.TicketCountQuery:
+		return &query[*ent.TicketCountQuery, predicate.TicketCount, ticketcount.OrderOption]{typ: ent.TypeTicketCount, tq: q}, nil
 	case *ent.TicketEventQuery:
 		return &query[*ent.TicketEventQuery, predicate.TicketEvent, ticketevent.OrderOption]{typ: ent.TypeTicketEvent, tq: q}, nil
 	case *ent.TimeEntryQuery:

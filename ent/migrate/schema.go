@@ -995,6 +995,40 @@ var (
 			},
 		},
 	}
+	// TicketCountsColumns holds the columns for the "ticket_counts" table.
+	TicketCountsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "customer_id", Type: field.TypeInt},
+		{Name: "priority", Type: field.TypeString},
+		{Name: "level", Type: field.TypeString},
+		{Name: "status", Type: field.TypeString},
+		{Name: "type", Type: field.TypeString},
+		{Name: "assigned", Type: field.TypeBool},
+		{Name: "vendor_involved", Type: field.TypeBool},
+		{Name: "n", Type: field.TypeInt},
+		{Name: "delta", Type: field.TypeBool, Default: true},
+	}
+	// TicketCountsTable holds the schema information for the "ticket_counts" table.
+	TicketCountsTable = &schema.Table{
+		Name:       "ticket_counts",
+		Columns:    TicketCountsColumns,
+		PrimaryKey: []*schema.Column{TicketCountsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "ticketcount_dims",
+				Unique:  false,
+				Columns: []*schema.Column{TicketCountsColumns[1], TicketCountsColumns[2], TicketCountsColumns[3], TicketCountsColumns[4], TicketCountsColumns[5], TicketCountsColumns[6], TicketCountsColumns[7]},
+			},
+			{
+				Name:    "ticketcount_delta",
+				Unique:  false,
+				Columns: []*schema.Column{TicketCountsColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "delta",
+				},
+			},
+		},
+	}
 	// TicketEventsColumns holds the columns for the "ticket_events" table.
 	TicketEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1349,6 +1383,7 @@ var (
 		TasksTable,
 		TaskNotesTable,
 		TicketsTable,
+		TicketCountsTable,
 		TicketEventsTable,
 		TimeEntriesTable,
 		UsersTable,
@@ -1474,6 +1509,9 @@ func init() {
 	TicketsTable.ForeignKeys[6].RefTable = UsersTable
 	TicketsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	TicketCountsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
 	TicketEventsTable.ForeignKeys[0].RefTable = TicketsTable
 	TicketEventsTable.ForeignKeys[1].RefTable = UsersTable

@@ -75,6 +75,9 @@ type TaskNote func(*sql.Selector)
 // Ticket is the predicate function for ticket builders.
 type Ticket func(*sql.Selector)
 
+// TicketCount is the predicate function for ticketcount builders.
+type TicketCount func(*sql.Selector)
+
 // TicketEvent is the predicate function for ticketevent builders.
 type TicketEvent func(*sql.Selector)
 

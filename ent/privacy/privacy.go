@@ -663,6 +663,30 @@ func (f TicketMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TicketMutation", m)
 }
 
+// The TicketCountQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TicketCountQueryRuleFunc func(context.Context, *ent.TicketCountQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TicketCountQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TicketCountQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TicketCountQuery", q)
+}
+
+// The TicketCountMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TicketCountMutationRuleFunc func(context.Context, *ent.TicketCountMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TicketCountMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TicketCountMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TicketCountMutation", m)
+}
+
 // The TicketEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TicketEventQueryRuleFunc func(context.Context, *ent.TicketEventQuery) error
@@ -888,6 +912,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.TicketQuery:
 		return q.Filter(), nil
+	case *ent.TicketCountQuery:
+		return q.Filter(), nil
 	case *ent.TicketEventQuery:
 		return q.Filter(), nil
 	case *ent.TimeEntryQuery:
@@ -952,6 +978,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TaskNoteMutation:
 		return m.Filter(), nil
 	case *ent.TicketMutation:
+		return m.Filter(), nil
+	case *ent.TicketCountMutation:
 		return m.Filter(), nil
 	case *ent.TicketEventMutation:
 		return m.Filter(), nil

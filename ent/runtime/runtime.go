@@ -28,6 +28,7 @@ import (
 	"supportdesk/ent/task"
 	"supportdesk/ent/tasknote"
 	"supportdesk/ent/ticket"
+	"supportdesk/ent/ticketcount"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/ent/timeentry"
 	"supportdesk/ent/user"
@@ -1003,6 +1004,21 @@ func init() {
 	ticketDescOpen := ticketFields[51].Descriptor()
 	// ticket.DefaultOpen holds the default value on creation for the open field.
 	ticket.DefaultOpen = ticketDescOpen.Default.(bool)
+	ticketcount.Policy = privacy.NewPolicies(schema.TicketCount{})
+	ticketcount.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ticketcount.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	ticketcountFields := schema.TicketCount{}.Fields()
+	_ = ticketcountFields
+	// ticketcountDescDelta is the schema descriptor for delta field.
+	ticketcountDescDelta := ticketcountFields[8].Descriptor()
+	// ticketcount.DefaultDelta holds the default value on creation for the delta field.
+	ticketcount.DefaultDelta = ticketcountDescDelta.Default.(bool)
 	ticketeventMixin := schema.TicketEvent{}.Mixin()
 	ticketevent.Policy = privacy.NewPolicies(schema.TicketEvent{})
 	ticketevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

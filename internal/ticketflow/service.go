@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"supportdesk/ent"
@@ -46,6 +47,9 @@ type Service struct {
 	// Postgres: a new ticket takes its number in the last statement of its transaction
 	// (numberLast), so creates hold the ticket-number lock only for that statement and the commit.
 	Postgres bool
+	// CountTickets makes the queue's totalCount a count(*) of the tickets instead of a sum of
+	// the open-ticket counters (queue.go); the tests compare the two.
+	CountTickets atomic.Bool
 }
 
 // freeze stores stopped SLA measures of a ticket in the current transaction.
