@@ -207,6 +207,11 @@ type monthRow struct {
 // (EXPLAIN ANALYZE on the bench data sets) for a statement that runs in tens of milliseconds.
 // work_mem is 16 MB for it, so that the groups are hashed in memory (20k groups took 9.7 MB)
 // instead of sorted on disk: 91 ms instead of 100 to 111 at 54,817 entries.
+//
+// The groups come in ticket id order (ORDER BY on the aggregate, about 6 ms at bench L): the
+// number lookups then walk the index in order (21 ms instead of 28), and since numbers are
+// given in creation order, priceRows's sort meets rows that are already almost sorted. The
+// order is not relied upon: priceRows sorts anyway.
 func (s *Service) monthRows(ctx context.Context, contractID int, start time.Time, titles bool) (rows *monthRows, err error) {
 	p := func(n int) string { return "?" }
 	if s.Postgres {
@@ -219,7 +224,7 @@ func (s *Service) monthRows(ctx context.Context, contractID int, start time.Time
 	q := `SELECT (SELECT t.number FROM tickets t WHERE t.id = a.ticket_id), ` + title + `, a.level, a.rate_cents, a.minutes, a.billable, a.last_id
 FROM (SELECT ticket_id, level, rate_cents, SUM(minutes) AS minutes, SUM(billable_minutes) AS billable, MAX(id) AS last_id
   FROM time_entries WHERE contract_id = ` + p(1) + ` AND work_date >= ` + p(2) + ` AND work_date < ` + p(3) + `
-  GROUP BY ticket_id, level, rate_cents) a`
+  GROUP BY ticket_id, level, rate_cents ORDER BY ticket_id) a`
 	args := []any{contractID, start, start.AddDate(0, 1, 0)}
 	type querier interface {
 		QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
@@ -401,7 +406,10 @@ func priceRows(rows *monthRows) (map[string]*LevelSummary, []*Line) {
 // lineKeyCompare orders two rows as their line keys number + "/" + level compare bytewise,
 // without building the keys.
 func lineKeyCompare(a, b *monthRow) int {
-	if a.Number == b.Number {
+	if len(a.Number) == len(b.Number) { // the usual case: numbers of one width
+		if c := strings.Compare(a.Number, b.Number); c != 0 {
+			return c
+		}
 		return strings.Compare(a.Level, b.Level)
 	}
 	n := min(len(a.Number), len(b.Number))
