@@ -203,7 +203,13 @@ func (s *statementJSON) MarshalGQL(w io.Writer) {
 				if j > 0 {
 					buf = append(buf, ',')
 				}
+				n := len(buf)
 				buf = appendLine(buf, f.sub, l)
+				if g, ok := w.(interface{ Grow(int) }); ok && j == 0 {
+					// The response buffer (a bytes.Buffer) grows once for the lines, by the
+					// size of the first, instead of doubling through megabytes.
+					g.Grow(len(buf) + (len(buf)-n+1)*(len(s.st.Lines)-1)*9/8)
+				}
 				if len(buf) >= flushAt {
 					_, _ = w.Write(buf)
 					buf = buf[:0]
