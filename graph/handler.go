@@ -36,6 +36,9 @@ type Options struct {
 	Websocket graphql.Transport
 	// Extensions are added after the built-in ones (the server's metrics).
 	Extensions []graphql.HandlerExtension
+	// GeneratedStatement answers monthlyStatement through the generated marshalling instead of
+	// the hand-written one (statement.go); tests compare the two.
+	GeneratedStatement bool
 }
 
 // NewHandler builds the GraphQL handler with explicit transports and limits.
@@ -90,6 +93,9 @@ func NewHandler(r *Resolver, o Options) *handler.Server {
 		}
 		return next(ctx)
 	})
+	if !o.GeneratedStatement {
+		srv.AroundRootFields(r.statementField)
+	}
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
 	srv.SetRecoverFunc(Recover(o.Logger))
 	return srv

@@ -62,6 +62,10 @@ type Config struct {
 	PreparedStatements int
 	// Now is the clock of the domain services; nil means time.Now (tests inject their own).
 	Now func() time.Time
+	// GeneratedStatement answers monthlyStatement through gqlgen's generated marshalling
+	// instead of the hand-written one (graph/statement.go); not read from the environment:
+	// tests set it to compare the two answers.
+	GeneratedStatement bool
 }
 
 // Measured defaults of the garbage collector (README, Configuration): a queue page of 50

@@ -32,7 +32,7 @@ func (a *App) Handler() http.Handler {
 		MaxDepth: a.Cfg.MaxDepth, MaxComplexity: a.Cfg.MaxComplexity, MaxUploadSize: a.Cfg.MaxUploadBytes,
 		MaxBodyBytes: a.Cfg.MaxBodyBytes, DefaultPageSize: a.Cfg.DefaultPageSize, MaxPageSize: a.Cfg.MaxPageSize,
 		MaxListItems: a.Cfg.MaxListItems, Websocket: a.websocketTransport(),
-		Extensions: []graphql.HandlerExtension{a.Metrics.GraphQL()}})
+		Extensions: []graphql.HandlerExtension{a.Metrics.GraphQL()}, GeneratedStatement: a.Cfg.GeneratedStatement})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.graphiQL(a.websocketUpgrade(a.limitBody(a.authenticate(gql)))))
 	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))

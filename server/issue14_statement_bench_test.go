@@ -30,7 +30,8 @@ import (
 // it asks for customer 1's busiest month as partner 1's first agent, like the bench's statement
 // workload (the database is migrated to this branch first). Without it, a generated month of
 // 6,000 entries on 2,000 tickets in the test database (TEST_DATABASE_URL or SQLite).
-// STATEMENT_BENCH_OUT names a file the first answer is written to.
+// STATEMENT_BENCH_OUT names a file the first answer is written to; STATEMENT_BENCH_GENERATED=1
+// answers through gqlgen's generated marshalling instead of the hand-written one.
 func BenchmarkIssue14Statement(b *testing.B) {
 	const query = `query($k:ID!, $m:String!){ monthlyStatement(contractID:$k, month:$m){ currency totalCents
   levels{ level budgetMinutes billableMinutes extraMinutes amountCents } lines{ ticketNumber level minutes amountCents } } }`
@@ -53,6 +54,7 @@ func BenchmarkIssue14Statement(b *testing.B) {
 		}
 		cfg.DataDir = b.TempDir()
 		cfg.JWTSecret = "bench-secret-bench-secret-bench-secret-0123"
+		cfg.GeneratedStatement = os.Getenv("STATEMENT_BENCH_GENERATED") == "1"
 		app, err := newApp(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d)
 		if err != nil {
 			b.Fatal(err)
@@ -98,6 +100,7 @@ GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`, contract).Scan(&month); err != ni
 		if len(entries) > 0 {
 			c.TimeEntry.CreateBulk(entries...).ExecX(ctx)
 		}
+		e.app.Cfg.GeneratedStatement = os.Getenv("STATEMENT_BENCH_GENERATED") == "1"
 		h = e.app.Handler()
 		token = e.token(w, "P1.AGENT")
 		vars = map[string]any{"k": gidOf(k.ID), "m": "2026-10"}

@@ -993,6 +993,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{TicketsColumns[26]},
 			},
+			{
+				Name:    "ticket_id_number",
+				Unique:  false,
+				Columns: []*schema.Column{TicketsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						TicketsColumns[4].Name,
+					},
+				},
+			},
 		},
 	}
 	// TicketCountsColumns holds the columns for the "ticket_counts" table.
@@ -1122,9 +1132,24 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "timeentry_contract_id_work_date",
+				Name:    "timeentry_contract_id_work_date_statement",
 				Unique:  false,
 				Columns: []*schema.Column{TimeEntriesColumns[17], TimeEntriesColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					IncludeColumns: []string{
+						TimeEntriesColumns[15].Name,
+
+						TimeEntriesColumns[3].Name,
+
+						TimeEntriesColumns[12].Name,
+
+						TimeEntriesColumns[6].Name,
+
+						TimeEntriesColumns[7].Name,
+
+						TimeEntriesColumns[0].Name,
+					},
+				},
 			},
 			{
 				Name:    "timeentry_ticket_id",

@@ -5,6 +5,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -141,6 +142,9 @@ func (Ticket) Indexes() []ent.Index {
 		index.Fields("sla_next_check_at"),
 		index.Fields("contract_id"),
 		index.Fields("received_at"),
+		// The monthly statement reads the number of each ticket it bills (20,000 at bench L) by
+		// id: from this index alone, without a heap visit each (about half the lookups' time).
+		index.Fields("id").StorageKey("ticket_id_number").Annotations(entsql.IncludeColumns("number")),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -62,9 +63,16 @@ func (TimeEntry) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of TimeEntry.
+// Indexes of TimeEntry. A contract's month is read by the monthly statement, which sums the
+// month's entries per ticket, level and rate: the index carries those columns (PostgreSQL
+// INCLUDE; SQLite has none and ignores it), so the aggregate reads the index alone instead of
+// visiting a heap page per entry (54,817 entries in the busiest month of bench L).
 func (TimeEntry) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("contract_id", "work_date"), index.Fields("ticket_id")}
+	return []ent.Index{
+		index.Fields("contract_id", "work_date").StorageKey("timeentry_contract_id_work_date_statement").
+			Annotations(entsql.IncludeColumns("ticket_id", "level", "rate_cents", "minutes", "billable_minutes", "id")),
+		index.Fields("ticket_id"),
+	}
 }
 
 // Annotations of TimeEntry.

@@ -1,8 +1,9 @@
 package billing
 
 import (
+	"cmp"
 	"math/bits"
-	"sort"
+	"slices"
 )
 
 // Apportion prices parts of minutes at one hourly rate so that they add up exactly: the parts
@@ -43,7 +44,7 @@ func Apportion(minutes []int, rateCentsPerHour int64) []int64 {
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
 	for _, i := range order[:left] {
 		out[i]++
 	}
