@@ -170,13 +170,24 @@ func (a *App) startLive(d *db.DB) {
 	reader := ent.NewClient(ent.Driver(d.Counts.Count(entsql.OpenDB(d.Dialect, d.SQL))))
 	deliver := func(batch []outbox.Event) {
 		// Another instance's change of a user, organisation or contract reaches this one's
-		// viewer cache here.
+		// viewer cache here, and a change of SLA terms (contract, terms version, calendar) its
+		// terms cache, which createTicket reads.
+		viewers, terms := false, false
 		for _, ev := range batch {
-			if ev.Object == outboxevent.ObjectTypeUSER || ev.Object == outboxevent.ObjectTypeORGANIZATION ||
-				ev.Object == outboxevent.ObjectTypeCONTRACT {
-				a.Viewers.Invalidate()
-				break
+			switch ev.Object {
+			case outboxevent.ObjectTypeUSER, outboxevent.ObjectTypeORGANIZATION:
+				viewers = true
+			case outboxevent.ObjectTypeCONTRACT:
+				viewers, terms = true, true
+			case outboxevent.ObjectTypeCONTRACT_VERSION, outboxevent.ObjectTypeCALENDAR:
+				terms = true
 			}
+		}
+		if viewers {
+			a.Viewers.Invalidate()
+		}
+		if terms && a.SLA != nil {
+			a.SLA.InvalidateTerms()
 		}
 		a.Hub.Publish(batch)
 	}

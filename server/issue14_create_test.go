@@ -14,6 +14,7 @@ import (
 	"supportdesk/ent/sequence"
 	"supportdesk/ent/ticket"
 	"supportdesk/internal/auth"
+	"supportdesk/internal/db/dbtest"
 	"supportdesk/internal/ticketflow"
 	"supportdesk/internal/viewer"
 )
@@ -167,5 +168,51 @@ func TestIssue14CreateTermsFollowChanges(t *testing.T) {
 		map[string]any{"id": calID, "in": map[string]any{"weeklyHours": hours}})
 	if fr, res, _ := due(); !fr.Equal(cph("2026-11-23 11:00")) || !res.Equal(cph("2026-11-23 12:00")) {
 		t.Fatalf("after new opening hours: first response %v, resolution %v", fr, res)
+	}
+}
+
+// TestIssue14CreateTermsAcrossInstances: createTicket reads the customer's terms from a cache;
+// when an administrator changes the SLA targets on instance A, a ticket created on instance B
+// right after follows the new targets (the change's outbox event empties B's cache), not the
+// ones B cached before (found in review: up to the cache's 10 s lifetime otherwise).
+func TestIssue14CreateTermsAcrossInstances(t *testing.T) {
+	if dbtest.ServerURL() == "" {
+		t.Skip("two instances share a database on PostgreSQL only (TEST_DATABASE_URL)")
+	}
+	a, b := twoInstances(t)
+	w := a.seed()
+	a.copenhagen(w)
+	a.clock.Set(cph("2026-11-23 09:00"))
+	b.clock.Set(cph("2026-11-23 09:00"))
+	keyB := b.token(w, "C1.KEY_USER")
+	admin := a.token(w, "P1.ADMIN")
+	in := map[string]any{"in": map[string]any{"title": "Question", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"}}
+	last := func() *ent.Ticket {
+		return a.app.DB.Client.Ticket.Query().Where(ticket.Title("Question")).Order(ent.Desc(ticket.FieldID)).FirstX(trusted())
+	}
+	// B caches C1's terms: P3 480/960 business minutes.
+	b.ok(keyB, perfCreate, in, nil)
+	if due := last().SLAResolutionDue; due == nil || !due.Equal(cph("2026-11-25 10:00")) {
+		t.Fatalf("first ticket: resolution due %v", due)
+	}
+	gen := b.app.SLA.TermsGeneration()
+	calID := gidOf(*a.app.DB.Client.Contract.GetX(trusted(), w.contracts["C1"].ID).CalendarID)
+	a.mut(admin, `mutation($k:ID!,$c:ID,$t:[SLATargetInput!]!){ setContractSLA(contractID:$k, calendarID:$c, targets:$t){ contract{ id } } }`,
+		map[string]any{"k": gidOf(w.contracts["C1"].ID), "c": calID,
+			"t": []map[string]any{{"priority": "P3", "firstResponseMinutes": 60, "resolutionMinutes": 120}}})
+	// The change reaches B through the outbox within milliseconds (well inside the 10 s TTL).
+	deadline := time.Now().Add(3 * time.Second)
+	for b.app.SLA.TermsGeneration() == gen {
+		if time.Now().After(deadline) {
+			t.Fatal("B's terms cache was not invalidated by A's change within 3 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.ok(keyB, perfCreate, in, nil)
+	t2 := last()
+	if t2.SLAFirstResponseDue == nil || !t2.SLAFirstResponseDue.Equal(cph("2026-11-23 10:00")) ||
+		t2.SLAResolutionDue == nil || !t2.SLAResolutionDue.Equal(cph("2026-11-23 11:00")) {
+		t.Fatalf("ticket created on B after A's change: first response due %v, resolution due %v; want the new targets (10:00, 11:00)",
+			t2.SLAFirstResponseDue, t2.SLAResolutionDue)
 	}
 }

@@ -60,6 +60,15 @@ func (c *termsCache) put(id int, e cachedTerms) {
 	c.entries[id] = e
 }
 
+// InvalidateTerms empties the SLA terms cache (and the customers' intake terms). The instance
+// that writes a change does so through TermsHook; the others call it when the change's outbox
+// event reaches them, milliseconds after its commit, so a ticket created there follows the new
+// terms as well (the TTL only bounds what a lost event could leave).
+func (s *Service) InvalidateTerms() { s.termsCache.gen.Add(1) }
+
+// TermsGeneration counts the invalidations of the terms cache so far.
+func (s *Service) TermsGeneration() uint64 { return s.termsCache.gen.Load() }
+
 // TermsHook invalidates the SLA terms cache on every mutation it is used for (contracts,
 // contract versions, calendars), and once more when the mutation's transaction commits.
 func (s *Service) TermsHook(next ent.Mutator) ent.Mutator {
