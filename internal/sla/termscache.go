@@ -70,7 +70,8 @@ func (s *Service) InvalidateTerms() { s.termsCache.gen.Add(1) }
 func (s *Service) TermsGeneration() uint64 { return s.termsCache.gen.Load() }
 
 // TermsHook invalidates the SLA terms cache on every mutation it is used for (contracts,
-// contract versions, calendars), and once more when the mutation's transaction commits.
+// contract versions, calendars): before and after the write, and once more when the
+// mutation's transaction commits.
 func (s *Service) TermsHook(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		s.termsCache.gen.Add(1)
@@ -85,6 +86,10 @@ func (s *Service) TermsHook(next ent.Mutator) ent.Mutator {
 				})
 			}
 		}
-		return next.Mutate(ctx, m)
+		v, err := next.Mutate(ctx, m)
+		// And after the write: a read between the first bump and a write outside a transaction
+		// would otherwise cache the old row under the new generation.
+		s.termsCache.gen.Add(1)
+		return v, err
 	})
 }
