@@ -270,7 +270,7 @@ func safe(err error) string {
 	return "internal error"
 }
 
-var numberPattern = regexp.MustCompile(`\[?\b([A-Z]{1,8}-\d{6,})\b\]?`)
+var numberPattern = regexp.MustCompile(`\[?\b([A-Z]{1,8}-(?:\d{6}|[1-9]\d{6,}))\b\]?`)
 
 // ticketOf finds the ticket a mail answers: one of our Message-Ids in its references (a thread
 // root names the ticket number, any other id is looked up among sent mail), else a ticket

@@ -35,6 +35,10 @@ func TestNumberInSubject(t *testing.T) {
 		"AW: Nachtrag zu SD-000007":    "SD-000007",
 		"Order 12345":                  "",
 		"XSD-0000421":                  "",
+		// Past 999,999 the number has more digits (SD-%06d), never a leading zero.
+		"AW: SD-1000000 still broken":   "SD-1000000",
+		"Re: [SD-12345678] Invoice run": "SD-12345678",
+		"Re: SD-12345 too short":        "",
 	} {
 		got := ""
 		if m := numberPattern.FindStringSubmatch(subject); m != nil {
