@@ -58,6 +58,10 @@ type socket struct {
 	ws      *websocket.Conn
 	pending subscribeMsg
 	ids     map[*graphql.OperationContext]string
+
+	// cork is the connection under ws (corkWriter), frames the queue of "next" frames.
+	cork   *corkConn
+	frames frames
 }
 
 // subscribeMsg is what sharedExecutor needs of a graphql-transport-ws subscribe message.
@@ -107,9 +111,9 @@ func (s *socket) writeNext(quotedID, payload []byte) error {
 	frame = append(frame, `,"id":`...)
 	frame = append(frame, quotedID...)
 	frame = append(frame, `,"type":"next"}`...)
-	// Not ctx: a write cut short by an ended subscription would close the whole connection.
-	// A socket that takes nothing blocks only this subscription, which the hub then resyncs.
-	return s.ws.Write(context.Background(), websocket.MessageText, frame)
+	// Queued for the socket's writer (livewriter.go). A socket that takes nothing blocks only
+	// this subscription once its queue is full, which the hub then resyncs.
+	return s.enqueue(frame)
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -201,9 +205,11 @@ func (a *App) websocketUpgrade(next http.Handler) http.Handler {
 			return
 		}
 		s := &socket{}
+		s.frames.done = make(chan struct{})
+		defer close(s.frames.done)
 		a.sockets.add(s)
 		defer a.sockets.remove(s)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, s)))
+		next.ServeHTTP(corkWriter{w, s}, r.WithContext(context.WithValue(r.Context(), socketKey{}, s)))
 		s.mu.Lock()
 		if s.timer != nil {
 			s.timer.Stop()
@@ -311,12 +317,14 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 		return responses, ctx // refused: the executor answers with its errors
 	}
 	if direct {
-		// Deliver writes the events; the transport only waits for the end.
+		// Deliver writes the events; the transport only waits for the end, and for the
+		// subscription's queued frames, so that its "complete" comes after them.
 		return func(ctx context.Context) *graphql.Response {
 			select {
 			case <-ctx.Done():
 			case <-events:
 			}
+			s.drain()
 			return nil
 		}, ctx
 	}
