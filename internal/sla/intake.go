@@ -34,8 +34,8 @@ func (t *CustomerTerms) At(k *ent.Contract, at time.Time) *ent.Contract {
 }
 
 // customerCache holds CustomerTerms per customer under the terms cache's generation and TTL:
-// every change of a contract, a term version or a calendar on this instance invalidates all
-// entries (TermsHook), another instance's change goes unseen for at most termsTTL.
+// every change of a contract, a term version or a calendar invalidates all entries (TermsHook
+// on the writing instance, InvalidateTerms from the change's outbox event on the others).
 type customerCache struct {
 	mu      sync.Mutex
 	entries map[int]cachedCustomer

@@ -23,7 +23,6 @@ import (
 	"supportdesk/internal/billing"
 	"supportdesk/internal/sla"
 	"supportdesk/internal/storage"
-	"supportdesk/internal/terms"
 	"supportdesk/internal/viewer"
 	"supportdesk/internal/webhook"
 )
@@ -382,62 +381,40 @@ func customerIntakeLevel(v *viewer.Viewer, k *ent.Contract) (ticket.Level, error
 }
 
 // contractFor returns the named contract, or the customer's contract valid at the given time
-// (the one that started last), under the terms in force at that time. With an SLA service the
-// customer's contracts, terms and calendars come from its terms cache (sla.CustomerTerms), and
-// the contract carries its calendar for the SLA due times.
+// (the one that started last), under the terms in force at that time. The customer's contracts,
+// terms and calendars come from the SLA terms cache (sla.CustomerTerms; read with the bypass:
+// end users may not read contract terms, yet their tickets still belong to one), and the
+// contract carries its calendar for the SLA due times.
 func (s *Service) contractFor(ctx context.Context, c *ent.Client, customerID int, id *int, at time.Time) (*ent.Contract, error) {
-	if s.SLA != nil {
-		ct, err := s.SLA.CustomerTerms(ctx, c, customerID)
-		if err != nil {
-			return nil, err
-		}
-		var found *ent.Contract
-		for _, k := range ct.Contracts {
-			switch {
-			case id != nil:
-				if k.ID == *id {
-					if !ValidAt(k, at) {
-						return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
-					}
-					found = k
-				}
-			case ValidAt(k, at) && (found == nil || k.ValidFrom.After(found.ValidFrom)):
-				found = k
-			}
-		}
-		if found == nil {
-			if id != nil {
-				return nil, apperr.NotFoundf("contract not found")
-			}
-			return nil, nil
-		}
-		// The ticket is taken in under the terms in force when the inquiry was received.
-		return ct.At(found, at), nil
+	if s.SLA == nil {
+		return nil, fmt.Errorf("ticketflow: no SLA service to read the customer's terms")
 	}
-	// Contracts are read with the bypass: end users may not read contract terms, yet their
-	// tickets still belong to one. Only the customer's own contracts are considered.
-	trusted := privacy.DecisionContext(ctx, privacy.Allow)
-	q := c.Contract.Query().Where(contract.CustomerID(customerID))
-	if id != nil {
-		k, err := q.Where(contract.ID(*id)).Only(trusted)
-		if ent.IsNotFound(err) {
-			return nil, apperr.NotFoundf("contract not found")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !ValidAt(k, at) {
-			return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
-		}
-		return terms.At(ctx, c, k, at)
-	}
-	ks, err := q.Where(contract.ValidFromLTE(at), contract.Or(contract.ValidUntilIsNil(), contract.ValidUntilGT(at))).
-		Order(ent.Desc(contract.FieldValidFrom)).Limit(1).All(trusted)
-	if err != nil || len(ks) == 0 {
+	ct, err := s.SLA.CustomerTerms(ctx, c, customerID)
+	if err != nil {
 		return nil, err
 	}
+	var found *ent.Contract
+	for _, k := range ct.Contracts {
+		switch {
+		case id != nil:
+			if k.ID == *id {
+				if !ValidAt(k, at) {
+					return nil, apperr.Invalid("the contract is not valid at the time the inquiry was received", "contractID")
+				}
+				found = k
+			}
+		case ValidAt(k, at) && (found == nil || k.ValidFrom.After(found.ValidFrom)):
+			found = k
+		}
+	}
+	if found == nil {
+		if id != nil {
+			return nil, apperr.NotFoundf("contract not found")
+		}
+		return nil, nil
+	}
 	// The ticket is taken in under the terms in force when the inquiry was received.
-	return terms.At(ctx, c, ks[0], at)
+	return ct.At(found, at), nil
 }
 
 // ValidAt reports whether a contract is valid at t.
