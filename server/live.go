@@ -105,15 +105,24 @@ func (s *socket) takeID(rc *graphql.OperationContext) (string, bool) {
 // writeNext writes a "next" message with a payload serialised beforehand, byte for byte what
 // the transport would write.
 func (s *socket) writeNext(quotedID, payload []byte) error {
+	// Queued for the socket's writer (livewriter.go). A socket that takes nothing blocks only
+	// this subscription once its queue is full, which the hub then resyncs.
+	return s.enqueue(nextFrame(quotedID, payload), true)
+}
+
+// offerNext is writeNext without waiting: live.ErrFull when the socket's queue is full.
+func (s *socket) offerNext(quotedID, payload []byte) error {
+	return s.enqueue(nextFrame(quotedID, payload), false)
+}
+
+func nextFrame(quotedID, payload []byte) []byte {
 	frame := make([]byte, 0, len(payload)+len(quotedID)+32)
 	frame = append(frame, `{"payload":`...)
 	frame = append(frame, payload...)
 	frame = append(frame, `,"id":`...)
 	frame = append(frame, quotedID...)
 	frame = append(frame, `,"type":"next"}`...)
-	// Queued for the socket's writer (livewriter.go). A socket that takes nothing blocks only
-	// this subscription once its queue is full, which the hub then resyncs.
-	return s.enqueue(frame)
+	return frame
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -308,6 +317,13 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 					return subCtx.Err() // a failed execution skips the event; an ended wait ends
 				}
 				return s.writeNext(quoted, r.payload)
+			}
+			capture.Offer = func(ev *live.Event) error {
+				r, err := render(subCtx, ev)
+				if err != nil {
+					return subCtx.Err()
+				}
+				return s.offerNext(quoted, r.payload)
 			}
 		}
 	}

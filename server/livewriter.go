@@ -9,15 +9,23 @@ import (
 	"sync/atomic"
 	"time"
 
+	"supportdesk/internal/live"
+
 	"github.com/coder/websocket"
 )
 
-// Frames of a busy socket are coalesced: a socket written to less than frameLinger ago waits
+// Frames of a busy socket are coalesced: a socket written to less than its linger ago waits
 // until then and sends everything queued meanwhile in one write, so the system calls on both
-// ends follow the sockets (at most 1/frameLinger each), not the events. A socket that was quiet
-// for frameLinger sends at once: at a few events per second nothing waits.
+// ends follow the sockets (at most 1/linger each), not the events. A socket that was quiet for
+// the linger sends at once: at a few events per second nothing waits. The linger is frameLinger
+// and grows with the socket's rate (lingerFor) up to frameLingerMax: a queue view receiving a
+// hundred changes a second gets them four times a second, in a quarter of the writes.
 const (
-	frameLinger = 50 * time.Millisecond
+	frameLinger    = 50 * time.Millisecond
+	frameLingerMax = 250 * time.Millisecond
+	// frameBusy is the batch size from which a socket counts as busy: each frame above it
+	// lengthens the next linger by frameLinger/frameBusy.
+	frameBusy = 2
 	// frameQueue is how many frames a socket holds before a subscription writing to it waits
 	// (and the hub resyncs it once its own buffer is full, as for any slow consumer).
 	frameQueue = 256
@@ -101,9 +109,10 @@ type frames struct {
 	flushed chan struct{} // closed and replaced after each write
 }
 
-// enqueue queues a frame for the socket's writer, starting it on first use; it waits while the
-// queue is full and fails once the connection is gone.
-func (s *socket) enqueue(frame []byte) error {
+// enqueue queues a frame for the socket's writer, starting it on first use; while the queue is
+// full it waits, or with wait false fails with live.ErrFull; it fails once the connection is
+// gone.
+func (s *socket) enqueue(frame []byte, wait bool) error {
 	f := &s.frames
 	f.once.Do(func() {
 		f.mu.Lock()
@@ -115,6 +124,19 @@ func (s *socket) enqueue(frame []byte) error {
 	f.mu.Lock()
 	f.queued++
 	f.mu.Unlock()
+	if !wait {
+		select {
+		case f.out <- frame:
+			return nil
+		case <-f.done:
+			return net.ErrClosed
+		default:
+			f.mu.Lock()
+			f.queued--
+			f.mu.Unlock()
+			return live.ErrFull
+		}
+	}
 	select {
 	case f.out <- frame:
 		return nil
@@ -148,6 +170,7 @@ func (s *socket) drain() {
 func (s *socket) writeFrames() {
 	f := &s.frames
 	var last time.Time
+	linger := frameLinger
 	batch := make([][]byte, 0, 16)
 	for {
 		select {
@@ -156,7 +179,7 @@ func (s *socket) writeFrames() {
 		case <-f.done:
 			return
 		}
-		if wait := frameLinger - time.Since(last); wait > 0 {
+		if wait := linger - time.Since(last); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
@@ -175,6 +198,7 @@ func (s *socket) writeFrames() {
 		}
 		err := s.writeBatch(batch)
 		last = time.Now()
+		linger = lingerFor(len(batch))
 		f.mu.Lock()
 		f.written += int64(len(batch))
 		close(f.flushed)
@@ -187,6 +211,18 @@ func (s *socket) writeFrames() {
 			return
 		}
 	}
+}
+
+// lingerFor is the linger after a write of n frames: frameLinger up to frameBusy frames, then
+// longer in proportion to n, at most frameLingerMax. At the rate that filled the last batch the
+// next one holds about as many frames per write again, so a socket's writes fall from
+// 1/frameLinger to 1/frameLingerMax per second while the events' wait stays below
+// frameLingerMax.
+func lingerFor(n int) time.Duration {
+	if n <= frameBusy {
+		return frameLinger
+	}
+	return min(frameLinger*time.Duration(n)/frameBusy, frameLingerMax)
 }
 
 // writeBatch writes frames as WebSocket messages, in one system call when the connection can

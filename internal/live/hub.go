@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -47,6 +48,16 @@ type sub struct {
 	ch          chan item
 	kick        chan struct{}
 	lagging     atomic.Bool
+	// ctx is the subscription's, loadCtx the same without its cancellation (a reload shared
+	// with other subscriptions must not fail because this one ended).
+	ctx, loadCtx context.Context
+	// offer, when set, takes an event without waiting or fails with ErrFull (Capture.Offer);
+	// pending counts the events in ch and in the hands of the goroutine: while there are any,
+	// Publish queues behind them, so that the subscriber's events keep their order.
+	offer   func(*Event) error
+	pending atomic.Int64
+	// droppedAt is the outbox id of the last event lost to a full buffer or socket.
+	droppedAt atomic.Int64
 }
 
 // item is one event queued for a subscription, with the reloads shared by every subscription
@@ -96,27 +107,129 @@ func (sl *slot) get(ctx context.Context, class string, load func() (any, error))
 	}
 }
 
-// Publish hands a batch to every subscription that wants it, without waiting for any.
+// Publish hands a batch to every subscription that wants it, without waiting for any
+// subscriber. The reloads of the batch start at once, at most publishLoads at a time, one per
+// event and class. A subscription that can take an event without waiting (Capture.Offer: the
+// WebSocket transport's queue of frames) and has nothing older in hand gets it from here, in
+// order, once its class's reload is done; the others, and any that would have to wait, get it
+// through their buffer and their own goroutine (a full buffer means RESYNC). Waking a goroutine
+// per subscriber and event cost more than the delivery itself (issue 13's bench: 500
+// subscriptions woken per ticket created, 217 of them to deliver it).
 func (h *Hub) Publish(batch []outbox.Event) {
 	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for _, e := range batch {
-		var sl *slot
-		for s := range h.subs {
+	subs := make([]*sub, 0, len(h.subs))
+	for s := range h.subs {
+		subs = append(subs, s)
+	}
+	h.mu.RUnlock()
+	slots := make([]*slot, len(batch))
+	sem := make(chan struct{}, publishLoads)
+	for i, e := range batch {
+		var started map[string]bool
+		for _, s := range subs {
 			if !s.match(e) {
 				continue
 			}
-			if sl == nil {
-				sl = &slot{hub: h}
+			if slots[i] == nil {
+				slots[i] = &slot{hub: h}
+				started = map[string]bool{}
 			}
-			select {
-			case s.ch <- item{e: e, slot: sl}:
-			default:
-				h.Dropped.Add(1)
-				s.resync()
+			if class := s.classOf(e); !started[class] {
+				started[class] = true
+				sl, s, e := slots[i], s, e
+				sem <- struct{}{}
+				go func() {
+					defer func() { <-sem }()
+					_, _ = sl.get(context.Background(), class, func() (any, error) { return h.load(s, e) })
+				}()
 			}
 		}
 	}
+	for i, e := range batch {
+		if slots[i] == nil {
+			continue
+		}
+		for _, s := range subs {
+			if !s.match(e) {
+				continue
+			}
+			it := item{e: e, slot: slots[i]}
+			if s.offer != nil && s.pending.Load() == 0 && !s.lagging.Load() {
+				h.offer(s, it)
+				continue
+			}
+			s.pending.Add(1)
+			select {
+			case s.ch <- it:
+			default:
+				s.pending.Add(-1)
+				h.Dropped.Add(1)
+				s.dropped(e)
+			}
+		}
+	}
+}
+
+// publishLoads bounds the reloads one Publish runs at a time.
+const publishLoads = 8
+
+// offer delivers it to s from the publishing goroutine; a subscriber that cannot take it at once
+// is resynced, as when its buffer is full.
+func (h *Hub) offer(s *sub, it item) {
+	ev := h.prepare(s.ctx, s, it)
+	if ev == nil {
+		return
+	}
+	switch err := s.offer(ev); {
+	case err == nil:
+		h.Delivered.Add(1)
+	case errors.Is(err, ErrFull):
+		h.Dropped.Add(1)
+		s.dropped(it.e)
+	}
+	// Any other error means the subscription is over; its goroutine ends it.
+}
+
+// ErrFull is what Capture.Offer returns when the subscriber cannot take an event without
+// waiting.
+var ErrFull = errors.New("live: subscriber full")
+
+// classOf is the class whose reload of e s shares.
+func (s *sub) classOf(e outbox.Event) string {
+	if s.ticketClass != "" && e.Object == outboxevent.ObjectTypeTICKET {
+		return s.ticketClass
+	}
+	return s.class
+}
+
+// load reloads e under s's viewer.
+func (h *Hub) load(s *sub, e outbox.Event) (any, error) {
+	h.Loads.Add(1)
+	ctx, cancel := context.WithTimeout(s.loadCtx, loadTimeout)
+	defer cancel()
+	return s.load(ctx, e)
+}
+
+// prepare takes the reload of it shared by s's class (loading it if nobody has) and applies s's
+// own filter: the event to deliver to s, or nil.
+func (h *Hub) prepare(ctx context.Context, s *sub, it item) *Event {
+	e := it.e
+	v, err := it.slot.get(ctx, s.classOf(e), func() (any, error) { return h.load(s, e) })
+	ev, _ := v.(*Event)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.NotFound && ctx.Err() == nil && h.Log != nil {
+			h.Log.Warn("live reload", "kind", e.Kind(), "id", e.ObjectID, "err", err)
+		}
+		return nil
+	}
+	if ev == nil || (s.keep != nil && !s.keep(ev)) {
+		return nil
+	}
+	// The reload is shared: each subscription sends its own copy of the envelope.
+	own := *ev
+	own.Sequence, own.Kind = e.Sequence(), e.Kind()
+	own.slot, own.class = it.slot, s.class
+	return &own
 }
 
 // Resync tells every subscription to refetch.
@@ -133,6 +246,12 @@ func (h *Hub) Subscribers() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return len(h.subs)
+}
+
+// dropped makes s lag for having lost e: its RESYNC carries e's sequence.
+func (s *sub) dropped(e outbox.Event) {
+	s.droppedAt.Store(int64(e.ID))
+	s.resync()
 }
 
 func (s *sub) resync() {
@@ -180,12 +299,14 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	if src.tickets {
 		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)
 	}
-	// A reload shared with other subscriptions must not fail because this one ended.
-	loadCtx := context.WithoutCancel(ctx)
+	s.ctx, s.loadCtx = ctx, context.WithoutCancel(ctx)
 	out := make(chan *Event)
 	var deliver func(*Event) error
 	if c, _ := ctx.Value(captureKey{}).(*Capture); c != nil {
 		c.events, deliver = out, c.Deliver
+		if deliver != nil {
+			s.offer = c.Offer
+		}
 	}
 	h.mu.Lock()
 	if h.subs == nil {
@@ -211,52 +332,53 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 			case it = <-s.ch:
 				have = true
 			}
-			e := it.e
-			if s.lagging.Swap(false) {
-				// Whatever is buffered is older than the resync; the client refetches it.
-				for len(s.ch) > 0 {
-					<-s.ch
-				}
-				if !emit(ctx, out, deliver, &Event{Sequence: e.Sequence(), Kind: KindResync}) {
-					return
-				}
-				h.Delivered.Add(1)
-				continue
-			}
-			if !have {
-				continue
-			}
-			class := s.class
-			if s.ticketClass != "" && e.Object == outboxevent.ObjectTypeTICKET {
-				class = s.ticketClass
-			}
-			v, err := it.slot.get(ctx, class, func() (any, error) {
-				h.Loads.Add(1)
-				ctx, cancel := context.WithTimeout(loadCtx, loadTimeout)
-				defer cancel()
-				return s.load(ctx, e)
-			})
-			ev, _ := v.(*Event)
-			if err != nil {
-				if apperr.CodeOf(err) != apperr.NotFound && ctx.Err() == nil && h.Log != nil {
-					h.Log.Warn("live reload", "kind", e.Kind(), "id", e.ObjectID, "err", err)
-				}
-				continue
-			}
-			if ev == nil || (s.keep != nil && !s.keep(ev)) {
-				continue
-			}
-			// The reload is shared: each subscription sends its own copy of the envelope.
-			own := *ev
-			own.Sequence, own.Kind = e.Sequence(), e.Kind()
-			own.slot, own.class = it.slot, s.class
-			if !emit(ctx, out, deliver, &own) {
+			if !h.handle(ctx, s, it, have, out, deliver) {
 				return
 			}
-			h.Delivered.Add(1)
 		}
 	}()
 	return out, nil
+}
+
+// handle is one turn of a subscription's goroutine: a RESYNC when it lags, else it (when have)
+// delivered; false means the subscription is over.
+func (h *Hub) handle(ctx context.Context, s *sub, it item, have bool, out chan<- *Event, deliver func(*Event) error) bool {
+	if have {
+		defer s.pending.Add(-1)
+	}
+	if s.lagging.Load() {
+		// Publish offers nothing while the RESYNC is on its way.
+		s.pending.Add(1)
+		defer s.pending.Add(-1)
+	}
+	if s.lagging.Swap(false) {
+		// Whatever is buffered is older than the resync; the client refetches it.
+		for len(s.ch) > 0 {
+			<-s.ch
+			s.pending.Add(-1)
+		}
+		seq := it.e
+		if !have {
+			seq.ID = int(s.droppedAt.Load())
+		}
+		if !emit(ctx, out, deliver, &Event{Sequence: seq.Sequence(), Kind: KindResync}) {
+			return false
+		}
+		h.Delivered.Add(1)
+		return true
+	}
+	if !have {
+		return true
+	}
+	ev := h.prepare(ctx, s, it)
+	if ev == nil {
+		return true
+	}
+	if !emit(ctx, out, deliver, ev) {
+		return false
+	}
+	h.Delivered.Add(1)
+	return true
 }
 
 // emit hands ev to the subscription's Deliver, or else to its channel; false means the
@@ -313,6 +435,11 @@ type Capture struct {
 	// It runs on the subscription's own goroutine: while it blocks, events queue in the
 	// subscription's buffer and a full buffer means RESYNC, as for a slow channel reader.
 	Deliver func(*Event) error
+	// Offer, when set with Deliver, is called in place of Deliver from the hub's publishing
+	// goroutine when the subscription has nothing older in hand: it must not wait, and returns
+	// ErrFull when the event cannot be taken at once (the subscription is then resynced). It
+	// spares a goroutine switch per event and subscriber.
+	Offer func(*Event) error
 
 	events <-chan *Event
 }

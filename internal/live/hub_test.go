@@ -3,7 +3,9 @@ package live
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -137,5 +139,72 @@ func TestSharedByClass(t *testing.T) {
 	// Users 1 and 3 are one class: whichever made it, both carry the same value.
 	if got[2] != "org 8 user 2" || got[1] != got[3] || (got[1] != "org 7 user 1" && got[1] != "org 7 user 3") || h.Shares.Load() != 2 {
 		t.Errorf("got %v with %d values made, want org 8's own and one shared by org 7's users", got, h.Shares.Load())
+	}
+}
+
+// TestOfferedInOrder: a subscription that can take events without waiting (Capture.Offer) gets
+// them from Publish itself, before Publish returns and in order; one it cannot take makes it
+// lag: the event is dropped, its goroutine sends one RESYNC (Deliver), and offers resume after.
+func TestOfferedInOrder(t *testing.T) {
+	h := &Hub{Buffer: 4}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := &viewer.Viewer{UserID: 1, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
+	var mu sync.Mutex
+	var got []string
+	record := func(how string, ev *Event) {
+		mu.Lock()
+		got = append(got, how+" "+ev.Kind+" "+ev.Sequence)
+		mu.Unlock()
+	}
+	snapshot := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+	resynced := make(chan struct{}, 1)
+	sctx, c := WithCapture(viewer.NewContext(ctx, v))
+	c.Deliver = func(ev *Event) error {
+		record("deliver", ev)
+		if ev.Kind == KindResync {
+			resynced <- struct{}{}
+		}
+		return nil
+	}
+	c.Offer = func(ev *Event) error {
+		if ev.Sequence == "3" {
+			return ErrFull
+		}
+		record("offer", ev)
+		return nil
+	}
+	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
+	if _, err := h.subscribe(sctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.Publish(batch(1, 2))
+	if want := []string{"offer TICKET_UPDATED 1", "offer TICKET_UPDATED 2"}; !slices.Equal(snapshot(), want) {
+		t.Fatalf("after the first Publish: %v, want %v", snapshot(), want)
+	}
+	h.Publish(batch(3, 1))
+	select {
+	case <-resynced:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no RESYNC after a full offer: %v", snapshot())
+	}
+	// The RESYNC's turn is over once pending is back to 0: then offers resume.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		h.Publish(batch(4, 1))
+		if s := snapshot(); s[len(s)-1] == "offer TICKET_UPDATED 4" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("offers did not resume: %v", snapshot())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s := snapshot()
+	if s[2] != "deliver RESYNC 3" || h.Dropped.Load() != 1 {
+		t.Errorf("got %v with %d dropped, want the RESYNC third and one drop", s, h.Dropped.Load())
 	}
 }
