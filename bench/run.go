@@ -135,6 +135,9 @@ func run(ctx context.Context, cfg runConfig, genOnly bool) error {
 			ws[i].conc, ws[i].open = []int{1, 8}, false
 		}
 	}
+	// Idle means quiet for a while: the validation requests just ran (the server gives a quiet
+	// spell's garbage back within two 2 s checks).
+	time.Sleep(idleAfter)
 	b.idle("idle at start")
 	openRate := map[string]float64{}
 	for round := 1; round <= cfg.Rounds; round++ {
@@ -161,7 +164,7 @@ func run(ctx context.Context, cfg runConfig, genOnly bool) error {
 		}
 	}
 	// Idle after a pause: the collector and the evaluator have run once more.
-	time.Sleep(min(5*time.Second, cfg.Duration))
+	time.Sleep(idleAfter)
 	b.idle("idle at end")
 	b.report(os.Stdout, ws)
 	if cfg.Drop {
@@ -233,6 +236,9 @@ func (b *bench) measure(ctx context.Context, w workload, s side, mode string, fn
 	fmt.Fprintf(os.Stderr, "  %-16s %-12s %-5s %7.1f rps  p50 %s ms  p99 %s ms\n", w.name, mode, s.name, sm.rps, ms(sm.p50), ms(sm.p99))
 	return r
 }
+
+// idleAfter is the quiet time before an idle RSS is read.
+const idleAfter = 7 * time.Second
 
 func (b *bench) idle(label string) {
 	b.idleRSS[label+" server"] = rssOf(b.server.pid)

@@ -39,10 +39,15 @@ func (r *idleReclaimer) check(allocated uint64) bool {
 	return true
 }
 
+// reclaimInterval is how often the process checks whether it has turned quiet: a quiet
+// server gives its garbage back within two intervals. A check costs microseconds.
+const reclaimInterval = 2 * time.Second
+
 // reclaimWhenIdle checks every interval until ctx ends. A check reads the allocation counter
 // (runtime.ReadMemStats, microseconds); a reclaim is one full collection.
 func reclaimWhenIdle(ctx context.Context, interval time.Duration) {
-	r := &idleReclaimer{quietBytes: 4 << 20, free: debug.FreeOSMemory}
+	// Quiet: less than 1 MiB allocated in an interval (a request or two).
+	r := &idleReclaimer{quietBytes: 1 << 20, free: debug.FreeOSMemory}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.last = ms.TotalAlloc

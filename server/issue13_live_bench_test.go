@@ -26,7 +26,8 @@ import (
 //	LIVE_BENCH=1 TEST_DATABASE_URL=... go test -count=1 -run TestLiveBenchmark -v ./server  # PostgreSQL, two instances
 //
 // 1,000 subscribers (LIVE_SUBSCRIBERS; LIVE_QUIET=1 makes them all watch a ticket nobody
-// changes, to see the cost of idle connections alone), each on its own socket, split over the instances: partner
+// changes, to see the cost of idle connections alone; LIVE_NOMATCH=1 gives the queue subscribers a
+// filter no created ticket passes, to see the cost of the reloads without deliveries), each on its own socket, split over the instances: partner
 // staff on queueUpdated (half of P1's with a customer filter) and customers' key users and
 // approvers on ticketEvents of their organisation's ticket. The sockets live in a child process
 // (this test binary re-executed as TestLiveBenchClients, see liveBenchClients), so the server

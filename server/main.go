@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener) e
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
 	// A server that has turned quiet gives the garbage of its last requests back (idle.go).
-	go reclaimWhenIdle(ctx, 10*time.Second)
+	go reclaimWhenIdle(ctx, reclaimInterval)
 	h := app.Handler()
 	current.Store(&h)
 	log.Info("ready", "database", app.DB.Dialect)
