@@ -318,13 +318,11 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 				}
 				return s.writeNext(quoted, r.payload)
 			}
-			capture.Offer = func(ev *live.Event) error {
-				r, err := render(subCtx, ev)
-				if err != nil {
-					return subCtx.Err()
-				}
-				return s.offerNext(quoted, r.payload)
-			}
+			// From the hub's publishing goroutine: rendered once per audience (not under this
+			// subscription's context, which may be ending while others wait for the value).
+			capture.Audience = key
+			capture.Render = func(ev *live.Event) (any, error) { return render(context.Background(), ev) }
+			capture.Offer = func(v any) error { return s.offerNext(quoted, v.(*rendered).payload) }
 		}
 	}
 	responses, ctx := x.GraphExecutor.DispatchOperation(ctx, rc)

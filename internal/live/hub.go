@@ -21,8 +21,9 @@ type Hub struct {
 	// Buffer is the number of events a subscription may hold before it is resynced.
 	Buffer int
 
-	mu   sync.RWMutex
-	subs map[*sub]struct{}
+	mu     sync.RWMutex
+	subs   map[*sub]struct{}
+	groups map[string]*group
 	// Dropped counts events lost to full buffers (each followed by a RESYNC).
 	Dropped atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
@@ -51,10 +52,14 @@ type sub struct {
 	// ctx is the subscription's, loadCtx the same without its cancellation (a reload shared
 	// with other subscriptions must not fail because this one ended).
 	ctx, loadCtx context.Context
-	// offer, when set, takes an event without waiting or fails with ErrFull (Capture.Offer);
-	// pending counts the events in ch and in the hands of the goroutine: while there are any,
-	// Publish queues behind them, so that the subscriber's events keep their order.
-	offer   func(*Event) error
+	// grp, when set, is the subscription's audience (its class and Capture.Audience): Publish
+	// renders an event once per audience (render) and offers the value to each member without
+	// waiting (offer, ErrFull when it cannot take it). pending counts the events in ch and in
+	// the hands of the goroutine: while there are any, Publish queues behind them, so that the
+	// subscriber's events keep their order.
+	grp     *group
+	render  func(*Event) (any, error)
+	offer   func(any) error
 	pending atomic.Int64
 	// droppedAt is the outbox id of the last event lost to a full buffer or socket.
 	droppedAt atomic.Int64
@@ -149,13 +154,17 @@ func (h *Hub) Publish(batch []outbox.Event) {
 		if slots[i] == nil {
 			continue
 		}
+		var made map[*group]*rendering
 		for _, s := range subs {
 			if !s.match(e) {
 				continue
 			}
 			it := item{e: e, slot: slots[i]}
-			if s.offer != nil && s.pending.Load() == 0 && !s.lagging.Load() {
-				h.offer(s, it)
+			if s.grp != nil && s.pending.Load() == 0 && !s.lagging.Load() {
+				if made == nil {
+					made = map[*group]*rendering{}
+				}
+				h.offer(s, it, made)
 				continue
 			}
 			s.pending.Add(1)
@@ -173,14 +182,35 @@ func (h *Hub) Publish(batch []outbox.Event) {
 // publishLoads bounds the reloads one Publish runs at a time.
 const publishLoads = 8
 
-// offer delivers it to s from the publishing goroutine; a subscriber that cannot take it at once
-// is resynced, as when its buffer is full.
-func (h *Hub) offer(s *sub, it item) {
-	ev := h.prepare(s.ctx, s, it)
-	if ev == nil {
+// rendering is an event prepared and rendered once for an audience in Publish.
+type rendering struct {
+	ev       *Event // nil: not visible to the audience
+	rendered bool
+	v        any
+	err      error
+}
+
+// offer delivers it to s from the publishing goroutine, prepared and rendered once per audience
+// of the event (made); a subscriber that cannot take it at once is resynced, as when its buffer
+// is full.
+func (h *Hub) offer(s *sub, it item, made map[*group]*rendering) {
+	r := made[s.grp]
+	if r == nil {
+		// Not s's context: the audience's value must not fail because s is ending.
+		r = &rendering{ev: h.load1(context.Background(), s, it)}
+		made[s.grp] = r
+	}
+	if r.ev == nil || (s.keep != nil && !s.keep(r.ev)) {
 		return
 	}
-	switch err := s.offer(ev); {
+	if !r.rendered {
+		r.rendered = true
+		r.v, r.err = s.render(r.ev)
+	}
+	if r.err != nil {
+		return
+	}
+	switch err := s.offer(r.v); {
 	case err == nil:
 		h.Delivered.Add(1)
 	case errors.Is(err, ErrFull):
@@ -188,6 +218,37 @@ func (h *Hub) offer(s *sub, it item) {
 		s.dropped(it.e)
 	}
 	// Any other error means the subscription is over; its goroutine ends it.
+}
+
+// group is an audience: subscriptions of one class whose operation and variables are the same
+// (Capture.Audience), counted by the subscriptions in it.
+type group struct {
+	key string
+	n   int
+}
+
+// join returns the group of key with s in it; h.mu is held.
+func (h *Hub) join(key string) *group {
+	if h.groups == nil {
+		h.groups = map[string]*group{}
+	}
+	g := h.groups[key]
+	if g == nil {
+		g = &group{key: key}
+		h.groups[key] = g
+	}
+	g.n++
+	return g
+}
+
+// leave takes one subscription out of g; h.mu is held.
+func (h *Hub) leave(g *group) {
+	if g == nil {
+		return
+	}
+	if g.n--; g.n == 0 {
+		delete(h.groups, g.key)
+	}
 }
 
 // ErrFull is what Capture.Offer returns when the subscriber cannot take an event without
@@ -213,6 +274,16 @@ func (h *Hub) load(s *sub, e outbox.Event) (any, error) {
 // prepare takes the reload of it shared by s's class (loading it if nobody has) and applies s's
 // own filter: the event to deliver to s, or nil.
 func (h *Hub) prepare(ctx context.Context, s *sub, it item) *Event {
+	ev := h.load1(ctx, s, it)
+	if ev == nil || (s.keep != nil && !s.keep(ev)) {
+		return nil
+	}
+	return ev
+}
+
+// load1 takes the reload of it shared by s's class (loading it if nobody has): the event in
+// s's envelope, or nil when s's viewer may not see it.
+func (h *Hub) load1(ctx context.Context, s *sub, it item) *Event {
 	e := it.e
 	v, err := it.slot.get(ctx, s.classOf(e), func() (any, error) { return h.load(s, e) })
 	ev, _ := v.(*Event)
@@ -222,10 +293,10 @@ func (h *Hub) prepare(ctx context.Context, s *sub, it item) *Event {
 		}
 		return nil
 	}
-	if ev == nil || (s.keep != nil && !s.keep(ev)) {
+	if ev == nil {
 		return nil
 	}
-	// The reload is shared: each subscription sends its own copy of the envelope.
+	// The reload is shared: each subscription (or audience) sends its own copy of the envelope.
 	own := *ev
 	own.Sequence, own.Kind = e.Sequence(), e.Kind()
 	own.slot, own.class = it.slot, s.class
@@ -302,10 +373,11 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	s.ctx, s.loadCtx = ctx, context.WithoutCancel(ctx)
 	out := make(chan *Event)
 	var deliver func(*Event) error
+	var audience string
 	if c, _ := ctx.Value(captureKey{}).(*Capture); c != nil {
 		c.events, deliver = out, c.Deliver
-		if deliver != nil {
-			s.offer = c.Offer
+		if deliver != nil && c.Render != nil && c.Offer != nil {
+			s.render, s.offer, audience = c.Render, c.Offer, c.Audience
 		}
 	}
 	h.mu.Lock()
@@ -313,6 +385,9 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 		h.subs = map[*sub]struct{}{}
 	}
 	h.subs[s] = struct{}{}
+	if s.offer != nil {
+		s.grp = h.join(s.class + "\x00" + audience)
+	}
 	h.mu.Unlock()
 	go func() {
 		defer close(out)
@@ -320,6 +395,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 		defer func() {
 			h.mu.Lock()
 			delete(h.subs, s)
+			h.leave(s.grp)
 			h.mu.Unlock()
 		}()
 		for {
@@ -435,11 +511,16 @@ type Capture struct {
 	// It runs on the subscription's own goroutine: while it blocks, events queue in the
 	// subscription's buffer and a full buffer means RESYNC, as for a slow channel reader.
 	Deliver func(*Event) error
-	// Offer, when set with Deliver, is called in place of Deliver from the hub's publishing
-	// goroutine when the subscription has nothing older in hand: it must not wait, and returns
-	// ErrFull when the event cannot be taken at once (the subscription is then resynced). It
-	// spares a goroutine switch per event and subscriber.
-	Offer func(*Event) error
+	// Render and Offer, when set with Deliver, are used in place of Deliver from the hub's
+	// publishing goroutine while the subscription has nothing older in hand: Render makes the
+	// value of an event for the subscription's audience — its class and Audience, the same for
+	// every subscription that would get the same bytes — once for all its members, and Offer
+	// hands that value to this subscription without waiting, or returns ErrFull (the
+	// subscription is then resynced). It spares a goroutine switch, a reload lookup and a
+	// rendering lookup per event and subscriber.
+	Audience string
+	Render   func(*Event) (any, error)
+	Offer    func(any) error
 
 	events <-chan *Event
 }

@@ -171,7 +171,9 @@ func TestOfferedInOrder(t *testing.T) {
 		}
 		return nil
 	}
-	c.Offer = func(ev *Event) error {
+	c.Render = func(ev *Event) (any, error) { return ev, nil }
+	c.Offer = func(v any) error {
+		ev := v.(*Event)
 		if ev.Sequence == "3" {
 			return ErrFull
 		}
@@ -206,5 +208,39 @@ func TestOfferedInOrder(t *testing.T) {
 	s := snapshot()
 	if s[2] != "deliver RESYNC 3" || h.Dropped.Load() != 1 {
 		t.Errorf("got %v with %d dropped, want the RESYNC third and one drop", s, h.Dropped.Load())
+	}
+}
+
+// TestOfferedOncePerAudience: Publish renders an event once per audience (class and
+// Capture.Audience) and hands the same value to each member; another audience gets its own.
+func TestOfferedOncePerAudience(t *testing.T) {
+	h := &Hub{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var renders atomic.Int64
+	got := make(chan string, 10)
+	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
+	for i, audience := range []string{"a", "a", "b"} {
+		v := &viewer.Viewer{UserID: 1 + i, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
+		sctx, c := WithCapture(viewer.NewContext(ctx, v))
+		c.Deliver = func(ev *Event) error { t.Errorf("Deliver called for %s", ev.Sequence); return nil }
+		c.Audience = audience
+		c.Render = func(ev *Event) (any, error) {
+			renders.Add(1)
+			return audience + " " + ev.Sequence, nil
+		}
+		c.Offer = func(v any) error { got <- v.(string); return nil }
+		if _, err := h.subscribe(sctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Publish(batch(1, 2))
+	var all []string
+	for range 6 {
+		all = append(all, <-got)
+	}
+	slices.Sort(all)
+	if want := []string{"a 1", "a 1", "a 2", "a 2", "b 1", "b 2"}; !slices.Equal(all, want) || renders.Load() != 4 {
+		t.Errorf("got %v after %d renders, want %v after 4", all, renders.Load(), want)
 	}
 }
