@@ -41,7 +41,9 @@ type bench struct {
 	cells   map[string]*cell
 	order   []string
 	idleRSS map[string]int64
-	peakRSS map[string]int64
+	// idleSplit is the server's idle RSS as anonymous and file-backed parts.
+	idleSplit map[string]string
+	peakRSS   map[string]int64
 }
 
 type cell struct {
@@ -80,7 +82,7 @@ func run(ctx context.Context, cfg runConfig, genOnly bool) error {
 	if genOnly {
 		return nil
 	}
-	b := &bench{cfg: cfg, dbURL: dbURL, cells: map[string]*cell{}, idleRSS: map[string]int64{}, peakRSS: map[string]int64{}}
+	b := &bench{cfg: cfg, dbURL: dbURL, cells: map[string]*cell{}, idleRSS: map[string]int64{}, idleSplit: map[string]string{}, peakRSS: map[string]int64{}}
 	if b.sql, err = sql.Open("postgres", dbURL); err != nil {
 		return err
 	}
@@ -242,6 +244,7 @@ const idleAfter = 7 * time.Second
 
 func (b *bench) idle(label string) {
 	b.idleRSS[label+" server"] = rssOf(b.server.pid)
+	b.idleSplit[label+" server"] = rssSplit(b.server.pid)
 	if b.peer != nil {
 		b.idleRSS[label+" peer"] = rssOf(b.peer.pid)
 	}
@@ -353,7 +356,11 @@ func (b *bench) report(w *os.File, ws []workload) {
 	sort.Strings(labels)
 	fmt.Fprintf(w, "\nRSS:")
 	for _, l := range labels {
-		fmt.Fprintf(w, " %s %s;", l, mb(b.idleRSS[l]))
+		if split := b.idleSplit[l]; split != "" {
+			fmt.Fprintf(w, " %s %s (%s);", l, mb(b.idleRSS[l]), split)
+		} else {
+			fmt.Fprintf(w, " %s %s;", l, mb(b.idleRSS[l]))
+		}
 	}
 	fmt.Fprintf(w, " under load: server peak %s", mb(b.peakRSS["server"]))
 	if b.peer != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -59,6 +60,9 @@ func TestLiveBenchmark(t *testing.T) {
 	if os.Getenv("LIVE_BENCH") == "" || os.Getenv(liveBenchClientsEnv) != "" {
 		t.Skip("set LIVE_BENCH=1")
 	}
+	// The servers run with the collector as deployed (GC_PERCENT's default; the test binary
+	// otherwise runs with the runtime's 100), in both rounds.
+	defer debug.SetGCPercent(debug.SetGCPercent(defaultGCPercent))
 	subscribers := envInt("LIVE_SUBSCRIBERS", 1000)
 	seconds := envInt("LIVE_SECONDS", 10)
 	rounds := envInt("LIVE_ROUNDS", 2)
