@@ -145,7 +145,7 @@ func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response) {
 		b = append(b, ',')
 	}
 	b = append(b, `"data":`...)
-	if bytes.ContainsAny(resp.Data, "<>&\u2028\u2029") {
+	if htmlSensitive(resp.Data) {
 		var buf bytes.Buffer
 		json.HTMLEscape(&buf, resp.Data)
 		b = append(b, buf.Bytes()...)
@@ -175,6 +175,26 @@ func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// htmlSensitive reports whether b holds a character json.Marshal escapes for HTML: <, >, &,
+// U+2028 or U+2029. One IndexByte pass per byte sought: bytes.ContainsAny with the two
+// multi-byte characters decodes every rune of b instead, 11 ms for a 1.5 MB statement.
+func htmlSensitive(b []byte) bool {
+	if bytes.IndexByte(b, '<') >= 0 || bytes.IndexByte(b, '>') >= 0 || bytes.IndexByte(b, '&') >= 0 {
+		return true
+	}
+	// U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+	for rest := b; ; {
+		i := bytes.IndexByte(rest, 0xE2)
+		if i < 0 || i+2 >= len(rest) {
+			return false
+		}
+		if rest[i+1] == 0x80 && (rest[i+2] == 0xA8 || rest[i+2] == 0xA9) {
+			return true
+		}
+		rest = rest[i+1:]
+	}
 }
 
 func (h HTTPTransport) readBody(w http.ResponseWriter, r *http.Request) (*graphql.RawParams, *requestError) {

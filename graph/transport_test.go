@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -22,6 +23,11 @@ func TestWriteResponseAsMarshal(t *testing.T) {
 		"all":     {Data: json.RawMessage(`{"x":1}`), Label: "l<", Path: ast.Path{ast.PathName("a"), ast.PathIndex(2)}, HasNext: &yes, Extensions: map[string]any{"cost": 3, "h": "&"}},
 		"nodata":  {Errors: gqlerror.List{{Message: "bad"}}},
 		"unicode": {Data: json.RawMessage(`{"name":"Müller ApS æøå 漢字"}`)},
+		// Near U+2028/U+2029 in UTF-8: U+2027 (E2 80 A7), € (E2 82 AC), a trailing E2 80.
+		"near": {Data: json.RawMessage(`{"a":"` + "\u2027 € x" + `","b":"` + "\u2026" + `"}`)},
+		"sep":  {Data: json.RawMessage(`{"a":"€ ` + "\u2029" + `"}`)},
+		"gt":   {Data: json.RawMessage(`{"a":"x > y"}`)},
+		"amp":  {Data: json.RawMessage(`{"a":"R&D"}`)},
 	}
 	for name, resp := range cases {
 		want, err := json.Marshal(resp)
@@ -32,6 +38,9 @@ func TestWriteResponseAsMarshal(t *testing.T) {
 		writeResponse(rec, 200, resp)
 		if got := rec.Body.String(); got != string(want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+		if sensitive, want := htmlSensitive(resp.Data), strings.ContainsAny(string(resp.Data), "<>&\u2028\u2029"); sensitive != want {
+			t.Errorf("%s: htmlSensitive %v, want %v", name, sensitive, want)
 		}
 	}
 }

@@ -251,15 +251,49 @@ FROM (SELECT ticket_id, level, rate_cents, SUM(minutes) AS minutes, SUM(billable
 	}
 	defer rs.Close()
 	rows = &monthRows{}
-	var level stdsql.RawBytes
+	// Every column is read as the driver's bytes and the numbers parsed here: scanning into
+	// integers converts each through a string and reflection (12 ms of 20,000 rows).
+	var number, titleB, level stdsql.RawBytes
+	var nums [4]stdsql.RawBytes
 	for rs.Next() {
-		r := rows.add()
-		if err := rs.Scan(&r.Number, &r.Title, &level, &r.RateCents, &r.Minutes, &r.Billable, &r.LastID); err != nil {
+		if err := rs.Scan(&number, &titleB, &level, &nums[0], &nums[1], &nums[2], &nums[3]); err != nil {
 			return nil, err
 		}
-		r.Level = levelName(level)
+		r := rows.add()
+		r.Number, r.Title, r.Level = string(number), string(titleB), levelName(level)
+		var v [4]int64
+		for i, b := range nums {
+			n, ok := atoi64(b)
+			if !ok {
+				return nil, fmt.Errorf("statement row: not an integer: %q", b)
+			}
+			v[i] = n
+		}
+		r.RateCents, r.Minutes, r.Billable, r.LastID = v[0], int(v[1]), int(v[2]), int(v[3])
 	}
 	return rows, rs.Err()
+}
+
+// atoi64 parses a decimal integer as the database writes it (an optional minus sign and digits).
+func atoi64(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // monthRows holds a month's rows in chunks of fixed size: 20,000 rows grown as one slice were
