@@ -6,14 +6,17 @@
 //
 // The work is shared by audience, not repeated per subscriber: subscriptions whose viewers see
 // the same rows (viewer.ScopeKey; for tickets rule.TicketScopeKey) reload an event once between
-// them, and Event.Shared lets the transport execute and serialise an event once per viewer
-// class and operation; each subscriber's goroutine then only writes the prepared bytes (the
-// server's WebSocket transport sets Capture.Deliver for that, and replays an event through the
-// GraphQL executor with WithReplay).
+// them (Publish starts a batch's reloads at once), and Event.Shared lets the transport execute
+// and serialise an event once per viewer class and operation (it replays the event through the
+// GraphQL executor with WithReplay). The server's WebSocket transport sets Capture.Render and
+// Capture.Offer: Publish itself then renders an event once per audience and hands the bytes to
+// each member's socket queue without waiting, in order, with no goroutine switch per
+// subscriber. A subscription without them, or with older events still in hand, goes through
+// its buffer and its own goroutine, which calls Capture.Deliver (or fills the channel).
 //
-// Publishing never blocks: every subscription has a bounded buffer, and a subscription whose
-// buffer is full (its socket does not take what is written) loses the events it cannot take
-// and receives one RESYNC event when it catches up, telling the client to refetch.
+// Publishing never waits for a subscriber: every subscription has a bounded buffer, and a
+// subscription whose buffer (or socket queue) is full loses the events it cannot take and
+// receives one RESYNC event when it catches up, telling the client to refetch.
 // Subscription goroutines end, and their channels close, when the subscription's context ends.
 // A connection may hold at most the number of subscriptions given by WithLimit.
 package live
