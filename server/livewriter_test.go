@@ -1,8 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
+	"time"
+
+	"supportdesk/ent/outboxevent"
+	"supportdesk/internal/outbox"
 )
 
 // TestLiveBusySocketCoalesced: a socket that receives events faster than frameLinger gets them
@@ -30,4 +36,60 @@ func TestLiveBusySocketCoalesced(t *testing.T) {
 		t.Fatalf("%d frames in %d writes: want 30 frames in fewer writes", frames, writes)
 	}
 	t.Logf("%d frames in %d writes", frames, writes)
+}
+
+// TestLiveBurstNotResynced: a burst of 300 events in one outbox batch (more than a socket's
+// frame queue of 256) reaches the subscriber through the real socket whole and in order, with
+// nothing dropped and no RESYNC. (Whether the queue fills depends on how fast the reloads come;
+// the hub's fallback for a full socket is pinned by TestOfferedInOrder.)
+func TestLiveBurstNotResynced(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	c1, p1 := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	tk := e.create(c1, map[string]any{"title": "Burst target", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	s, err := e.dialWS(p1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+	for deadline := time.Now().Add(5 * time.Second); e.app.Hub.Subscribers() != 1; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("subscription not registered")
+		}
+	}
+	const n = 300
+	var burst []outbox.Event
+	for i := range n {
+		burst = append(burst, outbox.Event{ID: 1_000_000 + i, Object: outboxevent.ObjectTypeTICKET, Action: outboxevent.ActionUPDATED,
+			ObjectID: mustID(tk.ID), TicketID: mustID(tk.ID), OrganizationID: w.orgs["C1"].ID})
+	}
+	dropped0 := e.app.Hub.Dropped.Load()
+	e.app.Hub.Publish(burst)
+	var seqs []int
+	deadline := time.After(10 * time.Second)
+	for len(seqs) < n {
+		select {
+		case raw := <-next:
+			var r struct{ Data map[string]liveOut }
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatal(err)
+			}
+			l := r.Data["queueUpdated"]
+			if l.Kind == "RESYNC" {
+				t.Fatalf("RESYNC after %d of %d events", len(seqs), n)
+			}
+			seq, _ := strconv.Atoi(l.Sequence)
+			seqs = append(seqs, seq)
+		case <-deadline:
+			t.Fatalf("%d of %d events received", len(seqs), n)
+		}
+	}
+	for i, seq := range seqs {
+		if seq != 1_000_000+i {
+			t.Fatalf("event %d has sequence %d, want %d (in order, none lost)", i, seq, 1_000_000+i)
+		}
+	}
+	if d := e.app.Hub.Dropped.Load() - dropped0; d != 0 {
+		t.Errorf("%d events dropped", d)
+	}
 }

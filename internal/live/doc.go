@@ -11,8 +11,9 @@
 // GraphQL executor with WithReplay). The server's WebSocket transport sets Capture.Render and
 // Capture.Offer: Publish itself then renders an event once per audience and hands the bytes to
 // each member's socket queue without waiting, in order, with no goroutine switch per
-// subscriber. A subscription without them, or with older events still in hand, goes through
-// its buffer and its own goroutine, which calls Capture.Deliver (or fills the channel).
+// subscriber. A subscription without them, with older events still in hand, or whose socket
+// queue is full, goes through its buffer and its own goroutine, which calls Capture.Deliver
+// (waiting for the socket) or fills the channel.
 //
 // Publishing never waits for a subscriber: every subscription has a bounded buffer, and a
 // subscription whose buffer (or socket queue) is full loses the events it cannot take and

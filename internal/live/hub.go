@@ -167,14 +167,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 				h.offer(s, it, made)
 				continue
 			}
-			s.pending.Add(1)
-			select {
-			case s.ch <- it:
-			default:
-				s.pending.Add(-1)
-				h.Dropped.Add(1)
-				s.dropped(e)
-			}
+			h.queue(s, it)
 		}
 	}
 }
@@ -214,10 +207,24 @@ func (h *Hub) offer(s *sub, it item, made map[*group]*rendering) {
 	case err == nil:
 		h.Delivered.Add(1)
 	case errors.Is(err, ErrFull):
+		// The socket's queue is full: the event waits in the subscription's buffer, and the
+		// subscription's goroutine hands it (and the events after it) over when the socket
+		// takes them; only a full buffer as well means RESYNC.
+		h.queue(s, it)
+	}
+	// Any other error means the subscription is over; its goroutine ends it.
+}
+
+// queue hands it to s's goroutine through its buffer, or resyncs s when the buffer is full.
+func (h *Hub) queue(s *sub, it item) {
+	s.pending.Add(1)
+	select {
+	case s.ch <- it:
+	default:
+		s.pending.Add(-1)
 		h.Dropped.Add(1)
 		s.dropped(it.e)
 	}
-	// Any other error means the subscription is over; its goroutine ends it.
 }
 
 // group is an audience: subscriptions of one class whose operation and variables are the same
@@ -433,10 +440,10 @@ func (h *Hub) handle(ctx context.Context, s *sub, it item, have bool, out chan<-
 			<-s.ch
 			s.pending.Add(-1)
 		}
-		seq := it.e
-		if !have {
-			seq.ID = int(s.droppedAt.Load())
-		}
+		// It carries the newest event it stands for: the last one dropped, or the one in hand.
+		seq, d := it.e, s.droppedAt.Load()
+		seq.ID = max(seq.ID, int(d))
+		s.droppedAt.CompareAndSwap(d, 0) // unless another was dropped meanwhile
 		if !emit(ctx, out, deliver, &Event{Sequence: seq.Sequence(), Kind: KindResync}) {
 			return false
 		}
@@ -515,8 +522,8 @@ type Capture struct {
 	// publishing goroutine while the subscription has nothing older in hand: Render makes the
 	// value of an event for the subscription's audience — its class and Audience, the same for
 	// every subscription that would get the same bytes — once for all its members, and Offer
-	// hands that value to this subscription without waiting, or returns ErrFull (the
-	// subscription is then resynced). It spares a goroutine switch, a reload lookup and a
+	// hands that value to this subscription without waiting, or returns ErrFull (the event then
+	// goes through the subscription's buffer to Deliver, which may wait). It spares a goroutine switch, a reload lookup and a
 	// rendering lookup per event and subscriber.
 	Audience string
 	Render   func(*Event) (any, error)

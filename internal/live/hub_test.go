@@ -143,10 +143,12 @@ func TestSharedByClass(t *testing.T) {
 }
 
 // TestOfferedInOrder: a subscription that can take events without waiting (Capture.Offer) gets
-// them from Publish itself, before Publish returns and in order; one it cannot take makes it
-// lag: the event is dropped, its goroutine sends one RESYNC (Deliver), and offers resume after.
+// them from Publish itself, before Publish returns and in order. An event its socket cannot
+// take at once goes through its buffer to Deliver (which may wait), the events after it too
+// while it is there, and nothing is lost; offers resume after. Only when the buffer is full as
+// well are events dropped, followed by one RESYNC.
 func TestOfferedInOrder(t *testing.T) {
-	h := &Hub{Buffer: 4}
+	h := &Hub{Buffer: 2}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	v := &viewer.Viewer{UserID: 1, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
@@ -162,19 +164,31 @@ func TestOfferedInOrder(t *testing.T) {
 		defer mu.Unlock()
 		return slices.Clone(got)
 	}
-	resynced := make(chan struct{}, 1)
+	waitFor := func(last string) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if s := snapshot(); len(s) > 0 && s[len(s)-1] == last {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %q: %v", last, snapshot())
+			}
+		}
+	}
+	var full atomic.Bool // the socket takes nothing without waiting
+	unblock := make(chan struct{})
 	sctx, c := WithCapture(viewer.NewContext(ctx, v))
 	c.Deliver = func(ev *Event) error {
-		record("deliver", ev)
-		if ev.Kind == KindResync {
-			resynced <- struct{}{}
+		if ev.Sequence == "10" {
+			<-unblock // a socket that stays full
 		}
+		record("deliver", ev)
 		return nil
 	}
 	c.Render = func(ev *Event) (any, error) { return ev, nil }
 	c.Offer = func(v any) error {
 		ev := v.(*Event)
-		if ev.Sequence == "3" {
+		if ev.Sequence == "3" || full.Load() {
 			return ErrFull
 		}
 		record("offer", ev)
@@ -189,12 +203,8 @@ func TestOfferedInOrder(t *testing.T) {
 		t.Fatalf("after the first Publish: %v, want %v", snapshot(), want)
 	}
 	h.Publish(batch(3, 1))
-	select {
-	case <-resynced:
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no RESYNC after a full offer: %v", snapshot())
-	}
-	// The RESYNC's turn is over once pending is back to 0: then offers resume.
+	waitFor("deliver TICKET_UPDATED 3")
+	// Once 3 is handed over, offers resume.
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		h.Publish(batch(4, 1))
 		if s := snapshot(); s[len(s)-1] == "offer TICKET_UPDATED 4" {
@@ -206,8 +216,28 @@ func TestOfferedInOrder(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	s := snapshot()
-	if s[2] != "deliver RESYNC 3" || h.Dropped.Load() != 1 {
-		t.Errorf("got %v with %d dropped, want the RESYNC third and one drop", s, h.Dropped.Load())
+	for i, ev := range s {
+		if i > 2 && ev != "offer TICKET_UPDATED 4" && ev != "deliver TICKET_UPDATED 4" {
+			t.Fatalf("after 3: %v", s)
+		}
+	}
+	if s[2] != "deliver TICKET_UPDATED 3" || h.Dropped.Load() != 0 {
+		t.Fatalf("got %v with %d dropped, want 3 delivered third and nothing dropped", s, h.Dropped.Load())
+	}
+	// A socket that stays full: 10 waits in Deliver, 11 and 12 fill the buffer of 2, 13 is
+	// dropped; once the socket takes 10, one RESYNC follows and nothing older.
+	full.Store(true)
+	n := len(s)
+	h.Publish(batch(10, 1))
+	time.Sleep(50 * time.Millisecond) // 10 is in Deliver
+	h.Publish(batch(11, 3))
+	if h.Dropped.Load() != 1 {
+		t.Fatalf("%d dropped, want 1 (13)", h.Dropped.Load())
+	}
+	close(unblock)
+	waitFor("deliver RESYNC 13")
+	if s := snapshot()[n:]; !slices.Equal(s, []string{"deliver TICKET_UPDATED 10", "deliver RESYNC 13"}) {
+		t.Errorf("after a full buffer: %v, want 10 then one RESYNC carrying the dropped 13", s)
 	}
 }
 
