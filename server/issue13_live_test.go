@@ -116,7 +116,7 @@ func TestLiveQueueAndTicketEvents(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("foreign ticketEvents: no error")
 	}
-	time.Sleep(100 * time.Millisecond) // subscriptions registered
+	waitSubscribed(t, e, 6) // four queues, two tickets
 
 	const comment = `mutation($in: AddCommentInput!){ addComment(input: $in){ comment{ id } } }`
 	e.create(c2, map[string]any{"title": "Foreign", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
@@ -220,7 +220,7 @@ func TestLiveTwoInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, _ := sa.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
-	time.Sleep(100 * time.Millisecond)
+	waitSubscribed(t, a, 1)
 	c1 := b.token(w, "C1.KEY_USER")
 	b.create(c1, map[string]any{"title": "From B", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
 	assertLabels(t, "A", collect(t, "queueUpdated", next, "From B"), []string{"TICKET_CREATED From B"})

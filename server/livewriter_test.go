@@ -23,6 +23,7 @@ func TestLiveBusySocketCoalesced(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+	waitSubscribed(t, e, 1)
 	frames0, writes0 := frameWrites.frames.Load(), frameWrites.writes.Load()
 	var want []string
 	for i := range 30 {
@@ -52,11 +53,7 @@ func TestLiveBurstNotResynced(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
-	for deadline := time.Now().Add(5 * time.Second); e.app.Hub.Subscribers() != 1; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("subscription not registered")
-		}
-	}
+	waitSubscribed(t, e, 1)
 	const n = 300
 	var burst []outbox.Event
 	for i := range n {
@@ -91,5 +88,16 @@ func TestLiveBurstNotResynced(t *testing.T) {
 	}
 	if d := e.app.Hub.Dropped.Load() - dropped0; d != 0 {
 		t.Errorf("%d events dropped", d)
+	}
+}
+
+// waitSubscribed waits until the instance's hub holds n subscriptions: a subscribe message is
+// answered asynchronously, and events before its registration are not the subscriber's.
+func waitSubscribed(t *testing.T, e *env, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); e.app.Hub.Subscribers() != n; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscriptions registered, want %d", e.app.Hub.Subscribers(), n)
+		}
 	}
 }
