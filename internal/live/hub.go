@@ -184,8 +184,8 @@ type rendering struct {
 }
 
 // offer delivers it to s from the publishing goroutine, prepared and rendered once per audience
-// of the event (made); a subscriber that cannot take it at once is resynced, as when its buffer
-// is full.
+// of the event (made); an event the subscriber cannot take at once goes through its buffer
+// (queue).
 func (h *Hub) offer(s *sub, it item, made map[*group]*rendering) {
 	r := made[s.grp]
 	if r == nil {
@@ -234,7 +234,7 @@ type group struct {
 	n   int
 }
 
-// join returns the group of key with s in it; h.mu is held.
+// join returns the group of key, counting one more subscription in it; h.mu is held.
 func (h *Hub) join(key string) *group {
 	if h.groups == nil {
 		h.groups = map[string]*group{}
