@@ -193,6 +193,14 @@ func TestLiveBenchmark(t *testing.T) {
 		}
 		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
 		fr0, wr0 := frameWrites.frames.Load(), frameWrites.writes.Load()
+		hubCounts := func() (loads, shares int64) {
+			for _, in := range insts {
+				loads += in.app.Hub.Loads.Load()
+				shares += in.app.Hub.Shares.Load()
+			}
+			return
+		}
+		ld0, sh0 := hubCounts()
 		sess0 := pgSessions(insts[0])
 		var cc0 time.Duration
 		if with {
@@ -202,8 +210,9 @@ func TestLiveBenchmark(t *testing.T) {
 		others := fmt.Sprintf("PostgreSQL CPU %.2fs (%d sessions opened), machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(),
 			pgSessions(insts[0])-sess0, (machineBusy() - m0).Seconds())
 		if with {
-			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes", (clients.cpu() - cc0).Seconds(), others,
-				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0)
+			ld, sh := hubCounts()
+			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes, %d reloads, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
+				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, ld-ld0, sh-sh0)
 		}
 		label := "no subscriber"
 		if with {

@@ -170,6 +170,36 @@ func TestLiveSharedReload(t *testing.T) {
 	}
 }
 
+// TestLiveReloadOnlyInScope: a ticket change is reloaded only for the viewer classes that could
+// see the ticket's customer at all: with P1's and P2's agents and a C1 key user on the queue,
+// a C1 ticket is loaded for P1 and C1 (not for P2, which does not serve C1) and a C3 ticket for
+// P2 alone; each subscriber receives exactly its own.
+func TestLiveReloadOnlyInScope(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	subs := map[string]chan json.RawMessage{}
+	for _, who := range []string{"P1.AGENT", "P2.AGENT", "C1.KEY_USER"} {
+		s, err := e.dialWS(e.token(w, who), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs[who], _ = s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+	}
+	waitSubscribed(t, e, 3)
+	loads0 := e.app.Hub.Loads.Load()
+	e.create(e.token(w, "C1.KEY_USER"), map[string]any{"title": "Of C1", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	e.create(e.token(w, "C3.KEY_USER"), map[string]any{"title": "Of C3", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	assertLabels(t, "P2 agent", collect(t, "queueUpdated", subs["P2.AGENT"], "Of C3"), []string{"TICKET_CREATED Of C3"})
+	assertLabels(t, "P1 agent", collect(t, "queueUpdated", subs["P1.AGENT"], "Of C1"), []string{"TICKET_CREATED Of C1"})
+	assertLabels(t, "C1 key user", collect(t, "queueUpdated", subs["C1.KEY_USER"], "Of C1"), []string{"TICKET_CREATED Of C1"})
+	for who, ch := range subs {
+		quiet(t, who, ch)
+	}
+	if got := e.app.Hub.Loads.Load() - loads0; got != 3 {
+		t.Errorf("%d reloads for two tickets, want 3 (C1's for P1 and C1, C3's for P2)", got)
+	}
+}
+
 // TestOutboxAdministrationObjects: registering, changing and deleting a webhook endpoint and
 // changing a contract's terms (a new contract version) are administration changes and write
 // outbox rows scoped to their organisation (and contract); a user's notification preferences

@@ -59,8 +59,8 @@ type socket struct {
 	pending subscribeMsg
 	ids     map[*graphql.OperationContext]string
 
-	// cork is the connection under ws (corkWriter), frames the queue of "next" frames.
-	cork   *corkConn
+	// fc is the connection under ws (frameWriter), frames the queue of "next" messages.
+	fc     *frameConn
 	frames frames
 }
 
@@ -107,22 +107,12 @@ func (s *socket) takeID(rc *graphql.OperationContext) (string, bool) {
 func (s *socket) writeNext(quotedID, payload []byte) error {
 	// Queued for the socket's writer (livewriter.go). A socket that takes nothing blocks only
 	// this subscription once its queue is full, which the hub then resyncs.
-	return s.enqueue(nextFrame(quotedID, payload), true)
+	return s.enqueue(next{quotedID, payload}, true)
 }
 
 // offerNext is writeNext without waiting: live.ErrFull when the socket's queue is full.
 func (s *socket) offerNext(quotedID, payload []byte) error {
-	return s.enqueue(nextFrame(quotedID, payload), false)
-}
-
-func nextFrame(quotedID, payload []byte) []byte {
-	frame := make([]byte, 0, len(payload)+len(quotedID)+32)
-	frame = append(frame, `{"payload":`...)
-	frame = append(frame, payload...)
-	frame = append(frame, `,"id":`...)
-	frame = append(frame, quotedID...)
-	frame = append(frame, `,"type":"next"}`...)
-	return frame
+	return s.enqueue(next{quotedID, payload}, false)
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -218,7 +208,7 @@ func (a *App) websocketUpgrade(next http.Handler) http.Handler {
 		defer close(s.frames.done)
 		a.sockets.add(s)
 		defer a.sockets.remove(s)
-		next.ServeHTTP(corkWriter{w, s}, r.WithContext(context.WithValue(r.Context(), socketKey{}, s)))
+		next.ServeHTTP(frameWriter{w, s}, r.WithContext(context.WithValue(r.Context(), socketKey{}, s)))
 		s.mu.Lock()
 		if s.timer != nil {
 			s.timer.Stop()
@@ -553,6 +543,12 @@ func (c *socketConn) WriteJSON(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
+	}
+	c.s.mu.Lock()
+	fc := c.s.fc
+	c.s.mu.Unlock()
+	if fc != nil {
+		return fc.writeText(b) // framed here: the library writes control frames only (frameConn)
 	}
 	return c.c.Write(context.Background(), websocket.MessageText, b)
 }

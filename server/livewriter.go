@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"net"
 	"net/http"
 	"sync"
@@ -35,54 +36,109 @@ const (
 // the process), for the live benchmark.
 var frameWrites struct{ frames, writes atomic.Int64 }
 
-// corkConn is the hijacked connection under the WebSocket: while corked, writes collect in a
-// buffer that uncork sends with one write. Every write goes through mu, so bytes keep their order.
-type corkConn struct {
+// frameConn is the hijacked connection under the WebSocket. Data messages are framed here
+// (writeText, writeNexts: RFC 6455 text frames, unmasked as a server's are) and written with one
+// call per batch; the WebSocket library writes only control frames (pong, close), each a whole
+// frame in one Write, as its bufio writer holds nothing else and flushes at every frame's end.
+// Every write holds mu, so whole frames never interleave. After the library's close frame no
+// data frame follows (net.ErrClosed, as the library's own Write answers).
+type frameConn struct {
 	net.Conn
-	mu     sync.Mutex
-	corked bool
-	buf    []byte
+	mu        sync.Mutex
+	closeSent bool
+	buf       []byte
 }
 
-func (c *corkConn) Write(p []byte) (int, error) {
+func (c *frameConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.corked {
-		c.buf = append(c.buf, p...)
-		return len(p), nil
+	if len(p) > 0 && p[0]&0x0f == opClose {
+		c.closeSent = true
 	}
 	return c.Conn.Write(p)
 }
 
-func (c *corkConn) cork() {
-	c.mu.Lock()
-	c.corked = true
-	c.mu.Unlock()
+// writeText writes p as one text message.
+func (c *frameConn) writeText(p []byte) error {
+	return c.send(func(b []byte) []byte { return append(appendTextHeader(b, len(p)), p...) })
 }
 
-func (c *corkConn) uncork() error {
+// writeNexts writes the batch's "next" messages in one write.
+func (c *frameConn) writeNexts(batch []next) error {
+	return c.send(func(b []byte) []byte {
+		for _, m := range batch {
+			b = m.appendFrame(b)
+		}
+		return b
+	})
+}
+
+// send writes what fill appends to an empty buffer, in one call.
+func (c *frameConn) send(fill func([]byte) []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.corked = false
-	if len(c.buf) == 0 {
-		return nil
+	if c.closeSent {
+		return net.ErrClosed
 	}
+	c.buf = fill(c.buf[:0])
 	_, err := c.Conn.Write(c.buf)
 	if cap(c.buf) > 64<<10 {
 		c.buf = nil // a burst's buffer is not kept for the life of the connection
-	} else {
-		c.buf = c.buf[:0]
 	}
 	return err
 }
 
-// corkWriter hands the WebSocket library a corkConn when it hijacks the connection.
-type corkWriter struct {
+// WebSocket framing (RFC 6455 section 5.2) of what a server sends: FIN set, text opcode, no mask.
+const (
+	opText  = 0x1
+	opClose = 0x8
+)
+
+// appendTextHeader appends the header of an unfragmented text frame of n payload bytes.
+func appendTextHeader(b []byte, n int) []byte {
+	b = append(b, 0x80|opText)
+	switch {
+	case n < 126:
+		return append(b, byte(n))
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16(append(b, 126), uint16(n))
+	default:
+		return binary.BigEndian.AppendUint64(append(b, 127), uint64(n))
+	}
+}
+
+// next is a queued "next" message: the subscription's id (JSON-quoted) and the payload its
+// audience shares; the message's bytes are put together only in the socket's write buffer.
+type next struct{ quotedID, payload []byte }
+
+const (
+	nextHead = `{"payload":`
+	nextMid  = `,"id":`
+	nextTail = `,"type":"next"}`
+)
+
+// appendFrame appends m as a text frame: byte for byte what the transport would write.
+func (m next) appendFrame(b []byte) []byte {
+	n := len(nextHead) + len(m.payload) + len(nextMid) + len(m.quotedID) + len(nextTail)
+	return m.appendMessage(appendTextHeader(b, n))
+}
+
+// appendMessage appends m's message (the frame's payload).
+func (m next) appendMessage(b []byte) []byte {
+	b = append(b, nextHead...)
+	b = append(b, m.payload...)
+	b = append(b, nextMid...)
+	b = append(b, m.quotedID...)
+	return append(b, nextTail...)
+}
+
+// frameWriter hands the WebSocket library a frameConn when it hijacks the connection.
+type frameWriter struct {
 	http.ResponseWriter
 	s *socket
 }
 
-func (w corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w frameWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	h, ok := w.ResponseWriter.(http.Hijacker)
 	if !ok {
 		return nil, nil, http.ErrNotSupported
@@ -91,17 +147,17 @@ func (w corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cc := &corkConn{Conn: conn}
+	fc := &frameConn{Conn: conn}
 	w.s.mu.Lock()
-	w.s.cork = cc
+	w.s.fc = fc
 	w.s.mu.Unlock()
-	return cc, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(cc, brw.Writer.Size())), nil
+	return fc, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(fc, brw.Writer.Size())), nil
 }
 
 // frames is a socket's queue of "next" frames and its writer goroutine.
 type frames struct {
 	once    sync.Once
-	out     chan []byte
+	out     chan next
 	done    chan struct{} // closed when the connection's handler returns
 	mu      sync.Mutex
 	queued  int64
@@ -112,11 +168,11 @@ type frames struct {
 // enqueue queues a frame for the socket's writer, starting it on first use; while the queue is
 // full it waits, or with wait false fails with live.ErrFull; it fails once the connection is
 // gone.
-func (s *socket) enqueue(frame []byte, wait bool) error {
+func (s *socket) enqueue(frame next, wait bool) error {
 	f := &s.frames
 	f.once.Do(func() {
 		f.mu.Lock()
-		f.out = make(chan []byte, frameQueue)
+		f.out = make(chan next, frameQueue)
 		f.flushed = make(chan struct{})
 		f.mu.Unlock()
 		go s.writeFrames()
@@ -171,7 +227,7 @@ func (s *socket) writeFrames() {
 	f := &s.frames
 	var last time.Time
 	linger := frameLinger
-	batch := make([][]byte, 0, 16)
+	batch := make([]next, 0, 16)
 	for {
 		select {
 		case fr := <-f.out:
@@ -225,31 +281,23 @@ func lingerFor(n int) time.Duration {
 	return min(frameLinger*time.Duration(n)/frameBusy, frameLingerMax)
 }
 
-// writeBatch writes frames as WebSocket messages, in one system call when the connection can
-// be corked.
-func (s *socket) writeBatch(batch [][]byte) error {
+// writeBatch writes the batch's frames in one system call.
+func (s *socket) writeBatch(batch []next) error {
 	s.mu.Lock()
-	cc := s.cork
+	fc := s.fc
 	s.mu.Unlock()
 	// Counted before the bytes leave, so a reader that has the frames sees them counted.
 	frameWrites.frames.Add(int64(len(batch)))
-	if cc != nil && len(batch) > 1 {
-		frameWrites.writes.Add(1)
-		cc.cork()
-	} else {
+	if fc == nil { // not a hijacked connection: the library writes each message
 		frameWrites.writes.Add(int64(len(batch)))
-	}
-	var err error
-	for _, fr := range batch {
-		// Not a request's context: a write cut short would close the whole connection.
-		if err = s.ws.Write(context.Background(), websocket.MessageText, fr); err != nil {
-			break
+		for _, m := range batch {
+			// Not a request's context: a write cut short would close the whole connection.
+			if err := s.ws.Write(context.Background(), websocket.MessageText, m.appendMessage(nil)); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	if cc != nil && len(batch) > 1 {
-		if uerr := cc.uncork(); err == nil {
-			err = uerr
-		}
-	}
-	return err
+	frameWrites.writes.Add(1)
+	return fc.writeNexts(batch)
 }

@@ -1,14 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"supportdesk/ent/outboxevent"
 	"supportdesk/internal/outbox"
+
+	"github.com/coder/websocket"
 )
 
 // TestLiveBusySocketCoalesced: a socket that receives events faster than frameLinger gets them
@@ -99,5 +107,97 @@ func waitSubscribed(t *testing.T, e *env, n int) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d subscriptions registered, want %d", e.app.Hub.Subscribers(), n)
 		}
+	}
+}
+
+// TestFrameConnFraming: messages framed by frameConn (every length class of the header: 7-bit,
+// 16-bit, 64-bit) reach a WebSocket client whole and in order while the client pings the
+// server throughout (the library's pong frames go through the same connection), and after the
+// library's close frame no data frame is written.
+func TestFrameConnFraming(t *testing.T) {
+	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 70000}
+	var msgs [][]byte
+	for i := range 120 {
+		n := sizes[i%len(sizes)]
+		msgs = append(msgs, bytes.Repeat([]byte{byte('a' + i%26)}, n))
+	}
+	afterClose := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := &socket{}
+		ws, err := websocket.Accept(frameWriter{w, s}, r, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		// The reader answers the client's pings until the client says it is done.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if _, m, err := ws.Read(context.Background()); err != nil || string(m) != "done" {
+				t.Errorf("server read %q, %v", m, err)
+			}
+		}()
+		for i := 0; i < len(msgs); i += 3 {
+			if err := s.fc.writeText(msgs[i]); err != nil {
+				t.Error(err)
+				return
+			}
+			batch := []next{{[]byte(`"a"`), msgs[i+1]}, {[]byte(`"b"`), msgs[i+2]}}
+			if err := s.fc.writeNexts(batch); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(time.Millisecond) // pings come in between
+		}
+		<-done
+		_ = ws.Close(websocket.StatusNormalClosure, "done")
+		afterClose <- s.fc.writeText([]byte("late"))
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadLimit(1 << 20)
+	pinged := make(chan int, 1)
+	go func() {
+		n := 0
+		for range 30 {
+			if err := c.Ping(ctx); err != nil {
+				t.Error(err)
+				break
+			}
+			n++
+		}
+		pinged <- n
+		_ = c.Write(ctx, websocket.MessageText, []byte("done"))
+	}()
+	for i, m := range msgs {
+		typ, got, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		want := m
+		switch i % 3 {
+		case 1:
+			want = next{[]byte(`"a"`), m}.appendMessage(nil)
+		case 2:
+			want = next{[]byte(`"b"`), m}.appendMessage(nil)
+		}
+		if typ != websocket.MessageText || !bytes.Equal(got, want) {
+			t.Fatalf("message %d: %v of %d bytes, want text of %d", i, typ, len(got), len(want))
+		}
+	}
+	// Reading on answers the remaining pings; then the server closes.
+	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+		t.Errorf("after the messages: %v, want the close frame", err)
+	}
+	if n := <-pinged; n != 30 {
+		t.Errorf("%d of 30 pings answered", n)
+	}
+	if err := <-afterClose; !errors.Is(err, net.ErrClosed) {
+		t.Errorf("write after the close frame: %v, want net.ErrClosed", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"supportdesk/ent"
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
+	"supportdesk/ent/schema/rule"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/outbox"
@@ -23,11 +24,16 @@ type Service struct {
 	Hub    *Hub
 }
 
-// inScope is the cheap pre-filter by organisation: a customer's user only ever sees its own
-// organisation's objects. Staff visibility (served customers, escalations) is left to the
-// reload, which is the real gate.
+// inScope is the cheap pre-filter of a ticket's change by its customer (the outbox row's
+// organisation): a customer's user only ever sees its own organisation's tickets, staff only
+// those of the customers they serve (rule.TicketCustomerVisible), so nothing is reloaded for a
+// subscriber who could not see it. The rest (reporter, level, escalation) is left to the reload,
+// which is the real gate. A row without an organisation is reloaded for staff.
 func inScope(v *viewer.Viewer, e outbox.Event) bool {
-	return !v.IsCustomerSide() || e.OrganizationID == v.OrgID
+	if e.OrganizationID == 0 {
+		return !v.IsCustomerSide()
+	}
+	return rule.TicketCustomerVisible(v, e.OrganizationID)
 }
 
 // QueueUpdated streams tickets created or changed that the viewer may see and that match f. A

@@ -98,6 +98,21 @@ func TicketScope(v *viewer.Viewer) predicate.Ticket {
 	}
 }
 
+// TicketCustomerVisible reports whether v may see tickets of the customer organisation
+// customerID at all: what TicketScope asks of a ticket's customer, without the rest (reporter,
+// level, vendor involvement), which only the query decides. The live fan-out uses it to skip
+// the reload of a change no viewer of v's scope could see (keep it with TicketScope).
+func TicketCustomerVisible(v *viewer.Viewer, customerID int) bool {
+	switch {
+	case v.OrgKind == viewer.Customer:
+		return customerID == v.OrgID
+	case v.OrgKind == viewer.Vendor:
+		return slices.Contains(v.ServedCustomerIDs, customerID) || slices.Contains(v.PartnerCustomerIDs, customerID)
+	default:
+		return slices.Contains(v.ServedCustomerIDs, customerID)
+	}
+}
+
 // TicketScopeKey identifies which tickets v may see: viewers with the same key see the same
 // tickets (it covers exactly what TicketScope reads; keep them together), so the live fan-out
 // loads a changed ticket once for all of them. Other objects use viewer.ScopeKey.
