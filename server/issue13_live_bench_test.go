@@ -193,24 +193,26 @@ func TestLiveBenchmark(t *testing.T) {
 		}
 		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
 		fr0, wr0 := frameWrites.frames.Load(), frameWrites.writes.Load()
-		hubCounts := func() (loads, shares int64) {
+		hubCounts := func() (loads, shares, stmts int64) {
 			for _, in := range insts {
 				loads += in.app.Hub.Loads.Load()
 				shares += in.app.Hub.Shares.Load()
+				stmts += in.app.DB.Counts.Queries.Load() + in.app.DB.Counts.Execs.Load()
 			}
 			return
 		}
-		ld0, sh0 := hubCounts()
+		ld0, sh0, st0 := hubCounts()
 		sess0 := pgSessions(insts[0])
 		var cc0 time.Duration
 		if with {
 			cc0 = clients.cpu()
 		}
 		r := createThroughput(t, insts, creator, writers, tputFor)
-		others := fmt.Sprintf("PostgreSQL CPU %.2fs (%d sessions opened), machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(),
-			pgSessions(insts[0])-sess0, (machineBusy() - m0).Seconds())
+		_, _, st := hubCounts()
+		others := fmt.Sprintf("PostgreSQL CPU %.2fs (%d sessions opened, %.1f statements per ticket created), machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(),
+			pgSessions(insts[0])-sess0, float64(st-st0)/(r*tputFor.Seconds()), (machineBusy() - m0).Seconds())
 		if with {
-			ld, sh := hubCounts()
+			ld, sh, _ := hubCounts()
 			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes, %d reloads, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
 				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, ld-ld0, sh-sh0)
 		}

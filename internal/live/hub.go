@@ -128,13 +128,18 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	}
 	h.mu.RUnlock()
 	slots := make([]*slot, len(batch))
+	// matched[i] are the subscriptions that want batch[i], in one backing array.
+	matched := make([][]*sub, len(batch))
+	var all []*sub
 	sem := make(chan struct{}, publishLoads)
 	for i, e := range batch {
 		var started map[string]bool
+		from := len(all)
 		for _, s := range subs {
 			if !s.match(e) {
 				continue
 			}
+			all = append(all, s)
 			if slots[i] == nil {
 				slots[i] = &slot{hub: h}
 				started = map[string]bool{}
@@ -149,16 +154,14 @@ func (h *Hub) Publish(batch []outbox.Event) {
 				}()
 			}
 		}
+		matched[i] = all[from:len(all):len(all)]
 	}
 	for i, e := range batch {
 		if slots[i] == nil {
 			continue
 		}
 		var made map[*group]*rendering
-		for _, s := range subs {
-			if !s.match(e) {
-				continue
-			}
+		for _, s := range matched[i] {
 			it := item{e: e, slot: slots[i]}
 			if s.grp != nil && s.pending.Load() == 0 && !s.lagging.Load() {
 				if made == nil {
