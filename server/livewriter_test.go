@@ -99,6 +99,46 @@ func TestLiveBurstNotResynced(t *testing.T) {
 	}
 }
 
+// TestLiveBatchReload: the TICKET events of one outbox batch are reloaded with one query per
+// viewer class — a P1 agent and a C1 key user on the queue, six C1 tickets changed in one batch:
+// two queries (not twelve) — and each subscriber still gets every event, in order.
+func TestLiveBatchReload(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	c1 := e.token(w, "C1.KEY_USER")
+	var subs []chan json.RawMessage
+	for _, who := range []string{"P1.AGENT", "C1.KEY_USER"} {
+		s, err := e.dialWS(e.token(w, who), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+		subs = append(subs, next)
+	}
+	waitSubscribed(t, e, 2)
+	var batch []outbox.Event
+	var created, want []string
+	for i := range 6 {
+		title := fmt.Sprintf("Batch %d", i)
+		tk := e.create(c1, map[string]any{"title": title, "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+		batch = append(batch, outbox.Event{ID: 2_000_000 + i, Object: outboxevent.ObjectTypeTICKET, Action: outboxevent.ActionUPDATED,
+			ObjectID: mustID(tk.ID), TicketID: mustID(tk.ID), OrganizationID: w.orgs["C1"].ID})
+		created = append(created, "TICKET_CREATED "+title)
+		want = append(want, "TICKET_UPDATED "+title)
+	}
+	for i, next := range subs {
+		assertLabels(t, fmt.Sprint("subscriber ", i, " (creates)"), collect(t, "queueUpdated", next, "Batch 5"), created)
+	}
+	q0, loads0 := e.app.Hub.LoadQueries.Load(), e.app.Hub.Loads.Load()
+	e.app.Hub.Publish(batch)
+	for i, next := range subs {
+		assertLabels(t, fmt.Sprint("subscriber ", i), collect(t, "queueUpdated", next, "Batch 5"), want)
+	}
+	if q, loads := e.app.Hub.LoadQueries.Load()-q0, e.app.Hub.Loads.Load()-loads0; q != 2 || loads != 12 {
+		t.Errorf("%d queries for %d reloads, want 2 queries (one per viewer class) for 12", q, loads)
+	}
+}
+
 // waitSubscribed waits until the instance's hub holds n subscriptions: a subscribe message is
 // answered asynchronously, and events before its registration are not the subscriber's.
 func waitSubscribed(t *testing.T, e *env, n int) {

@@ -28,8 +28,9 @@ type Hub struct {
 	Dropped atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
 	Delivered atomic.Int64
-	// Loads counts the reloads: one per event and class of subscriptions that wanted it.
-	Loads atomic.Int64
+	// Loads counts the reloads: one per event and class of subscriptions that wanted it;
+	// LoadQueries the queries they took (the TICKET events of a batch load together per class).
+	Loads, LoadQueries atomic.Int64
 	// Shares counts the values made by Event.Shared (the serialisations): one per event,
 	// viewer class and operation.
 	Shares atomic.Int64
@@ -45,6 +46,8 @@ type sub struct {
 	// ticket visibility alone, which many viewers of one organisation share whatever their role.
 	ticketClass string
 	load        loader
+	// loadTickets, when set, reloads the TICKET events of a batch at once (source.loadTickets).
+	loadTickets ticketsLoader
 	keep        func(*Event) bool
 	ch          chan item
 	kick        chan struct{}
@@ -85,6 +88,22 @@ type result struct {
 	done chan struct{}
 	v    any
 	err  error
+}
+
+// claim registers the reload of class as under way and returns its result for the caller to
+// complete (closing done), or nil when it is already registered.
+func (sl *slot) claim(class string) *result {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if sl.m == nil {
+		sl.m = map[string]*result{}
+	}
+	if _, ok := sl.m[class]; ok {
+		return nil
+	}
+	r := &result{done: make(chan struct{})}
+	sl.m[class] = r
+	return r
 }
 
 // get returns the reload of class, loading it with load if no subscription of the class has.
@@ -132,6 +151,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	matched := make([][]*sub, len(batch))
 	var all []*sub
 	sem := make(chan struct{}, publishLoads)
+	var tickets map[string]*ticketBatch // per class
 	for i, e := range batch {
 		var started map[string]bool
 		from := len(all)
@@ -146,6 +166,22 @@ func (h *Hub) Publish(batch []outbox.Event) {
 			}
 			if class := s.classOf(e); !started[class] {
 				started[class] = true
+				if s.loadTickets != nil && e.Object == outboxevent.ObjectTypeTICKET {
+					// Loaded with the batch's other tickets of the class, in one query.
+					if r := slots[i].claim(class); r != nil {
+						if tickets == nil {
+							tickets = map[string]*ticketBatch{}
+						}
+						b := tickets[class]
+						if b == nil {
+							b = &ticketBatch{s: s}
+							tickets[class] = b
+						}
+						b.ids = append(b.ids, e.ObjectID)
+						b.results = append(b.results, r)
+					}
+					continue
+				}
 				sl, s, e := slots[i], s, e
 				sem <- struct{}{}
 				go func() {
@@ -155,6 +191,13 @@ func (h *Hub) Publish(batch []outbox.Event) {
 			}
 		}
 		matched[i] = all[from:len(all):len(all)]
+	}
+	for _, b := range tickets {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			h.loadBatch(b)
+		}()
 	}
 	for i, e := range batch {
 		if slots[i] == nil {
@@ -172,6 +215,35 @@ func (h *Hub) Publish(batch []outbox.Event) {
 			}
 			h.queue(s, it)
 		}
+	}
+}
+
+// ticketBatch is the TICKET events of one Publish batch that one class reloads together: the
+// ids and the slots' results to fill, in the same order; s is a subscription of the class.
+type ticketBatch struct {
+	s       *sub
+	ids     []int
+	results []*result
+}
+
+// loadBatch reloads b's tickets with one query under the viewer of b's class and completes
+// their results: what the class may not see is NOT_FOUND, as with one event at a time.
+func (h *Hub) loadBatch(b *ticketBatch) {
+	h.Loads.Add(int64(len(b.ids)))
+	h.LoadQueries.Add(1)
+	ctx, cancel := context.WithTimeout(b.s.loadCtx, loadTimeout)
+	defer cancel()
+	got, err := b.s.loadTickets(ctx, b.ids)
+	for i, r := range b.results {
+		switch ev := got[b.ids[i]]; {
+		case err != nil:
+			r.err = err
+		case ev == nil:
+			r.err = apperr.NotFoundf("not found")
+		default:
+			r.v = ev
+		}
+		close(r.done)
 	}
 }
 
@@ -276,6 +348,7 @@ func (s *sub) classOf(e outbox.Event) string {
 // load reloads e under s's viewer.
 func (h *Hub) load(s *sub, e outbox.Event) (any, error) {
 	h.Loads.Add(1)
+	h.LoadQueries.Add(1)
 	ctx, cancel := context.WithTimeout(s.loadCtx, loadTimeout)
 	defer cancel()
 	return s.load(ctx, e)
@@ -348,6 +421,10 @@ func (s *sub) resync() {
 // the viewer's scope and the event.
 type loader func(ctx context.Context, e outbox.Event) (*Event, error)
 
+// ticketsLoader reloads tickets under the subscriber's viewer: the events of those it may see,
+// by id (the others are absent).
+type ticketsLoader func(ctx context.Context, ids []int) (map[int]*Event, error)
+
 // source says how a subscription reloads its events: sources with the same name load the same
 // object for the same event and viewer scope. Name must include the user id when the load reads
 // rows scoped to the user whatever the role (notifications).
@@ -355,8 +432,10 @@ type source struct {
 	name string
 	load loader
 	// tickets says that the source loads a TICKET event as the ticket alone (Client.Ticket.Get),
-	// so its TICKET events may be shared by ticket visibility (rule.TicketScopeKey).
-	tickets bool
+	// so its TICKET events may be shared by ticket visibility (rule.TicketScopeKey); loadTickets
+	// then loads several such events at once.
+	tickets     bool
+	loadTickets ticketsLoader
 }
 
 // subscribe registers a subscription and returns its channel, closed when ctx ends. match is
@@ -379,6 +458,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 		ch: make(chan item, n), kick: make(chan struct{}, 1)}
 	if src.tickets {
 		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)
+		s.loadTickets = src.loadTickets
 	}
 	s.ctx, s.loadCtx = ctx, context.WithoutCancel(ctx)
 	out := make(chan *Event)

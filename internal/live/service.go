@@ -10,6 +10,7 @@ import (
 	"supportdesk/ent/outboxevent"
 	"supportdesk/ent/privacy"
 	"supportdesk/ent/schema/rule"
+	"supportdesk/ent/ticket"
 	"supportdesk/ent/ticketevent"
 	"supportdesk/internal/apperr"
 	"supportdesk/internal/outbox"
@@ -104,7 +105,25 @@ func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, erro
 // objects reloads the event's own object: one source for every subscription that shows the
 // changed object itself, so that a queue, a ticket and a ticket's events subscriber of the same
 // scope share the reload.
-func (s *Service) objects() source { return source{name: "object", load: s.loadObject, tickets: true} }
+func (s *Service) objects() source {
+	return source{name: "object", load: s.loadObject, tickets: true, loadTickets: s.loadTickets}
+}
+
+// loadTickets reloads several tickets at once, as loadObject does one.
+func (s *Service) loadTickets(ctx context.Context, ids []int) (map[int]*Event, error) {
+	ts, err := s.Client.Ticket.Query().Where(ticket.IDIn(ids...)).All(ctx)
+	if errors.Is(err, privacy.Deny) {
+		return nil, nil // none visible: NOT_FOUND each
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]*Event, len(ts))
+	for _, t := range ts {
+		out[t.ID] = &Event{Ticket: t}
+	}
+	return out, nil
+}
 
 func (s *Service) loadObject(ctx context.Context, e outbox.Event) (*Event, error) {
 	var ev Event
