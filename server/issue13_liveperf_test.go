@@ -177,15 +177,7 @@ func TestLiveSharedReload(t *testing.T) {
 func TestLiveReloadOnlyInScope(t *testing.T) {
 	e := newEnv(t)
 	w := e.seed()
-	subs := map[string]chan json.RawMessage{}
-	for _, who := range []string{"P1.AGENT", "P2.AGENT", "C1.KEY_USER"} {
-		s, err := e.dialWS(e.token(w, who), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs[who], _ = s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
-	}
-	waitSubscribed(t, e, 3)
+	subs := queueSubscribers(t, e, w, "P1.AGENT", "P2.AGENT", "C1.KEY_USER")
 	loads0 := e.app.Hub.Loads.Load()
 	e.create(e.token(w, "C1.KEY_USER"), map[string]any{"title": "Of C1", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
 	e.create(e.token(w, "C3.KEY_USER"), map[string]any{"title": "Of C3", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})

@@ -106,16 +106,8 @@ func TestLiveBatchReload(t *testing.T) {
 	e := newEnv(t)
 	w := e.seed()
 	c1 := e.token(w, "C1.KEY_USER")
-	var subs []chan json.RawMessage
-	for _, who := range []string{"P1.AGENT", "C1.KEY_USER"} {
-		s, err := e.dialWS(e.token(w, who), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
-		subs = append(subs, next)
-	}
-	waitSubscribed(t, e, 2)
+	queues := queueSubscribers(t, e, w, "P1.AGENT", "C1.KEY_USER")
+	subs := []chan json.RawMessage{queues["P1.AGENT"], queues["C1.KEY_USER"]}
 	var batch []outbox.Event
 	var created, want []string
 	for i := range 6 {
@@ -137,6 +129,23 @@ func TestLiveBatchReload(t *testing.T) {
 	if q, loads := e.app.Hub.LoadQueries.Load()-q0, e.app.Hub.Loads.Load()-loads0; q != 2 || loads != 12 {
 		t.Errorf("%d queries for %d reloads, want 2 queries (one per viewer class) for 12", q, loads)
 	}
+}
+
+// queueSubscribers opens a socket per login of the seeded world with an unfiltered
+// queueUpdated subscription on each, and returns their "next" channels by login once the hub
+// holds them all.
+func queueSubscribers(t *testing.T, e *env, w *world, logins ...string) map[string]chan json.RawMessage {
+	t.Helper()
+	subs, n0 := map[string]chan json.RawMessage{}, e.app.Hub.Subscribers()
+	for _, who := range logins {
+		s, err := e.dialWS(e.token(w, who), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs[who], _ = s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+	}
+	waitSubscribed(t, e, n0+len(logins))
+	return subs
 }
 
 // waitSubscribed waits until the instance's hub holds n subscriptions: a subscribe message is

@@ -90,35 +90,26 @@ type result struct {
 	err  error
 }
 
-// claim registers the reload of class as under way and returns its result for the caller to
-// complete (closing done), or nil when it is already registered.
-func (sl *slot) claim(class string) *result {
+// entry returns the result of class, registering a new one (fresh) if there is none: the
+// caller of a fresh entry loads it and closes done.
+func (sl *slot) entry(class string) (r *result, fresh bool) {
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	if sl.m == nil {
 		sl.m = map[string]*result{}
 	}
-	if _, ok := sl.m[class]; ok {
-		return nil
+	if r := sl.m[class]; r != nil {
+		return r, false
 	}
-	r := &result{done: make(chan struct{})}
+	r = &result{done: make(chan struct{})}
 	sl.m[class] = r
-	return r
+	return r, true
 }
 
 // get returns the reload of class, loading it with load if no subscription of the class has.
 func (sl *slot) get(ctx context.Context, class string, load func() (any, error)) (any, error) {
-	sl.mu.Lock()
-	if sl.m == nil {
-		sl.m = map[string]*result{}
-	}
-	r, ok := sl.m[class]
-	if !ok {
-		r = &result{done: make(chan struct{})}
-		sl.m[class] = r
-	}
-	sl.mu.Unlock()
-	if !ok {
+	r, fresh := sl.entry(class)
+	if fresh {
 		r.v, r.err = load()
 		close(r.done)
 		return r.v, r.err
@@ -151,7 +142,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	matched := make([][]*sub, len(batch))
 	var all []*sub
 	sem := make(chan struct{}, publishLoads)
-	var tickets map[string]*ticketBatch // per class
+	var tickets ticketBatches
 	for i, e := range batch {
 		var started map[string]bool
 		from := len(all)
@@ -168,18 +159,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 				started[class] = true
 				if s.loadTickets != nil && e.Object == outboxevent.ObjectTypeTICKET {
 					// Loaded with the batch's other tickets of the class, in one query.
-					if r := slots[i].claim(class); r != nil {
-						if tickets == nil {
-							tickets = map[string]*ticketBatch{}
-						}
-						b := tickets[class]
-						if b == nil {
-							b = &ticketBatch{s: s}
-							tickets[class] = b
-						}
-						b.ids = append(b.ids, e.ObjectID)
-						b.results = append(b.results, r)
-					}
+					tickets = tickets.add(class, s, e.ObjectID, slots[i])
 					continue
 				}
 				sl, s, e := slots[i], s, e
@@ -224,6 +204,28 @@ type ticketBatch struct {
 	s       *sub
 	ids     []int
 	results []*result
+}
+
+// ticketBatches are a Publish batch's ticketBatch per class.
+type ticketBatches map[string]*ticketBatch
+
+// add registers the reload of ticket id in sl for s's class (unless sl has it already).
+func (m ticketBatches) add(class string, s *sub, id int, sl *slot) ticketBatches {
+	r, fresh := sl.entry(class)
+	if !fresh {
+		return m
+	}
+	if m == nil {
+		m = ticketBatches{}
+	}
+	b := m[class]
+	if b == nil {
+		b = &ticketBatch{s: s}
+		m[class] = b
+	}
+	b.ids = append(b.ids, id)
+	b.results = append(b.results, r)
+	return m
 }
 
 // loadBatch reloads b's tickets with one query under the viewer of b's class and completes
