@@ -87,6 +87,7 @@ func TestLiveQueueAndTicketEvents(t *testing.T) {
 	w := e.seed()
 	c1, c2, p1, p2 := e.token(w, "C1.KEY_USER"), e.token(w, "C2.KEY_USER"), e.token(w, "P1.AGENT"), e.token(w, "P2.AGENT")
 	mine := e.create(c1, map[string]any{"title": "Own", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	e.settleLive() // "Own" is created before the subscriptions, so none of them receives it
 
 	sockets := map[string]*wsClient{}
 	for key, tok := range map[string]string{"c1": c1, "c2": c2, "p1": p1, "p2": p2} {

@@ -52,6 +52,7 @@ func TestLiveSharedReloadTenancy(t *testing.T) {
 	reply := func(ticket, body string, internal bool) {
 		e.ok(p1, comment, map[string]any{"in": map[string]any{"ticketID": ticket, "body": body, "internal": internal}}, nil)
 	}
+	e.settleLive() // the tickets above come before the subscriptions
 	dial := func(tok string) *wsClient {
 		s, err := e.dialWS(tok, nil)
 		if err != nil {

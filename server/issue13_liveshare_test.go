@@ -118,6 +118,7 @@ func TestLiveSharedPayloadsByScope(t *testing.T) {
 	tk := e.create(k1, map[string]any{"title": "Shared", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
 	const comment = `mutation($in: AddCommentInput!){ addComment(input: $in){ comment{ id } } }`
 	const op = `subscription($id: ID!){ ticketEvents(id: $id){ kind comment{ body } ticket{ title comments(first: 20){ totalCount edges{ node{ body } } } } } }`
+	e.settleLive() // the ticket above comes before the subscriptions
 	dial := func(tok string) *wsClient {
 		s, err := e.dialWS(tok, nil)
 		if err != nil {

@@ -54,14 +54,11 @@ func TestLiveBusySocketCoalesced(t *testing.T) {
 func TestLiveBurstNotResynced(t *testing.T) {
 	e := newEnv(t)
 	w := e.seed()
-	c1, p1 := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
-	tk := e.create(c1, map[string]any{"title": "Burst target", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
-	s, err := e.dialWS(p1, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	next, _ := s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
-	waitSubscribed(t, e, 1)
+	next := queueSubscribers(t, e, w, "P1.AGENT")["P1.AGENT"]
+	// Created after subscribing and received before the burst: its outbox row, read whenever
+	// the instance's stream gets to it, cannot land in the middle of the burst.
+	tk := e.create(e.token(w, "C1.KEY_USER"), map[string]any{"title": "Burst target", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	assertLabels(t, "P1 agent", collect(t, "queueUpdated", next, "Burst target"), []string{"TICKET_CREATED Burst target"})
 	const n = 300
 	var burst []outbox.Event
 	for i := range n {
@@ -132,10 +129,11 @@ func TestLiveBatchReload(t *testing.T) {
 }
 
 // queueSubscribers opens a socket per login of the seeded world with an unfiltered
-// queueUpdated subscription on each, and returns their "next" channels by login once the hub
-// holds them all.
+// queueUpdated subscription on each (after the hub has published what was written before), and
+// returns their "next" channels by login once the hub holds them all.
 func queueSubscribers(t *testing.T, e *env, w *world, logins ...string) map[string]chan json.RawMessage {
 	t.Helper()
+	e.settleLive()
 	subs, n0 := map[string]chan json.RawMessage{}, e.app.Hub.Subscribers()
 	for _, who := range logins {
 		s, err := e.dialWS(e.token(w, who), nil)

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"supportdesk/ent"
+	"supportdesk/ent/outboxevent"
+
 	"github.com/coder/websocket"
 )
 
@@ -31,6 +34,25 @@ type wsMsg struct {
 	ID      string          `json:"id,omitempty"`
 	Type    string          `json:"type"`
 	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// settleLive waits until the instance's hub has published every outbox row written so far, so
+// that a subscription opened next receives only what changes after it: the stream reads a
+// commit asynchronously, and a row read after the subscription registered would reach it.
+func (e *env) settleLive() {
+	e.t.Helper()
+	ids, err := e.app.DB.Client.OutboxEvent.Query().Order(ent.Desc(outboxevent.FieldID)).Limit(1).IDs(trusted())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(ids) == 0 {
+		return
+	}
+	for deadline := time.Now().Add(5 * time.Second); e.app.Hub.Published.Load() < int64(ids[0]); time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the hub published up to %d, the outbox holds %d", e.app.Hub.Published.Load(), ids[0])
+		}
+	}
 }
 
 // dialWS connects to the env's /graphql and completes connection_init with token; an error

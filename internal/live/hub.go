@@ -31,6 +31,9 @@ type Hub struct {
 	// Loads counts the reloads: one per event and class of subscriptions that wanted it;
 	// LoadQueries the queries they took (the TICKET events of a batch load together per class).
 	Loads, LoadQueries atomic.Int64
+	// Published is the newest outbox id Publish has handed on (every subscription open by then
+	// has been offered it or holds it in its buffer).
+	Published atomic.Int64
 	// Shares counts the values made by Event.Shared (the serialisations): one per event,
 	// viewer class and operation.
 	Shares atomic.Int64
@@ -179,6 +182,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 			h.loadBatch(b)
 		}()
 	}
+	defer h.published(batch)
 	for i, e := range batch {
 		if slots[i] == nil {
 			continue
@@ -194,6 +198,14 @@ func (h *Hub) Publish(batch []outbox.Event) {
 				continue
 			}
 			h.queue(s, it)
+		}
+	}
+}
+
+// published moves Published up to the newest id of batch.
+func (h *Hub) published(batch []outbox.Event) {
+	for _, e := range batch {
+		for p := h.Published.Load(); int64(e.ID) > p && !h.Published.CompareAndSwap(p, int64(e.ID)); p = h.Published.Load() {
 		}
 	}
 }
