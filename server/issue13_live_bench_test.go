@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,7 +38,8 @@ import (
 // instance: tickets created by C1, C2, C3 customers and public comments on the customers'
 // tickets, plus internal comments as a leak probe. It prints p50/p99/max latency from the start
 // of the mutating request to the arrival on the client (wall clocks of one machine), lost,
-// duplicated and leaked deliveries, ticket-create throughput at c=8 with no subscriber and with
+// duplicated and leaked deliveries (LIVE_CPUPROFILE=path writes the server process's CPU profile of each
+// throughput round to path.<round>.<with subscribers>), ticket-create throughput at c=8 with no subscriber and with
 // the subscribers connected (LIVE_ROUNDS rounds with, default 2, interleaved with one more
 // round without: none, with, none, ..., with, none; each figure is the mean of its rounds; LIVE_CLIENT_NICE, default 0, lowers the client process's priority
 // while throughput is measured with subscribers — measured here, 19 made it worse (a starved
@@ -205,6 +207,7 @@ func TestLiveBenchmark(t *testing.T) {
 			clients.nice(clientNice)
 			defer clients.nice(0)
 		}
+		vacuum(t, insts[0])
 		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
 		fr0, wr0 := frameWrites.frames.Load(), frameWrites.writes.Load()
 		hubCounts := func() (loads, shares, stmts int64) {
@@ -220,6 +223,18 @@ func TestLiveBenchmark(t *testing.T) {
 		var cc0 time.Duration
 		if with {
 			cc0 = clients.cpu()
+		}
+		if prof := os.Getenv("LIVE_CPUPROFILE"); prof != "" {
+			// Diagnosis: the server process's CPU profile of each round, one file per round.
+			f, err := os.Create(fmt.Sprintf("%s.%d.%t", prof, len(noneRuns)+len(withRuns), with))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			defer pprof.StopCPUProfile()
 		}
 		r := createThroughput(t, insts, creator, writers, tputFor)
 		_, _, st := hubCounts()
@@ -458,6 +473,25 @@ func TestLiveBenchmark(t *testing.T) {
 
 // pgSessions is the number of sessions PostgreSQL has seen open on the test database (0 on
 // SQLite): connections opened during a round cost the database a process each.
+// vacuum runs VACUUM ANALYZE on the bench's PostgreSQL database before a throughput round, as
+// autovacuum would in a deployment: this machine's PostgreSQL runs with autovacuum off, and
+// without it every round's dead ticket, outbox and history rows made the next one slower
+// (creates without subscribers fell from 490/s in the first round to 272-302/s in the next
+// ones), which weighed on whichever rounds came later.
+func vacuum(t *testing.T, e *env) {
+	if dbtest.ServerURL() == "" {
+		return
+	}
+	if _, err := e.app.DB.SQL.Exec("VACUUM ANALYZE"); err != nil {
+		t.Fatalf("vacuum: %v", err)
+	}
+	// And a checkpoint, so that every round starts with the same full-page writes ahead of it
+	// rather than whichever round a timed checkpoint falls in paying for them.
+	if _, err := e.app.DB.SQL.Exec("CHECKPOINT"); err != nil {
+		t.Logf("checkpoint (needs a superuser or pg_checkpoint): %v", err)
+	}
+}
+
 func pgSessions(e *env) int64 {
 	if dbtest.ServerURL() == "" {
 		return 0
