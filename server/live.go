@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"supportdesk/internal/apperr"
@@ -284,8 +285,9 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 	}
 	base := ctx
 	key := audienceKey(base, rc)
+	watchPurity(rc)
 	render := func(ctx context.Context, ev *live.Event) (*rendered, error) {
-		v, err := ev.Shared(ctx, key, func() (any, error) { return x.execute(base, rc, ev) })
+		v, err := ev.Shared(ctx, key, func() (any, bool, error) { return x.execute(base, rc, ev) })
 		r, _ := v.(*rendered)
 		if err == nil && r == nil {
 			err = errors.New("nothing rendered")
@@ -356,20 +358,46 @@ const replayTimeout = 10 * time.Second
 
 // execute runs the subscription operation for ev alone under the context it was opened with
 // (its viewer), without that subscription's cancellation (other members wait for the result),
-// and serialises the response as the transport would.
-func (x sharedExecutor) execute(ctx context.Context, rc *graphql.OperationContext, ev *live.Event) (*rendered, error) {
+// and serialises the response as the transport would. pure says that no field of the execution
+// but the subscription's own was resolved by a resolver or a method (watchPurity): the bytes
+// come from the event's object and the operation alone (live.Event.Shared).
+func (x sharedExecutor) execute(ctx context.Context, rc *graphql.OperationContext, ev *live.Event) (r *rendered, pure bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replayTimeout)
 	defer cancel()
+	impure := new(atomic.Bool)
+	ctx = context.WithValue(ctx, purityKey{}, impure)
 	responses, ctx := x.GraphExecutor.DispatchOperation(live.WithReplay(ctx, ev), rc)
 	resp := responses(ctx)
 	if resp == nil {
-		return nil, errors.New("no response")
+		return nil, false, errors.New("no response")
 	}
 	payload, err := json.Marshal(resp)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return &rendered{resp: resp, payload: payload}, nil
+	return &rendered{resp: resp, payload: payload}, !impure.Load() && len(resp.Errors) == 0, nil
+}
+
+type purityKey struct{}
+
+// watchPurity makes rc's field middleware flag, in an execution that asks (execute), every field
+// not read straight off its parent object: a resolver or a method may read the viewer (its role,
+// its user) or query under it, a plain field of an object reloaded under the viewer's scope only
+// holds what that scope sees. The subscription field itself is the event's (replayed) and does
+// not count. The schema has no field directives that could read the viewer on their own.
+func watchPurity(rc *graphql.OperationContext) {
+	next := rc.ResolverMiddleware
+	rc.ResolverMiddleware = func(ctx context.Context, resolve graphql.Resolver) (any, error) {
+		if impure, _ := ctx.Value(purityKey{}).(*atomic.Bool); impure != nil {
+			if fc := graphql.GetFieldContext(ctx); fc == nil || (fc.Object != "Subscription" && (fc.IsMethod || fc.IsResolver)) {
+				impure.Store(true)
+			}
+		}
+		if next == nil {
+			return resolve(ctx)
+		}
+		return next(ctx, resolve)
+	}
 }
 
 // audienceKey names what, besides the viewer class, decides a subscription's bytes: the

@@ -128,10 +128,56 @@ func TestLiveBatchReload(t *testing.T) {
 	}
 }
 
+// TestLiveRenderSharedAcrossRoles: a ticket change whose operation reads only the reloaded
+// ticket's own fields is serialised once for all the staff roles of one organisation (their
+// viewer classes differ by role, but they see the same ticket row), and each of them receives the
+// same bytes; an operation that resolves anything through a method or resolver (the ticket's
+// customer edge here) is serialised once per viewer class, as the role could matter there.
+func TestLiveRenderSharedAcrossRoles(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	c1 := e.token(w, "C1.KEY_USER")
+	staff := []string{"P1.SERVICE_DESK", "P1.AGENT", "P1.SERVICE_DELIVERY_MANAGER", "P1.ADMIN"}
+	for _, tc := range []struct {
+		name, fields, want string
+		shares             int64
+	}{
+		{"own fields", `{ kind ticket{ title status } }`,
+			`{"queueUpdated":{"kind":"TICKET_CREATED","ticket":{"title":"Shared own fields","status":"NEW"}}}`, 1},
+		{"an edge", `{ kind ticket{ title customer{ name } } }`,
+			// once per role, and once more for the first case's sockets, still open
+			`{"queueUpdated":{"kind":"TICKET_CREATED","ticket":{"title":"Shared an edge","customer":{"name":"C1"}}}}`, int64(len(staff)) + 1},
+	} {
+		subs := queueSubscribersWith(t, e, w, tc.fields, staff...)
+		shares0 := e.app.Hub.Shares.Load()
+		e.create(c1, map[string]any{"title": "Shared " + tc.name, "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+		for _, who := range staff {
+			select {
+			case raw := <-subs[who]:
+				var r struct{ Data json.RawMessage }
+				if err := json.Unmarshal(raw, &r); err != nil || string(r.Data) != tc.want {
+					t.Errorf("%s, %s received %s, want data %s", tc.name, who, raw, tc.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: %s received nothing", tc.name, who)
+			}
+		}
+		if n := e.app.Hub.Shares.Load() - shares0; n != tc.shares {
+			t.Errorf("%s: %d serialisations for %d staff roles, want %d", tc.name, n, len(staff), tc.shares)
+		}
+	}
+}
+
 // queueSubscribers opens a socket per login of the seeded world with an unfiltered
 // queueUpdated subscription on each (after the hub has published what was written before), and
 // returns their "next" channels by login once the hub holds them all.
 func queueSubscribers(t *testing.T, e *env, w *world, logins ...string) map[string]chan json.RawMessage {
+	t.Helper()
+	return queueSubscribersWith(t, e, w, liveFields, logins...)
+}
+
+// queueSubscribersWith is queueSubscribers with the selection fields of queueUpdated.
+func queueSubscribersWith(t *testing.T, e *env, w *world, fields string, logins ...string) map[string]chan json.RawMessage {
 	t.Helper()
 	e.settleLive()
 	subs, n0 := map[string]chan json.RawMessage{}, e.app.Hub.Subscribers()
@@ -140,7 +186,7 @@ func queueSubscribers(t *testing.T, e *env, w *world, logins ...string) map[stri
 		if err != nil {
 			t.Fatal(err)
 		}
-		subs[who], _ = s.subscribe("q", `subscription { queueUpdated `+liveFields+` }`, nil)
+		subs[who], _ = s.subscribe("q", `subscription { queueUpdated `+fields+` }`, nil)
 	}
 	waitSubscribed(t, e, n0+len(logins))
 	return subs

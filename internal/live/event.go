@@ -26,9 +26,11 @@ type Event struct {
 	OverrunDecision *ent.OverrunDecision
 
 	// slot is the outbox event's shared reloads (nil for RESYNC); class the subscription's
-	// viewer class (its source and viewer.ScopeKey).
-	slot  *slot
-	class string
+	// viewer class (its source and viewer.ScopeKey); ticketClass, for a TICKET event reloaded by
+	// ticket visibility (rule.TicketScopeKey), that class, which several viewer classes share.
+	slot        *slot
+	class       string
+	ticketClass string
 }
 
 // Shared returns what build returns for ev, made once for all the deliveries of one outbox
@@ -37,14 +39,32 @@ type Event struct {
 // variables) instead of once per subscriber. build must depend on nothing but ev's object, the
 // viewer's scope and key; it runs to its end even if ctx ends (others may wait for it), ctx
 // only bounds the wait. A RESYNC event is made on its own.
-func (ev *Event) Shared(ctx context.Context, key string, build func() (any, error)) (any, error) {
+//
+// build also says whether its value is pure: made from ev's object and key alone, nothing read
+// under the viewer (the transport's execution ran no resolver). A pure value of a TICKET event
+// reloaded by ticket visibility is the same for every viewer class of that visibility — the
+// staff roles of one organisation see the same ticket row — so those classes take it instead of
+// making their own.
+func (ev *Event) Shared(ctx context.Context, key string, build func() (v any, pure bool, err error)) (any, error) {
 	if ev.slot == nil {
-		return build()
+		v, _, err := build()
+		return v, err
+	}
+	pureKey := ""
+	if ev.ticketClass != "" {
+		pureKey = "pure|" + ev.ticketClass + "|" + key
+		if v, ok := ev.slot.made(pureKey); ok {
+			return v, nil
+		}
 	}
 	return ev.slot.get(ctx, "shared|"+ev.class+"|"+key, func() (any, error) {
 		if h := ev.slot.hub; h != nil {
 			h.Shares.Add(1)
 		}
-		return build()
+		v, pure, err := build()
+		if err == nil && pure && pureKey != "" {
+			ev.slot.put(pureKey, v)
+		}
+		return v, err
 	})
 }

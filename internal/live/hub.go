@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,9 @@ type Hub struct {
 	mu     sync.RWMutex
 	subs   map[*sub]struct{}
 	groups map[string]*group
+	// watching indexes the subscriptions by what they watch (watch.keys): Publish asks only
+	// those watching an event's object and ids whether they want it.
+	watching map[watchKey][]*sub
 	// Dropped counts events lost to full buffers (each followed by a RESYNC).
 	Dropped atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
@@ -43,6 +47,7 @@ type Hub struct {
 const loadTimeout = 10 * time.Second
 
 type sub struct {
+	watch watch
 	match func(outbox.Event) bool
 	class string
 	// ticketClass, when set, is the class of the source's TICKET events: what decides those is
@@ -109,6 +114,30 @@ func (sl *slot) entry(class string) (r *result, fresh bool) {
 	return r, true
 }
 
+// made returns the value of key if it is there and done without error.
+func (sl *slot) made(key string) (any, bool) {
+	sl.mu.Lock()
+	r := sl.m[key]
+	sl.mu.Unlock()
+	if r == nil {
+		return nil, false
+	}
+	select {
+	case <-r.done:
+		return r.v, r.err == nil
+	default:
+		return nil, false
+	}
+}
+
+// put stores v as the value of key, unless key has one (or is being made).
+func (sl *slot) put(key string, v any) {
+	if r, fresh := sl.entry(key); fresh {
+		r.v = v
+		close(r.done)
+	}
+}
+
 // get returns the reload of class, loading it with load if no subscription of the class has.
 func (sl *slot) get(ctx context.Context, class string, load func() (any, error)) (any, error) {
 	r, fresh := sl.entry(class)
@@ -134,46 +163,49 @@ func (sl *slot) get(ctx context.Context, class string, load func() (any, error))
 // per subscriber and event cost more than the delivery itself (issue 13's bench: 500
 // subscriptions woken per ticket created, 217 of them to deliver it).
 func (h *Hub) Publish(batch []outbox.Event) {
-	h.mu.RLock()
-	subs := make([]*sub, 0, len(h.subs))
-	for s := range h.subs {
-		subs = append(subs, s)
-	}
-	h.mu.RUnlock()
 	slots := make([]*slot, len(batch))
 	// matched[i] are the subscriptions that want batch[i], in one backing array.
 	matched := make([][]*sub, len(batch))
 	var all []*sub
-	sem := make(chan struct{}, publishLoads)
-	var tickets ticketBatches
+	h.mu.RLock()
 	for i, e := range batch {
-		var started map[string]bool
 		from := len(all)
-		for _, s := range subs {
-			if !s.match(e) {
-				continue
-			}
-			all = append(all, s)
-			if slots[i] == nil {
-				slots[i] = &slot{hub: h}
-				started = map[string]bool{}
-			}
-			if class := s.classOf(e); !started[class] {
-				started[class] = true
-				if s.loadTickets != nil && e.Object == outboxevent.ObjectTypeTICKET {
-					// Loaded with the batch's other tickets of the class, in one query.
-					tickets = tickets.add(class, s, e.ObjectID, slots[i])
-					continue
+		for _, k := range watchKeysOf(e) {
+			for _, s := range h.watching[k] {
+				if s.match(e) {
+					all = append(all, s)
 				}
-				sl, s, e := slots[i], s, e
-				sem <- struct{}{}
-				go func() {
-					defer func() { <-sem }()
-					_, _ = sl.get(context.Background(), class, func() (any, error) { return h.load(s, e) })
-				}()
 			}
 		}
 		matched[i] = all[from:len(all):len(all)]
+	}
+	h.mu.RUnlock()
+	sem := make(chan struct{}, publishLoads)
+	var tickets ticketBatches
+	for i, e := range batch {
+		if len(matched[i]) == 0 {
+			continue
+		}
+		slots[i] = &slot{hub: h}
+		started := map[string]bool{}
+		for _, s := range matched[i] {
+			class := s.classOf(e)
+			if started[class] {
+				continue
+			}
+			started[class] = true
+			if s.loadTickets != nil && e.Object == outboxevent.ObjectTypeTICKET {
+				// Loaded with the batch's other tickets of the class, in one query.
+				tickets = tickets.add(class, s, e.ObjectID, slots[i])
+				continue
+			}
+			sl, s, e := slots[i], s, e
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				_, _ = sl.get(context.Background(), class, func() (any, error) { return h.load(s, e) })
+			}()
+		}
 	}
 	for _, b := range tickets {
 		sem <- struct{}{}
@@ -200,6 +232,58 @@ func (h *Hub) Publish(batch []outbox.Event) {
 			h.queue(s, it)
 		}
 	}
+}
+
+// watch is what a subscription listens to: the outbox rows of objects (of every object when
+// empty), all of them or, by, only those of one ticket, recipient or contract (id). Publish
+// asks a subscription's match only about the rows it watches.
+type watch struct {
+	objects []outboxevent.ObjectType
+	by      watchBy
+	id      int
+}
+
+// watchBy is the outbox row's id a watch narrows to.
+type watchBy uint8
+
+const (
+	anyRow watchBy = iota
+	byTicket
+	byRecipient
+	byContract
+)
+
+type watchKey struct {
+	object outboxevent.ObjectType
+	by     watchBy
+	id     int
+}
+
+// keys are w's entries in Hub.watching.
+func (w watch) keys() []watchKey {
+	if len(w.objects) == 0 {
+		return []watchKey{{by: w.by, id: w.id}}
+	}
+	keys := make([]watchKey, len(w.objects))
+	for i, o := range w.objects {
+		keys[i] = watchKey{object: o, by: w.by, id: w.id}
+	}
+	return keys
+}
+
+// watchKeysOf are the Hub.watching entries whose subscriptions may want e: each key a
+// subscription can hold matches e in one of them at most, so none is asked twice.
+func watchKeysOf(e outbox.Event) []watchKey {
+	keys := make([]watchKey, 0, 8)
+	for _, o := range [...]outboxevent.ObjectType{e.Object, ""} {
+		keys = append(keys, watchKey{object: o})
+		for by, id := range [...]int{byTicket: e.TicketID, byRecipient: e.RecipientID, byContract: e.ContractID} {
+			if id != 0 {
+				keys = append(keys, watchKey{object: o, by: watchBy(by), id: id})
+			}
+		}
+	}
+	return keys
 }
 
 // published moves Published up to the newest id of batch.
@@ -397,6 +481,9 @@ func (h *Hub) load1(ctx context.Context, s *sub, it item) *Event {
 	own := *ev
 	own.Sequence, own.Kind = e.Sequence(), e.Kind()
 	own.slot, own.class = it.slot, s.class
+	if class := s.classOf(e); class != s.class {
+		own.ticketClass = class
+	}
 	return &own
 }
 
@@ -455,7 +542,7 @@ type source struct {
 // subscribe registers a subscription and returns its channel, closed when ctx ends. match is
 // the cheap pre-filter on the outbox row; keep, when not nil, the subscriber's own filter on the
 // reloaded object (it must not query).
-func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src source, keep func(*Event) bool) (<-chan *Event, error) {
+func (h *Hub) subscribe(ctx context.Context, w watch, match func(outbox.Event) bool, src source, keep func(*Event) bool) (<-chan *Event, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
 		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
@@ -468,7 +555,7 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 	if n <= 0 {
 		n = 64
 	}
-	s := &sub{match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
+	s := &sub{watch: w, match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
 		ch: make(chan item, n), kick: make(chan struct{}, 1)}
 	if src.tickets {
 		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)
@@ -489,6 +576,12 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 		h.subs = map[*sub]struct{}{}
 	}
 	h.subs[s] = struct{}{}
+	if h.watching == nil {
+		h.watching = map[watchKey][]*sub{}
+	}
+	for _, k := range w.keys() {
+		h.watching[k] = append(h.watching[k], s)
+	}
 	if s.offer != nil {
 		s.grp = h.join(s.class + "\x00" + audience)
 	}
@@ -499,6 +592,13 @@ func (h *Hub) subscribe(ctx context.Context, match func(outbox.Event) bool, src 
 		defer func() {
 			h.mu.Lock()
 			delete(h.subs, s)
+			for _, k := range w.keys() {
+				if rest := slices.DeleteFunc(h.watching[k], func(o *sub) bool { return o == s }); len(rest) > 0 {
+					h.watching[k] = rest
+				} else {
+					delete(h.watching, k)
+				}
+			}
 			h.leave(s.grp)
 			h.mu.Unlock()
 		}()

@@ -22,7 +22,7 @@ func open(t *testing.T, h *Hub, ctx context.Context, v *viewer.Viewer, deliver f
 	ctx, c := WithCapture(viewer.NewContext(ctx, v))
 	c.Deliver = deliver
 	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
-	if _, err := h.subscribe(ctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+	if _, err := h.subscribe(ctx, watch{}, func(outbox.Event) bool { return true }, src, nil); err != nil {
 		t.Fatal(err)
 	}
 	return c.Events()
@@ -46,7 +46,7 @@ func TestSlowConsumerResynced(t *testing.T) {
 	v := &viewer.Viewer{UserID: 1, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
 	var made atomic.Int64
 	share := func(ev *Event) (string, error) {
-		got, err := ev.Shared(ctx, "op", func() (any, error) { made.Add(1); return ev.Kind + " " + ev.Sequence, nil })
+		got, err := ev.Shared(ctx, "op", func() (any, bool, error) { made.Add(1); return ev.Kind + " " + ev.Sequence, false, nil })
 		s, _ := got.(string)
 		return s, err
 	}
@@ -125,7 +125,7 @@ func TestSharedByClass(t *testing.T) {
 		{UserID: 3, OrgID: 7, OrgKind: viewer.Customer, Role: viewer.RoleKeyUser},
 	} {
 		open(t, h, ctx, v, func(ev *Event) error {
-			got, err := ev.Shared(ctx, "op", func() (any, error) { return fmt.Sprint("org ", v.OrgID, " user ", v.UserID), nil })
+			got, err := ev.Shared(ctx, "op", func() (any, bool, error) { return fmt.Sprint("org ", v.OrgID, " user ", v.UserID), false, nil })
 			out <- made{v.UserID, got}
 			return err
 		})
@@ -195,7 +195,7 @@ func TestOfferedInOrder(t *testing.T) {
 		return nil
 	}
 	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
-	if _, err := h.subscribe(sctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+	if _, err := h.subscribe(sctx, watch{}, func(outbox.Event) bool { return true }, src, nil); err != nil {
 		t.Fatal(err)
 	}
 	h.Publish(batch(1, 2))
@@ -260,7 +260,7 @@ func TestOfferedOncePerAudience(t *testing.T) {
 			return audience + " " + ev.Sequence, nil
 		}
 		c.Offer = func(v any) error { got <- v.(string); return nil }
-		if _, err := h.subscribe(sctx, func(outbox.Event) bool { return true }, src, nil); err != nil {
+		if _, err := h.subscribe(sctx, watch{}, func(outbox.Event) bool { return true }, src, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -272,5 +272,47 @@ func TestOfferedOncePerAudience(t *testing.T) {
 	slices.Sort(all)
 	if want := []string{"a 1", "a 1", "a 2", "a 2", "b 1", "b 2"}; !slices.Equal(all, want) || renders.Load() != 4 {
 		t.Errorf("got %v after %d renders, want %v after 4", all, renders.Load(), want)
+	}
+}
+
+// TestPublishAsksOnlyWatchers: Publish asks a subscription's match only about the outbox rows
+// it watches — its objects, and for a narrowed watch its ticket, recipient or contract — and
+// every watcher of a row exactly once.
+func TestPublishAsksOnlyWatchers(t *testing.T) {
+	h := &Hub{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := &viewer.Viewer{UserID: 1, OrgID: 7, OrgKind: viewer.Partner, Role: viewer.RoleAgent}
+	src := source{name: "test", load: func(context.Context, outbox.Event) (*Event, error) { return &Event{}, nil }}
+	var mu sync.Mutex
+	asked := map[string][]int{}
+	for name, w := range map[string]watch{
+		"queue":      {objects: ticketObject},
+		"ticket 5":   {objects: ticketEventsObjects, by: byTicket, id: 5},
+		"ticket 6":   {objects: ticketEventsObjects, by: byTicket, id: 6},
+		"user 9":     {objects: []outboxevent.ObjectType{outboxevent.ObjectTypeNOTIFICATION}, by: byRecipient, id: 9},
+		"user 10":    {objects: []outboxevent.ObjectType{outboxevent.ObjectTypeNOTIFICATION}, by: byRecipient, id: 10},
+		"contract 3": {objects: []outboxevent.ObjectType{outboxevent.ObjectTypeCONTINGENT}, by: byContract, id: 3},
+		"everything": {},
+	} {
+		match := func(e outbox.Event) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			asked[name] = append(asked[name], e.ID)
+			return false
+		}
+		if _, err := h.subscribe(viewer.NewContext(ctx, v), w, match, src, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Publish([]outbox.Event{
+		{ID: 1, Object: outboxevent.ObjectTypeTICKET, ObjectID: 5, TicketID: 5, OrganizationID: 20, ContractID: 3},
+		{ID: 2, Object: outboxevent.ObjectTypeCOMMENT, ObjectID: 40, TicketID: 6},
+		{ID: 3, Object: outboxevent.ObjectTypeNOTIFICATION, ObjectID: 41, RecipientID: 9, TicketID: 5},
+		{ID: 4, Object: outboxevent.ObjectTypeCONTINGENT, ObjectID: 42, ContractID: 3},
+	})
+	want := map[string][]int{"queue": {1}, "ticket 5": {1}, "ticket 6": {2}, "user 9": {3}, "contract 3": {4}, "everything": {1, 2, 3, 4}}
+	if fmt.Sprint(asked) != fmt.Sprint(want) {
+		t.Errorf("asked %v, want %v", asked, want)
 	}
 }

@@ -37,6 +37,13 @@ func inScope(v *viewer.Viewer, e outbox.Event) bool {
 	return rule.TicketCustomerVisible(v, e.OrganizationID)
 }
 
+var (
+	ticketObject = []outboxevent.ObjectType{outboxevent.ObjectTypeTICKET}
+	// ticketEventsObjects are what TicketEvents streams of one ticket.
+	ticketEventsObjects = []outboxevent.ObjectType{outboxevent.ObjectTypeTICKET, outboxevent.ObjectTypeTICKET_EVENT,
+		outboxevent.ObjectTypeCOMMENT, outboxevent.ObjectTypeATTACHMENT, outboxevent.ObjectTypeTIME_ENTRY}
+)
+
 // QueueUpdated streams tickets created or changed that the viewer may see and that match f. A
 // ticket that left the open statuses still comes once, so that clients can drop it; a status
 // filter, when given, is applied as given.
@@ -49,7 +56,7 @@ func (s *Service) QueueUpdated(ctx context.Context, f *ticketflow.QueueFilter) (
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET && inScope(v, e) &&
 			(f == nil || f.CustomerID == nil || *f.CustomerID == e.OrganizationID)
 	}
-	return s.Hub.subscribe(ctx, match, s.objects(), func(ev *Event) bool { return ev.Ticket != nil && queueMatch(ev.Ticket, f, v) })
+	return s.Hub.subscribe(ctx, watch{objects: ticketObject}, match, s.objects(), func(ev *Event) bool { return ev.Ticket != nil && queueMatch(ev.Ticket, f, v) })
 }
 
 func queueMatch(t *ent.Ticket, f *ticketflow.QueueFilter, v *viewer.Viewer) bool {
@@ -79,7 +86,7 @@ func (s *Service) TicketUpdated(ctx context.Context, id int) (<-chan *Event, err
 		return nil, notFound(err)
 	}
 	match := func(e outbox.Event) bool { return e.Object == outboxevent.ObjectTypeTICKET && e.ObjectID == id }
-	return s.Hub.subscribe(ctx, match, s.objects(), nil)
+	return s.Hub.subscribe(ctx, watch{objects: ticketObject, by: byTicket, id: id}, match, s.objects(), nil)
 }
 
 // TicketEvents streams everything on one visible ticket: its changes, history rows, comments,
@@ -99,7 +106,7 @@ func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, erro
 		}
 		return false
 	}
-	return s.Hub.subscribe(ctx, match, s.objects(), nil)
+	return s.Hub.subscribe(ctx, watch{objects: ticketEventsObjects, by: byTicket, id: id}, match, s.objects(), nil)
 }
 
 // objects reloads the event's own object: one source for every subscription that shows the
@@ -167,7 +174,8 @@ func (s *Service) MyNotifications(ctx context.Context) (<-chan *Event, error) {
 		return nil, apperr.E(apperr.Unauthenticated, "authentication required")
 	}
 	// Notifications are the recipient's own whatever the role: the source is per user.
-	return s.Hub.subscribe(ctx, match, source{name: "notification/" + strconv.Itoa(v.UserID), load: s.loadObject}, nil)
+	return s.Hub.subscribe(ctx, watch{objects: []outboxevent.ObjectType{outboxevent.ObjectTypeNOTIFICATION}, by: byRecipient, id: v.UserID},
+		match, source{name: "notification/" + strconv.Itoa(v.UserID), load: s.loadObject}, nil)
 }
 
 // SLAAlerts streams the at-risk and breach history rows of the tickets the viewer may see,
@@ -180,7 +188,7 @@ func (s *Service) SLAAlerts(ctx context.Context) (<-chan *Event, error) {
 	match := func(e outbox.Event) bool {
 		return v != nil && e.Object == outboxevent.ObjectTypeTICKET_EVENT && e.Action == outboxevent.ActionCREATED && inScope(v, e)
 	}
-	return s.Hub.subscribe(ctx, match, source{name: "sla", load: s.loadSLAAlert}, nil)
+	return s.Hub.subscribe(ctx, watch{objects: []outboxevent.ObjectType{outboxevent.ObjectTypeTICKET_EVENT}}, match, source{name: "sla", load: s.loadSLAAlert}, nil)
 }
 
 // loadSLAAlert reloads an at-risk or breach history row with its ticket; other rows are nil.
@@ -212,7 +220,8 @@ func (s *Service) ContingentUpdated(ctx context.Context, contractID int) (<-chan
 		return (e.Object == outboxevent.ObjectTypeCONTINGENT || e.Object == outboxevent.ObjectTypeOVERRUN_DECISION) &&
 			e.ContractID == contractID
 	}
-	return s.Hub.subscribe(ctx, match, s.objects(), nil)
+	return s.Hub.subscribe(ctx, watch{objects: []outboxevent.ObjectType{outboxevent.ObjectTypeCONTINGENT, outboxevent.ObjectTypeOVERRUN_DECISION}, by: byContract, id: contractID},
+		match, s.objects(), nil)
 }
 
 // notFound maps Ent's not-found and privacy denials to NOT_FOUND; nil stays nil (filtered).
