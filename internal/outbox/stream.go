@@ -33,6 +33,11 @@ type Stream struct {
 	Resync func()
 	// Poll is the fallback read interval, PollGap the one while gaps are open.
 	Poll, PollGap time.Duration
+	// Coalesce is the shortest time between two reads: the wake-ups of a busy spell are read
+	// and delivered together, at most once per Coalesce (a quiet stream reads at once). Fewer,
+	// larger batches cost the readers and the subscribers' reloads less per event; an event
+	// waits at most Coalesce longer.
+	Coalesce time.Duration
 	// Retain is how long rows are kept; Prune runs every PruneEvery.
 	Retain, PruneEvery time.Duration
 	// MaxCatchUp is the most rows one wake-up delivers before it resyncs instead.
@@ -162,6 +167,9 @@ func (s *Stream) defaults() {
 	if s.PruneEvery == 0 {
 		s.PruneEvery = time.Hour
 	}
+	if s.Coalesce == 0 {
+		s.Coalesce = 10 * time.Millisecond
+	}
 	if s.MaxCatchUp == 0 {
 		s.MaxCatchUp = 10000
 	}
@@ -211,6 +219,7 @@ func (s *Stream) publish(ctx context.Context) {
 func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 	timer := time.NewTimer(s.Poll)
 	defer timer.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -219,7 +228,15 @@ func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 		case <-s.local:
 		case <-timer.C:
 		}
+		if wait := s.Coalesce - time.Since(last); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
 		drain(notify)
+		last = time.Now()
 		s.catchUp(ctx)
 		wait := s.Poll
 		if s.Feed.Gaps() > 0 {

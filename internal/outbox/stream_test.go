@@ -1,0 +1,65 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"supportdesk/ent/privacy"
+	"supportdesk/internal/db/dbtest"
+	"supportdesk/internal/outbox"
+)
+
+// TestStreamCoalesce: a quiet stream delivers a row at once; the rows of a busy spell that
+// follows are read together once Coalesce has passed since the last read, in one batch.
+func TestStreamCoalesce(t *testing.T) {
+	d := dbtest.OpenTest(t, nil)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	const coalesce = 300 * time.Millisecond
+	var mu sync.Mutex
+	var batches [][]int
+	var at []time.Time
+	delivered := make(chan struct{}, 10)
+	s := &outbox.Stream{Client: d.Client, Coalesce: coalesce, Deliver: func(events []outbox.Event) {
+		mu.Lock()
+		batches, at = append(batches, ids(events)), append(at, time.Now())
+		mu.Unlock()
+		delivered <- struct{}{}
+	}}
+	d.Client.OutboxEvent.Use(s.Hook())
+	runCtx, stop := context.WithCancel(ctx)
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() { defer close(done); _ = s.Run(runCtx, ready) }()
+	defer func() { stop(); <-done }()
+	<-ready
+	wait := func() {
+		t.Helper()
+		select {
+		case <-delivered:
+		case <-time.After(5 * time.Second):
+			t.Fatal("nothing delivered")
+		}
+	}
+	start := time.Now()
+	first := insert(t, d.Client, ctx)
+	wait()
+	var spell []int
+	for range 5 {
+		spell = append(spell, insert(t, d.Client, ctx))
+		time.Sleep(10 * time.Millisecond)
+	}
+	wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if got, want := fmt.Sprint(batches), fmt.Sprint([][]int{{first}, spell}); got != want {
+		t.Fatalf("batches %s, want %s", got, want)
+	}
+	if d := at[0].Sub(start); d >= coalesce {
+		t.Errorf("the quiet stream's row took %v, want it at once", d)
+	}
+	if d := at[1].Sub(at[0]); d < coalesce {
+		t.Errorf("the busy spell was delivered %v after the last read, want at least %v", d, coalesce)
+	}
+}
