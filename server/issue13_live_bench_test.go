@@ -203,6 +203,11 @@ func TestLiveBenchmark(t *testing.T) {
 	}
 	var clients *benchClients
 	tput := func(with bool) {
+		// Every round starts settled: the sockets of a fresh client process are all open (or
+		// those of the last one all closed) and their garbage collected, so that a round
+		// measures creating tickets with the subscribers connected, not their connecting.
+		time.Sleep(time.Second)
+		runtime.GC()
 		if with {
 			clients.nice(clientNice)
 			defer clients.nice(0)
@@ -210,15 +215,16 @@ func TestLiveBenchmark(t *testing.T) {
 		vacuum(t, insts[0])
 		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
 		fr0, wr0 := frameWrites.frames.Load(), frameWrites.writes.Load()
-		hubCounts := func() (loads, shares, stmts int64) {
+		hubCounts := func() (loads, queries, shares, stmts int64) {
 			for _, in := range insts {
 				loads += in.app.Hub.Loads.Load()
+				queries += in.app.Hub.LoadQueries.Load()
 				shares += in.app.Hub.Shares.Load()
 				stmts += in.app.DB.Counts.Queries.Load() + in.app.DB.Counts.Execs.Load()
 			}
 			return
 		}
-		ld0, sh0, st0 := hubCounts()
+		ld0, lq0, sh0, st0 := hubCounts()
 		sess0 := pgSessions(insts[0])
 		var cc0 time.Duration
 		if with {
@@ -237,13 +243,13 @@ func TestLiveBenchmark(t *testing.T) {
 			defer pprof.StopCPUProfile()
 		}
 		r := createThroughput(t, insts, creator, writers, tputFor)
-		_, _, st := hubCounts()
+		_, _, _, st := hubCounts()
 		others := fmt.Sprintf("PostgreSQL CPU %.2fs (%d sessions opened, %.1f statements per ticket created), machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(),
 			pgSessions(insts[0])-sess0, float64(st-st0)/(r*tputFor.Seconds()), (machineBusy() - m0).Seconds())
 		if with {
-			ld, sh, _ := hubCounts()
-			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes, %d reloads, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
-				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, ld-ld0, sh-sh0)
+			ld, lq, sh, _ := hubCounts()
+			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes, %d reloads in %d queries, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
+				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, ld-ld0, lq-lq0, sh-sh0)
 		}
 		label := "no subscriber"
 		if with {

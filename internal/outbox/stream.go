@@ -168,7 +168,7 @@ func (s *Stream) defaults() {
 		s.PruneEvery = time.Hour
 	}
 	if s.Coalesce == 0 {
-		s.Coalesce = 10 * time.Millisecond
+		s.Coalesce = 25 * time.Millisecond
 	}
 	if s.MaxCatchUp == 0 {
 		s.MaxCatchUp = 10000
