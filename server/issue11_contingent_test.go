@@ -217,6 +217,7 @@ func TestIssue11BalanceBeforeFirstBooking(t *testing.T) {
 	e.contingentContract(w)
 	e.clock.Set(time.Date(2026, 11, 1, 7, 0, 0, 0, time.UTC))
 	key := e.token(w, "C1.KEY_USER")
+	e.settleLive()
 	e.ok(key, `{ me { id } }`, nil, nil) // the viewer is cached from here on
 	before := e.queries.Load()
 	b := e.balance(key, w, nil)
@@ -226,6 +227,7 @@ func TestIssue11BalanceBeforeFirstBooking(t *testing.T) {
 		b["L2"].RemainingMinutes != 720 || b["L3"].RemainingMinutes != 720 {
 		t.Fatalf("day-one balance %+v", b)
 	}
+	e.settleLive()
 	before = e.queries.Load()
 	again := e.balance(key, w, nil)
 	second := e.queries.Load() - before

@@ -138,6 +138,7 @@ func TestIssue14CreateTermsFollowChanges(t *testing.T) {
 		var out struct {
 			CreateTicket struct{ Ticket struct{ ID string } }
 		}
+		e.settleLive()
 		before := e.queries.Load()
 		e.ok(key, perfCreate, in, &out)
 		n := e.queries.Load() - before

@@ -25,6 +25,7 @@ const (
 // statements runs one operation and returns the SQL statements it cost.
 func (e *env) statements(token, query string, vars map[string]any) int64 {
 	e.t.Helper()
+	e.settleLive()
 	before := e.queries.Load()
 	e.ok(token, query, vars, nil)
 	return e.queries.Load() - before

@@ -20,6 +20,7 @@ func TestIssue14SLATermsFollowChanges(t *testing.T) {
 	read := func() (slaOut, int64) {
 		t.Helper()
 		var out slaOut
+		e.settleLive()
 		before := e.queries.Load()
 		e.ok(agent, slaQuery, map[string]any{"id": tk.ID}, &out)
 		return out, e.queries.Load() - before

@@ -55,6 +55,7 @@ func TestIssue15Metrics(t *testing.T) {
 	e := newEnv(t)
 	w := e.seed()
 	tok := e.token(w, "P1.SERVICE_DESK")
+	e.settleLive()
 	before := scrape(t, e.srv.URL)
 	if v := series(before, `supportdesk_graphql_requests_total{operation="MetricsMe",outcome="ok"}`); v != -1 {
 		t.Fatalf("MetricsMe counted before any request: %v", v)

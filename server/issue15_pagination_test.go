@@ -76,6 +76,7 @@ func TestIssue15SearchCost(t *testing.T) {
 	w := e.seed()
 	agent := e.token(w, "P1.AGENT")
 	statements := func(q string) (int64, *gqlResponse) {
+		e.settleLive()
 		before := e.queries.Load()
 		r := e.do(agent, q, nil)
 		return e.queries.Load() - before, r

@@ -101,6 +101,7 @@ func TestQueueQueryCount(t *testing.T) {
 	e.seedQueue(w, 100)
 	tok := e.token(w, "P1.AGENT")
 	count := func(first int) int64 {
+		e.settleLive()
 		before := e.queries.Load()
 		var out queueOut
 		e.ok(tok, queueQuery, map[string]any{"first": first}, &out)

@@ -38,7 +38,10 @@ type wsMsg struct {
 
 // settleLive waits until the instance's hub has published every outbox row written so far, so
 // that a subscription opened next receives only what changes after it: the stream reads a
-// commit asynchronously, and a row read after the subscription registered would reach it.
+// commit asynchronously, and a row read after the subscription registered would reach it. Tests
+// that count a request's statements settle first too: the stream's delivery of earlier writes
+// (read up to Coalesce later) invalidates the viewer and terms caches, and a cache emptied during
+// the measured request costs it the statements of a reload.
 func (e *env) settleLive() {
 	e.t.Helper()
 	ids, err := e.app.DB.Client.OutboxEvent.Query().Order(ent.Desc(outboxevent.FieldID)).Limit(1).IDs(trusted())
