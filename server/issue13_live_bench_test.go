@@ -229,8 +229,10 @@ func TestLiveBenchmark(t *testing.T) {
 		vacuum(t, insts[0])
 		c0, pg0, m0 := cpu(), commCPU("postgres"), machineBusy()
 		fr0, wr0 := frameWrites.frames.Load(), frameWrites.writes.Load()
+		var deferred int64 // summed by hubCounts
 		hubCounts := func() (loads, queries, shares, stmts int64) {
 			for _, in := range insts {
+				deferred += in.app.Hub.Deferred.Load()
 				loads += in.app.Hub.Loads.Load()
 				queries += in.app.Hub.LoadQueries.Load()
 				shares += in.app.Hub.Shares.Load()
@@ -239,6 +241,8 @@ func TestLiveBenchmark(t *testing.T) {
 			return
 		}
 		ld0, lq0, sh0, st0 := hubCounts()
+		deferred0 := deferred
+		deferred = 0
 		sess0 := pgSessions(insts[0])
 		var cc0 time.Duration
 		if with {
@@ -261,9 +265,10 @@ func TestLiveBenchmark(t *testing.T) {
 		others := fmt.Sprintf("PostgreSQL CPU %.2fs (%d sessions opened, %.1f statements per ticket created), machine busy %.2fs", (commCPU("postgres") - pg0).Seconds(),
 			pgSessions(insts[0])-sess0, float64(st-st0)/(r*tputFor.Seconds()), (machineBusy() - m0).Seconds())
 		if with {
+			deferred = 0
 			ld, lq, sh, _ := hubCounts()
-			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes, %d reloads in %d queries, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
-				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, ld-ld0, lq-lq0, sh-sh0)
+			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes (%d deferred by a full socket), %d reloads in %d queries, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
+				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, deferred-deferred0, ld-ld0, lq-lq0, sh-sh0)
 		}
 		label := "no subscriber"
 		if with {

@@ -30,6 +30,9 @@ type Hub struct {
 	watching map[watchKey][]*sub
 	// Dropped counts events lost to full buffers (each followed by a RESYNC).
 	Dropped atomic.Int64
+	// Deferred counts events a socket could not take when offered (its queue of frames was
+	// full): they went through the subscription's buffer and goroutine instead.
+	Deferred atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
 	Delivered atomic.Int64
 	// Loads counts the reloads: one per event and class of subscriptions that wanted it;
@@ -383,6 +386,7 @@ func (h *Hub) offer(s *sub, it item, made map[*group]*rendering) {
 		// The socket's queue is full: the event waits in the subscription's buffer, and the
 		// subscription's goroutine hands it (and the events after it) over when the socket
 		// takes them; only a full buffer as well means RESYNC.
+		h.Deferred.Add(1)
 		h.queue(s, it)
 	}
 	// Any other error means the subscription is over; its goroutine ends it.

@@ -224,6 +224,9 @@ func TestOfferedInOrder(t *testing.T) {
 	if s[2] != "deliver TICKET_UPDATED 3" || h.Dropped.Load() != 0 {
 		t.Fatalf("got %v with %d dropped, want 3 delivered third and nothing dropped", s, h.Dropped.Load())
 	}
+	if d := h.Deferred.Load(); d != 1 {
+		t.Errorf("%d events deferred by a full socket, want 1 (3)", d)
+	}
 	// A socket that stays full: 10 waits in Deliver, 11 and 12 fill the buffer of 2, 13 is
 	// dropped; once the socket takes 10, one RESYNC follows and nothing older.
 	full.Store(true)
