@@ -50,7 +50,6 @@ type Hub struct {
 const loadTimeout = 10 * time.Second
 
 type sub struct {
-	watch watch
 	match func(outbox.Event) bool
 	class string
 	// ticketClass, when set, is the class of the source's TICKET events: what decides those is
@@ -237,9 +236,9 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	}
 }
 
-// watch is what a subscription listens to: the outbox rows of objects (of every object when
-// empty), all of them or, by, only those of one ticket, recipient or contract (id). Publish
-// asks a subscription's match only about the rows it watches.
+// watch is what a subscription listens to: the outbox rows of objects, all of them or, by, only
+// those of one ticket, recipient or contract (id); an empty watch, every row. Publish asks a
+// subscription's match only about the rows it watches.
 type watch struct {
 	objects []outboxevent.ObjectType
 	by      watchBy
@@ -265,7 +264,7 @@ type watchKey struct {
 // keys are w's entries in Hub.watching.
 func (w watch) keys() []watchKey {
 	if len(w.objects) == 0 {
-		return []watchKey{{by: w.by, id: w.id}}
+		return []watchKey{{}}
 	}
 	keys := make([]watchKey, len(w.objects))
 	for i, o := range w.objects {
@@ -274,16 +273,16 @@ func (w watch) keys() []watchKey {
 	return keys
 }
 
-// watchKeysOf are the Hub.watching entries whose subscriptions may want e: each key a
-// subscription can hold matches e in one of them at most, so none is asked twice.
+// watchKeysOf are the Hub.watching entries whose subscriptions may want e: every row of e's
+// object, its ticket's, recipient's and contract's rows of that object, and every row. A
+// subscription's keys differ in object or narrowing, so it is in one of them at most and asked
+// once.
 func watchKeysOf(e outbox.Event) []watchKey {
-	keys := make([]watchKey, 0, 8)
-	for _, o := range [...]outboxevent.ObjectType{e.Object, ""} {
-		keys = append(keys, watchKey{object: o})
-		for by, id := range [...]int{byTicket: e.TicketID, byRecipient: e.RecipientID, byContract: e.ContractID} {
-			if id != 0 {
-				keys = append(keys, watchKey{object: o, by: watchBy(by), id: id})
-			}
+	keys := make([]watchKey, 0, 5)
+	keys = append(keys, watchKey{object: e.Object}, watchKey{})
+	for by, id := range [...]int{byTicket: e.TicketID, byRecipient: e.RecipientID, byContract: e.ContractID} {
+		if id != 0 {
+			keys = append(keys, watchKey{object: e.Object, by: watchBy(by), id: id})
 		}
 	}
 	return keys
@@ -559,7 +558,7 @@ func (h *Hub) subscribe(ctx context.Context, w watch, match func(outbox.Event) b
 	if n <= 0 {
 		n = 64
 	}
-	s := &sub{watch: w, match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
+	s := &sub{match: match, class: src.name + "|" + v.ScopeKey(), load: src.load, keep: keep,
 		ch: make(chan item, n), kick: make(chan struct{}, 1)}
 	if src.tickets {
 		s.ticketClass = src.name + "|" + rule.TicketScopeKey(v)

@@ -98,14 +98,7 @@ func (s *Service) TicketEvents(ctx context.Context, id int) (<-chan *Event, erro
 	if _, err := s.Client.Ticket.Get(ctx, id); err != nil {
 		return nil, notFound(err)
 	}
-	match := func(e outbox.Event) bool {
-		switch e.Object {
-		case outboxevent.ObjectTypeTICKET, outboxevent.ObjectTypeTICKET_EVENT, outboxevent.ObjectTypeCOMMENT,
-			outboxevent.ObjectTypeATTACHMENT, outboxevent.ObjectTypeTIME_ENTRY:
-			return e.TicketID == id
-		}
-		return false
-	}
+	match := func(e outbox.Event) bool { return e.TicketID == id && slices.Contains(ticketEventsObjects, e.Object) }
 	return s.Hub.subscribe(ctx, watch{objects: ticketEventsObjects, by: byTicket, id: id}, match, s.objects(), nil)
 }
 
