@@ -111,9 +111,11 @@ func (s *socket) writeNext(quotedID, payload []byte) error {
 	return s.enqueue(next{quotedID, payload}, true)
 }
 
-// offerNext is writeNext without waiting: live.ErrFull when the socket's queue is full.
-func (s *socket) offerNext(quotedID, payload []byte) error {
-	return s.enqueue(next{quotedID, payload}, false)
+// offerNexts queues "next" messages of the subscription quotedID, one per *rendered in vs, without
+// waiting: it returns how many the socket's queue took (the first n), with live.ErrFull when
+// that is fewer than all.
+func (s *socket) offerNexts(quotedID []byte, vs []any) (int, error) {
+	return s.enqueueAll(len(vs), func(i int) next { return next{quotedID, vs[i].(*rendered).payload} })
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -314,7 +316,7 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 			// subscription's context, which may be ending while others wait for the value).
 			capture.Audience = key
 			capture.Render = func(ev *live.Event) (any, error) { return render(context.Background(), ev) }
-			capture.Offer = func(v any) error { return s.offerNext(quoted, v.(*rendered).payload) }
+			capture.Offer = func(vs []any) (int, error) { return s.offerNexts(quoted, vs) }
 		}
 	}
 	responses, ctx := x.GraphExecutor.DispatchOperation(ctx, rc)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -157,14 +158,18 @@ func (w frameWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return fc, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(fc, brw.Writer.Size())), nil
 }
 
-// frames is a socket's queue of "next" frames and its writer goroutine.
+// frames is a socket's queue of "next" frames and its writer goroutine. The queue is a slice
+// under a lock, not a channel: the hub offers each event to hundreds of sockets, and a channel
+// operation per frame (with its runtime lock) cost twice an append under an uncontended mutex;
+// the writer is woken once per batch, when the first frame lands in an empty queue.
 type frames struct {
-	once    sync.Once
-	out     chan next
-	done    chan struct{} // closed when the connection's handler returns
-	queued  atomic.Int64
 	mu      sync.Mutex
-	written int64
+	started bool
+	q       []next        // queued, not yet taken by the writer
+	wake    chan struct{} // one token: the queue became non-empty
+	done    chan struct{} // closed when the connection's handler returns
+	queued  int64         // frames ever queued
+	written int64         // frames ever written (or given up with the connection)
 	flushed chan struct{} // closed and replaced after each write
 }
 
@@ -172,36 +177,57 @@ type frames struct {
 // full it waits, or with wait false fails with live.ErrFull; it fails once the connection is
 // gone.
 func (s *socket) enqueue(frame next, wait bool) error {
-	f := &s.frames
-	f.once.Do(func() {
-		f.mu.Lock()
-		f.out = make(chan next, frameQueue)
-		f.flushed = make(chan struct{})
-		f.mu.Unlock()
-		go s.writeFrames()
-	})
-	f.queued.Add(1)
-	if !wait {
-		// Two-case selects: the hub offers every event to hundreds of sockets this way.
-		select {
-		case f.out <- frame:
-			return nil
-		default:
+	for {
+		n, err := s.enqueueAll(1, func(int) next { return frame })
+		if n == 1 || !wait || !errors.Is(err, live.ErrFull) {
+			return err
 		}
-		f.queued.Add(-1)
+		f := &s.frames
+		f.mu.Lock()
+		ch := f.flushed
+		f.mu.Unlock()
 		select {
+		case <-ch:
 		case <-f.done:
 			return net.ErrClosed
-		default:
-			return live.ErrFull
 		}
 	}
+}
+
+// enqueueAll queues frame(0) to frame(n-1) as far as the queue has room, without waiting, and
+// returns how many it took (the first ones): fewer than n with live.ErrFull; none once the
+// connection is gone (net.ErrClosed). It starts the writer on first use.
+func (s *socket) enqueueAll(n int, frame func(int) next) (int, error) {
+	f := &s.frames
 	select {
-	case f.out <- frame:
-		return nil
 	case <-f.done:
-		return net.ErrClosed
+		return 0, net.ErrClosed
+	default:
 	}
+	f.mu.Lock()
+	if !f.started {
+		f.started = true
+		f.wake = make(chan struct{}, 1)
+		f.flushed = make(chan struct{})
+		go s.writeFrames()
+	}
+	wasEmpty := len(f.q) == 0
+	take := min(n, frameQueue-len(f.q))
+	for i := range take {
+		f.q = append(f.q, frame(i))
+	}
+	f.queued += int64(take)
+	f.mu.Unlock()
+	if wasEmpty && take > 0 {
+		select {
+		case f.wake <- struct{}{}:
+		default: // a token is already there
+		}
+	}
+	if take < n {
+		return take, live.ErrFull
+	}
+	return take, nil
 }
 
 // drain waits until every frame queued so far is written (or the connection is gone), so that
@@ -210,7 +236,7 @@ func (s *socket) drain() {
 	f := &s.frames
 	for {
 		f.mu.Lock()
-		if f.out == nil || f.written >= f.queued.Load() {
+		if !f.started || f.written >= f.queued {
 			f.mu.Unlock()
 			return
 		}
@@ -233,8 +259,7 @@ func (s *socket) writeFrames() {
 	batch := make([]next, 0, 16)
 	for {
 		select {
-		case fr := <-f.out:
-			batch = append(batch, fr)
+		case <-f.wake:
 		case <-f.done:
 			return
 		}
@@ -247,13 +272,11 @@ func (s *socket) writeFrames() {
 				return
 			}
 		}
-		for more := true; more; {
-			select {
-			case fr := <-f.out:
-				batch = append(batch, fr)
-			default:
-				more = false
-			}
+		f.mu.Lock()
+		batch, f.q = f.q, batch
+		f.mu.Unlock()
+		if len(batch) == 0 {
+			continue // a token left from frames an earlier write took
 		}
 		err := s.writeBatch(batch)
 		last = time.Now()

@@ -72,7 +72,7 @@ type sub struct {
 	// subscriber's events keep their order.
 	grp     *group
 	render  func(*Event) (any, error)
-	offer   func(any) error
+	offer   func([]any) (int, error)
 	pending atomic.Int64
 	// droppedAt is the outbox id of the last event lost to a full buffer or socket.
 	droppedAt atomic.Int64
@@ -217,22 +217,52 @@ func (h *Hub) Publish(batch []outbox.Event) {
 		}()
 	}
 	defer h.published(batch)
-	for i, e := range batch {
-		if slots[i] == nil {
+	// Subscriber by subscriber, so that each is offered all of the batch's events it wants at
+	// once (one lock of its socket's queue for them, not one per event); made holds each
+	// event's renderings by audience.
+	made := make([]map[*group]*rendering, len(batch))
+	var order []*sub
+	wants := map[*sub][]int{}
+	for i := range batch {
+		for _, s := range matched[i] {
+			if _, ok := wants[s]; !ok {
+				order = append(order, s)
+			}
+			wants[s] = append(wants[s], i)
+		}
+	}
+	var vals []any
+	var taking []int
+	for _, s := range order {
+		idx := wants[s]
+		if s.grp == nil || s.pending.Load() != 0 || s.lagging.Load() {
+			for _, i := range idx {
+				h.queue(s, item{e: batch[i], slot: slots[i]})
+			}
 			continue
 		}
-		var made map[*group]*rendering
-		for _, s := range matched[i] {
-			it := item{e: e, slot: slots[i]}
-			if s.grp != nil && s.pending.Load() == 0 && !s.lagging.Load() {
-				if made == nil {
-					made = map[*group]*rendering{}
-				}
-				h.offer(s, it, made)
-				continue
+		vals, taking = vals[:0], taking[:0]
+		for _, i := range idx {
+			if v, ok := h.rendered(s, item{e: batch[i], slot: slots[i]}, &made[i]); ok {
+				vals = append(vals, v)
+				taking = append(taking, i)
 			}
-			h.queue(s, it)
 		}
+		if len(vals) == 0 {
+			continue
+		}
+		n, err := s.offer(vals)
+		h.Delivered.Add(int64(n))
+		if errors.Is(err, ErrFull) {
+			// The socket's queue is full: the events it did not take wait in the
+			// subscription's buffer, and the subscription's goroutine hands them over when the
+			// socket takes them; only a full buffer as well means RESYNC.
+			h.Deferred.Add(1)
+			for _, i := range taking[n:] {
+				h.queue(s, item{e: batch[i], slot: slots[i]})
+			}
+		}
+		// Any other error means the subscription is over; its goroutine ends it.
 	}
 }
 
@@ -358,37 +388,27 @@ type rendering struct {
 	err      error
 }
 
-// offer delivers it to s from the publishing goroutine, prepared and rendered once per audience
-// of the event (made); an event the subscriber cannot take at once goes through its buffer
-// (queue).
-func (h *Hub) offer(s *sub, it item, made map[*group]*rendering) {
-	r := made[s.grp]
+// rendered is it prepared and rendered for s from the publishing goroutine, once per audience
+// of the event (made); ok is false when s does not get it (not visible to s, not kept by s's own
+// filter, or not rendered).
+func (h *Hub) rendered(s *sub, it item, made *map[*group]*rendering) (v any, ok bool) {
+	if *made == nil {
+		*made = map[*group]*rendering{}
+	}
+	r := (*made)[s.grp]
 	if r == nil {
 		// Not s's context: the audience's value must not fail because s is ending.
 		r = &rendering{ev: h.load1(context.Background(), s, it)}
-		made[s.grp] = r
+		(*made)[s.grp] = r
 	}
 	if r.ev == nil || (s.keep != nil && !s.keep(r.ev)) {
-		return
+		return nil, false
 	}
 	if !r.rendered {
 		r.rendered = true
 		r.v, r.err = s.render(r.ev)
 	}
-	if r.err != nil {
-		return
-	}
-	switch err := s.offer(r.v); {
-	case err == nil:
-		h.Delivered.Add(1)
-	case errors.Is(err, ErrFull):
-		// The socket's queue is full: the event waits in the subscription's buffer, and the
-		// subscription's goroutine hands it (and the events after it) over when the socket
-		// takes them; only a full buffer as well means RESYNC.
-		h.Deferred.Add(1)
-		h.queue(s, it)
-	}
-	// Any other error means the subscription is over; its goroutine ends it.
+	return r.v, r.err == nil
 }
 
 // queue hands it to s's goroutine through its buffer, or resyncs s when the buffer is full.
@@ -724,10 +744,13 @@ type Capture struct {
 	// every subscription that would get the same bytes — once for all its members, and Offer
 	// hands that value to this subscription without waiting, or returns ErrFull (the event then
 	// goes through the subscription's buffer to Deliver, which may wait). It spares a goroutine switch, a reload lookup and a
-	// rendering lookup per event and subscriber.
+	// rendering lookup per event and subscriber. Offer is given, in order, the values of every
+	// event of a Publish batch that the subscription gets, and returns how many it took (the
+	// first n); fewer than all only with ErrFull, or with another error when the subscription
+	// is over.
 	Audience string
 	Render   func(*Event) (any, error)
-	Offer    func(any) error
+	Offer    func([]any) (int, error)
 
 	events <-chan *Event
 }

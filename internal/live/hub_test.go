@@ -186,13 +186,15 @@ func TestOfferedInOrder(t *testing.T) {
 		return nil
 	}
 	c.Render = func(ev *Event) (any, error) { return ev, nil }
-	c.Offer = func(v any) error {
-		ev := v.(*Event)
-		if ev.Sequence == "3" || full.Load() {
-			return ErrFull
+	c.Offer = func(vs []any) (int, error) {
+		for i, v := range vs {
+			ev := v.(*Event)
+			if ev.Sequence == "3" || full.Load() {
+				return i, ErrFull
+			}
+			record("offer", ev)
 		}
-		record("offer", ev)
-		return nil
+		return len(vs), nil
 	}
 	src := source{name: "test", load: func(_ context.Context, e outbox.Event) (*Event, error) { return &Event{}, nil }}
 	if _, err := h.subscribe(sctx, watch{}, func(outbox.Event) bool { return true }, src, nil); err != nil {
@@ -262,7 +264,12 @@ func TestOfferedOncePerAudience(t *testing.T) {
 			renders.Add(1)
 			return audience + " " + ev.Sequence, nil
 		}
-		c.Offer = func(v any) error { got <- v.(string); return nil }
+		c.Offer = func(vs []any) (int, error) {
+			for _, v := range vs {
+				got <- v.(string)
+			}
+			return len(vs), nil
+		}
 		if _, err := h.subscribe(sctx, watch{}, func(outbox.Event) bool { return true }, src, nil); err != nil {
 			t.Fatal(err)
 		}
