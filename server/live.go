@@ -24,6 +24,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -402,13 +403,24 @@ func watchPurity(rc *graphql.OperationContext) {
 	}
 }
 
-// audienceKey names what, besides the viewer class, decides a subscription's bytes: the
-// operation and its coerced variables, and the user when the operation selects objects that are
-// the user's own whatever the role (notifications and their preferences).
+// audienceKey names what, besides the viewer class, decides a subscription's bytes: the shape of
+// its result (subscriptionShape) and the variables that shape uses, and the user when the
+// operation selects objects that are the user's own whatever the role (notifications and their
+// preferences).
 func audienceKey(ctx context.Context, rc *graphql.OperationContext) string {
-	vars, _ := json.Marshal(rc.Variables)
+	shape, names := subscriptionShape(rc)
+	used := rc.Variables
+	if names != nil {
+		used = map[string]any{}
+		for _, n := range names {
+			if v, ok := rc.Variables[n]; ok {
+				used[n] = v
+			}
+		}
+	}
+	vars, _ := json.Marshal(used)
 	h := sha256.New()
-	for _, part := range []string{rc.RawQuery, rc.OperationName, string(vars)} {
+	for _, part := range []string{shape, string(vars)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -416,6 +428,43 @@ func audienceKey(ctx context.Context, rc *graphql.OperationContext) string {
 		fmt.Fprintf(h, "user/%d", v.UserID)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// subscriptionShape is what decides the bytes of a subscription's events apart from the event
+// and the viewer: its root field (name and alias) with its selection, directives and fragments,
+// printed, without the root field's arguments and the operation's name, and the variables that
+// shape may read (those named in it; names is nil: all of them). The arguments only choose
+// which events a subscription gets (live.Service's match and keep) — an event is rendered by
+// replaying it, and no resolver of the subscription reads them then — so a queue subscription
+// filtered to one customer and an unfiltered one selecting the same fields share their
+// rendering. An operation of another form keeps its whole text.
+func subscriptionShape(rc *graphql.OperationContext) (shape string, names []string) {
+	op := rc.Operation
+	if len(op.SelectionSet) != 1 || len(op.Directives) > 0 {
+		return rc.RawQuery + "\x00" + rc.OperationName, nil
+	}
+	root, ok := op.SelectionSet[0].(*ast.Field)
+	if !ok {
+		return rc.RawQuery + "\x00" + rc.OperationName, nil
+	}
+	field := *root
+	field.Arguments = nil
+	doc := &ast.QueryDocument{
+		Operations: ast.OperationList{{Operation: op.Operation, SelectionSet: ast.SelectionSet{&field}}},
+		Fragments:  rc.Doc.Fragments,
+	}
+	var b strings.Builder
+	formatter.NewFormatter(&b).FormatQueryDocument(doc)
+	shape = b.String()
+	names = []string{}
+	for _, d := range op.VariableDefinitions {
+		// A name that is another's prefix may match where only the longer one is used: one
+		// variable too many in the key, never one too few.
+		if strings.Contains(shape, "$"+d.Variable) {
+			names = append(names, d.Variable)
+		}
+	}
+	return shape, names
 }
 
 // selectsUserScoped reports whether set reaches a type whose rows are scoped to the user

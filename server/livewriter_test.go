@@ -168,6 +168,64 @@ func TestLiveRenderSharedAcrossRoles(t *testing.T) {
 	}
 }
 
+// TestLiveRenderSharedAcrossFilters: subscriptions of one viewer class whose results have the
+// same shape share one serialisation of an event whatever their root field's arguments (the
+// filter only chooses the events) and operation names; a different selection, a variable the
+// selection reads, or another alias each get their own — and every socket receives exactly its
+// own bytes.
+func TestLiveRenderSharedAcrossFilters(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	c1, agent := e.token(w, "C1.KEY_USER"), e.token(w, "P1.AGENT")
+	const (
+		plain    = `{"queueUpdated":{"kind":"TICKET_CREATED","ticket":{"title":"Shapes"}}}`
+		status   = `{"queueUpdated":{"kind":"TICKET_CREATED","ticket":{"title":"Shapes","status":"NEW"}}}`
+		aliased  = `{"q":{"kind":"TICKET_CREATED","ticket":{"title":"Shapes"}}}`
+		filtered = `subscription($f: QueueFilter){ queueUpdated(filter: $f){ kind ticket{ title } } }`
+		included = `subscription($f: QueueFilter, $st: Boolean!){ queueUpdated(filter: $f){ kind ticket{ title status @include(if: $st) } } }`
+	)
+	cases := []struct {
+		query string
+		vars  map[string]any
+		want  string
+	}{
+		{`subscription { queueUpdated { kind ticket{ title } } }`, nil, plain},
+		{filtered, map[string]any{"f": map[string]any{"customerID": gidOf(w.orgs["C1"].ID)}}, plain},
+		{`subscription Named($f: QueueFilter){ queueUpdated(filter: $f){ kind ticket{ title } } }`, map[string]any{"f": map[string]any{"priorities": []string{"P3"}}}, plain},
+		{included, map[string]any{"st": true}, status},
+		{included, map[string]any{"f": map[string]any{"priorities": []string{"P3"}}, "st": false}, plain},
+		{`subscription { q: queueUpdated { kind ticket{ title } } }`, nil, aliased},
+	}
+	e.settleLive()
+	n0 := e.app.Hub.Subscribers()
+	streams := make([]chan json.RawMessage, len(cases))
+	for i, c := range cases {
+		s, err := e.dialWS(agent, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams[i], _ = s.subscribe("s", c.query, c.vars)
+	}
+	waitSubscribed(t, e, n0+len(cases))
+	shares0 := e.app.Hub.Shares.Load()
+	e.create(c1, map[string]any{"title": "Shapes", "type": "QUESTION", "priority": "P3", "channel": "PORTAL"})
+	for i, c := range cases {
+		select {
+		case raw := <-streams[i]:
+			var r struct{ Data json.RawMessage }
+			if err := json.Unmarshal(raw, &r); err != nil || string(r.Data) != c.want {
+				t.Errorf("subscription %d received %s, want data %s", i, raw, c.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("subscription %d received nothing", i)
+		}
+	}
+	// The first three share one; the @include with true, with false, and the alias one each.
+	if n := e.app.Hub.Shares.Load() - shares0; n != 4 {
+		t.Errorf("%d serialisations for %d subscriptions, want 4", n, len(cases))
+	}
+}
+
 // queueSubscribers opens a socket per login of the seeded world with an unfiltered
 // queueUpdated subscription on each (after the hub has published what was written before), and
 // returns their "next" channels by login once the hub holds them all.
