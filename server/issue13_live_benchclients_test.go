@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -249,6 +250,14 @@ func TestLiveBenchClients(t *testing.T) {
 	for err := range dialErr {
 		t.Fatal(err)
 	}
+	if prof := os.Getenv("LIVE_CPUPROFILE"); prof != "" {
+		// The client process's own CPU profile (path.client.<pid>), for what it costs the machine.
+		if f, err := os.Create(fmt.Sprintf("%s.client.%d", prof, os.Getpid())); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	fmt.Println("LBC ready")
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
@@ -432,20 +441,25 @@ func benchRead(conn *benchConn, arrived func(marker int, at int64), other func(r
 	}
 }
 
-// benchNext reports what a "next" payload (or whole frame) p carries.
+// benchNext reports what a "next" payload (or whole frame) p carries. It looks at each frame
+// about once: a response with errors starts with them (graphql.Response's field order), so one
+// that starts with data has none, and every bench subscription selects kind first, so a RESYNC
+// shows within the first bytes; only the marker is sought through the whole frame.
 func benchNext(p []byte, arrived func(marker int, at int64), other func(resync bool, msg string), at int64) {
-	if bytes.Contains(p, []byte(`"errors"`)) {
+	q := bytes.TrimPrefix(p, []byte(`{"payload":`))
+	if !bytes.HasPrefix(q, []byte(`{"data":{`)) {
 		other(false, string(p))
+		return
 	}
-	if bytes.Contains(p, []byte(`"RESYNC"`)) {
+	if k := bytes.Index(q, []byte(`"kind":"`)); k >= 0 && bytes.HasPrefix(q[k+len(`"kind":"`):], []byte(`RESYNC"`)) {
 		other(true, "")
 		return
 	}
-	k := bytes.Index(p, []byte(`"bench-`))
+	k := bytes.Index(q, []byte(`"bench-`))
 	if k < 0 {
 		return
 	}
-	rest := p[k+len(`"bench-`):]
+	rest := q[k+len(`"bench-`):]
 	end := bytes.IndexByte(rest, '"')
 	marker, err := strconv.Atoi(string(rest[:max(end, 0)]))
 	if err == nil {

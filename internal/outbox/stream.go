@@ -36,8 +36,12 @@ type Stream struct {
 	// Coalesce is the shortest time between two reads: the wake-ups of a busy spell are read
 	// and delivered together, at most once per Coalesce (a quiet stream reads at once). Fewer,
 	// larger batches cost the readers and the subscribers' reloads less per event; an event
-	// waits at most Coalesce longer.
-	Coalesce time.Duration
+	// waits at most Coalesce longer. While reads keep bringing more than CoalesceBusy rows the
+	// time between reads grows with them, up to CoalesceMax (coalesceFor): under a flood of
+	// hundreds of changes a second an event waits up to CoalesceMax, at a few a second nothing
+	// changes.
+	Coalesce, CoalesceMax time.Duration
+	CoalesceBusy          int
 	// Retain is how long rows are kept; Prune runs every PruneEvery.
 	Retain, PruneEvery time.Duration
 	// MaxCatchUp is the most rows one wake-up delivers before it resyncs instead.
@@ -170,6 +174,12 @@ func (s *Stream) defaults() {
 	if s.Coalesce == 0 {
 		s.Coalesce = 25 * time.Millisecond
 	}
+	if s.CoalesceMax == 0 {
+		s.CoalesceMax = 100 * time.Millisecond
+	}
+	if s.CoalesceBusy == 0 {
+		s.CoalesceBusy = 8
+	}
 	if s.MaxCatchUp == 0 {
 		s.MaxCatchUp = 10000
 	}
@@ -220,6 +230,7 @@ func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 	timer := time.NewTimer(s.Poll)
 	defer timer.Stop()
 	var last time.Time
+	window := s.Coalesce
 	for {
 		select {
 		case <-ctx.Done():
@@ -228,7 +239,7 @@ func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 		case <-s.local:
 		case <-timer.C:
 		}
-		if wait := s.Coalesce - time.Since(last); wait > 0 {
+		if wait := window - time.Since(last); wait > 0 {
 			select {
 			case <-ctx.Done():
 				return
@@ -237,7 +248,7 @@ func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 		}
 		drain(notify)
 		last = time.Now()
-		s.catchUp(ctx)
+		window = s.coalesceFor(s.catchUp(ctx))
 		wait := s.Poll
 		if s.Feed.Gaps() > 0 {
 			wait = s.PollGap
@@ -262,9 +273,20 @@ func drain(c <-chan *pq.Notification) {
 	}
 }
 
-// catchUp reads and delivers until the feed is at the newest row.
-func (s *Stream) catchUp(ctx context.Context) {
-	total := 0
+// coalesceFor is the shortest time before the next read after one that brought n rows:
+// Coalesce, or for more than CoalesceBusy rows longer in proportion, at most CoalesceMax. At the
+// rate that brought them the next read brings about as many again per Coalesce, so a flood is
+// read in batches of about CoalesceBusy × CoalesceMax / Coalesce rows.
+func (s *Stream) coalesceFor(n int) time.Duration {
+	if n <= s.CoalesceBusy {
+		return s.Coalesce
+	}
+	return min(s.Coalesce*time.Duration(n)/time.Duration(s.CoalesceBusy), max(s.CoalesceMax, s.Coalesce))
+}
+
+// catchUp reads and delivers until the feed is at the newest row, and returns how many rows it
+// delivered.
+func (s *Stream) catchUp(ctx context.Context) (total int) {
 	for {
 		events, resync, err := s.Feed.Next(ctx, time.Now())
 		if ctx.Err() == nil {

@@ -13,16 +13,18 @@ import (
 )
 
 // TestStreamCoalesce: a quiet stream delivers a row at once; the rows of a busy spell that
-// follows are read together once Coalesce has passed since the last read, in one batch.
+// follows are read together once Coalesce has passed since the last read, in one batch; after
+// a read of more than CoalesceBusy rows the next read waits longer (coalesceFor), after a read
+// of a few rows it does not.
 func TestStreamCoalesce(t *testing.T) {
 	d := dbtest.OpenTest(t, nil)
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
-	const coalesce = 300 * time.Millisecond
+	const coalesce, coalesceMax = 300 * time.Millisecond, 600 * time.Millisecond
 	var mu sync.Mutex
 	var batches [][]int
 	var at []time.Time
 	delivered := make(chan struct{}, 10)
-	s := &outbox.Stream{Client: d.Client, Coalesce: coalesce, Deliver: func(events []outbox.Event) {
+	s := &outbox.Stream{Client: d.Client, Coalesce: coalesce, CoalesceMax: coalesceMax, CoalesceBusy: 2, Deliver: func(events []outbox.Event) {
 		mu.Lock()
 		batches, at = append(batches, ids(events)), append(at, time.Now())
 		mu.Unlock()
@@ -51,9 +53,21 @@ func TestStreamCoalesce(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	wait()
+	// The spell's read brought 5 rows, more than CoalesceBusy: the next read waits 300 ms × 5/2,
+	// at most 600 ms.
+	after := insert(t, d.Client, ctx)
+	wait()
+	// That read brought one row: the window is Coalesce again, and it has passed.
+	mu.Lock()
+	sleep := time.Until(at[2].Add(coalesce + 100*time.Millisecond))
+	mu.Unlock()
+	time.Sleep(sleep)
+	inserted := time.Now()
+	quiet := insert(t, d.Client, ctx)
+	wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if got, want := fmt.Sprint(batches), fmt.Sprint([][]int{{first}, spell}); got != want {
+	if got, want := fmt.Sprint(batches), fmt.Sprint([][]int{{first}, spell, {after}, {quiet}}); got != want {
 		t.Fatalf("batches %s, want %s", got, want)
 	}
 	if d := at[0].Sub(start); d >= coalesce {
@@ -61,5 +75,11 @@ func TestStreamCoalesce(t *testing.T) {
 	}
 	if d := at[1].Sub(at[0]); d < coalesce {
 		t.Errorf("the busy spell was delivered %v after the last read, want at least %v", d, coalesce)
+	}
+	if d := at[2].Sub(at[1]); d < coalesceMax {
+		t.Errorf("the row after a read of 5 was delivered %v after it, want at least %v", d, coalesceMax)
+	}
+	if d := at[3].Sub(inserted); d >= coalesce {
+		t.Errorf("the row after a read of 1 took %v, want it at once", d)
 	}
 }

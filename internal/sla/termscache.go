@@ -62,9 +62,10 @@ func (c *termsCache) put(id int, e cachedTerms) {
 
 // InvalidateTerms empties the SLA terms cache (and the customers' intake terms). The instance
 // that writes a change does so through TermsHook; the others call it when the change's outbox
-// event reaches them, milliseconds after its commit (up to the outbox's Coalesce, 25 ms, more
-// while the outbox is busy), so a ticket created there follows the new terms as well (the TTL
-// only bounds what a lost event could leave).
+// event reaches them, milliseconds after its commit (up to the outbox's Coalesce, 25 ms, and
+// under a flood of changes up to its CoalesceMax, 100 ms, more while the outbox is slow to
+// read), so a ticket created there follows the new terms as well (the TTL only bounds what a
+// lost event could leave).
 func (s *Service) InvalidateTerms() { s.termsCache.gen.Add(1) }
 
 // TermsGeneration counts the invalidations of the terms cache so far.
