@@ -33,7 +33,7 @@ const (
 	frameBusy = 2
 	// frameQueue is how many frames a socket holds before a subscription writing to it waits
 	// (and the hub resyncs it once its own buffer is full, as for any slow consumer).
-	frameQueue = 256
+	frameQueue = 512
 )
 
 // frameWrites counts the "next" frames written and the writes that carried them (all sockets of

@@ -36,10 +36,10 @@ type Stream struct {
 	// Coalesce is the shortest time between two reads: the wake-ups of a busy spell are read
 	// and delivered together, at most once per Coalesce (a quiet stream reads at once). Fewer,
 	// larger batches cost the readers and the subscribers' reloads less per event; an event
-	// waits at most Coalesce longer. While reads keep bringing more than CoalesceBusy rows the
-	// time between reads grows with them, up to CoalesceMax (coalesceFor): under a flood of
-	// hundreds of changes a second an event waits up to CoalesceMax, at a few a second nothing
-	// changes.
+	// waits at most Coalesce longer. While rows keep coming faster than CoalesceBusy per
+	// Coalesce the time between reads grows with the rate, up to CoalesceMax (coalesceFor):
+	// under a flood of hundreds of changes a second an event waits up to CoalesceMax, at a few a
+	// second nothing changes.
 	Coalesce, CoalesceMax time.Duration
 	CoalesceBusy          int
 	// Retain is how long rows are kept; Prune runs every PruneEvery.
@@ -178,7 +178,7 @@ func (s *Stream) defaults() {
 		s.CoalesceMax = 100 * time.Millisecond
 	}
 	if s.CoalesceBusy == 0 {
-		s.CoalesceBusy = 8
+		s.CoalesceBusy = 4
 	}
 	if s.MaxCatchUp == 0 {
 		s.MaxCatchUp = 10000
@@ -247,8 +247,12 @@ func (s *Stream) read(ctx context.Context, notify <-chan *pq.Notification) {
 			}
 		}
 		drain(notify)
-		last = time.Now()
-		window = s.coalesceFor(s.catchUp(ctx))
+		// A read that finds nothing (a second wake-up for rows already read: the local one and
+		// the NOTIFY of one commit) starts no window: the next commit is read at once.
+		gap, started := time.Since(last), time.Now()
+		if n := s.catchUp(ctx); n > 0 {
+			last, window = started, s.coalesceFor(n, gap)
+		}
 		wait := s.Poll
 		if s.Feed.Gaps() > 0 {
 			wait = s.PollGap
@@ -273,15 +277,18 @@ func drain(c <-chan *pq.Notification) {
 	}
 }
 
-// coalesceFor is the shortest time before the next read after one that brought n rows:
-// Coalesce, or for more than CoalesceBusy rows longer in proportion, at most CoalesceMax. At the
-// rate that brought them the next read brings about as many again per Coalesce, so a flood is
-// read in batches of about CoalesceBusy × CoalesceMax / Coalesce rows.
-func (s *Stream) coalesceFor(n int) time.Duration {
-	if n <= s.CoalesceBusy {
+// coalesceFor is the shortest time before the next read after one that brought n rows written
+// over gap (the time since the read before): Coalesce while that rate is at most CoalesceBusy
+// rows per Coalesce, and longer in proportion to it above, at most CoalesceMax. Under a steady
+// flood the window grows until reads bring CoalesceBusy × CoalesceMax / Coalesce rows or more;
+// one big transaction after a quiet spell (many rows, a long gap) does not lengthen it.
+func (s *Stream) coalesceFor(n int, gap time.Duration) time.Duration {
+	gap = max(gap, s.Coalesce)
+	perCoalesce := time.Duration(n) * s.Coalesce / gap
+	if perCoalesce <= time.Duration(s.CoalesceBusy) {
 		return s.Coalesce
 	}
-	return min(s.Coalesce*time.Duration(n)/time.Duration(s.CoalesceBusy), max(s.CoalesceMax, s.Coalesce))
+	return min(s.Coalesce*perCoalesce/time.Duration(s.CoalesceBusy), max(s.CoalesceMax, s.Coalesce))
 }
 
 // catchUp reads and delivers until the feed is at the newest row, and returns how many rows it

@@ -14,8 +14,9 @@ import (
 
 // TestStreamCoalesce: a quiet stream delivers a row at once; the rows of a busy spell that
 // follows are read together once Coalesce has passed since the last read, in one batch; after
-// a read of more than CoalesceBusy rows the next read waits longer (coalesceFor), after a read
-// of a few rows it does not.
+// a read at a rate above CoalesceBusy rows per Coalesce the next read waits longer
+// (coalesceFor), after a read of a few rows it does not, and a read that finds nothing starts no
+// window.
 func TestStreamCoalesce(t *testing.T) {
 	d := dbtest.OpenTest(t, nil)
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
@@ -65,9 +66,23 @@ func TestStreamCoalesce(t *testing.T) {
 	inserted := time.Now()
 	quiet := insert(t, d.Client, ctx)
 	wait()
+	// A wake-up for rows already read finds nothing and starts no window: a row committed 50 ms
+	// after it is read at once.
+	mu.Lock()
+	sleep = time.Until(at[3].Add(coalesce + 50*time.Millisecond))
+	mu.Unlock()
+	time.Sleep(sleep)
+	s.Wake(quiet)
+	time.Sleep(50 * time.Millisecond)
+	again := time.Now()
+	last := insert(t, d.Client, ctx)
+	wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if got, want := fmt.Sprint(batches), fmt.Sprint([][]int{{first}, spell, {after}, {quiet}}); got != want {
+	if d := at[4].Sub(again); d >= coalesce/2 {
+		t.Errorf("the row after an empty read took %v, want it at once", d)
+	}
+	if got, want := fmt.Sprint(batches), fmt.Sprint([][]int{{first}, spell, {after}, {quiet}, {last}}); got != want {
 		t.Fatalf("batches %s, want %s", got, want)
 	}
 	if d := at[0].Sub(start); d >= coalesce {
