@@ -276,7 +276,7 @@ func TestLiveBenchmark(t *testing.T) {
 		if with {
 			deferred = 0
 			ld, lq, sh, _ := hubCounts()
-			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes (%d deferred by a full socket), %d reloads in %d queries, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
+			others = fmt.Sprintf("client process CPU %.2fs, %s; %d frames in %d socket writes (%d offers deferred by a full socket), %d reloads in %d queries, %d serialisations", (clients.cpu() - cc0).Seconds(), others,
 				frameWrites.frames.Load()-fr0, frameWrites.writes.Load()-wr0, deferred-deferred0, ld-ld0, lq-lq0, sh-sh0)
 		}
 		label := "no subscriber"

@@ -112,11 +112,20 @@ func (s *socket) writeNext(quotedID, payload []byte) error {
 	return s.enqueue(next{quotedID, payload}, true)
 }
 
-// offerNexts queues "next" messages of the subscription quotedID, one per *rendered in vs, without
-// waiting: it returns how many the socket's queue took (the first n), with live.ErrFull when
-// that is fewer than all.
-func (s *socket) offerNexts(quotedID []byte, vs []any) (int, error) {
-	return s.enqueueAll(len(vs), func(i int) next { return next{quotedID, vs[i].(*rendered).payload} })
+// offerNexts queues "next" messages of the subscription quotedID, one per *rendered in vs (made
+// the subscription's own by own), without waiting: it returns how many the socket's queue took
+// (the first n), with live.ErrFull when that is fewer than all.
+func (s *socket) offerNexts(quotedID []byte, vs []any, own func(*rendered) *rendered) (int, error) {
+	mine := vs // copied only when a value is replaced (the hub reuses vs)
+	for i, v := range vs {
+		if o := own(v.(*rendered)); any(o) != v {
+			if &mine[0] == &vs[0] {
+				mine = slices.Clone(vs)
+			}
+			mine[i] = o
+		}
+	}
+	return s.enqueueAll(len(mine), func(i int) next { return next{quotedID, mine[i].(*rendered).payload} })
 }
 
 // closeWith closes the connection with code and reason: by cancelling its context after
@@ -279,6 +288,11 @@ func (x sharedExecutor) CreateOperationContext(ctx context.Context, p *graphql.R
 type rendered struct {
 	resp    *graphql.Response
 	payload []byte
+	// query is the text of the operation executed, ev the event: a response with errors is
+	// only its own query's (an error's locations point into that text), and ownRendering makes
+	// another one for a subscription of the same shape but another text.
+	query string
+	ev    *live.Event
 }
 
 // DispatchOperation implements graphql.GraphExecutor.
@@ -295,8 +309,12 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 		if err == nil && r == nil {
 			err = errors.New("nothing rendered")
 		}
+		if err == nil {
+			r = x.ownRendering(base, rc, r)
+		}
 		return r, err
 	}
+	own := func(r *rendered) *rendered { return x.ownRendering(base, rc, r) }
 	ctx, capture := live.WithCapture(ctx)
 	s, _ := ctx.Value(socketKey{}).(*socket)
 	direct := false
@@ -317,7 +335,7 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 			// subscription's context, which may be ending while others wait for the value).
 			capture.Audience = key
 			capture.Render = func(ev *live.Event) (any, error) { return render(context.Background(), ev) }
-			capture.Offer = func(vs []any) (int, error) { return s.offerNexts(quoted, vs) }
+			capture.Offer = func(vs []any) (int, error) { return s.offerNexts(quoted, vs, own) }
 		}
 	}
 	responses, ctx := x.GraphExecutor.DispatchOperation(ctx, rc)
@@ -378,7 +396,21 @@ func (x sharedExecutor) execute(ctx context.Context, rc *graphql.OperationContex
 	if err != nil {
 		return nil, false, err
 	}
-	return &rendered{resp: resp, payload: payload}, !impure.Load() && len(resp.Errors) == 0, nil
+	return &rendered{resp: resp, payload: payload, query: rc.RawQuery, ev: ev}, !impure.Load() && len(resp.Errors) == 0, nil
+}
+
+// ownRendering is r, or when r carries errors and was made for another operation text (the
+// audience shares renderings by the result's shape, subscriptionShape), the event executed for
+// rc itself: an error's locations point into the text that was executed. Errors are rare; the
+// shared bytes are kept should the execution fail.
+func (x sharedExecutor) ownRendering(ctx context.Context, rc *graphql.OperationContext, r *rendered) *rendered {
+	if r == nil || len(r.resp.Errors) == 0 || r.query == rc.RawQuery {
+		return r
+	}
+	if o, _, err := x.execute(ctx, rc, r.ev); err == nil {
+		return o
+	}
+	return r
 }
 
 type purityKey struct{}

@@ -173,19 +173,32 @@ type frames struct {
 	flushed chan struct{} // closed and replaced after each write
 }
 
+// enqueueFullHook, when set (by a test), runs when enqueue has found the queue full and before
+// it looks again.
+var enqueueFullHook func(*socket)
+
 // enqueue queues a frame for the socket's writer, starting it on first use; while the queue is
 // full it waits, or with wait false fails with live.ErrFull; it fails once the connection is
 // gone.
 func (s *socket) enqueue(frame next, wait bool) error {
+	f := &s.frames
 	for {
 		n, err := s.enqueueAll(1, func(int) next { return frame })
 		if n == 1 || !wait || !errors.Is(err, live.ErrFull) {
 			return err
 		}
-		f := &s.frames
+		// The queue was full. Whether it still is and the write to wait for are read under
+		// one lock: had the writer taken the queue and written it in between, the write waited
+		// for would be one that nothing wakes (an empty queue sends no token).
+		if enqueueFullHook != nil {
+			enqueueFullHook(s)
+		}
 		f.mu.Lock()
-		ch := f.flushed
+		full, ch := len(f.q) >= frameQueue, f.flushed
 		f.mu.Unlock()
+		if !full {
+			continue
+		}
 		select {
 		case <-ch:
 		case <-f.done:

@@ -30,8 +30,9 @@ type Hub struct {
 	watching map[watchKey][]*sub
 	// Dropped counts events lost to full buffers (each followed by a RESYNC).
 	Dropped atomic.Int64
-	// Deferred counts events a socket could not take when offered (its queue of frames was
-	// full): they went through the subscription's buffer and goroutine instead.
+	// Deferred counts the offers a socket could not take in full (its queue of frames was full:
+	// once per subscription and Publish batch); the events it did not take went through the
+	// subscription's buffer and goroutine instead.
 	Deferred atomic.Int64
 	// Delivered counts the events handed to subscribers (RESYNC included).
 	Delivered atomic.Int64
