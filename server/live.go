@@ -303,6 +303,7 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 	base := ctx
 	key := audienceKey(base, rc)
 	watchPurity(rc)
+	own := func(r *rendered) *rendered { return x.ownRendering(base, rc, r) }
 	render := func(ctx context.Context, ev *live.Event) (*rendered, error) {
 		v, err := ev.Shared(ctx, key, func() (any, bool, error) { return x.execute(base, rc, ev) })
 		r, _ := v.(*rendered)
@@ -310,11 +311,10 @@ func (x sharedExecutor) DispatchOperation(ctx context.Context, rc *graphql.Opera
 			err = errors.New("nothing rendered")
 		}
 		if err == nil {
-			r = x.ownRendering(base, rc, r)
+			r = own(r)
 		}
 		return r, err
 	}
-	own := func(r *rendered) *rendered { return x.ownRendering(base, rc, r) }
 	ctx, capture := live.WithCapture(ctx)
 	s, _ := ctx.Value(socketKey{}).(*socket)
 	direct := false

@@ -185,11 +185,14 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	h.mu.RUnlock()
 	sem := make(chan struct{}, publishLoads)
 	var tickets ticketBatches
+	// made holds each event's renderings by audience.
+	made := make([]map[*group]*rendering, len(batch))
 	for i, e := range batch {
 		if len(matched[i]) == 0 {
 			continue
 		}
 		slots[i] = &slot{hub: h}
+		made[i] = map[*group]*rendering{}
 		started := map[string]bool{}
 		for _, s := range matched[i] {
 			class := s.classOf(e)
@@ -219,9 +222,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 	}
 	defer h.published(batch)
 	// Subscriber by subscriber, so that each is offered all of the batch's events it wants at
-	// once (one lock of its socket's queue for them, not one per event); made holds each
-	// event's renderings by audience.
-	made := make([]map[*group]*rendering, len(batch))
+	// once (one lock of its socket's queue for them, not one per event).
 	var order []*sub
 	wants := map[*sub][]int{}
 	for i := range batch {
@@ -244,7 +245,7 @@ func (h *Hub) Publish(batch []outbox.Event) {
 		}
 		vals, taking = vals[:0], taking[:0]
 		for _, i := range idx {
-			if v, ok := h.rendered(s, item{e: batch[i], slot: slots[i]}, &made[i]); ok {
+			if v, ok := h.rendered(s, item{e: batch[i], slot: slots[i]}, made[i]); ok {
 				vals = append(vals, v)
 				taking = append(taking, i)
 			}
@@ -392,15 +393,12 @@ type rendering struct {
 // rendered is it prepared and rendered for s from the publishing goroutine, once per audience
 // of the event (made); ok is false when s does not get it (not visible to s, not kept by s's own
 // filter, or not rendered).
-func (h *Hub) rendered(s *sub, it item, made *map[*group]*rendering) (v any, ok bool) {
-	if *made == nil {
-		*made = map[*group]*rendering{}
-	}
-	r := (*made)[s.grp]
+func (h *Hub) rendered(s *sub, it item, made map[*group]*rendering) (v any, ok bool) {
+	r := made[s.grp]
 	if r == nil {
 		// Not s's context: the audience's value must not fail because s is ending.
 		r = &rendering{ev: h.load1(context.Background(), s, it)}
-		(*made)[s.grp] = r
+		made[s.grp] = r
 	}
 	if r.ev == nil || (s.keep != nil && !s.keep(r.ev)) {
 		return nil, false

@@ -227,7 +227,7 @@ func TestOfferedInOrder(t *testing.T) {
 		t.Fatalf("got %v with %d dropped, want 3 delivered third and nothing dropped", s, h.Dropped.Load())
 	}
 	if d := h.Deferred.Load(); d != 1 {
-		t.Errorf("%d events deferred by a full socket, want 1 (3)", d)
+		t.Errorf("%d offers deferred by a full socket, want 1 (3's)", d)
 	}
 	// A socket that stays full: 10 waits in Deliver, 11 and 12 fill the buffer of 2, 13 is
 	// dropped; once the socket takes 10, one RESYNC follows and nothing older.
