@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -44,10 +45,21 @@ func (r *idleReclaimer) check(allocated uint64) bool {
 const reclaimInterval = 2 * time.Second
 
 // reclaimWhenIdle checks every interval until ctx ends. A check reads the allocation counter
-// (runtime.ReadMemStats, microseconds); a reclaim is one full collection.
-func reclaimWhenIdle(ctx context.Context, interval time.Duration) {
+// (runtime.ReadMemStats, microseconds); a reclaim is one full collection and, with code set,
+// the release of the binary's code pages (releaseCodePages: one madvise per mapping; the
+// pages the quiet process still runs come back as minor faults from the page cache).
+func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, log *slog.Logger) {
+	free := debug.FreeOSMemory
+	if code {
+		free = func() {
+			debug.FreeOSMemory()
+			if _, err := releaseCodePages(); err != nil {
+				log.Warn("idle: releasing code pages", "err", err)
+			}
+		}
+	}
 	// Quiet: less than 1 MiB allocated in an interval (a request or two).
-	r := &idleReclaimer{quietBytes: 1 << 20, free: debug.FreeOSMemory}
+	r := &idleReclaimer{quietBytes: 1 << 20, free: free}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.last = ms.TotalAlloc

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestReleaseCodePages (issue 14, idle RSS): releasing the binary's code pages takes them out
+// of the process's resident set, and the process goes on answering exactly as before: the
+// pages it runs next come back from the file.
+func TestReleaseCodePages(t *testing.T) {
+	e := newEnv(t)
+	w := e.seed()
+	tok := e.token(w, "P1.AGENT")
+	const q = `{ queue(first:20){ totalCount edges{ node{ number title priority status customer{ name } } } } }`
+	before := e.do(tok, q, nil)
+	if len(before.Errors) > 0 || !bytes.Contains(before.Data, []byte(`"totalCount"`)) {
+		t.Fatalf("queue before the release: %s %+v", before.Data, before.Errors)
+	}
+
+	ms, err := codeMappings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Fatalf("%d read-only mappings of the executable, want code and read-only data", len(ms))
+	}
+	var size int64
+	for _, m := range ms {
+		size += int64(m.end - m.start)
+	}
+	resident := residentOf(t, ms)
+	n, err := releaseCodePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := residentOf(t, ms)
+	t.Logf("code and read-only data: %d MB mapped, %d kB resident before the release, %d kB after", size>>20, resident>>10, after>>10)
+	if n != size {
+		t.Fatalf("released %d bytes of mappings, want all %d", n, size)
+	}
+	// What runs between the release and the reading of smaps maps a few pages again.
+	if resident < 4<<20 || after > resident/4 {
+		t.Fatalf("resident code %d kB before the release, %d kB after: not released", resident>>10, after>>10)
+	}
+
+	again := e.do(tok, q, nil)
+	if len(again.Errors) > 0 || !bytes.Equal(again.Data, before.Data) {
+		t.Fatalf("queue after the release differs:\n%s\nwant\n%s", again.Data, before.Data)
+	}
+	if grown := residentOf(t, ms); grown <= after {
+		t.Fatalf("a request after the release mapped no code again (%d kB, %d before)", grown>>10, after>>10)
+	}
+}
+
+// residentOf sums the resident bytes of the given mappings from /proc/self/smaps.
+func residentOf(t *testing.T, ms []codeMapping) int64 {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var sum int64
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if rng, _, ok := strings.Cut(line, " "); ok && strings.Contains(rng, "-") && !strings.HasSuffix(rng, ":") {
+			lo, _, _ := strings.Cut(rng, "-")
+			a, err := strconv.ParseUint(lo, 16, 64)
+			in = false
+			for _, m := range ms {
+				if err == nil && uintptr(a) == m.start {
+					in = true
+				}
+			}
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "Rss:"); ok && in {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum += kb << 10
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// RELEASE_CODE_WHEN_IDLE: on by default, off with false, anything else refused by name.
+func TestReleaseCodeConfig(t *testing.T) {
+	for v, want := range map[string]bool{"": true, "true": true, "false": false, "0": false} {
+		c, err := ConfigFromEnv(func(k string) string {
+			if k == "RELEASE_CODE_WHEN_IDLE" {
+				return v
+			}
+			return ""
+		})
+		if err != nil || c.ReleaseCodeWhenIdle != want {
+			t.Errorf("RELEASE_CODE_WHEN_IDLE=%q: %v, %v; want %v", v, c.ReleaseCodeWhenIdle, err, want)
+		}
+	}
+	_, err := ConfigFromEnv(func(k string) string {
+		if k == "RELEASE_CODE_WHEN_IDLE" {
+			return "sometimes"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "RELEASE_CODE_WHEN_IDLE") {
+		t.Fatalf("RELEASE_CODE_WHEN_IDLE=sometimes: %v", err)
+	}
+}
