@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -104,7 +105,8 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 		now = time.Now
 	}
 	slas := &sla.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres, SQL: d.SQL}
-	budgets := &contingent.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres}
+	budgets := &contingent.Service{Client: d.Client, Now: now, Postgres: d.Dialect == dialect.Postgres,
+		Statements: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	a := &App{Cfg: cfg, Log: log, DB: d, Tokens: tokens, SLA: slas,
 		Auth: &auth.Service{Client: d.Client, Tokens: tokens, Clock: now},
 		Flow: &ticketflow.Service{Client: d.Client, SLA: slas, Now: now, Postgres: d.Dialect == dialect.Postgres,

@@ -46,6 +46,11 @@ type Service struct {
 	Postgres bool
 	// ObserveCarryOver, when set, is told the result of every carry-over run (metrics).
 	ObserveCarryOver func(error)
+	// Statements, when set, bounds how many monthly statements are computed at once: one
+	// token of the channel per statement, further requests wait their turn (or their
+	// context). A statement is CPU-bound and holds its month's rows while it is priced (some
+	// 10 MB for 50,000 entries), so more at once than there are cores is only more memory.
+	Statements chan struct{}
 }
 
 func (s *Service) now() time.Time {

@@ -88,6 +88,14 @@ func (s *Service) MonthStatement(ctx context.Context, contractID int, month stri
 		return nil, err
 	}
 	tctx := trusted(ctx)
+	if s.Statements != nil {
+		select {
+		case s.Statements <- struct{}{}:
+			defer func() { <-s.Statements }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	// Work dates are civil dates stored as UTC midnight: the month's entries are those dated
 	// from its first to its last day, whatever the zone.
 	rows, err := s.monthRows(tctx, k.ID, start, titles)
