@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"time"
 )
 
@@ -22,7 +21,6 @@ type idleReclaimer struct {
 	last       uint64 // cumulative bytes allocated at the previous check
 	reclaimed  bool   // quiet and reclaimed since the last busy interval
 	free       func()
-	busy       func() // when set, called at the first busy interval after a reclaim
 }
 
 // check is one interval: it reclaims when the interval was quiet and the one before was not,
@@ -31,9 +29,6 @@ func (r *idleReclaimer) check(allocated uint64) bool {
 	quiet := allocated-r.last < r.quietBytes
 	r.last = allocated
 	if !quiet {
-		if r.reclaimed && r.busy != nil {
-			r.busy()
-		}
 		r.reclaimed = false
 		return false
 	}
@@ -54,9 +49,7 @@ const reclaimInterval = 2 * time.Second
 // the release of the binary's code pages (releaseCodePages: one madvise per mapping; the
 // pages the quiet process still runs come back as minor faults from the page cache).
 func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, log *slog.Logger) {
-	var gc quietGC
 	free := func() {
-		gc.quiet()
 		debug.FreeOSMemory()
 		if !code {
 			return
@@ -66,7 +59,7 @@ func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, log
 		}
 	}
 	// Quiet: less than 1 MiB allocated in an interval (a request or two).
-	r := &idleReclaimer{quietBytes: 1 << 20, free: free, busy: gc.busy}
+	r := &idleReclaimer{quietBytes: 1 << 20, free: free}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.last = ms.TotalAlloc
@@ -81,43 +74,4 @@ func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, log
 			r.check(ms.TotalAlloc)
 		}
 	}
-}
-
-// quietGCPercent is the collector's target while the process is quiet: what a quiet server
-// still runs (the SLA evaluator each minute, the counters' fold, webhook polls) then grows
-// the heap by half its live size before a collection, not by GC_PERCENT's 400 %; the few
-// collections cost nothing noticeable at that rate.
-const quietGCPercent = 50
-
-// quietGC lowers the collector's target while the process is quiet and restores it at the
-// first busy interval. A target at or below quietGCPercent, or the collector off, is left alone.
-type quietGC struct {
-	saved   int
-	lowered bool
-}
-
-func (q *quietGC) quiet() {
-	if q.lowered {
-		return
-	}
-	if p := gcPercent(); p > quietGCPercent {
-		q.saved, q.lowered = debug.SetGCPercent(quietGCPercent), true
-	}
-}
-
-func (q *quietGC) busy() {
-	if q.lowered {
-		debug.SetGCPercent(q.saved)
-		q.lowered = false
-	}
-}
-
-// gcPercent reads the collector's target (runtime/metrics; -1 when it is off).
-func gcPercent() int {
-	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return -1
-	}
-	return int(s[0].Value.Uint64())
 }

@@ -47,29 +47,3 @@ func TestIdleReclaimer(t *testing.T) {
 		t.Fatal("32 MiB of garbage still on the heap after the reclaim")
 	}
 }
-
-// TestIdleQuietGC: a quiet process collects at quietGCPercent; the first busy interval after
-// the reclaim restores the target it had (400 here), once; a collector turned off stays off.
-func TestIdleQuietGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	var gc quietGC
-	busied := 0
-	r := &idleReclaimer{quietBytes: 1 << 20, free: gc.quiet, busy: func() { busied++; gc.busy() }}
-	var total uint64
-	step := func(alloc uint64, wantPercent, wantBusied int) {
-		t.Helper()
-		total += alloc
-		r.check(total)
-		if p := gcPercent(); p != wantPercent || busied != wantBusied {
-			t.Fatalf("after %d bytes: GC percent %d, busy %d times; want %d, %d", alloc, p, busied, wantPercent, wantBusied)
-		}
-	}
-	step(8<<20, 400, 0)        // busy
-	step(0, quietGCPercent, 0) // turned quiet: the quiet target
-	step(0, quietGCPercent, 0) // still quiet
-	step(8<<20, 400, 1)        // busy again: restored
-	step(8<<20, 400, 1)        // still busy: nothing to restore
-	debug.SetGCPercent(-1)     // the collector off (GC_PERCENT=off)
-	step(0, -1, 1)             // quiet: left off
-	step(8<<20, -1, 2)         // busy: nothing was lowered
-}
