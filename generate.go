@@ -4,5 +4,5 @@
 package supportdesk
 
 //go:generate go run ./ent/entc.go
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go run ./graph/gqlgen.go
 //go:generate go run ./frontend-contract/snapshot
