@@ -8,10 +8,17 @@
 // Our edges are eager-loaded in one batch per edge and request (entgql's field collection), so
 // a goroutine per edge only waits for the answer a map lookup gives; resolving in order gives
 // the same answer with a fraction of the CPU (issue 14). Root fields (Query, Subscription)
-// stay concurrent, as do list elements (gqlgen's worker_limit).
+// stay concurrent.
+//
+// For the same reason list elements are marshalled in order: gqlgen's template calls
+// graphql.MarshalSliceConcurrently, a goroutine per element, for every list of objects, with no
+// setting to turn it off; after generating, the calls in generated.go are pointed at
+// marshalSliceInOrder (graph/generated/inorder.go, same signature), and generating fails if
+// none are found, so a gqlgen that renames the function cannot silently undo this.
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 
@@ -45,4 +52,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
+	if err := listsInOrder(cfg.Exec.Filename); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(4)
+	}
+}
+
+// listsInOrder points the executor's list marshalling at marshalSliceInOrder.
+func listsInOrder(file string) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	concurrent, inOrder := []byte("graphql.MarshalSliceConcurrently("), []byte("marshalSliceInOrder(")
+	if !bytes.Contains(src, concurrent) {
+		return fmt.Errorf("%s: no call of graphql.MarshalSliceConcurrently to point at marshalSliceInOrder", file)
+	}
+	return os.WriteFile(file, bytes.ReplaceAll(src, concurrent, inOrder), 0o644)
 }
