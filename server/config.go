@@ -73,14 +73,16 @@ type Config struct {
 }
 
 // Measured defaults of the garbage collector (README, Configuration): a queue page of 50
-// tickets costs about 10 % less CPU at GOGC=400 than at 100. The soft memory limit of 48 MiB
+// tickets costs about 10 % less CPU at GOGC=400 than at 100. The soft memory limit of 36 MiB
 // is a floor: the limit in force rises with the live heap (memory.go), so that a heap that
 // must stay large is not collected nonstop. Measured at L (queue at c=32, server CPU per
-// request): no limit 1.39–1.83 ms and 100–137 MB RSS; 40 MiB 1.91 ms, 69 MB; 48 MiB 1.65 ms,
-// 75 MB; 56 MiB 1.68 ms, 83 MB.
+// request), stop 26: no limit 1.39–1.83 ms and 100–137 MB RSS; 40 MiB 1.91 ms, 69 MB; 48 MiB
+// 1.65 ms, 75 MB; 56 MiB 1.68 ms, 83 MB. Stop 27, after fields and list elements resolve in
+// order (graph/gqlgen.go), whole bench runs: 48 MiB 1.93 ms, peak 74 MB; 36 MiB 1.95 ms,
+// 66 MB; 32 MiB 2.06 ms, 65 MB (and the monthly statement 65 → 85 → 88 ms).
 const (
 	defaultGCPercent   = 400
-	defaultMemoryLimit = 48 << 20
+	defaultMemoryLimit = 36 << 20
 )
 
 // ConfigFromEnv reads the configuration; see the table in README.md.

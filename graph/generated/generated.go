@@ -59046,7 +59046,7 @@ func (ec *executionContext) unmarshalNChannel2ᚕstringᚄ(ctx context.Context, 
 }
 
 func (ec *executionContext) marshalNChannel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -59105,7 +59105,7 @@ func (ec *executionContext) unmarshalNCommentWhereInput2ᚖsupportdeskᚋentᚐC
 }
 
 func (ec *executionContext) marshalNContingent2ᚕᚖsupportdeskᚋentᚐContingentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contingent) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingent2ᚖsupportdeskᚋentᚐContingent(ctx, sel, v[i])
@@ -59276,7 +59276,7 @@ func (ec *executionContext) unmarshalNContractTermsInput2supportdeskᚋinternal�
 }
 
 func (ec *executionContext) marshalNContractTermsVersion2ᚕᚖsupportdeskᚋentᚐContractVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContractVersion) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractTermsVersion2ᚖsupportdeskᚋentᚐContractVersion(ctx, sel, v[i])
@@ -59378,7 +59378,7 @@ func (ec *executionContext) marshalNDayHours2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNDayHours2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐDayHoursᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DayHours) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDayHours2supportdeskᚋentᚋschemaᚋschematypeᚐDayHours(ctx, sel, v[i])
@@ -59547,7 +59547,7 @@ func (ec *executionContext) marshalNID2ᚖint(ctx context.Context, sel ast.Selec
 }
 
 func (ec *executionContext) marshalNIdentityLink2ᚕᚖsupportdeskᚋentᚐUserIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserIdentity) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIdentityLink2ᚖsupportdeskᚋentᚐUserIdentity(ctx, sel, v[i])
@@ -59651,7 +59651,7 @@ func (ec *executionContext) marshalNInterval2supportdeskᚋentᚋschemaᚋschema
 }
 
 func (ec *executionContext) marshalNInterval2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐIntervalᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.Interval) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInterval2supportdeskᚋentᚋschemaᚋschematypeᚐInterval(ctx, sel, v[i])
@@ -59686,7 +59686,7 @@ func (ec *executionContext) unmarshalNIntervalInput2ᚕsupportdeskᚋentᚋschem
 }
 
 func (ec *executionContext) marshalNKnowledgeArticle2ᚕᚖsupportdeskᚋentᚐKnowledgeArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KnowledgeArticle) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticle2ᚖsupportdeskᚋentᚐKnowledgeArticle(ctx, sel, v[i])
@@ -59784,7 +59784,7 @@ func (ec *executionContext) marshalNLevelRoute2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelRoute2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelRouteᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelRoute) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelRoute2supportdeskᚋentᚋschemaᚋschematypeᚐLevelRoute(ctx, sel, v[i])
@@ -59823,7 +59823,7 @@ func (ec *executionContext) marshalNLevelTerms2supportdeskᚋentᚋschemaᚋsche
 }
 
 func (ec *executionContext) marshalNLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐLevelTermsᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.LevelTerms) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -59868,7 +59868,7 @@ func (ec *executionContext) marshalNNode2supportdeskᚋentᚐNoder(ctx context.C
 }
 
 func (ec *executionContext) marshalNNode2ᚕsupportdeskᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2supportdeskᚋentᚐNoder(ctx, sel, v[i])
@@ -59914,7 +59914,7 @@ func (ec *executionContext) marshalNNotificationOrderField2ᚖsupportdeskᚋent�
 }
 
 func (ec *executionContext) marshalNNotificationPreference2ᚕᚖsupportdeskᚋinternalᚋnotifyᚐPreferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*notify.Preference) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNotificationPreference2ᚖsupportdeskᚋinternalᚋnotifyᚐPreference(ctx, sel, v[i])
@@ -60062,7 +60062,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPartnerScore2ᚕᚖsupportdeskᚋinternalᚋslaᚐPartnerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.PartnerScore) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartnerScore2ᚖsupportdeskᚋinternalᚋslaᚐPartnerScore(ctx, sel, v[i])
@@ -60137,7 +60137,7 @@ func (ec *executionContext) unmarshalNSLAReportFilter2supportdeskᚋinternalᚋs
 }
 
 func (ec *executionContext) marshalNSLAReportGroup2ᚕᚖsupportdeskᚋinternalᚋslaᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*sla.Group) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLAReportGroup2ᚖsupportdeskᚋinternalᚋslaᚐGroup(ctx, sel, v[i])
@@ -60180,7 +60180,7 @@ func (ec *executionContext) marshalNSLATarget2supportdeskᚋentᚋschemaᚋschem
 }
 
 func (ec *executionContext) marshalNSLATarget2ᚕsupportdeskᚋentᚋschemaᚋschematypeᚐSLATargetᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SLATarget) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -60230,7 +60230,7 @@ func (ec *executionContext) unmarshalNSetPhoneHoursInput2supportdeskᚋgraphᚋm
 }
 
 func (ec *executionContext) marshalNSimilarItem2ᚕᚖsupportdeskᚋgraphᚋmodelᚐSimilarItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarItem) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSimilarItem2ᚖsupportdeskᚋgraphᚋmodelᚐSimilarItem(ctx, sel, v[i])
@@ -60291,7 +60291,7 @@ func (ec *executionContext) marshalNSplitTicketPayload2ᚖsupportdeskᚋgraphᚋ
 }
 
 func (ec *executionContext) marshalNStatementLevel2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.LevelSummary) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋcontingentᚐLevelSummary(ctx, sel, v[i])
@@ -60315,7 +60315,7 @@ func (ec *executionContext) marshalNStatementLevel2ᚖsupportdeskᚋinternalᚋc
 }
 
 func (ec *executionContext) marshalNStatementLine2ᚕᚖsupportdeskᚋinternalᚋcontingentᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*contingent.Line) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementLine2ᚖsupportdeskᚋinternalᚋcontingentᚐLine(ctx, sel, v[i])
@@ -60410,7 +60410,7 @@ func (ec *executionContext) unmarshalNSupportLevel2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNSupportLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -60529,7 +60529,7 @@ func (ec *executionContext) unmarshalNTaskWhereInput2ᚖsupportdeskᚋentᚐTask
 }
 
 func (ec *executionContext) marshalNTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Ticket) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -60948,7 +60948,7 @@ func (ec *executionContext) marshalNWebhookDeliveryStatus2supportdeskᚋentᚋwe
 }
 
 func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖsupportdeskᚋentᚐWebhookEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.WebhookEndpoint) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEndpoint2ᚖsupportdeskᚋentᚐWebhookEndpoint(ctx, sel, v[i])
@@ -61000,7 +61000,7 @@ func (ec *executionContext) unmarshalNWebhookEvent2ᚕstringᚄ(ctx context.Cont
 }
 
 func (ec *executionContext) marshalNWebhookEvent2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -61020,7 +61020,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -61064,7 +61064,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -61092,7 +61092,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -61120,7 +61120,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -61161,7 +61161,7 @@ func (ec *executionContext) marshalOAttachment2ᚕᚖsupportdeskᚋentᚐAttachm
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttachment2ᚖsupportdeskᚋentᚐAttachment(ctx, sel, v[i])
@@ -61236,7 +61236,7 @@ func (ec *executionContext) marshalOAuditEventAction2ᚕsupportdeskᚋentᚋaudi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventAction2supportdeskᚋentᚋauditeventᚐAction(ctx, sel, v[i])
@@ -61271,7 +61271,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖsupportdeskᚋentᚐAud
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖsupportdeskᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -61308,7 +61308,7 @@ func (ec *executionContext) marshalOAuditEventObjectType2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEventObjectType2supportdeskᚋentᚋauditeventᚐObjectType(ctx, sel, v[i])
@@ -61405,7 +61405,7 @@ func (ec *executionContext) marshalOCalendarEdge2ᚕᚖsupportdeskᚋentᚐCalen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCalendarEdge2ᚖsupportdeskᚋentᚐCalendarEdge(ctx, sel, v[i])
@@ -61475,7 +61475,7 @@ func (ec *executionContext) marshalOChannel2ᚕstringᚄ(ctx context.Context, se
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChannel2string(ctx, sel, v[i])
@@ -61501,7 +61501,7 @@ func (ec *executionContext) marshalOCommentEdge2ᚕᚖsupportdeskᚋentᚐCommen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCommentEdge2ᚖsupportdeskᚋentᚐCommentEdge(ctx, sel, v[i])
@@ -61578,7 +61578,7 @@ func (ec *executionContext) marshalOContingentDecision2ᚕsupportdeskᚋentᚋco
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentDecision2supportdeskᚋentᚋcontingentᚐDecision(ctx, sel, v[i])
@@ -61613,7 +61613,7 @@ func (ec *executionContext) marshalOContingentEdge2ᚕᚖsupportdeskᚋentᚐCon
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContingentEdge2ᚖsupportdeskᚋentᚐContingentEdge(ctx, sel, v[i])
@@ -61650,7 +61650,7 @@ func (ec *executionContext) marshalOContingentLevel2ᚕsupportdeskᚋentᚋconti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContingentLevel2supportdeskᚋentᚋcontingentᚐLevel(ctx, sel, v[i])
@@ -61742,7 +61742,7 @@ func (ec *executionContext) marshalOContractAgreementType2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractAgreementType2supportdeskᚋentᚋcontractᚐAgreementType(ctx, sel, v[i])
@@ -61777,7 +61777,7 @@ func (ec *executionContext) marshalOContractEdge2ᚕᚖsupportdeskᚋentᚐContr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContractEdge2ᚖsupportdeskᚋentᚐContractEdge(ctx, sel, v[i])
@@ -61814,7 +61814,7 @@ func (ec *executionContext) marshalOContractHypercareTier2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractHypercareTier2supportdeskᚋentᚋcontractᚐHypercareTier(ctx, sel, v[i])
@@ -61866,7 +61866,7 @@ func (ec *executionContext) marshalOContractIntakeModel2ᚕsupportdeskᚋentᚋc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractIntakeModel2supportdeskᚋentᚋcontractᚐIntakeModel(ctx, sel, v[i])
@@ -61935,7 +61935,7 @@ func (ec *executionContext) marshalOContractOverrunPolicy2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContractOverrunPolicy2supportdeskᚋentᚋcontractᚐOverrunPolicy(ctx, sel, v[i])
@@ -62063,7 +62063,7 @@ func (ec *executionContext) marshalODatedHours2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatedHours2supportdeskᚋentᚋschemaᚋschematypeᚐDatedHours(ctx, sel, v[i])
@@ -62133,7 +62133,7 @@ func (ec *executionContext) marshalOEnvironment2ᚕstringᚄ(ctx context.Context
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEnvironment2string(ctx, sel, v[i])
@@ -62252,7 +62252,7 @@ func (ec *executionContext) marshalOInboundMailEdge2ᚕᚖsupportdeskᚋentᚐIn
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOInboundMailEdge2ᚖsupportdeskᚋentᚐInboundMailEdge(ctx, sel, v[i])
@@ -62401,7 +62401,7 @@ func (ec *executionContext) marshalOKnowledgeArticleEdge2ᚕᚖsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKnowledgeArticleEdge2ᚖsupportdeskᚋentᚐKnowledgeArticleEdge(ctx, sel, v[i])
@@ -62446,7 +62446,7 @@ func (ec *executionContext) marshalOKnowledgeArticleVisibility2ᚕsupportdeskᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKnowledgeArticleVisibility2supportdeskᚋentᚋknowledgearticleᚐVisibility(ctx, sel, v[i])
@@ -62523,7 +62523,7 @@ func (ec *executionContext) marshalOLevelMinutes2ᚕsupportdeskᚋentᚋschema�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelMinutes2supportdeskᚋentᚋschemaᚋschematypeᚐLevelMinutes(ctx, sel, v[i])
@@ -62559,7 +62559,7 @@ func (ec *executionContext) marshalOLevelTerms2ᚕsupportdeskᚋentᚋschemaᚋs
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLevelTerms2supportdeskᚋentᚋschemaᚋschematypeᚐLevelTerms(ctx, sel, v[i])
@@ -62610,7 +62610,7 @@ func (ec *executionContext) marshalONotificationEdge2ᚕᚖsupportdeskᚋentᚐN
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONotificationEdge2ᚖsupportdeskᚋentᚐNotificationEdge(ctx, sel, v[i])
@@ -62662,7 +62662,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖsupportdeskᚋentᚐO
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖsupportdeskᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -62699,7 +62699,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕsupportdeskᚋentᚋorga
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2supportdeskᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -62776,7 +62776,7 @@ func (ec *executionContext) marshalOOverrunDecision2ᚕᚖsupportdeskᚋentᚐOv
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecision2ᚖsupportdeskᚋentᚐOverrunDecision(ctx, sel, v[i])
@@ -62819,7 +62819,7 @@ func (ec *executionContext) marshalOOverrunDecisionCause2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionCause2supportdeskᚋentᚋoverrundecisionᚐCause(ctx, sel, v[i])
@@ -62871,7 +62871,7 @@ func (ec *executionContext) marshalOOverrunDecisionStatus2ᚕsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOverrunDecisionStatus2supportdeskᚋentᚋoverrundecisionᚐStatus(ctx, sel, v[i])
@@ -62939,7 +62939,7 @@ func (ec *executionContext) marshalOSLATarget2ᚕsupportdeskᚋentᚋschemaᚋsc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSLATarget2supportdeskᚋentᚋschemaᚋschematypeᚐSLATarget(ctx, sel, v[i])
@@ -63057,7 +63057,7 @@ func (ec *executionContext) marshalOSupportLevel2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSupportLevel2string(ctx, sel, v[i])
@@ -63094,7 +63094,7 @@ func (ec *executionContext) marshalOTask2ᚕᚖsupportdeskᚋentᚐTaskᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTask2ᚖsupportdeskᚋentᚐTask(ctx, sel, v[i])
@@ -63120,7 +63120,7 @@ func (ec *executionContext) marshalOTaskEdge2ᚕᚖsupportdeskᚋentᚐTaskEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTaskEdge2ᚖsupportdeskᚋentᚐTaskEdge(ctx, sel, v[i])
@@ -63140,7 +63140,7 @@ func (ec *executionContext) marshalOTaskNote2ᚕᚖsupportdeskᚋentᚐTaskNote�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskNote2ᚖsupportdeskᚋentᚐTaskNote(ctx, sel, v[i])
@@ -63209,7 +63209,7 @@ func (ec *executionContext) marshalOTaskStage2ᚕsupportdeskᚋentᚋtaskᚐStag
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskStage2supportdeskᚋentᚋtaskᚐStage(ctx, sel, v[i])
@@ -63261,7 +63261,7 @@ func (ec *executionContext) marshalOTaskTestResult2ᚕsupportdeskᚋentᚋtask�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaskTestResult2supportdeskᚋentᚋtaskᚐTestResult(ctx, sel, v[i])
@@ -63321,7 +63321,7 @@ func (ec *executionContext) marshalOTicket2ᚕᚖsupportdeskᚋentᚐTicketᚄ(c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicket2ᚖsupportdeskᚋentᚐTicket(ctx, sel, v[i])
@@ -63364,7 +63364,7 @@ func (ec *executionContext) marshalOTicketChannel2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketChannel2supportdeskᚋentᚋticketᚐChannel(ctx, sel, v[i])
@@ -63416,7 +63416,7 @@ func (ec *executionContext) marshalOTicketDeliveryStatus2ᚕsupportdeskᚋentᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketDeliveryStatus2supportdeskᚋentᚋticketᚐDeliveryStatus(ctx, sel, v[i])
@@ -63451,7 +63451,7 @@ func (ec *executionContext) marshalOTicketEdge2ᚕᚖsupportdeskᚋentᚐTicketE
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEdge2ᚖsupportdeskᚋentᚐTicketEdge(ctx, sel, v[i])
@@ -63488,7 +63488,7 @@ func (ec *executionContext) marshalOTicketEnvironment2ᚕsupportdeskᚋentᚋtic
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEnvironment2supportdeskᚋentᚋticketᚐReproducedInEnvironment(ctx, sel, v[i])
@@ -63556,7 +63556,7 @@ func (ec *executionContext) marshalOTicketEstimateKind2ᚕsupportdeskᚋentᚋti
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEstimateKind2supportdeskᚋentᚋticketᚐEstimateKind(ctx, sel, v[i])
@@ -63598,7 +63598,7 @@ func (ec *executionContext) marshalOTicketEventEdge2ᚕᚖsupportdeskᚋentᚐTi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTicketEventEdge2ᚖsupportdeskᚋentᚐTicketEventEdge(ctx, sel, v[i])
@@ -63635,7 +63635,7 @@ func (ec *executionContext) marshalOTicketEventKind2ᚕsupportdeskᚋentᚋticke
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketEventKind2supportdeskᚋentᚋticketeventᚐKind(ctx, sel, v[i])
@@ -63720,7 +63720,7 @@ func (ec *executionContext) marshalOTicketLevel2ᚕsupportdeskᚋentᚋticketᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketLevel2supportdeskᚋentᚋticketᚐLevel(ctx, sel, v[i])
@@ -63789,7 +63789,7 @@ func (ec *executionContext) marshalOTicketPriority2ᚕsupportdeskᚋentᚋticket
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketPriority2supportdeskᚋentᚋticketᚐPriority(ctx, sel, v[i])
@@ -63848,7 +63848,7 @@ func (ec *executionContext) marshalOTicketStatus2ᚕsupportdeskᚋentᚋticket�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketStatus2supportdeskᚋentᚋticketᚐStatus(ctx, sel, v[i])
@@ -63900,7 +63900,7 @@ func (ec *executionContext) marshalOTicketTicketEnvironment2ᚕsupportdeskᚋent
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketTicketEnvironment2supportdeskᚋentᚋticketᚐEnvironment(ctx, sel, v[i])
@@ -63952,7 +63952,7 @@ func (ec *executionContext) marshalOTicketType2ᚕsupportdeskᚋentᚋticketᚐT
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTicketType2supportdeskᚋentᚋticketᚐType(ctx, sel, v[i])
@@ -64072,7 +64072,7 @@ func (ec *executionContext) marshalOTimeEntryEdge2ᚕᚖsupportdeskᚋentᚐTime
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTimeEntryEdge2ᚖsupportdeskᚋentᚐTimeEntryEdge(ctx, sel, v[i])
@@ -64109,7 +64109,7 @@ func (ec *executionContext) marshalOTimeEntryLevel2ᚕsupportdeskᚋentᚋtimeen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimeEntryLevel2supportdeskᚋentᚋtimeentryᚐLevel(ctx, sel, v[i])
@@ -64193,7 +64193,7 @@ func (ec *executionContext) marshalOUser2ᚕᚖsupportdeskᚋentᚐUserᚄ(ctx c
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2ᚖsupportdeskᚋentᚐUser(ctx, sel, v[i])
@@ -64219,7 +64219,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖsupportdeskᚋentᚐUserEdge(
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖsupportdeskᚋentᚐUserEdge(ctx, sel, v[i])
@@ -64273,7 +64273,7 @@ func (ec *executionContext) marshalOUserRole2ᚕsupportdeskᚋentᚋuserᚐRole�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUserRole2supportdeskᚋentᚋuserᚐRole(ctx, sel, v[i])
@@ -64340,7 +64340,7 @@ func (ec *executionContext) marshalOWebhookDeliveryEdge2ᚕᚖsupportdeskᚋent�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOWebhookDeliveryEdge2ᚖsupportdeskᚋentᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -64393,7 +64393,7 @@ func (ec *executionContext) marshalOWebhookEvent2ᚕstringᚄ(ctx context.Contex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2string(ctx, sel, v[i])
@@ -64412,7 +64412,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -64431,7 +64431,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -64450,7 +64450,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -64469,7 +64469,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 2, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
