@@ -120,61 +120,59 @@ func (h HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 // writeResponse writes resp byte for byte as json.Marshal would, without re-validating and
 // re-compacting its data, which gqlgen (or the statement's marshaller) wrote as compact JSON
 // already: for a 1.5 MB statement that pass cost 12 ms. HTML-sensitive characters are escaped
-// as json.Marshal escapes them, and only when the data holds any.
+// as json.Marshal escapes them, and only when the data holds any. The data is written as it is,
+// between the members before and after it, not copied into one buffer first: a copy of every
+// answer (2 MB for a statement at L) that only lived until it was written.
 func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response) {
 	if resp == nil || len(resp.Data) == 0 {
 		writeJSON(w, status, resp)
 		return
 	}
-	b := make([]byte, 0, len(resp.Data)+256)
-	b = append(b, '{')
-	part := func(name string, v any) bool {
+	ok := true
+	member := func(b []byte, name string, v any) []byte {
 		p, err := json.Marshal(v)
 		if err != nil {
-			return false
+			ok = false
+			return b
 		}
 		b = append(b, '"')
 		b = append(b, name...)
 		b = append(b, '"', ':')
-		b = append(b, p...)
-		return true
+		return append(b, p...)
 	}
-	ok := true
+	head := []byte{'{'}
 	if len(resp.Errors) > 0 {
-		ok = part("errors", resp.Errors)
-		b = append(b, ',')
+		head = append(member(head, "errors", resp.Errors), ',')
 	}
-	b = append(b, `"data":`...)
-	if htmlSensitive(resp.Data) {
+	head = append(head, `"data":`...)
+	data := resp.Data
+	if htmlSensitive(data) {
 		var buf bytes.Buffer
-		json.HTMLEscape(&buf, resp.Data)
-		b = append(b, buf.Bytes()...)
-	} else {
-		b = append(b, resp.Data...)
+		json.HTMLEscape(&buf, data)
+		data = buf.Bytes()
 	}
+	var tail []byte
 	if resp.Label != "" {
-		b = append(b, ',')
-		ok = ok && part("label", resp.Label)
+		tail = member(append(tail, ','), "label", resp.Label)
 	}
 	if len(resp.Path) > 0 {
-		b = append(b, ',')
-		ok = ok && part("path", resp.Path)
+		tail = member(append(tail, ','), "path", resp.Path)
 	}
 	if resp.HasNext != nil {
-		b = append(b, ',')
-		ok = ok && part("hasNext", *resp.HasNext)
+		tail = member(append(tail, ','), "hasNext", *resp.HasNext)
 	}
 	if len(resp.Extensions) > 0 {
-		b = append(b, ',')
-		ok = ok && part("extensions", resp.Extensions)
+		tail = member(append(tail, ','), "extensions", resp.Extensions)
 	}
-	b = append(b, '}')
+	tail = append(tail, '}')
 	if !ok {
 		writeJSON(w, status, resp)
 		return
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(head)
+	_, _ = w.Write(data)
+	_, _ = w.Write(tail)
 }
 
 // htmlSensitive reports whether b holds a character json.Marshal escapes for HTML: <, >, &,
