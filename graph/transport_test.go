@@ -28,6 +28,10 @@ func TestWriteResponseAsMarshal(t *testing.T) {
 		"sep":  {Data: json.RawMessage(`{"a":"€ ` + "\u2029" + `"}`)},
 		"gt":   {Data: json.RawMessage(`{"a":"x > y"}`)},
 		"amp":  {Data: json.RawMessage(`{"a":"R&D"}`)},
+		// Larger than inlineData: written in three parts.
+		"large": {Data: json.RawMessage(`{"a":"` + strings.Repeat("x", inlineData) + `"}`),
+			Errors: gqlerror.List{{Message: "partial"}}, Extensions: map[string]any{"n": 1}},
+		"large html": {Data: json.RawMessage(`{"a":"` + strings.Repeat("<", inlineData) + `"}`)},
 	}
 	for name, resp := range cases {
 		want, err := json.Marshal(resp)
