@@ -62,16 +62,7 @@ func (a *App) Handler() http.Handler {
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
-	return a.requestLog(a.wake(c.Handler(mux)))
-}
-
-// wake gives the database pool its idle connections back when a request arrives after the
-// server turned quiet (db.DB.Busy; reclaimWhenIdle let them go).
-func (a *App) wake(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.DB.Busy()
-		next.ServeHTTP(w, r)
-	})
+	return a.requestLog(c.Handler(mux))
 }
 
 // requestLog gives every request an id (echoed in X-Request-Id) and logs one line per request.

@@ -45,15 +45,11 @@ func (r *idleReclaimer) check(allocated uint64) bool {
 const reclaimInterval = 2 * time.Second
 
 // reclaimWhenIdle checks every interval until ctx ends. A check reads the allocation counter
-// (runtime.ReadMemStats, microseconds); a reclaim calls quiet (the database pool lets its idle
-// connections go: db.DB.Quiet; requests call db.DB.Busy), then one full collection and, with code set,
+// (runtime.ReadMemStats, microseconds); a reclaim is one full collection and, with code set,
 // the release of the binary's code pages (releaseCodePages: one madvise per mapping; the
 // pages the quiet process still runs come back as minor faults from the page cache).
-func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, quiet func(), log *slog.Logger) {
+func reclaimWhenIdle(ctx context.Context, interval time.Duration, code bool, log *slog.Logger) {
 	free := func() {
-		if quiet != nil {
-			quiet()
-		}
 		debug.FreeOSMemory()
 		if !code {
 			return

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"supportdesk/ent"
@@ -56,43 +55,6 @@ type DB struct {
 	// Counts are the statements sent through Client (and through drivers wrapped with
 	// Counts.Count).
 	Counts *Counts
-
-	idleMu sync.Mutex
-	quiet  atomic.Bool // Quiet has trimmed the idle connections, Busy has not restored them
-}
-
-// idleWhenQuiet is how many idle PostgreSQL connections a quiet instance keeps: enough for its
-// background jobs (the outbox reader, the SLA evaluator) between requests.
-const idleWhenQuiet = 2
-
-// Quiet closes the pool's idle connections but idleWhenQuiet, with the statements prepared on
-// them and the PostgreSQL processes serving them, until Busy. The server calls it when it has
-// turned quiet (server/idle.go): after a burst at c=32 the pool keeps 20 connections, each with
-// its prepared statements (2.5 MB of the quiet server's heap, scattered through the spans of
-// the burst's garbage, and a PostgreSQL process each). Nothing on SQLite, whose pool is small.
-func (d *DB) Quiet() {
-	if d.Dialect != dialect.Postgres {
-		return
-	}
-	d.idleMu.Lock()
-	defer d.idleMu.Unlock()
-	d.SQL.SetMaxIdleConns(idleWhenQuiet)
-	d.quiet.Store(true)
-}
-
-// Busy gives the pool its idle connections back after Quiet (every request calls it; one
-// atomic load when there is nothing to do). Connections are opened again as requests need
-// them.
-func (d *DB) Busy() {
-	if !d.quiet.Load() {
-		return
-	}
-	d.idleMu.Lock()
-	defer d.idleMu.Unlock()
-	if d.quiet.Load() {
-		d.SQL.SetMaxIdleConns(maxConns)
-		d.quiet.Store(false)
-	}
 }
 
 // Close closes the client and the pool. The pool is closed too when a WrapDriver does not pass
