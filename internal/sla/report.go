@@ -145,14 +145,16 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 				" IS NULL OR " + s.C(ticket.FieldSLAFirstResponseMet) + " = " + boolLit(pg, true) + ")"
 		}),
 	}
+	var pcts []ent.AggregateFunc // PostgreSQL's percentiles
 	if pg {
 		pct := func(label, col string, p float64) ent.AggregateFunc {
 			return func(s *sql.Selector) string {
 				return sql.As("percentile_disc("+ftoa(p)+") WITHIN GROUP (ORDER BY "+s.C(col)+")", label)
 			}
 		}
-		aggs = append(aggs, pct("fr_med", ticket.FieldSLAFirstResponseMinutes, 0.5), pct("fr_p90", ticket.FieldSLAFirstResponseMinutes, 0.9),
-			pct("res_med", ticket.FieldSLAResolutionMinutes, 0.5), pct("res_p90", ticket.FieldSLAResolutionMinutes, 0.9))
+		pcts = []ent.AggregateFunc{pct("fr_med", ticket.FieldSLAFirstResponseMinutes, 0.5), pct("fr_p90", ticket.FieldSLAFirstResponseMinutes, 0.9),
+			pct("res_med", ticket.FieldSLAResolutionMinutes, 0.5), pct("res_p90", ticket.FieldSLAResolutionMinutes, 0.9)}
+		aggs = append(aggs, pcts...)
 	}
 	var rows []row
 	if err := s.Client.Ticket.Query().Where(ps...).GroupBy(ticket.FieldPriority).Aggregate(aggs...).Scan(ctx, &rows); err != nil {
@@ -170,10 +172,17 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 	for _, o := range orows {
 		overdues[o.Priority] = o.Count
 	}
-	var frAll, resAll []int
+	// The total's percentiles: on PostgreSQL one more aggregate over the same tickets without
+	// the grouping; on SQLite, which has no percentile_disc, from the values themselves (read
+	// once, for the groups and the total).
+	var total []row
 	values := map[string][2][]int{}
-	{
-		// Per-priority values for SQLite's percentiles and for the total on both databases.
+	var frAll, resAll []int
+	if pg {
+		if err := s.Client.Ticket.Query().Where(ps...).Aggregate(pcts...).Scan(ctx, &total); err != nil {
+			return nil, err
+		}
+	} else {
 		var vals []struct {
 			Priority string `json:"priority"`
 			FR       *int   `json:"sla_first_response_minutes"`
@@ -217,8 +226,15 @@ func (s *Service) report(ctx context.Context, f ReportFilter, extra []predicate.
 		rep.Total.Overdue += g.Overdue
 	}
 	rep.Total.MetPercent = percent(rep.Total.Met, rep.Total.Resolved)
-	rep.Total.FirstResponseMedian, rep.Total.FirstResponseP90 = Percentile(frAll, 0.5), Percentile(frAll, 0.9)
-	rep.Total.ResolutionMedian, rep.Total.ResolutionP90 = Percentile(resAll, 0.5), Percentile(resAll, 0.9)
+	if pg {
+		if len(total) == 1 {
+			t := total[0]
+			rep.Total.FirstResponseMedian, rep.Total.FirstResponseP90, rep.Total.ResolutionMedian, rep.Total.ResolutionP90 = round(t.FRMed), round(t.FRP90), round(t.ResMed), round(t.ResP90)
+		}
+	} else {
+		rep.Total.FirstResponseMedian, rep.Total.FirstResponseP90 = Percentile(frAll, 0.5), Percentile(frAll, 0.9)
+		rep.Total.ResolutionMedian, rep.Total.ResolutionP90 = Percentile(resAll, 0.5), Percentile(resAll, 0.9)
+	}
 	return rep, nil
 }
 
