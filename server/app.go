@@ -67,8 +67,10 @@ type App struct {
 	Mailer       *mail.Worker
 	// Metrics is this instance's Prometheus registry (served on /metrics).
 	Metrics *metrics.Metrics
-	handler *graph.Resolver
-	sockets sockets
+	// admission bounds the requests in flight (admit.go).
+	admission *admission
+	handler   *graph.Resolver
+	sockets   sockets
 
 	stop       context.CancelFunc
 	streamDone chan struct{}
@@ -113,6 +115,7 @@ func newApp(cfg Config, log *slog.Logger, d *db.DB) (*App, error) {
 			Storage: storage.Local{Dir: filepath.Join(cfg.DataDir, "attachments")}},
 	}
 	a.Metrics = metrics.New()
+	a.admission = newAdmission(cfg.MaxConcurrentRequests, cfg.RequestQueueTimeout)
 	d.Client.Ticket.Intercept(sla.Intercept())
 	a.Viewers = &auth.ViewerCache{}
 	d.Client.User.Use(a.Viewers.Hook)

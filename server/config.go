@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -35,6 +36,11 @@ type Config struct {
 	MaxPageSize     int
 	MaxListItems    int
 	MaxUploadBytes  int64
+	// MaxConcurrentRequests bounds the HTTP requests served at once (MAX_CONCURRENT_REQUESTS,
+	// default 16 per CPU); RequestQueueTimeout is how long one waits for a slot before a 503
+	// (REQUEST_QUEUE_TIMEOUT). See admit.go.
+	MaxConcurrentRequests int
+	RequestQueueTimeout   time.Duration
 	// HTTP server timeouts. WebSocket connections clear them once upgraded.
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -73,16 +79,19 @@ type Config struct {
 }
 
 // Measured defaults of the garbage collector (README, Configuration): a queue page of 50
-// tickets costs about 10 % less CPU at GOGC=400 than at 100. The soft memory limit of 36 MiB
+// tickets costs about 10 % less CPU at GOGC=400 than at 100. The soft memory limit of 32 MiB
 // is a floor: the limit in force rises with the live heap (memory.go), so that a heap that
 // must stay large is not collected nonstop. Measured at L (queue at c=32, server CPU per
 // request), stop 26: no limit 1.39–1.83 ms and 100–137 MB RSS; 40 MiB 1.91 ms, 69 MB; 48 MiB
 // 1.65 ms, 75 MB; 56 MiB 1.68 ms, 83 MB. Stop 27, after fields and list elements resolve in
 // order (graph/gqlgen.go), whole bench runs: 48 MiB 1.93 ms, peak 74 MB; 36 MiB 1.95 ms,
-// 66 MB; 32 MiB 2.06 ms, 65 MB (and the monthly statement 65 → 85 → 88 ms).
+// 66 MB; 32 MiB 2.06 ms, 65 MB (and the monthly statement 65 → 85 → 88 ms). Stop 28, after
+// the SLA report no longer loads every ticket's values (eight reports in flight had raised the
+// limit to twice their live heap): queue, detail, SLA report and statement at L, 36 / 32 MiB,
+// peak 64 / 60 MB, queue at c=32 2.15 / 2.26 ms, detail 1.19 / 0.99 ms (the noise of one run).
 const (
 	defaultGCPercent   = 400
-	defaultMemoryLimit = 36 << 20
+	defaultMemoryLimit = 32 << 20
 )
 
 // ConfigFromEnv reads the configuration; see the table in README.md.
@@ -104,6 +113,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		MaxPageSize:     100,
 		MaxListItems:    1000,
 		MaxUploadBytes:  20 << 20,
+
+		MaxConcurrentRequests: 16 * runtime.GOMAXPROCS(0),
+		RequestQueueTimeout:   10 * time.Second,
 
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -130,7 +142,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str("JWT_AUDIENCE", &c.JWTAudience)
 	for key, dst := range map[string]*time.Duration{"ACCESS_TOKEN_TTL": &c.AccessTTL, "REFRESH_TOKEN_TTL": &c.RefreshTTL,
 		"HTTP_READ_HEADER_TIMEOUT": &c.ReadHeaderTimeout, "HTTP_READ_TIMEOUT": &c.ReadTimeout,
-		"HTTP_WRITE_TIMEOUT": &c.WriteTimeout, "HTTP_IDLE_TIMEOUT": &c.IdleTimeout} {
+		"HTTP_WRITE_TIMEOUT": &c.WriteTimeout, "HTTP_IDLE_TIMEOUT": &c.IdleTimeout, "REQUEST_QUEUE_TIMEOUT": &c.RequestQueueTimeout} {
 		if v := getenv(key); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -165,7 +177,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	for key, dst := range map[string]*int{"GRAPHQL_MAX_DEPTH": &c.MaxDepth, "GRAPHQL_MAX_COMPLEXITY": &c.MaxComplexity,
 		"GRAPHQL_DEFAULT_PAGE_SIZE": &c.DefaultPageSize, "GRAPHQL_MAX_PAGE_SIZE": &c.MaxPageSize,
-		"GRAPHQL_MAX_LIST_ITEMS": &c.MaxListItems} {
+		"GRAPHQL_MAX_LIST_ITEMS": &c.MaxListItems, "MAX_CONCURRENT_REQUESTS": &c.MaxConcurrentRequests} {
 		if v := getenv(key); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {

@@ -34,9 +34,10 @@ func (a *App) Handler() http.Handler {
 		MaxListItems: a.Cfg.MaxListItems, Websocket: a.websocketTransport(),
 		Extensions: []graphql.HandlerExtension{a.Metrics.GraphQL()}, GeneratedStatement: a.Cfg.GeneratedStatement})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.graphiQL(a.websocketUpgrade(a.limitBody(a.authenticate(gql)))))
-	mux.Handle("GET /attachments/{id}", a.authenticate(http.HandlerFunc(a.download)))
-	mux.Handle("GET /statements/{contract}/{file}", a.authenticate(http.HandlerFunc(a.statementCSV)))
+	admit := a.admission.admit
+	mux.Handle("/graphql", a.graphiQL(a.websocketUpgrade(admit(a.limitBody(a.authenticate(gql))))))
+	mux.Handle("GET /attachments/{id}", admit(a.authenticate(http.HandlerFunc(a.download))))
+	mux.Handle("GET /statements/{contract}/{file}", admit(a.authenticate(http.HandlerFunc(a.statementCSV))))
 	if a.Cfg.MetricsEnabled {
 		mux.Handle("GET /metrics", a.Metrics.Handler())
 	}

@@ -14,14 +14,14 @@ func TestIssue14GCConfig(t *testing.T) {
 		limit        int64
 		errorMessage string
 	}{
-		{env: nil, percent: 400, limit: 36 << 20},
+		{env: nil, percent: 400, limit: 32 << 20},
 		{env: map[string]string{"GC_PERCENT": "200", "MEMORY_LIMIT": "512MiB"}, percent: 200, limit: 512 << 20},
 		{env: map[string]string{"GC_PERCENT": "off", "MEMORY_LIMIT": "1GiB"}, percent: -1, limit: 1 << 30},
 		{env: map[string]string{"MEMORY_LIMIT": "off"}, percent: 400, limit: math.MaxInt64},
 		{env: map[string]string{"MEMORY_LIMIT": "1048576"}, percent: 400, limit: 1 << 20},
 		{env: map[string]string{"MEMORY_LIMIT": "100 KiB"}, percent: 400, limit: 100 << 10},
 		{env: map[string]string{"GOGC": "300", "GOMEMLIMIT": "1GiB"}, percent: 0, limit: 0},
-		{env: map[string]string{"GOGC": "300", "GC_PERCENT": "150"}, percent: 150, limit: 36 << 20},
+		{env: map[string]string{"GOGC": "300", "GC_PERCENT": "150"}, percent: 150, limit: 32 << 20},
 		{env: map[string]string{"GC_PERCENT": "0"}, errorMessage: `GC_PERCENT: a positive percentage or off: "0"`},
 		{env: map[string]string{"GC_PERCENT": "lots"}, errorMessage: `GC_PERCENT: a positive percentage or off: "lots"`},
 		{env: map[string]string{"MEMORY_LIMIT": "64MB"}, errorMessage: `MEMORY_LIMIT: a positive size such as 64MiB or off: "64MB"`},

@@ -11,7 +11,7 @@ import (
 // The soft memory limit (issue 14: RSS under load ≤ 64 MB). With GC_PERCENT=400 the collector
 // lets the heap grow to five times its live size between collections: cheap in CPU, but a
 // server with 6 MB live held 100–200 MB under load, most of it garbage awaiting the next
-// collection. MEMORY_LIMIT (default 36 MiB) caps that: near the limit the collector runs
+// collection. MEMORY_LIMIT (default 32 MiB) caps that: near the limit the collector runs
 // sooner and the runtime returns freed pages at once. A fixed limit below what the server
 // needs alive (a thousand live subscriptions, many statements at once) would make the
 // collector run nonstop, so the limit in force follows the live heap: never less than twice
