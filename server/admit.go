@@ -7,14 +7,17 @@ import (
 	"supportdesk/internal/reqlog"
 )
 
-// Admission (issue 14: RSS under load ≤ 64 MB). The server works on at most
-// MAX_CONCURRENT_REQUESTS requests at once (default 16 per CPU); the others wait, in arrival
-// order, holding only their connection until a slot frees. Without it a burst above the
-// server's rate (an open-loop client at a rate the machine cannot serve for a while) ran every
-// arrived request at once: 300 and more in flight, each with its resolvers' memory, and the
-// heap, the collector's work and the latency of everyone grew with the backlog (79 MB and a p99
-// of 6.6 s where 32 at a time stayed below 60 MB). With a few dozen in flight the CPUs are as
-// busy as with hundreds, so the rate does not change; what waits costs no resolver memory.
+// Admission (issue 14: RSS under load, CPU per request). The server works on at most
+// MAX_CONCURRENT_REQUESTS requests at once (default 8 per CPU); the others wait, in arrival
+// order, holding only their connection until a slot frees. Without it every arrived request
+// ran at once: an open-loop client at a rate the machine could not serve for a while (the
+// bench at L, 508/s while the VM ran at half speed) had hundreds in flight, 79 MB and a p99 of
+// 6.6 s; and at 32 clients the 32 requests in flight held their resolvers' memory at once,
+// so the collector ran more often over a larger live heap. Measured at L (queue at c=32, one
+// run each, 2 CPUs): 32 slots 615 rps, p99 129 ms, 2.44 ms server CPU per request, 61 MB;
+// 16 slots 828 rps, 68 ms, 1.79 ms, 61 MB; 8 slots 819 rps, 56 ms, 1.77 ms, 58 MB. A few
+// requests per CPU keep the CPUs busy (a queue page spends a quarter of its time waiting for
+// PostgreSQL); 8 per CPU leaves room for the requests that wait longer (statements, reports).
 // A request that waits longer than REQUEST_QUEUE_TIMEOUT (default 10 s) is answered 503 with
 // Retry-After, like a database outage; one whose client went away leaves the queue unanswered.
 // WebSocket upgrades are not counted: a subscription lives for hours and its events are

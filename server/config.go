@@ -37,8 +37,8 @@ type Config struct {
 	MaxListItems    int
 	MaxUploadBytes  int64
 	// MaxConcurrentRequests bounds the HTTP requests served at once (MAX_CONCURRENT_REQUESTS,
-	// default 16 per CPU); RequestQueueTimeout is how long one waits for a slot before a 503
-	// (REQUEST_QUEUE_TIMEOUT). See admit.go.
+	// default 8 per CPU); RequestQueueTimeout is how long one waits for a slot before a 503
+	// (REQUEST_QUEUE_TIMEOUT). See admit.go for the measurements.
 	MaxConcurrentRequests int
 	RequestQueueTimeout   time.Duration
 	// HTTP server timeouts. WebSocket connections clear them once upgraded.
@@ -114,7 +114,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		MaxListItems:    1000,
 		MaxUploadBytes:  20 << 20,
 
-		MaxConcurrentRequests: 16 * runtime.GOMAXPROCS(0),
+		MaxConcurrentRequests: 8 * runtime.GOMAXPROCS(0),
 		RequestQueueTimeout:   10 * time.Second,
 
 		ReadHeaderTimeout: 10 * time.Second,

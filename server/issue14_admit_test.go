@@ -96,7 +96,7 @@ func TestIssue14Admission(t *testing.T) {
 }
 
 // MAX_CONCURRENT_REQUESTS and REQUEST_QUEUE_TIMEOUT are read from the environment, with
-// defaults of 16 per CPU and 10 s; zero, negative and malformed values are refused.
+// defaults of 8 per CPU and 10 s; zero, negative and malformed values are refused.
 func TestIssue14AdmissionConfig(t *testing.T) {
 	env := func(kv ...string) func(string) string {
 		return func(k string) string {
@@ -109,7 +109,7 @@ func TestIssue14AdmissionConfig(t *testing.T) {
 		}
 	}
 	c, err := ConfigFromEnv(env())
-	if err != nil || c.MaxConcurrentRequests != 16*runtime.GOMAXPROCS(0) || c.RequestQueueTimeout != 10*time.Second {
+	if err != nil || c.MaxConcurrentRequests != 8*runtime.GOMAXPROCS(0) || c.RequestQueueTimeout != 10*time.Second {
 		t.Errorf("defaults: %d %s %v", c.MaxConcurrentRequests, c.RequestQueueTimeout, err)
 	}
 	c, err = ConfigFromEnv(env("MAX_CONCURRENT_REQUESTS", "5", "REQUEST_QUEUE_TIMEOUT", "2s"))
