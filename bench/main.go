@@ -27,6 +27,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated workload names to run (default all)")
 	drop := flag.Bool("drop", false, "drop the bench database at the end")
 	smoke := flag.Bool("smoke", false, "CI smoke: short cells, one round, c=1 and 8 only")
+	idleWin := flag.Duration("idle-window", idleWindow, "how long the idle RSS is watched at start and end (shorter for quick comparisons; the idle targets need the default)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	sz, ok := Sizes[strings.ToUpper(*size)]
@@ -37,12 +38,12 @@ func main() {
 		*name = "supportdesk_bench_" + strings.ToLower(sz.Name)
 	}
 	cfg := runConfig{Size: sz, AdminURL: *pgURL, Name: *name, Reuse: *reuse, Duration: *dur, Warmup: *warm,
-		Rounds: *rounds, Peer: *peer, Smoke: *smoke, Drop: *drop}
+		Rounds: *rounds, Peer: *peer, Smoke: *smoke, Drop: *drop, IdleWindow: *idleWin}
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")
 	}
 	if *smoke {
-		cfg.Rounds, cfg.Duration, cfg.Warmup = 1, 400*time.Millisecond, 200*time.Millisecond
+		cfg.Rounds, cfg.Duration, cfg.Warmup, cfg.IdleWindow = 1, 400*time.Millisecond, 200*time.Millisecond, 2*time.Second
 	}
 	if err := run(context.Background(), cfg, *genOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

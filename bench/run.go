@@ -26,6 +26,7 @@ type runConfig struct {
 	Peer, Smoke      bool
 	Drop             bool // drop the bench database at the end
 	Only             []string
+	IdleWindow       time.Duration // how long each idle RSS is watched (idleWindow by default)
 }
 
 // bench is one run: the database, the started processes and the results.
@@ -249,10 +250,7 @@ const (
 )
 
 func (b *bench) idle(label string) {
-	window := idleWindow
-	if b.cfg.Smoke {
-		window = 2 * time.Second
-	}
+	window := b.cfg.IdleWindow
 	var peak, peer int64
 	var split string
 	for end := time.Now().Add(window); ; time.Sleep(500 * time.Millisecond) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"supportdesk/internal/reqlog"
@@ -25,8 +26,9 @@ import (
 
 // admission is the set of slots of requests in flight.
 type admission struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots  chan struct{}
+	wait   time.Duration
+	served atomic.Uint64 // requests admitted (upgrades included): the idle reclaim's busy signal
 }
 
 func newAdmission(n int, wait time.Duration) *admission {
@@ -36,6 +38,7 @@ func newAdmission(n int, wait time.Duration) *admission {
 // admit serves next once a slot is free.
 func (ad *admission) admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ad.served.Add(1)
 		if r.Header.Get("Upgrade") != "" {
 			next.ServeHTTP(w, r)
 			return

@@ -29,11 +29,20 @@ func TestIssue14Admission(t *testing.T) {
 	}
 
 	// Free slots: served at once, and the slot is given back.
+	served := e.app.admission.served.Load()
 	if r := e.do(key, query, nil); r.status != http.StatusOK || string(r.Data) != want {
 		t.Fatalf("with free slots: %d %s %+v", r.status, r.Data, r.Errors)
 	}
 	if len(slots) != 0 {
 		t.Fatalf("%d slots still taken after the request", len(slots))
+	}
+	// The request counts as activity for the idle reclaim (idle.go); health checks do not.
+	if got := e.app.admission.served.Load() - served; got != 1 {
+		t.Fatalf("served counter moved by %d for one request, want 1", got)
+	}
+	served = e.app.admission.served.Load()
+	if r := e.raw(http.MethodGet, "/healthz", nil, nil); r.status != http.StatusOK || e.app.admission.served.Load() != served {
+		t.Fatalf("healthz: %d, served counter moved by %d", r.status, e.app.admission.served.Load()-served)
 	}
 
 	// Both slots taken (as by two long requests): a request waits, then gets 503.

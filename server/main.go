@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener) e
 	// Carry-over of last month's unused minutes: once per contingent, whatever the instances.
 	go app.handler.Budgets.CarryOverRun(ctx, func(msg string, args ...any) { log.Info(msg, args...) })
 	// A server that has turned quiet gives the garbage of its last requests back (idle.go).
-	go reclaimWhenIdle(ctx, reclaimInterval, cfg.ReleaseCodeWhenIdle, log)
+	go reclaimWhenIdle(ctx, reclaimInterval, cfg.ReleaseCodeWhenIdle, app.admission.served.Load, log)
 	// The soft memory limit follows the live heap, never below MEMORY_LIMIT (memory.go).
 	go keepMemoryLimit(ctx, cfg.MemoryLimit, 500*time.Millisecond)
 	h := app.Handler()
