@@ -137,6 +137,7 @@ func nextID(ctx context.Context, q *sql.DB, table string) (int64, error) {
 // slim is what the children of a ticket need.
 type slim struct {
 	id                      int64
+	seq                     int32 // the number's sequence (SD-%06d)
 	cust                    int32
 	level                   string
 	incident, isNew         bool
@@ -280,7 +281,7 @@ func loadBulk(ctx context.Context, q *sql.DB, w *world, sz Size, logf func(strin
 				frDue, resDue, frMin, resMin, frMet, resMet, frTarget, resTarget, frStop, resStop, open, next); err != nil {
 				return err
 			}
-			tickets = append(tickets, slim{id: id, cust: int32(ci), level: level, incident: typ == "INCIDENT", isNew: status == "NEW",
+			tickets = append(tickets, slim{id: id, seq: int32(i + 1), cust: int32(ci), level: level, incident: typ == "INCIDENT", isNew: status == "NEW",
 				assignee: ai, received: received, firstResponse: fr, resolved: res, status: status})
 		}
 		return nil
@@ -315,7 +316,7 @@ func loadChildren(ctx context.Context, q *sql.DB, w *world, tickets []slim, logf
 	}
 	n := 0
 	err = copyRows(ctx, q, "time_entries", []string{"id", "created_at", "updated_at", "level", "work_date", "raw_minutes", "minutes",
-		"billable_minutes", "description", "billable", "rate_cents", "currency", "ticket_id", "user_id", "contract_id", "customer_id"},
+		"billable_minutes", "description", "billable", "rate_cents", "currency", "ticket_id", "ticket_number", "user_id", "contract_id", "customer_id"},
 		func(put func(...any) error) error {
 			for i := range tickets {
 				t := &tickets[i]
@@ -339,7 +340,7 @@ func loadChildren(ctx context.Context, q *sql.DB, w *world, tickets []slim, logf
 						bm = 0
 					}
 					if err := put(id, at, at, t.level, civil(at, c.Zone), raw, minutes, bm, "work on the inquiry", billable,
-						c.Rates[t.level], c.Currency, t.id, agent(t), c.Contract, c.ID); err != nil {
+						c.Rates[t.level], c.Currency, t.id, fmt.Sprintf("SD-%06d", t.seq), agent(t), c.Contract, c.ID); err != nil {
 						return err
 					}
 					id++

@@ -693,6 +693,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			timeentry.FieldUserID:          {Type: field.TypeInt, Column: timeentry.FieldUserID},
 			timeentry.FieldContractID:      {Type: field.TypeInt, Column: timeentry.FieldContractID},
 			timeentry.FieldCustomerID:      {Type: field.TypeInt, Column: timeentry.FieldCustomerID},
+			timeentry.FieldTicketNumber:    {Type: field.TypeString, Column: timeentry.FieldTicketNumber},
 		},
 	}
 	graph.Nodes[26] = &sqlgraph.Node{
@@ -5231,6 +5232,11 @@ func (f *TimeEntryFilter) WhereContractID(p entql.IntP) {
 // WhereCustomerID applies the entql int predicate on the customer_id field.
 func (f *TimeEntryFilter) WhereCustomerID(p entql.IntP) {
 	f.Where(p.Field(timeentry.FieldCustomerID))
+}
+
+// WhereTicketNumber applies the entql string predicate on the ticket_number field.
+func (f *TimeEntryFilter) WhereTicketNumber(p entql.StringP) {
+	f.Where(p.Field(timeentry.FieldTicketNumber))
 }
 
 // WhereHasTicket applies a predicate to check if query has an edge ticket.

@@ -30337,6 +30337,7 @@ type TimeEntryMutation struct {
 	addrate_cents       *int64
 	currency            *string
 	idempotency_key     *string
+	ticket_number       *string
 	clearedFields       map[string]struct{}
 	ticket              *int
 	clearedticket       bool
@@ -31203,6 +31204,42 @@ func (m *TimeEntryMutation) ResetCustomerID() {
 	m.customer = nil
 }
 
+// SetTicketNumber sets the "ticket_number" field.
+func (m *TimeEntryMutation) SetTicketNumber(s string) {
+	m.ticket_number = &s
+}
+
+// TicketNumber returns the value of the "ticket_number" field in the mutation.
+func (m *TimeEntryMutation) TicketNumber() (r string, exists bool) {
+	v := m.ticket_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTicketNumber returns the old "ticket_number" field's value of the TimeEntry entity.
+// If the TimeEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TimeEntryMutation) OldTicketNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTicketNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTicketNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTicketNumber: %w", err)
+	}
+	return oldValue.TicketNumber, nil
+}
+
+// ResetTicketNumber resets all changes to the "ticket_number" field.
+func (m *TimeEntryMutation) ResetTicketNumber() {
+	m.ticket_number = nil
+}
+
 // ClearTicket clears the "ticket" edge to the Ticket entity.
 func (m *TimeEntryMutation) ClearTicket() {
 	m.clearedticket = true
@@ -31345,7 +31382,7 @@ func (m *TimeEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TimeEntryMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, timeentry.FieldCreatedAt)
 	}
@@ -31400,6 +31437,9 @@ func (m *TimeEntryMutation) Fields() []string {
 	if m.customer != nil {
 		fields = append(fields, timeentry.FieldCustomerID)
 	}
+	if m.ticket_number != nil {
+		fields = append(fields, timeentry.FieldTicketNumber)
+	}
 	return fields
 }
 
@@ -31444,6 +31484,8 @@ func (m *TimeEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.ContractID()
 	case timeentry.FieldCustomerID:
 		return m.CustomerID()
+	case timeentry.FieldTicketNumber:
+		return m.TicketNumber()
 	}
 	return nil, false
 }
@@ -31489,6 +31531,8 @@ func (m *TimeEntryMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldContractID(ctx)
 	case timeentry.FieldCustomerID:
 		return m.OldCustomerID(ctx)
+	case timeentry.FieldTicketNumber:
+		return m.OldTicketNumber(ctx)
 	}
 	return nil, fmt.Errorf("unknown TimeEntry field %s", name)
 }
@@ -31623,6 +31667,13 @@ func (m *TimeEntryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCustomerID(v)
+		return nil
+	case timeentry.FieldTicketNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTicketNumber(v)
 		return nil
 	}
 	return fmt.Errorf("unknown TimeEntry field %s", name)
@@ -31792,6 +31843,9 @@ func (m *TimeEntryMutation) ResetField(name string) error {
 		return nil
 	case timeentry.FieldCustomerID:
 		m.ResetCustomerID()
+		return nil
+	case timeentry.FieldTicketNumber:
+		m.ResetTicketNumber()
 		return nil
 	}
 	return fmt.Errorf("unknown TimeEntry field %s", name)

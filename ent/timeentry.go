@@ -57,6 +57,8 @@ type TimeEntry struct {
 	ContractID *int `json:"contract_id,omitempty"`
 	// CustomerID holds the value of the "customer_id" field.
 	CustomerID int `json:"customer_id,omitempty"`
+	// TicketNumber holds the value of the "ticket_number" field.
+	TicketNumber string `json:"ticket_number,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TimeEntryQuery when eager-loading is set.
 	Edges        TimeEntryEdges `json:"edges"`
@@ -133,7 +135,7 @@ func (*TimeEntry) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case timeentry.FieldID, timeentry.FieldRawMinutes, timeentry.FieldMinutes, timeentry.FieldBillableMinutes, timeentry.FieldRateCents, timeentry.FieldTicketID, timeentry.FieldUserID, timeentry.FieldContractID, timeentry.FieldCustomerID:
 			values[i] = new(sql.NullInt64)
-		case timeentry.FieldLevel, timeentry.FieldDescription, timeentry.FieldCurrency, timeentry.FieldIdempotencyKey:
+		case timeentry.FieldLevel, timeentry.FieldDescription, timeentry.FieldCurrency, timeentry.FieldIdempotencyKey, timeentry.FieldTicketNumber:
 			values[i] = new(sql.NullString)
 		case timeentry.FieldCreatedAt, timeentry.FieldUpdatedAt, timeentry.FieldWorkDate:
 			values[i] = new(sql.NullTime)
@@ -268,6 +270,12 @@ func (_m *TimeEntry) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CustomerID = int(value.Int64)
 			}
+		case timeentry.FieldTicketNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field ticket_number", values[i])
+			} else if value.Valid {
+				_m.TicketNumber = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -381,6 +389,9 @@ func (_m *TimeEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("customer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CustomerID))
+	builder.WriteString(", ")
+	builder.WriteString("ticket_number=")
+	builder.WriteString(_m.TicketNumber)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -222,6 +222,20 @@ func (_c *TimeEntryCreate) SetCustomerID(v int) *TimeEntryCreate {
 	return _c
 }
 
+// SetTicketNumber sets the "ticket_number" field.
+func (_c *TimeEntryCreate) SetTicketNumber(v string) *TimeEntryCreate {
+	_c.mutation.SetTicketNumber(v)
+	return _c
+}
+
+// SetNillableTicketNumber sets the "ticket_number" field if the given value is not nil.
+func (_c *TimeEntryCreate) SetNillableTicketNumber(v *string) *TimeEntryCreate {
+	if v != nil {
+		_c.SetTicketNumber(*v)
+	}
+	return _c
+}
+
 // SetTicket sets the "ticket" edge to the Ticket entity.
 func (_c *TimeEntryCreate) SetTicket(v *Ticket) *TimeEntryCreate {
 	return _c.SetTicketID(v.ID)
@@ -321,6 +335,10 @@ func (_c *TimeEntryCreate) defaults() error {
 		v := timeentry.DefaultCurrency
 		_c.mutation.SetCurrency(v)
 	}
+	if _, ok := _c.mutation.TicketNumber(); !ok {
+		v := timeentry.DefaultTicketNumber
+		_c.mutation.SetTicketNumber(v)
+	}
 	return nil
 }
 
@@ -398,6 +416,14 @@ func (_c *TimeEntryCreate) check() error {
 	}
 	if _, ok := _c.mutation.CustomerID(); !ok {
 		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "TimeEntry.customer_id"`)}
+	}
+	if _, ok := _c.mutation.TicketNumber(); !ok {
+		return &ValidationError{Name: "ticket_number", err: errors.New(`ent: missing required field "TimeEntry.ticket_number"`)}
+	}
+	if v, ok := _c.mutation.TicketNumber(); ok {
+		if err := timeentry.TicketNumberValidator(v); err != nil {
+			return &ValidationError{Name: "ticket_number", err: fmt.Errorf(`ent: validator failed for field "TimeEntry.ticket_number": %w`, err)}
+		}
 	}
 	if len(_c.mutation.TicketIDs()) == 0 {
 		return &ValidationError{Name: "ticket", err: errors.New(`ent: missing required edge "TimeEntry.ticket"`)}
@@ -490,6 +516,10 @@ func (_c *TimeEntryCreate) createSpec() (*TimeEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.IdempotencyKey(); ok {
 		_spec.SetField(timeentry.FieldIdempotencyKey, field.TypeString, value)
 		_node.IdempotencyKey = &value
+	}
+	if value, ok := _c.mutation.TicketNumber(); ok {
+		_spec.SetField(timeentry.FieldTicketNumber, field.TypeString, value)
+		_node.TicketNumber = value
 	}
 	if nodes := _c.mutation.TicketIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -789,6 +819,9 @@ func (u *TimeEntryUpsertOne) UpdateNewValues() *TimeEntryUpsertOne {
 		}
 		if _, exists := u.create.mutation.CustomerID(); exists {
 			s.SetIgnore(timeentry.FieldCustomerID)
+		}
+		if _, exists := u.create.mutation.TicketNumber(); exists {
+			s.SetIgnore(timeentry.FieldTicketNumber)
 		}
 	}))
 	return u
@@ -1188,6 +1221,9 @@ func (u *TimeEntryUpsertBulk) UpdateNewValues() *TimeEntryUpsertBulk {
 			}
 			if _, exists := b.mutation.CustomerID(); exists {
 				s.SetIgnore(timeentry.FieldCustomerID)
+			}
+			if _, exists := b.mutation.TicketNumber(); exists {
+				s.SetIgnore(timeentry.FieldTicketNumber)
 			}
 		}
 	}))

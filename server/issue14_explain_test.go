@@ -201,8 +201,8 @@ SELECT now(), now(), 'G-' || g, 'generated ticket ' || g, '', 'QUESTION',
 FROM generate_series(1, $12::int) g`,
 		append(ids("C1", "C2", "C3", "kC1", "kC2", "kC3", "C1.KEY_USER", "C2.KEY_USER", "C3.END_USER", "P1.AGENT", "P2.AGENT"), n)...)
 	exec(`INSERT INTO time_entries (created_at, updated_at, level, work_date, raw_minutes, minutes, billable_minutes, rate_cents,
-  ticket_id, user_id, contract_id, customer_id)
-SELECT now(), now(), 'L1', date_trunc('day', t.received_at), 15 + k, 15 + k, 15 + k, 7000, t.id, $1, t.contract_id, t.customer_id
+  ticket_id, ticket_number, user_id, contract_id, customer_id)
+SELECT now(), now(), 'L1', date_trunc('day', t.received_at), 15 + k, 15 + k, 15 + k, 7000, t.id, t.number, $1, t.contract_id, t.customer_id
 FROM tickets t CROSS JOIN generate_series(1, 2) k WHERE t.number LIKE 'G-%'`, ids("P1.AGENT")...)
 	exec(`INSERT INTO ticket_events (created_at, kind, from_value, to_value, ticket_id, actor_id)
 SELECT t.received_at + k * interval '1 hour', 'STATUS_CHANGED', 'NEW', 'OPEN', t.id, $1

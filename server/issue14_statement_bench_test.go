@@ -87,7 +87,7 @@ GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`, contract).Scan(&month); err != ni
 				SetReporterID(w.users["C1.KEY_USER"].ID).SetContractID(k.ID).SaveX(ctx)
 			for j := 0; j < perTicket; j++ {
 				m := 15 * (1 + (i+j)%8)
-				entries = append(entries, c.TimeEntry.Create().SetTicketID(t.ID).SetUserID(w.users["P1.AGENT"].ID).
+				entries = append(entries, c.TimeEntry.Create().SetTicketID(t.ID).SetTicketNumber(t.Number).SetUserID(w.users["P1.AGENT"].ID).
 					SetCustomerID(w.orgs["C1"].ID).SetContractID(k.ID).SetLevel(timeentry.Level([]string{"L1", "L2", "L3"}[(i+j)%3])).
 					SetWorkDate(time.Date(2026, 10, 1+(i+j)%31, 0, 0, 0, 0, time.UTC)).SetRawMinutes(m).SetMinutes(m).
 					SetBillableMinutes(m).SetRateCents(int64(6000+1000*((i+j)%3))))

@@ -56,7 +56,7 @@ func tenancyData(t *testing.T, e *env, w *world) map[string]int {
 		c.Notification.Create().SetRecipientID(w.users[u].ID).SetKind("TEST").SetTitle("n" + u).ExecX(ctx)
 	}
 	c.TaskNote.Create().SetTaskID(ids["taskP1"]).SetAuthorID(w.users["P1.AGENT"].ID).SetBody("noteP1").ExecX(ctx)
-	c.TimeEntry.Create().SetTicketID(tC1.ID).SetUserID(w.users["P1.AGENT"].ID).SetLevel("L1").SetWorkDate(time.Now()).
+	c.TimeEntry.Create().SetTicketID(tC1.ID).SetTicketNumber(tC1.Number).SetUserID(w.users["P1.AGENT"].ID).SetLevel("L1").SetWorkDate(time.Now()).
 		SetRawMinutes(10).SetMinutes(10).SetDescription("teC1").SetCustomerID(w.orgs["C1"].ID).ExecX(ctx)
 	return ids
 }

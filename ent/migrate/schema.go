@@ -1094,6 +1094,7 @@ var (
 		{Name: "rate_cents", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Size: 3, Default: "EUR"},
 		{Name: "idempotency_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "ticket_number", Type: field.TypeString, Default: ""},
 		{Name: "ticket_id", Type: field.TypeInt},
 		{Name: "user_id", Type: field.TypeInt},
 		{Name: "contract_id", Type: field.TypeInt, Nullable: true},
@@ -1107,25 +1108,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "time_entries_tickets_time_entries",
-				Columns:    []*schema.Column{TimeEntriesColumns[15]},
+				Columns:    []*schema.Column{TimeEntriesColumns[16]},
 				RefColumns: []*schema.Column{TicketsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_users_user",
-				Columns:    []*schema.Column{TimeEntriesColumns[16]},
+				Columns:    []*schema.Column{TimeEntriesColumns[17]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "time_entries_contracts_contract",
-				Columns:    []*schema.Column{TimeEntriesColumns[17]},
+				Columns:    []*schema.Column{TimeEntriesColumns[18]},
 				RefColumns: []*schema.Column{ContractsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "time_entries_organizations_customer",
-				Columns:    []*schema.Column{TimeEntriesColumns[18]},
+				Columns:    []*schema.Column{TimeEntriesColumns[19]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1134,9 +1135,11 @@ var (
 			{
 				Name:    "timeentry_contract_id_work_date_statement",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[17], TimeEntriesColumns[4]},
+				Columns: []*schema.Column{TimeEntriesColumns[18], TimeEntriesColumns[4]},
 				Annotation: &entsql.IndexAnnotation{
 					IncludeColumns: []string{
+						TimeEntriesColumns[16].Name,
+
 						TimeEntriesColumns[15].Name,
 
 						TimeEntriesColumns[3].Name,
@@ -1154,7 +1157,7 @@ var (
 			{
 				Name:    "timeentry_ticket_id",
 				Unique:  false,
-				Columns: []*schema.Column{TimeEntriesColumns[15]},
+				Columns: []*schema.Column{TimeEntriesColumns[16]},
 			},
 		},
 	}

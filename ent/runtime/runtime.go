@@ -1110,6 +1110,12 @@ func init() {
 	timeentry.DefaultCurrency = timeentryDescCurrency.Default.(string)
 	// timeentry.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	timeentry.CurrencyValidator = timeentryDescCurrency.Validators[0].(func(string) error)
+	// timeentryDescTicketNumber is the schema descriptor for ticket_number field.
+	timeentryDescTicketNumber := timeentryFields[16].Descriptor()
+	// timeentry.DefaultTicketNumber holds the default value on creation for the ticket_number field.
+	timeentry.DefaultTicketNumber = timeentryDescTicketNumber.Default.(string)
+	// timeentry.TicketNumberValidator is a validator for the "ticket_number" field. It is called by the builders before save.
+	timeentry.TicketNumberValidator = timeentryDescTicketNumber.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -54,6 +54,8 @@ const (
 	FieldContractID = "contract_id"
 	// FieldCustomerID holds the string denoting the customer_id field in the database.
 	FieldCustomerID = "customer_id"
+	// FieldTicketNumber holds the string denoting the ticket_number field in the database.
+	FieldTicketNumber = "ticket_number"
 	// EdgeTicket holds the string denoting the ticket edge name in mutations.
 	EdgeTicket = "ticket"
 	// EdgeUser holds the string denoting the user edge name in mutations.
@@ -115,6 +117,7 @@ var Columns = []string{
 	FieldUserID,
 	FieldContractID,
 	FieldCustomerID,
+	FieldTicketNumber,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -163,6 +166,10 @@ var (
 	DefaultCurrency string
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultTicketNumber holds the default value on creation for the "ticket_number" field.
+	DefaultTicketNumber string
+	// TicketNumberValidator is a validator for the "ticket_number" field. It is called by the builders before save.
+	TicketNumberValidator func(string) error
 )
 
 // Level defines the type for the "level" enum field.
@@ -287,6 +294,11 @@ func ByContractID(opts ...sql.OrderTermOption) OrderOption {
 // ByCustomerID orders the results by the customer_id field.
 func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCustomerID, opts...).ToFunc()
+}
+
+// ByTicketNumber orders the results by the ticket_number field.
+func ByTicketNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTicketNumber, opts...).ToFunc()
 }
 
 // ByTicketField orders the results by ticket field.

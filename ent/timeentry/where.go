@@ -140,6 +140,11 @@ func CustomerID(v int) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldCustomerID, v))
 }
 
+// TicketNumber applies equality check predicate on the "ticket_number" field. It's identical to TicketNumberEQ.
+func TicketNumber(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldTicketNumber, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldEQ(FieldCreatedAt, v))
@@ -763,6 +768,71 @@ func CustomerIDIn(vs ...int) predicate.TimeEntry {
 // CustomerIDNotIn applies the NotIn predicate on the "customer_id" field.
 func CustomerIDNotIn(vs ...int) predicate.TimeEntry {
 	return predicate.TimeEntry(sql.FieldNotIn(FieldCustomerID, vs...))
+}
+
+// TicketNumberEQ applies the EQ predicate on the "ticket_number" field.
+func TicketNumberEQ(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEQ(FieldTicketNumber, v))
+}
+
+// TicketNumberNEQ applies the NEQ predicate on the "ticket_number" field.
+func TicketNumberNEQ(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldNEQ(FieldTicketNumber, v))
+}
+
+// TicketNumberIn applies the In predicate on the "ticket_number" field.
+func TicketNumberIn(vs ...string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldIn(FieldTicketNumber, vs...))
+}
+
+// TicketNumberNotIn applies the NotIn predicate on the "ticket_number" field.
+func TicketNumberNotIn(vs ...string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldNotIn(FieldTicketNumber, vs...))
+}
+
+// TicketNumberGT applies the GT predicate on the "ticket_number" field.
+func TicketNumberGT(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldGT(FieldTicketNumber, v))
+}
+
+// TicketNumberGTE applies the GTE predicate on the "ticket_number" field.
+func TicketNumberGTE(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldGTE(FieldTicketNumber, v))
+}
+
+// TicketNumberLT applies the LT predicate on the "ticket_number" field.
+func TicketNumberLT(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldLT(FieldTicketNumber, v))
+}
+
+// TicketNumberLTE applies the LTE predicate on the "ticket_number" field.
+func TicketNumberLTE(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldLTE(FieldTicketNumber, v))
+}
+
+// TicketNumberContains applies the Contains predicate on the "ticket_number" field.
+func TicketNumberContains(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldContains(FieldTicketNumber, v))
+}
+
+// TicketNumberHasPrefix applies the HasPrefix predicate on the "ticket_number" field.
+func TicketNumberHasPrefix(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldHasPrefix(FieldTicketNumber, v))
+}
+
+// TicketNumberHasSuffix applies the HasSuffix predicate on the "ticket_number" field.
+func TicketNumberHasSuffix(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldHasSuffix(FieldTicketNumber, v))
+}
+
+// TicketNumberEqualFold applies the EqualFold predicate on the "ticket_number" field.
+func TicketNumberEqualFold(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldEqualFold(FieldTicketNumber, v))
+}
+
+// TicketNumberContainsFold applies the ContainsFold predicate on the "ticket_number" field.
+func TicketNumberContainsFold(v string) predicate.TimeEntry {
+	return predicate.TimeEntry(sql.FieldContainsFold(FieldTicketNumber, v))
 }
 
 // HasTicket applies the HasEdge predicate on the "ticket" edge.

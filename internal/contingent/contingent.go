@@ -219,7 +219,7 @@ func (s *Service) book(ctx context.Context, c *ent.Client, v *viewer.Viewer, in 
 			return nil, ex, err
 		}
 	}
-	e, err := c.TimeEntry.Create().SetTicketID(t.ID).SetUserID(v.UserID).SetContractID(k.ID).SetCustomerID(t.CustomerID).
+	e, err := c.TimeEntry.Create().SetTicketID(t.ID).SetTicketNumber(t.Number).SetUserID(v.UserID).SetContractID(k.ID).SetCustomerID(t.CustomerID).
 		SetLevel(timeentry.Level(level)).SetWorkDate(in.WorkDate.UTC()).SetRawMinutes(in.Minutes).SetMinutes(rounded).
 		SetBillableMinutes(billed).SetBillable(billable).SetFixDelivery(fix).SetDescription(strings.TrimSpace(in.Description)).
 		SetRateCents(rate).SetCurrency(k.Currency).SetNillableIdempotencyKey(in.IdempotencyKey).SetEstimate(in.estimate).Save(ctx)

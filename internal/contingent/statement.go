@@ -207,32 +207,33 @@ type monthRow struct {
 // with plain scans (no reflection per row). Work dates are civil dates stored as UTC midnight:
 // the month's entries are those dated from its first to its last day, whatever the zone.
 //
-// The ticket's number (and its title, only when titles is set: the CSV and lines that select
-// it) is read by primary key once per group, after the aggregation: a join would let the
-// planner scan all tickets for a month's few thousand. On PostgreSQL the statement runs in a
+// The ticket's number comes with the entries (time_entries.ticket_number, in the statement
+// index): reading it by primary key once per group took 40 of 95 ms at bench L. The title,
+// only when titles is set (the CSV and lines that select it), is read by primary key once per
+// group, after the aggregation: a join would let the planner scan all tickets for a month's
+// few thousand. On PostgreSQL the statement runs in a
 // transaction with JIT compilation off: the index probes make the planner's cost
 // estimate pass jit_above_cost, and compiling cost 45 ms at 10,767 entries and 1.3 s at 54,817
 // (EXPLAIN ANALYZE on the bench data sets) for a statement that runs in tens of milliseconds.
 // work_mem is 16 MB for it, so that the groups are hashed in memory (20k groups took 9.7 MB)
 // instead of sorted on disk: 91 ms instead of 100 to 111 at 54,817 entries.
 //
-// The groups come in ticket id order (ORDER BY on the aggregate, about 6 ms at bench L): the
-// number lookups then walk the index in order (21 ms instead of 28), and since numbers are
-// given in creation order, priceRows's sort meets rows that are already almost sorted. The
-// order is not relied upon: priceRows sorts anyway.
+// With titles the groups come in ticket id order (ORDER BY on the aggregate, about 6 ms at
+// bench L): the title lookups then walk the index in order. The order is not relied upon:
+// priceRows sorts anyway.
 func (s *Service) monthRows(ctx context.Context, contractID int, start time.Time, titles bool) (rows *monthRows, err error) {
 	p := func(n int) string { return "?" }
 	if s.Postgres {
 		p = func(n int) string { return "$" + strconv.Itoa(n) }
 	}
-	title := "''"
+	title, order := "''", ""
 	if titles {
-		title = "(SELECT t.title FROM tickets t WHERE t.id = a.ticket_id)"
+		title, order = "(SELECT t.title FROM tickets t WHERE t.id = a.ticket_id)", " ORDER BY ticket_id"
 	}
-	q := `SELECT (SELECT t.number FROM tickets t WHERE t.id = a.ticket_id), ` + title + `, a.level, a.rate_cents, a.minutes, a.billable, a.last_id
-FROM (SELECT ticket_id, level, rate_cents, SUM(minutes) AS minutes, SUM(billable_minutes) AS billable, MAX(id) AS last_id
+	q := `SELECT a.ticket_number, ` + title + `, a.level, a.rate_cents, a.minutes, a.billable, a.last_id
+FROM (SELECT ticket_id, ticket_number, level, rate_cents, SUM(minutes) AS minutes, SUM(billable_minutes) AS billable, MAX(id) AS last_id
   FROM time_entries WHERE contract_id = ` + p(1) + ` AND work_date >= ` + p(2) + ` AND work_date < ` + p(3) + `
-  GROUP BY ticket_id, level, rate_cents ORDER BY ticket_id) a`
+  GROUP BY ticket_id, ticket_number, level, rate_cents` + order + `) a`
 	args := []any{contractID, start, start.AddDate(0, 1, 0)}
 	type querier interface {
 		QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)

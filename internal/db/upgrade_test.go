@@ -10,7 +10,8 @@ import (
 )
 
 // TestUpgradeKeepsData applies the first migration, writes rows that later migrations must
-// carry over (tickets referenced by comments), then applies the rest and checks the rows.
+// carry over (tickets referenced by comments, a time entry that later gets its ticket's
+// number), then applies the rest and checks the rows.
 func TestUpgradeKeepsData(t *testing.T) {
 	ctx := context.Background()
 	cfg := Config{URL: "file:" + filepath.Join(t.TempDir(), "up.db")}
@@ -45,6 +46,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 		"INSERT INTO users (id, created_at, updated_at, email, name, role, can_approve, active, language, organization_id) VALUES (2, '2026-01-01', '2026-01-01', 'a@b', 'A', 'KEY_USER', 0, 1, 'en', 1)",
 		"INSERT INTO tickets (id, created_at, updated_at, number, title, description, type, priority, channel, level, status, reproducible, vendor_involved, billable_reclassified, received_at, customer_id, reporter_id) VALUES (3, '2026-01-01', '2026-01-01', 'SD-000001', 'Keep', '', 'QUESTION', 'P3', 'PORTAL', 'L1', 'NEW', 0, 0, 0, '2026-01-01', 1, 2)",
 		"INSERT INTO comments (id, created_at, updated_at, body, internal, author_id, ticket_id) VALUES (4, '2026-01-01', '2026-01-01', 'hello', 0, 2, 3)",
+		"INSERT INTO time_entries (id, created_at, updated_at, level, work_date, raw_minutes, minutes, ticket_id, user_id, customer_id) VALUES (5, '2026-01-01', '2026-01-01', 'L1', '2026-01-01', 10, 15, 3, 2, 1)",
 	} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -62,5 +64,13 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}
 	if title != "Keep" || body != "hello" {
 		t.Fatalf("after upgrade: %q %q", title, body)
+	}
+	var number string
+	var minutes int
+	if err := d.SQL.QueryRow("SELECT ticket_number, minutes FROM time_entries WHERE id = 5").Scan(&number, &minutes); err != nil {
+		t.Fatal(err)
+	}
+	if number != "SD-000001" || minutes != 15 {
+		t.Fatalf("time entry after upgrade: number %q, %d minutes", number, minutes)
 	}
 }
