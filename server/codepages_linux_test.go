@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestReleaseCodePages (issue 14, idle RSS): releasing the binary's code pages takes them out
@@ -47,6 +52,20 @@ func TestReleaseCodePages(t *testing.T) {
 	if resident < 4<<20 || after > resident/4 {
 		t.Fatalf("resident code %d kB before the release, %d kB after: not released", resident>>10, after>>10)
 	}
+	// The pages no process maps left the page cache (what this process ran since came back),
+	// and the mappings read no more than the page a fault asks for (VmFlags "rr").
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, fileSize := cachedOf(t, exe)
+	t.Logf("executable: %d MB, %d kB of it in the page cache after the release", fileSize>>20, cached>>10)
+	if cached > fileSize/2 {
+		t.Fatalf("%d kB of the %d MB executable still cached after the release", cached>>10, fileSize>>20)
+	}
+	if rr := randomReadMappings(t, ms); rr != len(ms) {
+		t.Fatalf("%d of %d code mappings advised MADV_RANDOM", rr, len(ms))
+	}
 
 	again := e.do(tok, q, nil)
 	if len(again.Errors) > 0 || !bytes.Equal(again.Data, before.Data) {
@@ -55,6 +74,65 @@ func TestReleaseCodePages(t *testing.T) {
 	if grown := residentOf(t, ms); grown <= after {
 		t.Fatalf("a request after the release mapped no code again (%d kB, %d before)", grown>>10, after>>10)
 	}
+}
+
+// cachedOf maps the file and counts its pages in the page cache (mincore); it returns the
+// cached bytes and the file's size.
+func cachedOf(t *testing.T, path string) (int64, int64) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(b)
+	page := os.Getpagesize()
+	vec := make([]byte, (len(b)+page-1)/page)
+	if _, _, e := syscall.Syscall(syscall.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
+		t.Fatal(e)
+	}
+	var n int64
+	for _, v := range vec {
+		if v&1 != 0 {
+			n += int64(page)
+		}
+	}
+	return n, st.Size()
+}
+
+// randomReadMappings counts the given mappings whose VmFlags in /proc/self/smaps carry rr.
+func randomReadMappings(t *testing.T, ms []codeMapping) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, in := 0, false
+	for _, line := range strings.Split(string(data), "\n") {
+		if rng, _, ok := strings.Cut(line, " "); ok && strings.Contains(rng, "-") && !strings.HasSuffix(rng, ":") {
+			lo, _, _ := strings.Cut(rng, "-")
+			a, err := strconv.ParseUint(lo, 16, 64)
+			in = false
+			for _, m := range ms {
+				if err == nil && uintptr(a) == m.start {
+					in = true
+				}
+			}
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "VmFlags:"); ok && in && slices.Contains(strings.Fields(v), "rr") {
+			n++
+		}
+	}
+	return n
 }
 
 // residentOf sums the resident bytes of the given mappings from /proc/self/smaps.
