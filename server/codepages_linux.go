@@ -15,9 +15,10 @@ import (
 // it resident in the process, much of it touched once (the init functions of every linked
 // package, entgql's code generator and atlas among them). Those pages are clean copies of
 // the file: the process can drop them from its page tables with madvise(MADV_DONTNEED), and
-// the next use maps them again from the page cache (a minor fault, no disk read while the
-// file stays cached). The process gives them back when it turns quiet, next to the garbage
-// of its last requests (idle.go); what the idle process still runs maps its pages again.
+// the next use maps them again from the file (releaseCodePages also takes the pages no process
+// maps out of the page cache, so that a fault maps only the page it needs). The process gives
+// them back when it turns quiet, next to the garbage of its last requests (idle.go); what the
+// idle process still runs maps its pages again.
 
 // madvDontneed and madvRandom are MADV_DONTNEED and MADV_RANDOM of <sys/mman.h>.
 const (
