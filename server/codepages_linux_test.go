@@ -38,6 +38,22 @@ func TestReleaseCodePages(t *testing.T) {
 	for _, m := range ms {
 		size += int64(m.end - m.start)
 	}
+	// The test binary was just written by the linker: its pages in the page cache are dirty
+	// until written back (up to 30 s), and the kernel keeps dirty pages cached whatever the
+	// advice. A deployed server's binary is long written; write this one now.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.Open(exe); err != nil {
+		t.Fatal(err)
+	} else {
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	resident := residentOf(t, ms)
 	n, err := releaseCodePages()
 	if err != nil {
@@ -54,10 +70,6 @@ func TestReleaseCodePages(t *testing.T) {
 	}
 	// The pages no process maps left the page cache (what this process ran since came back),
 	// and the mappings read no more than the page a fault asks for (VmFlags "rr").
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cached, fileSize := cachedOf(t, exe)
 	t.Logf("executable: %d MB, %d kB of it in the page cache after the release", fileSize>>20, cached>>10)
 	if cached > fileSize/2 {
