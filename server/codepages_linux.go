@@ -20,12 +20,6 @@ import (
 // them back when it turns quiet, next to the garbage of its last requests (idle.go); what the
 // idle process still runs maps its pages again.
 
-// madvDontneed and madvRandom are MADV_DONTNEED and MADV_RANDOM of <sys/mman.h>.
-const (
-	madvRandom   = 1
-	madvDontneed = 4
-)
-
 // codeMapping is a read-only mapping of the executable: its code or read-only data.
 type codeMapping struct{ start, end uintptr }
 
@@ -82,10 +76,10 @@ func releaseCodePages() (int64, error) {
 	}
 	var n int64
 	for _, m := range ms {
-		if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvRandom); e != 0 {
+		if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_RANDOM); e != 0 {
 			return n, e
 		}
-		if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvDontneed); e != 0 {
+		if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, unix.MADV_DONTNEED); e != 0 {
 			return n, e
 		}
 		n += int64(m.end - m.start)

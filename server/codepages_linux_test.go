@@ -123,39 +123,41 @@ func cachedOf(t *testing.T, path string) (int64, int64) {
 // randomReadMappings counts the given mappings whose VmFlags in /proc/self/smaps carry rr.
 func randomReadMappings(t *testing.T, ms []codeMapping) int {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/smaps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, in := 0, false
-	for _, line := range strings.Split(string(data), "\n") {
-		if rng, _, ok := strings.Cut(line, " "); ok && strings.Contains(rng, "-") && !strings.HasSuffix(rng, ":") {
-			lo, _, _ := strings.Cut(rng, "-")
-			a, err := strconv.ParseUint(lo, 16, 64)
-			in = false
-			for _, m := range ms {
-				if err == nil && uintptr(a) == m.start {
-					in = true
-				}
-			}
-			continue
-		}
-		if v, ok := strings.CutPrefix(line, "VmFlags:"); ok && in && slices.Contains(strings.Fields(v), "rr") {
+	n := 0
+	smapsOf(t, ms, func(field, value string) {
+		if field == "VmFlags" && slices.Contains(strings.Fields(value), "rr") {
 			n++
 		}
-	}
+	})
 	return n
 }
 
 // residentOf sums the resident bytes of the given mappings from /proc/self/smaps.
 func residentOf(t *testing.T, ms []codeMapping) int64 {
 	t.Helper()
+	var sum int64
+	smapsOf(t, ms, func(field, value string) {
+		if field != "Rss" {
+			return
+		}
+		kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "kB")), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += kb << 10
+	})
+	return sum
+}
+
+// smapsOf calls fn with each field ("Rss", "VmFlags", ...) and value of the given mappings'
+// entries in /proc/self/smaps.
+func smapsOf(t *testing.T, ms []codeMapping, fn func(field, value string)) {
+	t.Helper()
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var sum int64
 	in := false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -163,26 +165,16 @@ func residentOf(t *testing.T, ms []codeMapping) int64 {
 		if rng, _, ok := strings.Cut(line, " "); ok && strings.Contains(rng, "-") && !strings.HasSuffix(rng, ":") {
 			lo, _, _ := strings.Cut(rng, "-")
 			a, err := strconv.ParseUint(lo, 16, 64)
-			in = false
-			for _, m := range ms {
-				if err == nil && uintptr(a) == m.start {
-					in = true
-				}
-			}
+			in = err == nil && slices.ContainsFunc(ms, func(m codeMapping) bool { return uintptr(a) == m.start })
 			continue
 		}
-		if v, ok := strings.CutPrefix(line, "Rss:"); ok && in {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum += kb << 10
+		if field, value, ok := strings.Cut(line, ":"); ok && in {
+			fn(field, value)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return sum
 }
 
 // RELEASE_CODE_WHEN_IDLE: on by default, off with false, anything else refused by name.
